@@ -1,0 +1,54 @@
+# Commands shared by humans and CI. `make run` and `make test` work on a fresh machine.
+VENV ?= .venv
+PYTHON ?= python3
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: run demo test test-e2e-postgres lint typecheck bench deps clean
+
+# End-to-end suites that do not depend on the storage backend (test fixtures, the HTTP edge,
+# client SDKs and tools, identity-provider protocols, the multi-node tests that always use
+# PostgreSQL): the PostgreSQL pass skips them, as it skips the AWS CLI tests.
+E2E_BACKEND_INDEPENDENT := oidc_fixture identity_providers_google identity_providers_oauth \
+	edge demo_browser enforcement_js_sdk sts_providers_amazon sts_providers_facebook \
+	sts_providers_google sts_providers_saml multinode_writes multinode_shared_state
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+deps: $(STAMP)
+
+## Start dynafed on the embedded SQLite default (data in ./.dynafed).
+run: $(STAMP)
+	$(VENV)/bin/dynafed serve
+
+## The GameScores demo in a browser: bundle the web app, seed the demo, serve it.
+demo: $(STAMP)
+	cd web && npm ci --no-audit --no-fund --loglevel=error && npm run build
+	$(VENV)/bin/dynafed serve --demo
+
+## Install everything the tests need (Python packages, the test IdP's npm packages,
+## a running PostgreSQL) and run the whole suite, then the end-to-end suites on PostgreSQL.
+test: $(STAMP)
+	bash scripts/ensure-test-services.sh
+	$(PY) -m pytest -q -n 2 --dist loadfile
+	$(MAKE) --no-print-directory test-e2e-postgres
+
+## The end-to-end suites again, each server on a PostgreSQL schema of its own.
+test-e2e-postgres: $(STAMP)
+	DYNAFED_TEST_STORAGE=postgres $(PY) -m pytest -q -n 2 --dist loadfile tests/e2e \
+		$(E2E_BACKEND_INDEPENDENT:%=--ignore=tests/e2e/test_%.py) -k "not aws_cli"
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check src tests benchmarks
+	$(VENV)/bin/ruff format --check src tests benchmarks
+	$(VENV)/bin/mypy
+
+bench: $(STAMP)
+	$(PY) benchmarks/run_all.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,250 @@
+"""The markdown report: absolute figures, ratios dynafed ÷ peer, the issue's goals, and every
+error and unsupported scenario in plain sight."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from loadbench.results import (
+    BUSY_ABOVE_PCT,
+    STARVED_BELOW_PCT,
+    CellResult,
+    Summary,
+    summarize,
+)
+
+DYNAFED = "dynafed"
+GAMEROLE = "dynafed GameRole"
+OP_NAMES = {"get": "GetItem", "put": "PutItem", "query": "Query(20)", "mix": "80/20 get/put"}
+
+
+@dataclass(frozen=True)
+class Goal:
+    """dynafed's `row` on `op` at `conns` connections ≥ `factor` × `peer`'s figure."""
+
+    text: str
+    row: str
+    op: str
+    conns: int
+    peer: str
+    factor: float
+
+
+GOALS = (
+    Goal("GameRole GetItem ≥ 1.0× dynalite in memory", GAMEROLE, "get", 64, "dynalite-mem", 1.0),
+    Goal("GameRole GetItem ≥ 1.0× DynamoDB Local", GAMEROLE, "get", 64, "ddb-local", 1.0),
+    Goal("GameRole GetItem ≥ 25× moto", GAMEROLE, "get", 64, "moto", 25.0),
+    Goal("GameRole GetItem ≥ 0.8× mini-dynamo ceiling", GAMEROLE, "get", 64, "mini-dynamo", 0.8),
+    Goal("durable PutItem ≥ 1.0× dynalite on disk", DYNAFED, "put", 64, "dynalite-disk", 1.0),
+    Goal("Query(20) ≥ 2× dynalite in memory", DYNAFED, "query", 64, "dynalite-mem", 2.0),
+)
+P99_GOAL_MS = 5.0
+DISTURBED = "⚠"
+
+Table = dict[tuple[str, str, int], Summary | str]
+
+
+def render(cells: Sequence[CellResult], header: str, targets: Sequence[tuple[str, str]]) -> str:
+    """`targets`: (name, description with version) in the order to show them."""
+    table = summarize(cells)
+    rows = _rows_in_order(cells)
+    scenarios = _scenarios_in_order(cells)
+    parts = [
+        header,
+        _targets_section(targets, table),
+        _goals_section(table),
+        _absolute_section(table, rows, scenarios),
+        _ratio_section(table, rows, scenarios),
+        _errors_section(cells),
+        _unsupported_section(table),
+    ]
+    return "\n\n".join(part for part in parts if part) + "\n"
+
+
+def _rows_in_order(cells: Sequence[CellResult]) -> list[str]:
+    return list(dict.fromkeys(cell.row for cell in cells))
+
+
+def _scenarios_in_order(cells: Sequence[CellResult]) -> list[tuple[str, int]]:
+    found = {(cell.op, cell.connections) for cell in cells}
+    order = list(OP_NAMES)
+    return sorted(found, key=lambda s: (order.index(s[0]) if s[0] in order else 99, s[1]))
+
+
+def _figure(entry: Summary | str | None) -> Summary | None:
+    return entry if isinstance(entry, Summary) else None
+
+
+def _targets_section(targets: Sequence[tuple[str, str]], table: Table) -> str:
+    lines = ["## Targets", "", "| name | what | status |", "|---|---|---|"]
+    for name, description in targets:
+        entries = [v for (row, _, _), v in table.items() if row.split(" ")[0] == name]
+        measured = sum(1 for v in entries if isinstance(v, Summary))
+        status = f"{measured} of {len(entries)} cells measured" if entries else "not run"
+        lines.append(f"| {name} | {description} | {status} |")
+    return "\n".join(lines)
+
+
+def _goals_section(table: Table) -> str:
+    lines = [
+        "## Goals (issue 8), on one server core",
+        "",
+        "| goal | dynafed req/s | peer req/s | ratio | per server CPU-s | verdict |",
+        "|---|---:|---:|---:|---:|---|",
+    ]
+    for goal in GOALS:
+        lines.append(_goal_line(goal, table))
+    lines.append(_p99_line(table))
+    return "\n".join(lines)
+
+
+def _goal_line(goal: Goal, table: Table) -> str:
+    mine = table.get((goal.row, goal.op, goal.conns))
+    peer = table.get((goal.peer, goal.op, goal.conns))
+    where = f"{goal.text} ({OP_NAMES[goal.op]}, {goal.conns} connections)"
+    mine_s, peer_s = _figure(mine), _figure(peer)
+    if mine_s is None or peer_s is None:
+        missing = goal.row if mine_s is None else goal.peer
+        why = mine if mine_s is None else peer
+        note = f"not measured: {missing} {_short(str(why or 'not run'))}"
+        if goal.row == GAMEROLE and mine_s is None and peer_s is not None:
+            admin = _figure(table.get((DYNAFED, goal.op, goal.conns)))
+            if admin is not None:
+                note += f"; as admin: {admin.rps / peer_s.rps:.2f}×"
+        return f"| {where} | - | - | - | - | {note} |"
+    ratio = mine_s.rps / peer_s.rps
+    verdict = "met" if ratio >= goal.factor else f"NOT met (needs {goal.factor:g}×)"
+    if mine_s.disturbed or peer_s.disturbed:
+        verdict += f" {DISTURBED} disturbed run: trust the per-CPU ratio more"
+    per_cpu = (
+        f"{mine_s.rps_per_cpu / peer_s.rps_per_cpu:.2f}×"
+        if mine_s.rps_per_cpu and peer_s.rps_per_cpu
+        else "-"
+    )
+    return (
+        f"| {where} | {mine_s.rps:.0f} | {peer_s.rps:.0f} | {ratio:.2f}× | {per_cpu} | {verdict} |"
+    )
+
+
+def _p99_line(table: Table) -> str:
+    for row in (GAMEROLE, DYNAFED):
+        figure = _figure(table.get((row, "get", 8)))
+        if figure is not None:
+            verdict = "met" if figure.p99_ms <= P99_GOAL_MS else "NOT met"
+            return (
+                f"| p99 ≤ {P99_GOAL_MS:g} ms at 8 connections ({row} GetItem) "
+                f"| {figure.p99_ms:.2f} ms | - | - | - | {verdict} |"
+            )
+    return "| p99 ≤ 5 ms at 8 connections | - | - | - | - | not measured |"
+
+
+def _absolute_section(table: Table, rows: list[str], scenarios: list[tuple[str, int]]) -> str:
+    lines = [
+        "## Absolute figures (median over repeats; latency raw, per request)",
+        "",
+        "| target | operation | conns | req/s | p50 ms | p90 ms | p99 ms | non-2xx "
+        "| socket errors | server CPU % | req per server CPU-s | other CPU % | runs |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for op, conns in scenarios:
+        for row in rows:
+            entry = table.get((row, op, conns))
+            if entry is None:
+                continue
+            if isinstance(entry, str):
+                lines.append(f"| {row} | {OP_NAMES[op]} | {conns} | unsupported |" + " |" * 9)
+                continue
+            kind = "" if entry.latency_kind == "raw" else f" ({entry.latency_kind})"
+            flag = f" {DISTURBED}" if entry.disturbed else ""
+            lines.append(
+                f"| {row} | {OP_NAMES[op]} | {conns} | {entry.rps:.0f}{flag} | {entry.p50_ms:.2f} "
+                f"| {entry.p90_ms:.2f} | {entry.p99_ms:.2f}{kind} | {entry.non2xx} "
+                f"| {entry.socket_errors} | {_pct(entry.server_cpu_pct)} "
+                f"| {_pct(entry.rps_per_cpu)} | {_pct(entry.other_cpu_pct)} | {entry.runs} |"
+            )
+    lines += [
+        "",
+        f"{DISTURBED} disturbed: the server got under {STARVED_BELOW_PCT:.0f} % of its core while "
+        f"the rest of the machine used over {BUSY_ABOVE_PCT:.0f} % of a core; its req/s "
+        "understates it.",
+    ]
+    return "\n".join(lines)
+
+
+def _ratio_section(table: Table, rows: list[str], scenarios: list[tuple[str, int]]) -> str:
+    mine = [row for row in rows if row.startswith(DYNAFED)]
+    peers = [row for row in rows if not row.startswith(DYNAFED)]
+    if not peers or not mine:
+        return ""
+    if not any(isinstance(table.get((row, op, c)), Summary) for row in mine for op, c in scenarios):
+        return "## Ratios: dynafed req/s ÷ peer req/s\n\nNone: dynafed measured no scenario."
+    lines = [
+        "## Ratios: dynafed req/s ÷ peer req/s (same operation, same connections)",
+        "",
+        "In brackets: the same ratio per second of server CPU, which holds up better when other "
+        "work shares the server's core (see the other CPU % column).",
+        "",
+        "| dynafed as | operation | conns | " + " | ".join(f"÷ {p}" for p in peers) + " |",
+        "|---|---|---:|" + "---:|" * len(peers),
+    ]
+    for op, conns in scenarios:
+        for row in mine:
+            own = _figure(table.get((row, op, conns)))
+            if own is None:
+                continue
+            ratios = []
+            for peer in peers:
+                ratios.append(_ratio_text(own, _figure(table.get((peer, op, conns)))))
+            lines.append(f"| {row} | {OP_NAMES[op]} | {conns} | " + " | ".join(ratios) + " |")
+    return "\n".join(lines)
+
+
+def _ratio_text(own: Summary, other: Summary | None) -> str:
+    if other is None:
+        return "-"
+    text = f"{own.rps / other.rps:.2f}×"
+    if own.rps_per_cpu and other.rps_per_cpu:
+        text += f" ({own.rps_per_cpu / other.rps_per_cpu:.2f}×)"
+    return text
+
+
+def _errors_section(cells: Sequence[CellResult]) -> str:
+    lines = []
+    for cell in cells:
+        m = cell.measurement
+        if m is None or not m.errors:
+            continue
+        statuses = ", ".join(f"{k}: {v}" for k, v in sorted(m.status.items()))
+        sockets = ", ".join(f"{k}: {v}" for k, v in m.socket_errors.items() if v)
+        lines.append(
+            f"- {cell.row} {OP_NAMES[cell.op]} c={cell.connections} run {cell.repeat + 1}: "
+            f"{m.non2xx} non-2xx of {m.requests} (statuses {statuses})"
+            + (f"; socket errors {sockets}" if sockets else "")
+        )
+        lines += [f"  - sample: `{_short(sample, 200)}`" for sample in m.error_samples[:3]]
+    if not lines:
+        return "## Errors\n\nNone: every response of every measured run was 2xx."
+    return "## Errors (every non-2xx response and socket error)\n\n" + "\n".join(lines)
+
+
+def _unsupported_section(table: Table) -> str:
+    reasons: dict[tuple[str, str], list[str]] = {}
+    for (row, op, conns), entry in table.items():
+        if isinstance(entry, str):
+            reasons.setdefault((row, entry), []).append(f"{OP_NAMES[op]} c={conns}")
+    if not reasons:
+        return ""
+    lines = ["## Unsupported (setup or check failed; not measured)", ""]
+    for (row, why), where in reasons.items():
+        lines.append(f"- **{row}** — {', '.join(where)}: {_short(why, 400)}")
+    return "\n".join(lines)
+
+
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{value:.0f}"
+
+
+def _short(text: str, limit: int = 160) -> str:
+    flat = " ".join(text.split()).replace("|", "/")
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"

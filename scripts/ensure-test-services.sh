@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Makes sure what the test suite talks to is there: a PostgreSQL server on 127.0.0.1:5432
+# (trust auth, database `test`), the npm packages of the test OpenID provider, xmlsec1
+# for the test SAML IdP, and Chromium plus the built web app for the browser test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+ensure_postgres() {
+  if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then return; fi
+  if ! command -v pg_ctlcluster >/dev/null 2>&1; then
+    echo "installing PostgreSQL from Debian's packages" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq && apt-get install -y -qq postgresql >/dev/null
+  fi
+  version=$(ls /etc/postgresql | sort -V | tail -n 1)
+  conf=/etc/postgresql/$version/main
+  if ! grep -q "dynafed-test" "$conf/pg_hba.conf" 2>/dev/null; then
+    # Trust auth on loopback only, for the throwaway test database.
+    sed -i '1i host all all 127.0.0.1/32 trust # dynafed-test\nhost all all ::1/128 trust # dynafed-test' "$conf/pg_hba.conf"
+  fi
+  pg_ctlcluster --skip-systemctl-redirect "$version" main start || true
+  for _ in $(seq 1 30); do
+    pg_isready -q -h 127.0.0.1 -p 5432 && break
+    sleep 1
+  done
+  su postgres -c "psql -qtAc \"SELECT 1 FROM pg_database WHERE datname='test'\"" | grep -q 1 \
+    || su postgres -c "createdb test"
+}
+
+ensure_node_packages() {
+  local dir
+  # The test OpenID provider, and the AWS SDK for JavaScript v3 the e2e tests drive.
+  for dir in tests/fixtures/oidc tests/e2e/js; do
+    [ -f "$dir/package.json" ] || continue
+    if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules" ]; then
+      (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+    fi
+  done
+}
+
+ensure_xmlsec1() {
+  # pysaml2's test IdP signs SAML responses by running Debian's xmlsec1.
+  command -v xmlsec1 >/dev/null 2>&1 && return
+  echo "installing xmlsec1 from Debian's packages" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq && apt-get install -y -qq xmlsec1 >/dev/null
+}
+
+ensure_chromium() {
+  # The GameScores web app is tested in Debian's Chromium, driven by playwright-core.
+  command -v chromium >/dev/null 2>&1 && return
+  echo "installing chromium from Debian's packages" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null
+}
+
+ensure_web_app() {
+  # The demo's web page: npm packages (AWS SDK v3, esbuild, playwright-core), then the bundle
+  # `dynafed serve --demo` serves at /app/.
+  if [ ! -d web/node_modules ] || [ web/package-lock.json -nt web/node_modules ]; then
+    (cd web && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+  if [ ! -f web/dist/app.js ] || [ -n "$(find web/src web/static web/build.mjs -newer web/dist/app.js)" ]; then
+    (cd web && npm run --silent build)
+  fi
+}
+
+ensure_postgres
+ensure_node_packages
+ensure_xmlsec1
+ensure_chromium
+ensure_web_app

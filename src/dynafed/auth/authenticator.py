@@ -1,0 +1,75 @@
+"""Who signed this request: SigV4 verification plus credential lookup.
+
+Long-term admin keys come from the server's configuration. Temporary (`ASIA…`) keys are
+resolved by a `SessionResolver` that opens the sealed session token without a database read,
+so every node accepts credentials any other node minted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Protocol
+
+from dynafed.auth import sigv4
+from dynafed.auth.principal import Principal
+from dynafed.core.clock import Clock
+from dynafed.errors import UnrecognizedClientException
+
+INVALID_TOKEN_MESSAGE = "The security token included in the request is invalid."
+
+
+@dataclass(frozen=True, slots=True)
+class AdminCredentials:
+    access_key_id: str
+    secret_access_key: str
+
+
+class SessionResolver(Protocol):
+    def resolve(
+        self, access_key_id: str, session_token: str | None, now: float
+    ) -> tuple[str, Principal]:
+        """The secret key and principal of a temporary credential, or raise
+        UnrecognizedClientException / ExpiredTokenException."""
+        ...
+
+
+@dataclass(slots=True)  # treat as immutable; not frozen: built for every request
+class Authenticated:
+    principal: Principal
+    scope: sigv4.CredentialScope
+
+
+class Authenticator:
+    def __init__(
+        self,
+        admin: AdminCredentials,
+        account_id: str,
+        clock: Clock,
+        sessions: SessionResolver | None = None,
+    ) -> None:
+        self._admin = admin
+        self._admin_principal = Principal(
+            access_key_id=admin.access_key_id,
+            account_id=account_id,
+            arn=f"arn:aws:iam::{account_id}:root",
+            user_id=account_id,
+        )
+        self._clock = clock
+        self._sessions = sessions
+
+    def authenticate(self, request: sigv4.HttpRequest, query: Mapping[str, str]) -> Authenticated:
+        signed = sigv4.parse_signed_request(request, query)
+        now = self._clock.now()
+        sigv4.check_time(signed, now)
+        secret, principal = self._lookup(signed, now)
+        sigv4.verify_signature(secret, request, signed)
+        return Authenticated(principal, signed.credential)
+
+    def _lookup(self, signed: sigv4.SignedRequest, now: float) -> tuple[str, Principal]:
+        key_id = signed.credential.access_key_id
+        if key_id == self._admin.access_key_id:
+            return self._admin.secret_access_key, self._admin_principal
+        if self._sessions is not None and key_id.startswith("ASIA"):
+            return self._sessions.resolve(key_id, signed.security_token, now)
+        raise UnrecognizedClientException(INVALID_TOKEN_MESSAGE)

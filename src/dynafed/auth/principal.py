@@ -1,0 +1,41 @@
+"""Who is calling: the result of authentication, handed to services and the authorizer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class SessionContext:
+    """What a temporary-credential session carries (sealed inside its session token)."""
+
+    role_arn: str
+    role_id: str
+    session_name: str
+    expires_at: float
+    session_policies: tuple[str, ...] = ()
+    """Inline `Policy` text plus the documents of `PolicyArns`, as passed at assume time."""
+    has_session_policies: bool = False
+    tags: dict[str, str] = field(default_factory=dict)
+    """Session tags (become `aws:PrincipalTag/*`)."""
+    context_keys: dict[str, list[str]] = field(default_factory=dict)
+    """Keys copied from the identity token (e.g. `accounts.google.com:sub`) and federation keys
+    (`aws:FederatedProvider`), available to every later authorization of the session."""
+    source_identity: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    access_key_id: str
+    account_id: str
+    arn: str
+    """`arn:aws:iam::ACCT:root`-style for admin keys; the assumed-role session ARN for sessions."""
+    user_id: str
+    """`aws:userid`: the account id for admin, `<role-id>:<session-name>` for sessions."""
+    session: SessionContext | None = None
+
+    @property
+    def is_admin(self) -> bool:
+        return self.session is None

@@ -1,0 +1,146 @@
+"""The `dynafed` command line."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from dynafed.iam.apply import add_apply_command
+from dynafed.policy.cli import add_policy_commands
+from dynafed.server.settings import DEFAULT_ACCOUNT_ID, DEFAULT_REGION, Settings
+from dynafed.userpool.cli import add_users_command
+
+
+def _add_serve(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    serve = subparsers.add_parser("serve", help="run the server (DynamoDB, STS, IAM endpoint)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port (0 picks a free one)")
+    serve.add_argument(
+        "--data-dir",
+        type=Path,
+        default=Path(".dynafed"),
+        help="where the embedded database and generated keys live",
+    )
+    serve.add_argument(
+        "--storage",
+        default=os.environ.get("DYNAFED_STORAGE"),
+        help="storage URL: sqlite:///path or postgresql://... "
+        "(default: SQLite in the data dir; env DYNAFED_STORAGE)",
+    )
+    serve.add_argument("--account-id", default=DEFAULT_ACCOUNT_ID)
+    serve.add_argument("--region", default=DEFAULT_REGION)
+    serve.add_argument(
+        "--public-url",
+        default=os.environ.get("DYNAFED_PUBLIC_URL"),
+        help="URL clients reach the server at, the issuer of built-in identity tokens "
+        "(default: the bound address; env DYNAFED_PUBLIC_URL)",
+    )
+    serve.add_argument(
+        "--demo",
+        action="store_true",
+        help="seed the GameScores demo (two players, table, role, identity pool) and serve "
+        "its web app at /app/",
+    )
+    serve.add_argument(
+        "--audit-log",
+        default=None,
+        help="write one JSON line per authorization decision: '-' or a path",
+    )
+    serve.add_argument(
+        "--ttl-sweep-interval",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="how often expired TTL items are deleted (default 60)",
+    )
+    serve.add_argument(
+        "--identity-config",
+        type=Path,
+        default=os.environ.get("DYNAFED_IDENTITY_CONFIG"),
+        metavar="FILE",
+        help="TOML file: Google/Login with Amazon/Facebook endpoints, SAML checks "
+        "(docs/identity-providers.md; env DYNAFED_IDENTITY_CONFIG)",
+    )
+    serve.add_argument(
+        "--workers",
+        type=_positive_int,
+        default=1,
+        metavar="N",
+        help="server processes sharing the port, one per core to use (default 1)",
+    )
+    serve.set_defaults(func=_run_serve)
+
+
+def _positive_int(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, got {text!r}")
+    return int(text)
+
+
+def _run_serve(args: argparse.Namespace) -> int:
+    from dynafed.server import admin_credentials
+    from dynafed.server.identity_settings import IdentityConfigError, load_identity_settings
+    from dynafed.server.runner import serve
+    from dynafed.server.wiring import storage_url
+    from dynafed.server.workers import WorkersFailed
+
+    if args.demo and args.workers > 1:
+        message = "dynafed serve: --demo seeds its data from one process; use --workers 1"
+        print(message, file=sys.stderr)
+        return 2
+    identity = None
+    if args.identity_config is not None:
+        try:
+            identity = load_identity_settings(Path(args.identity_config), os.environ)
+        except IdentityConfigError as error:
+            print(f"dynafed serve: --identity-config {error}", file=sys.stderr)
+            return 2
+    settings = Settings(
+        host=args.host,
+        port=args.port,
+        data_dir=args.data_dir,
+        storage_url=args.storage,
+        public_url=args.public_url,
+        demo=args.demo,
+        account_id=args.account_id,
+        region=args.region,
+        audit_log=args.audit_log,
+        ttl_sweep_interval=args.ttl_sweep_interval,
+        identity=identity,
+        workers=args.workers,
+    )
+    if settings.workers > 1 and storage_url(settings) == "memory://":
+        print(
+            "dynafed serve: memory:// storage lives in one process; use --workers 1",
+            file=sys.stderr,
+        )
+        return 2
+    admin, source = admin_credentials.load_or_create(settings.data_dir)
+    try:
+        serve(settings, admin, source)
+    except WorkersFailed as error:
+        print(f"dynafed serve: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="dynafed", description=__doc__)
+    subparsers = parser.add_subparsers(dest="command", required=True)
+    _add_serve(subparsers)
+    add_policy_commands(subparsers)
+    add_apply_command(subparsers)
+    add_users_command(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    result: int = args.func(args)
+    return result
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,102 @@
+"""Checking the `Logins` of a GetId / GetOpenIdToken / GetCredentialsForIdentity call.
+
+A login key must name a provider the identity pool is configured with (Cognito Identity API
+reference, GetId `Logins`):
+- a built-in user pool listed in `CognitoIdentityProviders`, named like Cognito's
+  `cognito-idp.<region>.amazonaws.com/<pool id>` or by its issuer without the scheme; its
+  ID token must be ours, unexpired, for that pool, and issued to the listed `ClientId`;
+- an IAM OIDC provider whose ARN is in `OpenIdConnectProviderARNs`, keyed by its URL without
+  the scheme; the token is checked as STS checks it (keys, audience in the ClientIDList).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from dynafed.cognito.model import IdentityPool
+from dynafed.errors import (
+    ExternalServiceException,
+    IDPCommunicationError,
+    NotAuthorizedException,
+    QueryError,
+)
+from dynafed.identity.oidc import VerifiedIdentity
+from dynafed.userpool.id_tokens import InvalidIdToken, verify_id_token
+from dynafed.userpool.issuer import PoolDirectory
+
+_COGNITO_IDP = re.compile(r"cognito-idp\.[a-z0-9-]+\.amazonaws\.com/[\w-]+_[0-9a-zA-Z]+")
+UNSUPPORTED_PROVIDER = "Token is not from a supported provider of this identity pool."
+INVALID_LOGIN = "Invalid login token. {reason}"
+
+
+@dataclass(frozen=True, slots=True)
+class VerifiedLogin:
+    provider: str
+    """The Logins key."""
+    user_id: str
+    claims: Mapping[str, Any]
+    mapping_key: str
+    """The key of this provider's role mapping (`<provider>:<client id>` for user pools)."""
+    amr_entry: str
+
+    @property
+    def link(self) -> str:
+        return f"{self.provider}|{self.user_id}"
+
+
+class OidcTokenVerifier(Protocol):
+    def verify(self, token: str) -> VerifiedIdentity: ...
+
+
+class LoginVerifier:
+    def __init__(self, pools: PoolDirectory, oidc: OidcTokenVerifier) -> None:
+        self._pools = pools
+        self._oidc = oidc
+
+    def verify_all(self, pool: IdentityPool, logins: Mapping[str, str]) -> list[VerifiedLogin]:
+        return [self.verify(pool, provider, token) for provider, token in logins.items()]
+
+    def verify(self, pool: IdentityPool, provider: str, token: str) -> VerifiedLogin:
+        for entry in pool.config.get("CognitoIdentityProviders") or []:
+            if entry.get("ProviderName") == provider:
+                return self._user_pool_login(provider, entry.get("ClientId"), token)
+        arns = pool.config.get("OpenIdConnectProviderARNs") or []
+        if any(arn.endswith(f":oidc-provider/{provider}") for arn in arns):
+            return self._oidc_login(provider, token)
+        raise NotAuthorizedException(UNSUPPORTED_PROVIDER)
+
+    def _user_pool_login(self, provider: str, client_id: str | None, token: str) -> VerifiedLogin:
+        pool_id = provider.rsplit("/", 1)[-1]
+        named_ok = (
+            provider.startswith("cognito-idp.")
+            or provider == self._pools.issuer(pool_id).split("://", 1)[-1]
+        )
+        if not named_ok:
+            raise NotAuthorizedException(UNSUPPORTED_PROVIDER)
+        try:
+            claims = verify_id_token(self._pools, pool_id, token)
+        except InvalidIdToken as invalid:
+            raise NotAuthorizedException(INVALID_LOGIN.format(reason=invalid.reason)) from None
+        if client_id is not None and claims.get("aud") != client_id:
+            raise NotAuthorizedException(INVALID_LOGIN.format(reason="Incorrect token audience."))
+        sub = str(claims["sub"])
+        return VerifiedLogin(
+            provider, sub, claims, f"{provider}:{claims['aud']}", f"{provider}:CognitoSignIn:{sub}"
+        )
+
+    def _oidc_login(self, provider: str, token: str) -> VerifiedLogin:
+        try:
+            identity = self._oidc.verify(token)
+        except IDPCommunicationError as down:
+            raise ExternalServiceException(down.message) from None
+        except QueryError as refused:
+            raise NotAuthorizedException(INVALID_LOGIN.format(reason=refused.message)) from None
+        if identity.provider_key != provider:
+            raise NotAuthorizedException(
+                INVALID_LOGIN.format(reason="Issuer doesn't match providerName")
+            )
+        sub = identity.subject
+        return VerifiedLogin(provider, sub, identity.claims, provider, f"{provider}:{sub}")

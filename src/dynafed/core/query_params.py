@@ -1,0 +1,78 @@
+"""Shapes of the AWS Query protocol's parameters and results, as services see them. Pure.
+
+Requests arrive as flat parameters with flattened names: lists are `Name.member.N` (N from
+1), lists of structures `Name.member.N.Field`, maps `Name.entry.N.key` / `Name.entry.N.value`.
+An empty list travels as the bare name with an empty value (`Name=`), which is how botocore's
+query serializer sends it. The HTTP edge (`server/query_protocol.py`) decodes the form and
+renders results; services read their parameters with these functions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+
+class XmlMap(dict[str, Any]):
+    """A map-typed value: rendered as `<entry><key>…</key><value>…</value></entry>` items,
+    unlike a plain dict, which is a structure whose keys are element names."""
+
+
+def sub_params(params: Mapping[str, str], prefix: str) -> dict[str, str]:
+    """The parameters under `prefix.`, with that prefix removed."""
+    start = prefix + "."
+    return {name[len(start) :]: value for name, value in params.items() if name.startswith(start)}
+
+
+def _indexed(params: Mapping[str, str], prefix: str) -> dict[int, dict[str, str]]:
+    """Group `prefix.N[.rest]` parameters by N; the empty key holds `prefix.N` itself."""
+    groups: dict[int, dict[str, str]] = {}
+    for name, value in sub_params(params, prefix).items():
+        index_text, _, rest = name.partition(".")
+        if index_text.isdigit() and int(index_text) >= 1:
+            groups.setdefault(int(index_text), {})[rest] = value
+    return groups
+
+
+def has_list(params: Mapping[str, str], name: str) -> bool:
+    """Whether the request carries the list `name` at all (possibly empty)."""
+    return name in params or any(key.startswith(name + ".member.") for key in params)
+
+
+def read_list(params: Mapping[str, str], name: str) -> list[str] | None:
+    """`Name.member.N` strings in index order; `None` if the list is absent."""
+    if not has_list(params, name):
+        return None
+    groups = _indexed(params, f"{name}.member")
+    return [groups[index][""] for index in sorted(groups) if "" in groups[index]]
+
+
+def read_struct_list(params: Mapping[str, str], name: str) -> list[dict[str, str]] | None:
+    """`Name.member.N.Field…` as one sub-parameter dict per member, in index order."""
+    if not has_list(params, name):
+        return None
+    groups = _indexed(params, f"{name}.member")
+    return [{key: value for key, value in groups[index].items() if key} for index in sorted(groups)]
+
+
+def read_map(
+    params: Mapping[str, str], name: str, key_name: str = "key", value_name: str = "value"
+) -> dict[str, str] | None:
+    """`Name.entry.N.key` / `Name.entry.N.value` pairs; `None` if the map is absent."""
+    groups = _indexed(params, f"{name}.entry")
+    if not groups and name not in params:
+        return None
+    result: dict[str, str] = {}
+    for index in sorted(groups):
+        entry = groups[index]
+        if key_name in entry:
+            result[entry[key_name]] = entry.get(value_name, "")
+    return result
+
+
+def read_tags(params: Mapping[str, str], name: str = "Tags") -> list[tuple[str, str]] | None:
+    """`Tags.member.N.Key` / `.Value` pairs in order (a missing Value reads as empty)."""
+    members = read_struct_list(params, name)
+    if members is None:
+        return None
+    return [(member.get("Key", ""), member.get("Value", "")) for member in members]

@@ -1,0 +1,1 @@
+"""`dynafed serve --demo`: the GameScores example, seeded and served in one command."""

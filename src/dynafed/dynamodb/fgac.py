@@ -1,0 +1,376 @@
+"""The authorization requests of each DynamoDB operation, with the fine-grained keys.
+
+Pure: a request body (already validated) and the table's partition-key name in, the
+`AuthorizationRequest`s out. Follows iam-fgac.md §5 (which restates the AWS pages
+"Actions, resources, and condition keys for Amazon DynamoDB" and "Using IAM policy conditions
+for fine-grained access control"):
+
+- action `dynamodb:<Operation>`, resource the table ARN (the index ARN when `IndexName` is
+  set; `*` for ListTables);
+- `dynamodb:LeadingKeys`: the partition-key values the request addresses, as text (numbers in
+  DynamoDB's canonical form, binary as base64);
+- `dynamodb:Attributes`: every top-level attribute name the request names (keys, item,
+  projections, expressions with `#placeholders` resolved, legacy parameters);
+- `dynamodb:Select`, `dynamodb:ReturnValues`, `dynamodb:ReturnConsumedCapacity`,
+  `dynamodb:EnclosingOperation` as each action carries them.
+
+A key the request does not carry is absent, never an empty list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from dynafed.core.authorization import AuthorizationRequest
+from dynafed.dynamodb.expr import CompiledExpressions, compile_expressions
+from dynafed.dynamodb.values import format_number, parse_number
+from dynafed.errors import ValidationException
+
+LEADING_KEYS = "dynamodb:LeadingKeys"
+ATTRIBUTES = "dynamodb:Attributes"
+SELECT = "dynamodb:Select"
+RETURN_VALUES = "dynamodb:ReturnValues"
+RETURN_CONSUMED_CAPACITY = "dynamodb:ReturnConsumedCapacity"
+ENCLOSING_OPERATION = "dynamodb:EnclosingOperation"
+
+
+def control_plane(operation: str, resource: str) -> list[AuthorizationRequest]:
+    """Table administration carries no fine-grained keys."""
+    return [AuthorizationRequest(f"dynamodb:{operation}", resource or "*")]
+
+
+def _request(
+    operation: str, resource: str, keys: Mapping[str, Iterable[str] | str | None]
+) -> AuthorizationRequest:
+    condition_keys: dict[str, list[str]] = {}
+    for name, value in keys.items():
+        if value is None:
+            continue
+        values = [value] if isinstance(value, str) else sorted(set(value))
+        if values:
+            condition_keys[name] = values
+    return AuthorizationRequest(f"dynamodb:{operation}", resource, condition_keys)
+
+
+def _consumed_capacity(request: Mapping[str, Any]) -> str | None:
+    value = request.get("ReturnConsumedCapacity")
+    return value if isinstance(value, str) else None
+
+
+# --- single-item actions --------------------------------------------------------------------
+
+
+def get_item(
+    request: Mapping[str, Any],
+    hash_key: str | None,
+    resource: str,
+    *,
+    compiled: CompiledExpressions | None = None,
+    enclosing_operation: str | None = None,
+) -> AuthorizationRequest:
+    """GetItem (and a TransactGetItems element): Select is SPECIFIC_ATTRIBUTES when the
+    request names what to return, else ALL_ATTRIBUTES."""
+    projected = "ProjectionExpression" in request or "AttributesToGet" in request
+    return _request(
+        "GetItem",
+        resource,
+        {
+            LEADING_KEYS: leading_keys(request.get("Key"), hash_key),
+            ATTRIBUTES: _names(request, ("Key",), ("AttributesToGet",), compiled),
+            SELECT: "SPECIFIC_ATTRIBUTES" if projected else "ALL_ATTRIBUTES",
+            RETURN_CONSUMED_CAPACITY: _consumed_capacity(request),
+            ENCLOSING_OPERATION: enclosing_operation,
+        },
+    )
+
+
+def put_item(
+    request: Mapping[str, Any],
+    hash_key: str | None,
+    resource: str,
+    *,
+    compiled: CompiledExpressions | None = None,
+    enclosing_operation: str | None = None,
+) -> AuthorizationRequest:
+    return _write("PutItem", request, "Item", hash_key, resource, compiled, enclosing_operation)
+
+
+def update_item(
+    request: Mapping[str, Any],
+    hash_key: str | None,
+    resource: str,
+    *,
+    compiled: CompiledExpressions | None = None,
+    enclosing_operation: str | None = None,
+) -> AuthorizationRequest:
+    return _write("UpdateItem", request, "Key", hash_key, resource, compiled, enclosing_operation)
+
+
+def delete_item(
+    request: Mapping[str, Any],
+    hash_key: str | None,
+    resource: str,
+    *,
+    compiled: CompiledExpressions | None = None,
+    enclosing_operation: str | None = None,
+) -> AuthorizationRequest:
+    return _write("DeleteItem", request, "Key", hash_key, resource, compiled, enclosing_operation)
+
+
+def _write(
+    operation: str,
+    request: Mapping[str, Any],
+    addressed_by: str,
+    hash_key: str | None,
+    resource: str,
+    compiled: CompiledExpressions | None,
+    enclosing_operation: str | None,
+) -> AuthorizationRequest:
+    """The write actions carry ReturnValues always (NONE when not given) and no Select."""
+    return _request(
+        operation,
+        resource,
+        {
+            LEADING_KEYS: leading_keys(request.get(addressed_by), hash_key),
+            ATTRIBUTES: _names(
+                request, (addressed_by, "AttributeUpdates", "Expected"), (), compiled
+            ),
+            RETURN_VALUES: request.get("ReturnValues", "NONE"),
+            RETURN_CONSUMED_CAPACITY: _consumed_capacity(request),
+            ENCLOSING_OPERATION: enclosing_operation,
+        },
+    )
+
+
+def leading_keys(key: Mapping[str, Any] | None, hash_key: str | None) -> list[str] | None:
+    """The partition-key value as policy text, or None when the request lacks it (the table
+    does not exist, or the key is malformed and validation will refuse it)."""
+    if key is None or hash_key is None or not isinstance(key.get(hash_key), dict):
+        return None
+    value = canonical_key_text(key[hash_key])
+    return None if value is None else [value]
+
+
+def canonical_key_text(value: Mapping[str, Any]) -> str | None:
+    """S as is, N in DynamoDB's canonical number form, B as its base64 text (iam-fgac §5.5)."""
+    if isinstance(value.get("S"), str):
+        return str(value["S"])
+    if isinstance(value.get("N"), str):
+        try:
+            return format_number(parse_number(value["N"]))
+        except ValidationException:
+            return str(value["N"])
+    if isinstance(value.get("B"), str):
+        return str(value["B"])
+    return None
+
+
+def _names(
+    request: Mapping[str, Any],
+    maps: tuple[str, ...],
+    lists: tuple[str, ...],
+    compiled: CompiledExpressions | None,
+) -> set[str]:
+    """Top-level attribute names from map keys (Key, Item, Expected, AttributeUpdates), name
+    lists (AttributesToGet) and every expression, `#placeholders` resolved."""
+    names: set[str] = set()
+    for member in maps:
+        value = request.get(member)
+        if isinstance(value, Mapping):
+            names.update(value)
+    for member in lists:
+        value = request.get(member)
+        if isinstance(value, list):
+            names.update(name for name in value if isinstance(name, str))
+    if compiled is None:
+        compiled = _compile(request)
+    if compiled is not None:
+        names.update(compiled.attribute_names)
+    return names
+
+
+_EXPRESSION_MEMBERS = (
+    "UpdateExpression",
+    "ConditionExpression",
+    "KeyConditionExpression",
+    "FilterExpression",
+    "ProjectionExpression",
+    "ExpressionAttributeNames",
+    "ExpressionAttributeValues",
+)
+
+
+def _compile(request: Mapping[str, Any]) -> CompiledExpressions | None:
+    """The request's expressions, compiled by the expression engine; None if they are
+    invalid (validation refuses such a request before anything happens)."""
+    params = {member: request[member] for member in _EXPRESSION_MEMBERS if member in request}
+    if not params:
+        return None
+    try:
+        return compile_expressions(params)
+    except ValidationException:
+        return None
+
+
+# --- reads of many items, batches, transaction-only actions ----------------------------------
+
+
+def query(
+    request: Mapping[str, Any],
+    hash_key: str | None,
+    resource: str,
+    *,
+    select: str,
+    compiled: CompiledExpressions | None = None,
+) -> AuthorizationRequest:
+    """Query: LeadingKeys is the partition-key value of the key condition; on an index,
+    `hash_key` is the index's partition key, the value the query addresses (iam-fgac §5.2).
+    `select` is the effective Select (explicit, or DynamoDB's default)."""
+    return _request(
+        "Query",
+        resource,
+        {
+            LEADING_KEYS: _key_condition_value(request, hash_key, compiled),
+            ATTRIBUTES: _names(
+                request, ("KeyConditions", "QueryFilter"), ("AttributesToGet",), compiled
+            ),
+            SELECT: select,
+            RETURN_CONSUMED_CAPACITY: _consumed_capacity(request),
+        },
+    )
+
+
+def scan(
+    request: Mapping[str, Any],
+    resource: str,
+    *,
+    select: str,
+    compiled: CompiledExpressions | None = None,
+) -> AuthorizationRequest:
+    """Scan never carries LeadingKeys (it addresses no partition)."""
+    return _request(
+        "Scan",
+        resource,
+        {
+            ATTRIBUTES: _names(request, ("ScanFilter",), ("AttributesToGet",), compiled),
+            SELECT: select,
+            RETURN_CONSUMED_CAPACITY: _consumed_capacity(request),
+        },
+    )
+
+
+def batch_get_item(
+    keys_and_attributes: Mapping[str, Any],
+    hash_key: str | None,
+    resource: str,
+    return_consumed_capacity: str | None,
+    *,
+    compiled: CompiledExpressions | None = None,
+) -> AuthorizationRequest:
+    """One table's part of a BatchGetItem: its keys' partition values, key names and
+    projection; Select as GetItem's."""
+    keys = [key for key in keys_and_attributes.get("Keys", []) if isinstance(key, Mapping)]
+    projected = (
+        "ProjectionExpression" in keys_and_attributes or "AttributesToGet" in keys_and_attributes
+    )
+    names = _names(keys_and_attributes, (), ("AttributesToGet",), compiled)
+    for key in keys:
+        names.update(key)
+    return _request(
+        "BatchGetItem",
+        resource,
+        {
+            LEADING_KEYS: _partition_values(keys, hash_key),
+            ATTRIBUTES: names,
+            SELECT: "SPECIFIC_ATTRIBUTES" if projected else "ALL_ATTRIBUTES",
+            RETURN_CONSUMED_CAPACITY: return_consumed_capacity,
+        },
+    )
+
+
+def batch_write_item(
+    write_requests: Sequence[Mapping[str, Any]],
+    hash_key: str | None,
+    resource: str,
+    return_consumed_capacity: str | None,
+) -> AuthorizationRequest:
+    """One table's part of a BatchWriteItem: puts and deletes together."""
+    addressed: list[Mapping[str, Any]] = []
+    for write in write_requests:
+        put = write.get("PutRequest")
+        delete = write.get("DeleteRequest")
+        if isinstance(put, Mapping) and isinstance(put.get("Item"), Mapping):
+            addressed.append(put["Item"])
+        if isinstance(delete, Mapping) and isinstance(delete.get("Key"), Mapping):
+            addressed.append(delete["Key"])
+    names: set[str] = set()
+    for item in addressed:
+        names.update(item)
+    return _request(
+        "BatchWriteItem",
+        resource,
+        {
+            LEADING_KEYS: _partition_values(addressed, hash_key),
+            ATTRIBUTES: names,
+            RETURN_CONSUMED_CAPACITY: return_consumed_capacity,
+        },
+    )
+
+
+def condition_check_item(
+    request: Mapping[str, Any],
+    hash_key: str | None,
+    resource: str,
+    *,
+    compiled: CompiledExpressions | None = None,
+    enclosing_operation: str = "TransactWriteItems",
+) -> AuthorizationRequest:
+    """A TransactWriteItems ConditionCheck: key and condition names; it returns nothing, so
+    no ReturnValues."""
+    return _request(
+        "ConditionCheckItem",
+        resource,
+        {
+            LEADING_KEYS: leading_keys(request.get("Key"), hash_key),
+            ATTRIBUTES: _names(request, ("Key",), (), compiled),
+            RETURN_CONSUMED_CAPACITY: _consumed_capacity(request),
+            ENCLOSING_OPERATION: enclosing_operation,
+        },
+    )
+
+
+def _partition_values(items: list[Mapping[str, Any]], hash_key: str | None) -> list[str] | None:
+    if hash_key is None:
+        return None
+    values = [
+        text
+        for item in items
+        if isinstance(item.get(hash_key), Mapping)
+        and (text := canonical_key_text(item[hash_key])) is not None
+    ]
+    return values or None
+
+
+def _key_condition_value(
+    request: Mapping[str, Any], hash_key: str | None, compiled: CompiledExpressions | None
+) -> list[str] | None:
+    """The partition value of a KeyConditionExpression or legacy KeyConditions `EQ`."""
+    if hash_key is None:
+        return None
+    if compiled is None:
+        compiled = _compile(request)
+    clauses = None if compiled is None else compiled.key_clauses
+    if clauses is not None:
+        clause = clauses.get(hash_key)
+        values = [] if clause is None or clause.op != "EQ" else list(clause.values)
+    else:
+        key_conditions = request.get("KeyConditions")
+        condition = key_conditions.get(hash_key) if isinstance(key_conditions, Mapping) else None
+        values = []
+        if isinstance(condition, Mapping) and condition.get("ComparisonOperator") == "EQ":
+            values = list(condition.get("AttributeValueList") or [])
+    if len(values) != 1 or not isinstance(values[0], Mapping):
+        return None
+    text = canonical_key_text(values[0])
+    return None if text is None else [text]

@@ -1,0 +1,160 @@
+"""BatchWriteItem (API reference: BatchWriteItem): up to 25 puts and deletes across tables.
+
+validate (types, 1 to 25 requests per table, constraints, at most 25 in all, each request a
+put or a delete, items and keys, 400 KB) → in one read snapshot: load the tables, authorize
+`dynamodb:BatchWriteItem` once per table, check keys and index keys, refuse two requests on
+one item → apply every request in one write transaction, indexes included → answer
+UnprocessedItems (always empty: nothing is throttled), ConsumedCapacity and
+ItemCollectionMetrics per table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from dynafed.dynamodb import capacity, capacity_totals, fgac, item_collections, item_writes
+from dynafed.dynamodb.operations.batch_common import (
+    KeyRegistry,
+    existing,
+    hash_key_of,
+    load_tables,
+    require_request_items,
+)
+from dynafed.dynamodb.operations.context import OperationContext
+from dynafed.dynamodb.operations.item_common import current_table
+from dynafed.dynamodb.operations.item_keys import check_index_keys, check_key, storage_key
+from dynafed.dynamodb.tables import Table
+from dynafed.dynamodb.validation import validate_request
+from dynafed.dynamodb.validation.common import (
+    ITEM,
+    KEY,
+    RETURN_CONSUMED_CAPACITY,
+    RETURN_ITEM_COLLECTION_METRICS,
+)
+from dynafed.dynamodb.validation.constraints import render
+from dynafed.dynamodb.validation.shapes import ListOf, MapOf, Struct
+from dynafed.dynamodb.values import Item, check_item_size, validate_item
+from dynafed.errors import ValidationException
+from dynafed.storage.port import WriteTxn
+
+MAX_REQUESTS = 25
+
+WRITE_REQUEST = Struct(
+    java_name="WriteRequest",
+    fields={
+        "PutRequest": Struct(java_name="PutRequest", fields={"Item": ITEM}),
+        "DeleteRequest": Struct(java_name="DeleteRequest", fields={"Key": KEY}),
+    },
+)
+
+REQUEST = Struct(
+    java_name="BatchWriteItemInput",
+    fields={
+        "RequestItems": MapOf(required=True, value=ListOf(member=WRITE_REQUEST)),
+        "ReturnConsumedCapacity": RETURN_CONSUMED_CAPACITY,
+        "ReturnItemCollectionMetrics": RETURN_ITEM_COLLECTION_METRICS,
+    },
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Write:
+    table_name: str
+    key: Item
+    """The item itself for a put (its key attributes are read from it)."""
+    item: Item | None
+    """None for a delete."""
+
+
+def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
+    request = validate_request(REQUEST, body, precheck=_precheck)
+    requested: dict[str, list[dict[str, Any]]] = request["RequestItems"]
+    if sum(len(writes) for writes in requested.values()) > MAX_REQUESTS:
+        raise ValidationException("Too many items requested for the BatchWriteItem call")
+    writes = [_write_of(name, write) for name, part in requested.items() for write in part]
+    mode = request.get("ReturnConsumedCapacity")
+
+    with ctx.storage.read() as view:
+        tables = load_tables(view, requested)
+    ctx.authorize(
+        [
+            fgac.batch_write_item(part, hash_key_of(tables[name]), ctx.table_arn(name), mode)
+            for name, part in requested.items()
+        ]
+    )
+    found = existing(tables)
+    _check_writes(found, writes)
+
+    def apply(txn: WriteTxn) -> tuple[dict[str, capacity.Consumption], dict[str, list[Any]]]:
+        current = {name: current_table(txn, table) for name, table in found.items()}
+        used: dict[str, capacity.Consumption] = {}
+        collections: dict[str, dict[bytes, item_collections.CollectionSize]] = {}
+        for write in writes:
+            table = current[write.table_name]
+            pk, sk = storage_key(table, write.key)
+            old = txn.get_item(table.table_id, pk, sk)
+            if write.item is not None:
+                size = item_writes.store(txn, table, pk, sk, old, write.item)
+            else:
+                size = item_writes.remove(txn, table, pk, sk, old)
+            capacity_totals.accumulate(used, table.name, capacity.write(table, old, write.item))
+            if size is not None:
+                collections.setdefault(table.name, {})[pk] = size
+        metrics = {
+            name: [item_collections.metrics(size) for size in sizes.values()]
+            for name, sizes in collections.items()
+        }
+        return used, metrics
+
+    used, metrics = ctx.storage.write(apply)
+    result: dict[str, Any] = {"UnprocessedItems": {}}
+    rendered = capacity_totals.render_list(mode, used)
+    if rendered is not None:
+        result["ConsumedCapacity"] = rendered
+    if item_collections.wants_metrics(request) and metrics:
+        result["ItemCollectionMetrics"] = metrics
+    return result
+
+
+def _precheck(request: dict[str, Any]) -> None:
+    require_request_items(request, "BatchWriteItem")
+    requested = request.get("RequestItems") or {}
+    if any(not 1 <= len(part) <= MAX_REQUESTS for part in requested.values()):
+        dump = ", ".join(f"{name}={render(part)}" for name, part in requested.items())
+        raise ValidationException(
+            f"1 validation error detected: Value '{{{dump}}}' at 'requestItems' failed to "
+            "satisfy constraint: Map value must satisfy constraint: [Member must have length "
+            f"less than or equal to {MAX_REQUESTS}, Member must have length greater than or "
+            "equal to 1]"
+        )
+
+
+def _write_of(table_name: str, write: Mapping[str, Any]) -> _Write:
+    put, delete = write.get("PutRequest"), write.get("DeleteRequest")
+    if (put is None) == (delete is None):
+        # DynamoDB's wording for a WriteRequest that is neither or both.
+        raise ValidationException(
+            "Supplied AttributeValue has more than one datatypes set, must contain exactly one "
+            "of the supported datatypes"
+        )
+    if put is not None:
+        item = validate_item(put["Item"])
+        check_item_size(item)
+        return _Write(table_name, item, item)
+    assert delete is not None
+    return _Write(table_name, validate_item(delete["Key"]), None)
+
+
+def _check_writes(tables: Mapping[str, Table], writes: list[_Write]) -> None:
+    """Keys must match their table's schema (a put's wrong or missing key attribute reads
+    "does not match the schema" in a batch), index keys their types; one request per item."""
+    registry = KeyRegistry()
+    for write in writes:
+        table = tables[write.table_name]
+        key = {name: write.key[name] for name in table.key_schema.names if name in write.key}
+        check_key(table, key)
+        if write.item is not None:
+            check_index_keys(table, write.item)
+        registry.add(table, key)

@@ -1,0 +1,82 @@
+"""What every operation gets to work with: storage, time, ids, identity of the endpoint, and
+the caller's authorizer. Operations are plain functions `run(ctx, body) -> dict`."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Generic, TypeVar
+
+import orjson
+
+from dynafed.core.authorization import AuthorizationRequest, Authorizer
+from dynafed.core.clock import Clock
+from dynafed.dynamodb.tables import DOCUMENT_KIND, Table, table_arn
+from dynafed.errors import ResourceNotFoundException
+from dynafed.storage.port import ReadView, Storage, WriteTxn
+
+T = TypeVar("T")
+
+
+def _new_uuid() -> str:
+    return str(uuid.uuid4())
+
+
+@dataclass(slots=True)  # treat as immutable; not frozen: built for every request
+class OperationContext:
+    storage: Storage
+    account_id: str
+    region: str
+    clock: Clock
+    authorizer: Authorizer
+    new_id: Callable[[], str] = field(default=_new_uuid)
+
+    def table_arn(self, name: str) -> str:
+        return table_arn(self.region, self.account_id, name)
+
+    def authorize(self, requests: Sequence[AuthorizationRequest]) -> None:
+        self.authorizer.authorize(requests)
+
+    def find_table(self, name: str) -> Table | None:
+        with self.storage.read() as view:
+            return find_table(view, name)
+
+
+@dataclass(slots=True)  # treat as immutable; not frozen: built for every write
+class DeferredWrite(Generic[T]):
+    """An operation validated and authorized up to its write: `write` runs in a storage
+    write transaction, `finish` turns its result into the answer. Lets the HTTP edge hand
+    the write to storage without a thread waiting for the commit (`DynamoDBService.prepare`);
+    `run` is the plain blocking path."""
+
+    write: Callable[[WriteTxn], T]
+    finish: Callable[[T], dict[str, Any]]
+
+    def run(self, storage: Storage) -> dict[str, Any]:
+        return self.finish(storage.write(self.write))
+
+
+def find_table(view: ReadView, name: str) -> Table | None:
+    raw = getattr(view, "get_document_bytes", None)
+    if raw is not None:  # a view that stores JSON hands out the bytes: the cache key as is
+        stored: bytes | None = raw(DOCUMENT_KIND, name)
+        return None if stored is None else _table(stored)
+    document = view.get_document(DOCUMENT_KIND, name)
+    return None if document is None else _table(orjson.dumps(document))
+
+
+@lru_cache(maxsize=256)
+def _table(document: bytes) -> Table:
+    """Tables parsed once per distinct document: every item request reads its table's
+    document, and the document changes only when the table does. (`Table` is immutable.)"""
+    return Table.from_document(orjson.loads(document))
+
+
+def table_not_found(name: str) -> ResourceNotFoundException:
+    """The control plane's wording; item operations say only "Requested resource not found"."""
+    return ResourceNotFoundException(f"Requested resource not found: Table: {name} not found")
+
+
+ITEM_TABLE_NOT_FOUND = "Requested resource not found"

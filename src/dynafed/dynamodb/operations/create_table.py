@@ -1,0 +1,137 @@
+"""CreateTable (API reference: CreateTable).
+
+validate the request → check key schema, indexes and billing → authorize
+`dynamodb:CreateTable` on the new table's ARN → store the table document unless the name is
+taken → answer the description with TableStatus CREATING, as AWS does (the table is usable
+at once; DescribeTable reports ACTIVE).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from dynafed.dynamodb import fgac
+from dynafed.dynamodb.operations import schema_rules as rules
+from dynafed.dynamodb.operations.context import OperationContext
+from dynafed.dynamodb.operations.table_description import describe
+from dynafed.dynamodb.operations.table_shapes import (
+    ATTRIBUTE_DEFINITION,
+    BILLING_MODE,
+    GLOBAL_SECONDARY_INDEX,
+    KEY_SCHEMA,
+    LOCAL_SECONDARY_INDEX,
+    ON_DEMAND_THROUGHPUT,
+    PROVISIONED_THROUGHPUT,
+    SSE_SPECIFICATION,
+    STREAM_SPECIFICATION,
+    TABLE_CLASS,
+    TAGS,
+)
+from dynafed.dynamodb.tables import (
+    DOCUMENT_KIND,
+    PAY_PER_REQUEST,
+    PROVISIONED,
+    Stream,
+    Table,
+    Throughput,
+)
+from dynafed.dynamodb.validation import validate_request
+from dynafed.dynamodb.validation.common import TABLE_NAME_PATTERN_ONLY, require_table_name
+from dynafed.dynamodb.validation.shapes import Bool, ListOf, Str, Struct
+from dynafed.errors import ResourceInUseException
+from dynafed.storage.port import TableStats, WriteTxn
+
+REQUEST = Struct(
+    java_name="CreateTableInput",
+    fields={
+        "AttributeDefinitions": ListOf(required=True, member=ATTRIBUTE_DEFINITION),
+        "TableName": TABLE_NAME_PATTERN_ONLY,
+        "KeySchema": KEY_SCHEMA,
+        "LocalSecondaryIndexes": ListOf(member=LOCAL_SECONDARY_INDEX),
+        "GlobalSecondaryIndexes": ListOf(member=GLOBAL_SECONDARY_INDEX),
+        "BillingMode": BILLING_MODE,
+        "ProvisionedThroughput": PROVISIONED_THROUGHPUT,
+        "StreamSpecification": STREAM_SPECIFICATION,
+        "SSESpecification": SSE_SPECIFICATION,
+        "Tags": TAGS,
+        "TableClass": TABLE_CLASS,
+        "DeletionProtectionEnabled": Bool(),
+        "OnDemandThroughput": ON_DEMAND_THROUGHPUT,
+        "ResourcePolicy": Str(),
+    },
+)
+
+
+def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
+    request = validate_request(REQUEST, body, precheck=require_table_name)
+    table = define_table(ctx, request)
+    ctx.authorize(fgac.control_plane("CreateTable", table.arn))
+    ctx.storage.write(lambda txn: _insert(txn, table))
+    description = describe(table, TableStats(0, 0), status="CREATING", index_status="CREATING")
+    return {"TableDescription": description}
+
+
+def define_table(ctx: OperationContext, request: dict[str, Any]) -> Table:
+    """The table the request defines, after every semantic check, in AWS's order."""
+    throughput = request.get("ProvisionedThroughput")
+    billing_mode = request.get("BillingMode", PROVISIONED)
+    rules.check_throughput_bounds(throughput)
+    rules.check_billing(billing_mode, throughput)
+    definitions = {d["AttributeName"]: d["AttributeType"] for d in request["AttributeDefinitions"]}
+    schema = rules.table_key_schema(request["KeySchema"], definitions)
+    local = rules.local_indexes(request.get("LocalSecondaryIndexes"), schema, definitions)
+    global_ = rules.global_indexes(request.get("GlobalSecondaryIndexes"), billing_mode, definitions)
+    rules.check_unique_names((*local, *global_))
+    rules.check_definitions_used(len(request["AttributeDefinitions"]), schema, (*local, *global_))
+    now = ctx.clock.now()
+    name = request["TableName"]
+    arn = ctx.table_arn(name)
+    return Table(
+        name=name,
+        table_id=ctx.new_id(),
+        arn=arn,
+        created_at=now,
+        attribute_types=definitions,
+        key_schema=schema,
+        billing_mode=billing_mode,
+        billing_mode_given="BillingMode" in request,
+        pay_per_request_since=now if billing_mode == PAY_PER_REQUEST else None,
+        throughput=_table_throughput(throughput),
+        local_indexes=local,
+        global_indexes=global_,
+        stream=_stream(request.get("StreamSpecification"), arn, now),
+        tags={tag["Key"]: tag["Value"] for tag in request.get("Tags", [])},
+        deletion_protection=request.get("DeletionProtectionEnabled", False),
+        table_class=request.get("TableClass"),
+    )
+
+
+def _table_throughput(wire: dict[str, int] | None) -> Throughput:
+    if wire is None:
+        return Throughput()
+    return Throughput(wire["ReadCapacityUnits"], wire["WriteCapacityUnits"])
+
+
+def _stream(spec: dict[str, Any] | None, table_arn: str, now: float) -> Stream | None:
+    if spec is None:
+        return None
+    view_type = spec.get("StreamViewType")
+    if not spec["StreamEnabled"]:
+        if view_type is not None:
+            raise rules.invalid("StreamViewType cannot be specified when StreamEnabled is false")
+        return None
+    if view_type is None:
+        raise rules.invalid("You must specify a StreamViewType when enabling a stream")
+    return new_stream(view_type, table_arn, now)
+
+
+def new_stream(view_type: str, table_arn: str, now: float) -> Stream:
+    label = datetime.fromtimestamp(now, tz=UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3]
+    return Stream(view_type=view_type, label=label, arn=f"{table_arn}/stream/{label}")
+
+
+def _insert(txn: WriteTxn, table: Table) -> None:
+    if txn.get_document(DOCUMENT_KIND, table.name) is not None:
+        raise ResourceInUseException(f"Table already exists: {table.name}")
+    txn.put_document(DOCUMENT_KIND, table.name, table.to_document())

@@ -1,0 +1,66 @@
+"""DeleteItem (API reference: DeleteItem): remove one item by key, if its condition holds.
+
+validate → load the table → authorize `dynamodb:DeleteItem` → check the key → in one write
+transaction: read the item, check the condition, delete → answer (ALL_OLD if asked).
+Deleting an absent item succeeds and still costs one write unit.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dynafed.dynamodb import capacity, fgac, item_writes
+from dynafed.dynamodb.expr import check_expression_parameters
+from dynafed.dynamodb.item_collections import CollectionSize
+from dynafed.dynamodb.operations.context import ITEM_TABLE_NOT_FOUND, OperationContext
+from dynafed.dynamodb.operations.item_common import (
+    WRITE_FIELDS,
+    answer,
+    check_condition,
+    compile_request_expressions,
+    current_table,
+    legacy_condition,
+    require_whole_item_return_values,
+)
+from dynafed.dynamodb.operations.item_keys import check_key, storage_key
+from dynafed.dynamodb.validation import validate_request
+from dynafed.dynamodb.validation.common import KEY
+from dynafed.dynamodb.validation.shapes import Struct
+from dynafed.dynamodb.values import validate_item
+from dynafed.errors import ResourceNotFoundException
+from dynafed.storage.port import WriteTxn
+
+REQUEST = Struct(java_name="DeleteItemInput", fields={"Key": KEY, **WRITE_FIELDS})
+
+
+def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
+    request = validate_request(REQUEST, body)
+    check_expression_parameters(
+        request,
+        expression_params=("ConditionExpression",),
+        legacy_params=("Expected", "ConditionalOperator"),
+    )
+    key = validate_item(request["Key"])
+    legacy = legacy_condition(request)
+    require_whole_item_return_values(request)
+    compiled = compile_request_expressions(request)
+    condition = compiled.condition or legacy
+
+    name = request["TableName"]
+    table = ctx.find_table(name)
+    hash_key = None if table is None else table.key_schema.hash_key
+    ctx.authorize([fgac.delete_item(request, hash_key, ctx.table_arn(name), compiled=compiled)])
+    if table is None:
+        raise ResourceNotFoundException(ITEM_TABLE_NOT_FOUND)
+    check_key(table, key)
+    pk, sk = storage_key(table, key)
+
+    def delete(txn: WriteTxn) -> tuple[dict[str, Any] | None, CollectionSize | None]:
+        current = current_table(txn, table)
+        old = txn.get_item(table.table_id, pk, sk)
+        check_condition(condition, old, request)
+        return old, item_writes.remove(txn, current, pk, sk, old)
+
+    old, collection = ctx.storage.write(delete)
+    returned = old if request.get("ReturnValues") == "ALL_OLD" else None
+    return answer(request, table, lambda: capacity.write(table, old, None), returned, collection)

@@ -1,0 +1,47 @@
+"""DeleteTable (API reference: DeleteTable): the table and all its items go in one
+transaction; the answer is the description with TableStatus DELETING, as AWS answers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dynafed.dynamodb import fgac, item_writes
+from dynafed.dynamodb.operations.context import OperationContext, find_table, table_not_found
+from dynafed.dynamodb.operations.table_description import describe
+from dynafed.dynamodb.tables import DOCUMENT_KIND
+from dynafed.dynamodb.validation import validate_request
+from dynafed.dynamodb.validation.common import TABLE_NAME_PATTERN_ONLY, require_table_name
+from dynafed.dynamodb.validation.shapes import Struct
+from dynafed.errors import ResourceInUseException, ValidationException
+from dynafed.storage.port import WriteTxn
+
+REQUEST = Struct(java_name="DeleteTableInput", fields={"TableName": TABLE_NAME_PATTERN_ONLY})
+
+
+def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
+    request = validate_request(REQUEST, body, precheck=require_table_name)
+    name = request["TableName"]
+    ctx.authorize(fgac.control_plane("DeleteTable", ctx.table_arn(name)))
+    description = ctx.storage.write(lambda txn: _delete(txn, name))
+    return {"TableDescription": description}
+
+
+def _delete(txn: WriteTxn, name: str) -> dict[str, Any]:
+    table = find_table(txn, name)
+    if table is None:
+        raise table_not_found(name)
+    if table.deletion_protection:
+        raise ValidationException(
+            "Resource cannot be deleted as it is currently protected against deletion. "
+            "Disable deletion protection first."
+        )
+    if any(index.status == "CREATING" for index in table.global_indexes):
+        raise ResourceInUseException(
+            "Attempt to change a resource which is still in use: Cannot delete table while "
+            "indexes are being created, updated, or deleted."
+        )
+    description = describe(table, txn.table_stats(table.table_id), status="DELETING")
+    txn.delete_table_items(table.table_id)
+    item_writes.drop_all(txn, table)
+    txn.delete_document(DOCUMENT_KIND, name)
+    return description

@@ -1,0 +1,31 @@
+"""DescribeTable (API reference: DescribeTable): the table's description, with live item
+count and size."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dynafed.dynamodb import fgac
+from dynafed.dynamodb.indexes import all_indexes, storage_id
+from dynafed.dynamodb.operations.context import OperationContext, find_table, table_not_found
+from dynafed.dynamodb.operations.table_description import describe
+from dynafed.dynamodb.validation import validate_request
+from dynafed.dynamodb.validation.common import TABLE_NAME_PATTERN_ONLY, require_table_name
+from dynafed.dynamodb.validation.shapes import Struct
+
+REQUEST = Struct(java_name="DescribeTableInput", fields={"TableName": TABLE_NAME_PATTERN_ONLY})
+
+
+def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
+    request = validate_request(REQUEST, body, precheck=require_table_name)
+    name = request["TableName"]
+    ctx.authorize(fgac.control_plane("DescribeTable", ctx.table_arn(name)))
+    with ctx.storage.read() as view:
+        table = find_table(view, name)
+        if table is None:
+            raise table_not_found(name)
+        stats = view.table_stats(table.table_id)
+        index_stats = {
+            index.name: view.table_stats(storage_id(table, index)) for index in all_indexes(table)
+        }
+    return {"Table": describe(table, stats, index_stats=index_stats)}

@@ -1,0 +1,31 @@
+"""DescribeTimeToLive (API reference: DescribeTimeToLive)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dynafed.dynamodb import fgac
+from dynafed.dynamodb.operations.context import OperationContext, table_not_found
+from dynafed.dynamodb.validation import validate_request
+from dynafed.dynamodb.validation.common import TABLE_NAME_PATTERN_ONLY, require_table_name
+from dynafed.dynamodb.validation.shapes import Struct
+
+REQUEST = Struct(java_name="DescribeTimeToLiveInput", fields={"TableName": TABLE_NAME_PATTERN_ONLY})
+
+
+def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
+    request = validate_request(REQUEST, body, precheck=require_table_name)
+    name = request["TableName"]
+    ctx.authorize(fgac.control_plane("DescribeTimeToLive", ctx.table_arn(name)))
+    table = ctx.find_table(name)
+    if table is None:
+        raise table_not_found(name)
+    ttl = table.time_to_live
+    if not ttl.enabled:
+        return {"TimeToLiveDescription": {"TimeToLiveStatus": "DISABLED"}}
+    return {
+        "TimeToLiveDescription": {
+            "TimeToLiveStatus": "ENABLED",
+            "AttributeName": ttl.attribute_name,
+        }
+    }

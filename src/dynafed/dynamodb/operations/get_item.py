@@ -1,0 +1,102 @@
+"""GetItem (API reference: GetItem): one item by key, optionally projected.
+
+validate (types, constraints, expression parameters, key values, AttributesToGet,
+ProjectionExpression) → in one read snapshot: load the table, authorize `dynamodb:GetItem`,
+check the key, read → answer with the projected item and the read units it cost (the whole
+item's size counts, whatever the projection).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dynafed.dynamodb import capacity, fgac
+from dynafed.dynamodb.expr import (
+    Projection,
+    check_expression_parameters,
+    projection_from_attributes_to_get,
+)
+from dynafed.dynamodb.operations.context import ITEM_TABLE_NOT_FOUND, OperationContext, find_table
+from dynafed.dynamodb.operations.item_common import compile_request_expressions
+from dynafed.dynamodb.operations.item_keys import check_key, storage_key
+from dynafed.dynamodb.tables import Table
+from dynafed.dynamodb.validation import validate_request
+from dynafed.dynamodb.validation.common import (
+    ATTRIBUTES_TO_GET,
+    CONSISTENT_READ,
+    EXPRESSION,
+    EXPRESSION_ATTRIBUTE_NAMES,
+    KEY,
+    RETURN_CONSUMED_CAPACITY,
+    TABLE_NAME,
+)
+from dynafed.dynamodb.validation.shapes import Struct
+from dynafed.dynamodb.values import validate_item
+from dynafed.errors import ResourceNotFoundException, ValidationException
+
+REQUEST = Struct(
+    java_name="GetItemInput",
+    fields={
+        "TableName": TABLE_NAME,
+        "Key": KEY,
+        "AttributesToGet": ATTRIBUTES_TO_GET,
+        "ConsistentRead": CONSISTENT_READ,
+        "ReturnConsumedCapacity": RETURN_CONSUMED_CAPACITY,
+        "ProjectionExpression": EXPRESSION,
+        "ExpressionAttributeNames": EXPRESSION_ATTRIBUTE_NAMES,
+    },
+)
+
+
+def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
+    request = validate_request(REQUEST, body)
+    check_expression_parameters(
+        request, expression_params=("ProjectionExpression",), legacy_params=("AttributesToGet",)
+    )
+    key = validate_item(request["Key"])
+    attributes_to_get = request.get("AttributesToGet")
+    legacy = (
+        None if attributes_to_get is None else projection_from_attributes_to_get(attributes_to_get)
+    )
+    compiled = compile_request_expressions(request)
+    projection = compiled.projection or legacy
+
+    name = request["TableName"]
+    with ctx.storage.read() as view:
+        table = find_table(view, name)
+        hash_key = None if table is None else table.key_schema.hash_key
+        ctx.authorize([fgac.get_item(request, hash_key, ctx.table_arn(name), compiled=compiled)])
+        if table is None:
+            raise ResourceNotFoundException(ITEM_TABLE_NOT_FOUND)
+        check_key(table, key)
+        check_projected_keys(table, projection)
+        item = view.get_item(table.table_id, *storage_key(table, key))
+
+    result: dict[str, Any] = {}
+    if item is not None:
+        result["Item"] = item if projection is None else projection.apply(item)
+    mode = request.get("ReturnConsumedCapacity")
+    if capacity.requested(mode):
+        consistent = request.get("ConsistentRead", False)
+        consumption = capacity.read(item, consistent=consistent)
+        result["ConsumedCapacity"] = capacity.render(mode, table.name, consumption)
+    return result
+
+
+def check_projected_keys(table: Table, projection: Projection | None) -> None:
+    """Key attributes are scalars: a projection may not look inside one."""
+    if projection is None:
+        return
+    nested = projection.nested_names
+    for name in table.key_schema.names:
+        if name in nested:
+            raise ValidationException(_NOT_SCALAR + f"Key: {name}")
+    for index in (*table.local_indexes, *table.global_indexes):
+        for name in index.key_schema.names:
+            if name in nested:
+                raise ValidationException(_NOT_SCALAR + f"IndexKey: {name}")
+
+
+_NOT_SCALAR = (
+    "Key attributes must be scalars; list random access '[]' and map lookup '.' are not allowed: "
+)

@@ -1,0 +1,119 @@
+"""What PutItem, GetItem, UpdateItem and DeleteItem share: their common fields, the table
+re-check inside a write transaction, ReturnValues rules and the answer's ConsumedCapacity."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from dynafed.dynamodb import capacity
+from dynafed.dynamodb.expr import (
+    CompiledExpressions,
+    Condition,
+    compile_expressions,
+    condition_from_expected,
+)
+from dynafed.dynamodb.item_collections import CollectionSize, metrics, wants_metrics
+from dynafed.dynamodb.operations.context import ITEM_TABLE_NOT_FOUND, find_table
+from dynafed.dynamodb.tables import Table
+from dynafed.dynamodb.validation.common import (
+    CONDITIONAL_OPERATOR,
+    EXPECTED,
+    EXPRESSION,
+    EXPRESSION_ATTRIBUTE_NAMES,
+    EXPRESSION_ATTRIBUTE_VALUES,
+    RETURN_CONSUMED_CAPACITY,
+    RETURN_ITEM_COLLECTION_METRICS,
+    RETURN_VALUES,
+    RETURN_VALUES_ON_CONDITION_CHECK_FAILURE,
+    TABLE_NAME,
+)
+from dynafed.dynamodb.validation.shapes import Shape
+from dynafed.dynamodb.values import Item
+from dynafed.errors import (
+    ConditionalCheckFailedException,
+    ResourceNotFoundException,
+    ValidationException,
+)
+from dynafed.storage.port import ReadView
+
+WRITE_FIELDS: dict[str, Shape] = {
+    "TableName": TABLE_NAME,
+    "Expected": EXPECTED,
+    "ConditionalOperator": CONDITIONAL_OPERATOR,
+    "ConditionExpression": EXPRESSION,
+    "ExpressionAttributeNames": EXPRESSION_ATTRIBUTE_NAMES,
+    "ExpressionAttributeValues": EXPRESSION_ATTRIBUTE_VALUES,
+    "ReturnValues": RETURN_VALUES,
+    "ReturnValuesOnConditionCheckFailure": RETURN_VALUES_ON_CONDITION_CHECK_FAILURE,
+    "ReturnConsumedCapacity": RETURN_CONSUMED_CAPACITY,
+    "ReturnItemCollectionMetrics": RETURN_ITEM_COLLECTION_METRICS,
+}
+"""Fields every single-item write accepts (each adds its own key/item/update fields)."""
+
+
+_EXPRESSION_MEMBERS = (
+    "UpdateExpression",
+    "ConditionExpression",
+    "ProjectionExpression",
+    "ExpressionAttributeNames",
+    "ExpressionAttributeValues",
+)
+_NO_EXPRESSIONS = CompiledExpressions()
+
+
+def compile_request_expressions(request: Mapping[str, Any]) -> CompiledExpressions:
+    """The request's expressions, compiled; most requests carry none, so skip the work."""
+    if request.keys().isdisjoint(_EXPRESSION_MEMBERS):
+        return _NO_EXPRESSIONS
+    return compile_expressions(request)
+
+
+def require_whole_item_return_values(request: Mapping[str, Any]) -> None:
+    """PutItem and DeleteItem can only return the old item."""
+    if request.get("ReturnValues", "NONE") not in ("NONE", "ALL_OLD"):
+        raise ValidationException("ReturnValues can only be ALL_OLD or NONE")
+
+
+def legacy_condition(request: Mapping[str, Any]) -> Condition | None:
+    expected = request.get("Expected")
+    if expected is None:
+        return None
+    return condition_from_expected(expected, request.get("ConditionalOperator"))
+
+
+def current_table(view: ReadView, table: Table) -> Table:
+    """The table as a write transaction sees it; it may have been deleted (or deleted and
+    created again) since the request was validated against it."""
+    current = find_table(view, table.name)
+    if current is None or current.table_id != table.table_id:
+        raise ResourceNotFoundException(ITEM_TABLE_NOT_FOUND)
+    return current
+
+
+def check_condition(
+    condition: Condition | None, old: Item | None, request: Mapping[str, Any]
+) -> None:
+    if condition is None or condition.evaluate(old):
+        return
+    wants_item = request.get("ReturnValuesOnConditionCheckFailure") == "ALL_OLD"
+    raise ConditionalCheckFailedException(item=old if wants_item and old else None)
+
+
+def answer(
+    request: Mapping[str, Any],
+    table: Table,
+    consumption: Callable[[], capacity.Consumption],
+    attributes: Item | None = None,
+    collection: CollectionSize | None = None,
+) -> dict[str, Any]:
+    """The response; capacity is computed only when the request asks for it."""
+    result: dict[str, Any] = {}
+    if attributes:
+        result["Attributes"] = attributes
+    mode = request.get("ReturnConsumedCapacity")
+    if capacity.requested(mode):
+        result["ConsumedCapacity"] = capacity.render(mode, table.name, consumption())
+    if collection is not None and wants_metrics(request):
+        result["ItemCollectionMetrics"] = metrics(collection)
+    return result

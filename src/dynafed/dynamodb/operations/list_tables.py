@@ -1,0 +1,38 @@
+"""ListTables (API reference: ListTables): table names in order, a page at a time."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dynafed.dynamodb import fgac
+from dynafed.dynamodb.operations.context import OperationContext
+from dynafed.dynamodb.tables import DOCUMENT_KIND
+from dynafed.dynamodb.validation import validate_request
+from dynafed.dynamodb.validation.common import NAME_PATTERN
+from dynafed.dynamodb.validation.shapes import Long, Str, Struct
+
+DEFAULT_LIMIT = 100
+
+REQUEST = Struct(
+    java_name="ListTablesInput",
+    fields={
+        "ExclusiveStartTableName": Str(min_len=3, max_len=255, pattern=NAME_PATTERN),
+        "Limit": Long(minimum=1, maximum=100, java_type="Integer"),
+    },
+)
+
+
+def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
+    request = validate_request(REQUEST, body)
+    ctx.authorize(fgac.control_plane("ListTables", "*"))
+    with ctx.storage.read() as view:
+        names = [name for name, _ in view.list_documents(DOCUMENT_KIND)]
+    start = request.get("ExclusiveStartTableName")
+    if start is not None:
+        names = [name for name in names if name > start]
+    limit = request.get("Limit", DEFAULT_LIMIT)
+    page = names[:limit]
+    result: dict[str, Any] = {"TableNames": page}
+    if len(names) > limit:
+        result["LastEvaluatedTableName"] = page[-1]
+    return result

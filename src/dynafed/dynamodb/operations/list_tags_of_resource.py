@@ -1,0 +1,36 @@
+"""ListTagsOfResource (API reference: ListTagsOfResource): a table's tags, in the order they
+were first set. All tags fit one page (at most 50 per resource), so no NextToken is given."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dynafed.dynamodb import fgac
+from dynafed.dynamodb.operations import resource_arns
+from dynafed.dynamodb.operations.context import OperationContext
+from dynafed.dynamodb.operations.table_shapes import RESOURCE_ARN
+from dynafed.dynamodb.validation.constraints import check_constraints
+from dynafed.dynamodb.validation.serialization import check_types
+from dynafed.dynamodb.validation.shapes import Str, Struct
+from dynafed.errors import ResourceNotFoundException
+
+REQUEST = Struct(
+    java_name="ListTagsOfResourceInput",
+    fields={"ResourceArn": RESOURCE_ARN, "NextToken": Str()},
+)
+
+
+def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
+    request = check_types(REQUEST, body)
+    resource_arns.require_arn(request)
+    arn = request["ResourceArn"]
+    resource = resource_arns.authorization_resource(arn)
+    ctx.authorize(fgac.control_plane("ListTagsOfResource", resource))
+    check_constraints(REQUEST, request)
+    name = resource_arns.table_name(ctx, arn)
+    table = None if name is None else ctx.find_table(name)
+    if table is None:
+        raise ResourceNotFoundException(
+            f"Requested resource not found: ResourcArn: {arn} not found"
+        )
+    return {"Tags": [{"Key": key, "Value": value} for key, value in table.tags.items()]}

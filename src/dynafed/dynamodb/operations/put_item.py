@@ -1,0 +1,85 @@
+"""PutItem (API reference: PutItem): write a whole item, replacing any item with its key.
+
+validate (types, constraints, expression parameters, values, legacy Expected, ReturnValues,
+400 KB) → load the table → authorize `dynamodb:PutItem` → check the item's keys against the
+schema → in one write transaction: read the old item, check the condition, write → answer.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dynafed.dynamodb import capacity, fgac, item_writes
+from dynafed.dynamodb.expr import check_expression_parameters
+from dynafed.dynamodb.item_collections import CollectionSize
+from dynafed.dynamodb.operations.context import (
+    ITEM_TABLE_NOT_FOUND,
+    DeferredWrite,
+    OperationContext,
+)
+from dynafed.dynamodb.operations.item_common import (
+    WRITE_FIELDS,
+    answer,
+    check_condition,
+    compile_request_expressions,
+    current_table,
+    legacy_condition,
+    require_whole_item_return_values,
+)
+from dynafed.dynamodb.operations.item_keys import check_item_keys, storage_key
+from dynafed.dynamodb.validation import validate_request
+from dynafed.dynamodb.validation.common import ITEM
+from dynafed.dynamodb.validation.shapes import Struct
+from dynafed.dynamodb.values import check_item_size, validate_item
+from dynafed.errors import ResourceNotFoundException
+from dynafed.storage.port import WriteTxn
+
+REQUEST = Struct(java_name="PutItemInput", fields={"Item": ITEM, **WRITE_FIELDS})
+
+
+def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
+    return prepare(ctx, body).run(ctx.storage)
+
+
+Written = tuple[dict[str, Any] | None, CollectionSize | None]
+"""The old item and the item collection's size after the write."""
+
+
+def prepare(ctx: OperationContext, body: dict[str, Any]) -> DeferredWrite[Written]:
+    """Everything before the write transaction; raises what DynamoDB answers first."""
+    request = validate_request(REQUEST, body)
+    check_expression_parameters(
+        request,
+        expression_params=("ConditionExpression",),
+        legacy_params=("Expected", "ConditionalOperator"),
+    )
+    item = validate_item(request["Item"])
+    legacy = legacy_condition(request)
+    require_whole_item_return_values(request)
+    check_item_size(item)
+    compiled = compile_request_expressions(request)
+    condition = compiled.condition or legacy
+
+    name = request["TableName"]
+    table = ctx.find_table(name)
+    hash_key = None if table is None else table.key_schema.hash_key
+    ctx.authorize([fgac.put_item(request, hash_key, ctx.table_arn(name), compiled=compiled)])
+    if table is None:
+        raise ResourceNotFoundException(ITEM_TABLE_NOT_FOUND)
+    check_item_keys(table, item)
+    pk, sk = storage_key(table, item)
+
+    def put(txn: WriteTxn) -> Written:
+        current = current_table(txn, table)
+        old = txn.get_item(table.table_id, pk, sk)
+        check_condition(condition, old, request)
+        return old, item_writes.store(txn, current, pk, sk, old, item)
+
+    def finish(written: Written) -> dict[str, Any]:
+        old, collection = written
+        returned = old if request.get("ReturnValues") == "ALL_OLD" else None
+        return answer(
+            request, table, lambda: capacity.write(table, old, item), returned, collection
+        )
+
+    return DeferredWrite(put, finish)

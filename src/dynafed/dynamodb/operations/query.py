@@ -1,0 +1,153 @@
+"""Query (API reference: Query): the items of one partition of a table or index, in sort-key
+order, a page at a time.
+
+validate (types, Limit, constraints, expression/legacy mix, Select combinations, key
+condition present, expressions) → in one read snapshot: load the table, authorize
+`dynamodb:Query` on the table or index ARN, resolve the index, bind the key condition to its
+key schema, check the filter and the ExclusiveStartKey → read one page in the requested
+direction → answer Items/Count/ScannedCount/LastEvaluatedKey/ConsumedCapacity.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dynafed.dynamodb import fgac
+from dynafed.dynamodb.expr import (
+    Condition,
+    bind_key_condition,
+    check_expression_parameters,
+    compile_expressions,
+    key_clauses_from_legacy,
+)
+from dynafed.dynamodb.keys import encode_key_value
+from dynafed.dynamodb.operations.context import ITEM_TABLE_NOT_FOUND, OperationContext, find_table
+from dynafed.dynamodb.operations.get_item import check_projected_keys
+from dynafed.dynamodb.operations.read_common import (
+    CONDITIONS,
+    READ_FIELDS,
+    ReadPlan,
+    filter_of,
+    projection_of,
+    read_page,
+)
+from dynafed.dynamodb.paging import start_position
+from dynafed.dynamodb.read_targets import ReadTarget, key_range, resolve
+from dynafed.dynamodb.select import check_index_select, choose
+from dynafed.dynamodb.tables import Table
+from dynafed.dynamodb.validation import validate_request
+from dynafed.dynamodb.validation.shapes import Bool, Long, Struct
+from dynafed.dynamodb.values import check_key_not_empty
+from dynafed.errors import ResourceNotFoundException, ValidationException
+
+REQUEST = Struct(
+    java_name="QueryInput",
+    fields={
+        **READ_FIELDS,
+        "Limit": Long(java_type="Integer"),
+        "KeyConditions": CONDITIONS,
+        "QueryFilter": CONDITIONS,
+        "ScanIndexForward": Bool(),
+        "KeyConditionExpression": READ_FIELDS["FilterExpression"],
+    },
+)
+
+
+def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
+    request = validate_request(REQUEST, body, precheck=_check_limit)
+    check_expression_parameters(
+        request,
+        expression_params=("KeyConditionExpression", "FilterExpression", "ProjectionExpression"),
+        legacy_params=("KeyConditions", "QueryFilter", "AttributesToGet", "ConditionalOperator"),
+    )
+    select = choose(request, query=True)
+    if request.get("KeyConditionExpression") is None and request.get("KeyConditions") is None:
+        raise ValidationException(
+            "Either the KeyConditions or KeyConditionExpression parameter must be specified in "
+            "the request."
+        )
+    compiled = compile_expressions(request)
+    clauses = compiled.key_clauses or key_clauses_from_legacy(request["KeyConditions"])
+    condition = filter_of(request, compiled, "QueryFilter")
+    projection = projection_of(request, compiled)
+
+    name = request["TableName"]
+    index_name = request.get("IndexName")
+    consistent = request.get("ConsistentRead", False)
+    with ctx.storage.read() as view:
+        table = find_table(view, name)
+        target = None if table is None else _target_for_authorization(table, index_name)
+        resource = ctx.table_arn(name) + ("" if index_name is None else f"/index/{index_name}")
+        ctx.authorize(
+            [fgac.query(request, _hash_key(target), resource, select=select, compiled=compiled)]
+        )
+        if table is None:
+            raise ResourceNotFoundException(ITEM_TABLE_NOT_FOUND)
+        target = resolve(table, index_name, consistent=consistent)
+        if target.index is not None:
+            check_index_select(select, target.index, is_global=target.is_global)
+        key_condition = bind_key_condition(clauses, target.key_schema)
+        check_key_not_empty(key_condition.partition_key, key_condition.partition_value)
+        _check_filter_keys(request, target, condition)
+        check_projected_keys(table, projection)
+        partition = encode_key_value(dict(key_condition.partition_value))
+        start_sk = _start_sort_key(request, target, partition)
+        plan = ReadPlan(target, select, projection, condition, request.get("Limit"), consistent)
+        rows = view.query(
+            target.storage_id,
+            partition,
+            key_range(target, key_condition.sort),
+            forward=request.get("ScanIndexForward", True),
+            exclusive_start_sk=start_sk,
+        )
+        return read_page(view, plan, rows, request)
+
+
+def _check_limit(request: dict[str, Any]) -> None:
+    """Query words a Limit below one differently from every other operation."""
+    limit = request.get("Limit")
+    if limit is not None and limit < 1:
+        raise ValidationException(
+            "1 validation error detected: Value at 'Limit' failed to satisfy constraint: "
+            "Member must have value greater than or equal to 1"
+        )
+
+
+def _target_for_authorization(table: Table, index_name: str | None) -> ReadTarget | None:
+    """The table or index whose partition key LeadingKeys reads (None: unknown index)."""
+    if index_name is None:
+        return ReadTarget(table)
+    index = table.index(index_name)
+    return None if index is None else ReadTarget(table, index)
+
+
+def _hash_key(target: ReadTarget | None) -> str | None:
+    return None if target is None else target.key_schema.partition_key
+
+
+def _check_filter_keys(
+    request: dict[str, Any], target: ReadTarget, condition: Condition | None
+) -> None:
+    """A query filter may not test the key attributes the key condition is about."""
+    if condition is None:
+        return
+    legacy = request.get("QueryFilter") is not None
+    schema = target.key_schema
+    for key in (schema.partition_key, schema.sort_key):
+        if key is not None and key in condition.attribute_names:
+            what = "QueryFilter" if legacy else "Filter Expression"
+            raise ValidationException(
+                f"{what} can only contain non-primary key attributes: Primary key attribute: {key}"
+            )
+
+
+def _start_sort_key(request: dict[str, Any], target: ReadTarget, partition: bytes) -> bytes | None:
+    start = request.get("ExclusiveStartKey")
+    if start is None:
+        return None
+    pk, sk = start_position(target.table, target.index, start, detail=False)
+    if pk != partition:
+        raise ValidationException(
+            "The provided starting key is outside query boundaries based on provided conditions"
+        )
+    return sk

@@ -1,0 +1,89 @@
+"""Scan (API reference: Scan): every item of a table or index, a page at a time, optionally
+one segment of a parallel scan.
+
+validate (types, constraints, expression/legacy mix, Segment/TotalSegments, Select
+combinations, expressions) → in one read snapshot: load the table, authorize `dynamodb:Scan`
+on the table or index ARN, resolve the index, check the ExclusiveStartKey → read one page in
+storage order, keeping only the items of the requested segment → answer as Query does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from dynafed.dynamodb import fgac
+from dynafed.dynamodb.expr import check_expression_parameters, compile_expressions
+from dynafed.dynamodb.operations.context import ITEM_TABLE_NOT_FOUND, OperationContext, find_table
+from dynafed.dynamodb.operations.get_item import check_projected_keys
+from dynafed.dynamodb.operations.read_common import (
+    CONDITIONS,
+    READ_FIELDS,
+    ReadPlan,
+    filter_of,
+    projection_of,
+    read_page,
+)
+from dynafed.dynamodb.paging import start_position
+from dynafed.dynamodb.read_targets import resolve
+from dynafed.dynamodb.segments import check_segments, segment_of
+from dynafed.dynamodb.select import check_index_select, choose
+from dynafed.dynamodb.validation import validate_request
+from dynafed.dynamodb.validation.shapes import Long, Struct
+from dynafed.errors import ResourceNotFoundException
+from dynafed.storage.port import StoredItem
+
+REQUEST = Struct(
+    java_name="ScanInput",
+    fields={
+        **READ_FIELDS,
+        "Limit": Long(minimum=1, java_type="Integer"),
+        "ScanFilter": CONDITIONS,
+        "Segment": Long(minimum=0, maximum=999_999, java_type="Integer"),
+        "TotalSegments": Long(minimum=1, maximum=1_000_000, java_type="Integer"),
+    },
+)
+
+
+def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
+    request = validate_request(REQUEST, body)
+    check_expression_parameters(
+        request,
+        expression_params=("FilterExpression", "ProjectionExpression"),
+        legacy_params=("ScanFilter", "AttributesToGet", "ConditionalOperator"),
+    )
+    segment, total_segments = request.get("Segment"), request.get("TotalSegments")
+    check_segments(segment, total_segments)
+    select = choose(request, query=False)
+    compiled = compile_expressions(request)
+    condition = filter_of(request, compiled, "ScanFilter")
+    projection = projection_of(request, compiled)
+
+    name = request["TableName"]
+    index_name = request.get("IndexName")
+    consistent = request.get("ConsistentRead", False)
+    with ctx.storage.read() as view:
+        table = find_table(view, name)
+        resource = ctx.table_arn(name) + ("" if index_name is None else f"/index/{index_name}")
+        ctx.authorize([fgac.scan(request, resource, select=select, compiled=compiled)])
+        if table is None:
+            raise ResourceNotFoundException(ITEM_TABLE_NOT_FOUND)
+        target = resolve(table, index_name, consistent=consistent)
+        if target.index is not None:
+            check_index_select(select, target.index, is_global=target.is_global)
+        check_projected_keys(table, projection)
+        start = request.get("ExclusiveStartKey")
+        position = (
+            None
+            if start is None
+            else start_position(table, target.index, start, detail=target.index is None)
+        )
+        plan = ReadPlan(target, select, projection, condition, request.get("Limit"), consistent)
+        rows = view.scan(target.storage_id, exclusive_start=position)
+        if segment is not None and total_segments is not None:
+            rows = _in_segment(rows, segment, total_segments)
+        return read_page(view, plan, rows, request)
+
+
+def _in_segment(rows: Iterator[StoredItem], segment: int, total: int) -> Iterator[StoredItem]:
+    return (row for row in rows if segment_of(row.pk, total) == segment)

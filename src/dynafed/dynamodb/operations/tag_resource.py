@@ -1,0 +1,45 @@
+"""TagResource (API reference: TagResource): add or overwrite tags on a table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dynafed.dynamodb import fgac
+from dynafed.dynamodb.operations import resource_arns
+from dynafed.dynamodb.operations.context import OperationContext, find_table
+from dynafed.dynamodb.operations.table_shapes import RESOURCE_ARN, TAG
+from dynafed.dynamodb.tables import DOCUMENT_KIND
+from dynafed.dynamodb.validation.constraints import check_constraints
+from dynafed.dynamodb.validation.serialization import check_types
+from dynafed.dynamodb.validation.shapes import ListOf, Struct
+from dynafed.errors import ResourceNotFoundException, ValidationException
+from dynafed.storage.port import WriteTxn
+
+REQUEST = Struct(
+    java_name="TagResourceInput",
+    fields={"ResourceArn": RESOURCE_ARN, "Tags": ListOf(required=True, member=TAG)},
+)
+
+
+def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
+    request = check_types(REQUEST, body)
+    resource_arns.require_arn(request)
+    arn = request["ResourceArn"]
+    ctx.authorize(fgac.control_plane("TagResource", resource_arns.authorization_resource(arn)))
+    check_constraints(REQUEST, request)
+    name = resource_arns.table_name(ctx, arn)
+    tags = {tag["Key"]: tag["Value"] for tag in request["Tags"]}
+    if not tags:
+        raise ValidationException("Atleast one Tag needs to be provided as Input.")
+    ctx.storage.write(lambda txn: _tag(txn, name, arn, tags))
+    return {}
+
+
+def _tag(txn: WriteTxn, name: str | None, arn: str, tags: dict[str, str]) -> None:
+    table = None if name is None else find_table(txn, name)
+    if table is None:
+        raise ResourceNotFoundException(
+            f"Requested resource not found: ResourcArn: {arn} not found"
+        )
+    merged = {**table.tags, **tags}
+    txn.put_document(DOCUMENT_KIND, table.name, table.with_changes(tags=merged).to_document())

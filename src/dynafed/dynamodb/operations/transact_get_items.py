@@ -1,0 +1,136 @@
+"""TransactGetItems (API reference: TransactGetItems): up to 100 items read in one snapshot.
+
+validate (types, 1 to 100 actions, constraints, each Get's projection and key values) → in
+one read snapshot: load the tables, authorize `dynamodb:GetItem` per action with
+EnclosingOperation TransactGetItems, check keys (a key that does not fit its table cancels
+the transaction with a ValidationError reason), refuse two actions on one item → read →
+answer one response per action, in order (`{}` for a missing item), at two read units per
+item, missing ones included.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+from dynafed.dynamodb import capacity, capacity_totals, fgac
+from dynafed.dynamodb.expr import CompiledExpressions, compile_expressions
+from dynafed.dynamodb.operations.batch_common import KeyRegistry, existing, hash_key_of, load_tables
+from dynafed.dynamodb.operations.context import OperationContext
+from dynafed.dynamodb.operations.get_item import check_projected_keys
+from dynafed.dynamodb.operations.item_keys import check_key, storage_key
+from dynafed.dynamodb.operations.transaction_common import DUPLICATE_ITEMS, check_actions
+from dynafed.dynamodb.tables import Table
+from dynafed.dynamodb.validation import validate_request
+from dynafed.dynamodb.validation.common import (
+    EXPRESSION,
+    EXPRESSION_ATTRIBUTE_NAMES,
+    KEY,
+    RETURN_CONSUMED_CAPACITY,
+    TABLE_NAME,
+)
+from dynafed.dynamodb.validation.shapes import ListOf, Struct
+from dynafed.dynamodb.values import Item, validate_item
+
+MAX_ACTIONS = 100
+
+GET = Struct(
+    required=True,
+    java_name="Get",
+    fields={
+        "Key": KEY,
+        "TableName": TABLE_NAME,
+        "ProjectionExpression": EXPRESSION,
+        "ExpressionAttributeNames": EXPRESSION_ATTRIBUTE_NAMES,
+    },
+)
+
+REQUEST = Struct(
+    java_name="TransactGetItemsInput",
+    fields={
+        "TransactItems": ListOf(
+            required=True,
+            member=Struct(java_name="TransactGetItem", fields={"Get": GET}),
+            min_len=1,
+            max_len=MAX_ACTIONS,
+        ),
+        "ReturnConsumedCapacity": RETURN_CONSUMED_CAPACITY,
+    },
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Get:
+    request: dict[str, Any]
+    key: Item
+    expressions: CompiledExpressions
+
+    @property
+    def table_name(self) -> str:
+        return str(self.request["TableName"])
+
+
+def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
+    request = validate_request(REQUEST, body)
+    gets = [
+        _Get(action["Get"], validate_item(action["Get"]["Key"]), compile_expressions(action["Get"]))
+        for action in request["TransactItems"]
+    ]
+    mode = request.get("ReturnConsumedCapacity")
+
+    with ctx.storage.read(snapshot=True) as view:
+        tables = load_tables(view, (get.table_name for get in gets))
+        ctx.authorize(
+            [
+                fgac.get_item(
+                    {**get.request, "ReturnConsumedCapacity": mode} if mode else get.request,
+                    hash_key_of(tables[get.table_name]),
+                    ctx.table_arn(get.table_name),
+                    compiled=get.expressions,
+                    enclosing_operation="TransactGetItems",
+                )
+                for get in gets
+            ]
+        )
+        found = existing(tables)
+        check_actions([partial(_check, found[get.table_name], get) for get in gets])
+        registry = KeyRegistry(DUPLICATE_ITEMS)
+        for get in gets:
+            registry.add(found[get.table_name], get.key)
+        items = [
+            view.get_item(
+                found[get.table_name].table_id, *storage_key(found[get.table_name], get.key)
+            )
+            for get in gets
+        ]
+    return _answer(gets, items, mode)
+
+
+def _check(table: Table, get: _Get) -> None:
+    check_key(table, get.key)
+    check_projected_keys(table, get.expressions.projection)
+
+
+def _answer(gets: list[_Get], items: list[Item | None], mode: str | None) -> dict[str, Any]:
+    responses: list[dict[str, Any]] = []
+    totals: dict[str, capacity.Consumption] = {}
+    for get, item in zip(gets, items, strict=True):
+        used = capacity_totals.doubled(capacity.read(item, consistent=True))
+        capacity_totals.accumulate(totals, get.table_name, used)
+        responses.append(_response(get, item))
+    result: dict[str, Any] = {"Responses": responses}
+    rendered = capacity_totals.render_list(mode, totals, "read")
+    if rendered is not None:
+        result["ConsumedCapacity"] = rendered
+    return result
+
+
+def _response(get: _Get, item: Mapping[str, Any] | None) -> dict[str, Any]:
+    """`{"Item": ...}`, or `{}` when the item is missing or the projection keeps nothing."""
+    if item is None:
+        return {}
+    projection = get.expressions.projection
+    shaped = dict(item) if projection is None else projection.apply(item)
+    return {"Item": shaped} if shaped else {}

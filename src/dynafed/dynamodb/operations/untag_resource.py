@@ -1,0 +1,46 @@
+"""UntagResource (API reference: UntagResource): remove tags from a table by key."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dynafed.dynamodb import fgac
+from dynafed.dynamodb.operations import resource_arns
+from dynafed.dynamodb.operations.context import OperationContext, find_table
+from dynafed.dynamodb.operations.table_shapes import RESOURCE_ARN
+from dynafed.dynamodb.tables import DOCUMENT_KIND
+from dynafed.dynamodb.validation.constraints import check_constraints
+from dynafed.dynamodb.validation.serialization import check_types
+from dynafed.dynamodb.validation.shapes import ListOf, Str, Struct
+from dynafed.errors import ResourceNotFoundException, ValidationException
+from dynafed.storage.port import WriteTxn
+
+REQUEST = Struct(
+    java_name="UntagResourceInput",
+    fields={
+        "ResourceArn": RESOURCE_ARN,
+        "TagKeys": ListOf(required=True, member=Str(min_len=1, max_len=128)),
+    },
+)
+
+
+def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
+    request = check_types(REQUEST, body)
+    resource_arns.require_arn(request)
+    arn = request["ResourceArn"]
+    ctx.authorize(fgac.control_plane("UntagResource", resource_arns.authorization_resource(arn)))
+    check_constraints(REQUEST, request)
+    name = resource_arns.table_name(ctx, arn)
+    keys = set(request["TagKeys"])
+    if not keys:
+        raise ValidationException("Atleast one Tag Key needs to be provided as Input.")
+    ctx.storage.write(lambda txn: _untag(txn, name, keys))
+    return {}
+
+
+def _untag(txn: WriteTxn, name: str | None, keys: set[str]) -> None:
+    table = None if name is None else find_table(txn, name)
+    if table is None:
+        raise ResourceNotFoundException("Requested resource not found")
+    kept = {key: value for key, value in table.tags.items() if key not in keys}
+    txn.put_document(DOCUMENT_KIND, table.name, table.with_changes(tags=kept).to_document())

@@ -1,0 +1,142 @@
+"""UpdateItem (API reference: UpdateItem): edit an item's attributes, creating the item when
+it does not exist (unless its condition fails).
+
+validate (types, constraints, expression parameters, key values, legacy AttributeUpdates and
+Expected, expressions) → load the table → authorize `dynamodb:UpdateItem` → check the key and
+that no key attribute is written → in one write transaction: read the old item, check the
+condition, apply the update, check index keys and the 400 KB limit, write → answer with the
+ReturnValues asked for.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dynafed.dynamodb import capacity, fgac, item_writes
+from dynafed.dynamodb.expr import (
+    Update,
+    check_expression_parameters,
+    update_from_attribute_updates,
+)
+from dynafed.dynamodb.item_collections import CollectionSize
+from dynafed.dynamodb.operations.context import ITEM_TABLE_NOT_FOUND, OperationContext
+from dynafed.dynamodb.operations.item_common import (
+    WRITE_FIELDS,
+    answer,
+    check_condition,
+    compile_request_expressions,
+    current_table,
+    legacy_condition,
+)
+from dynafed.dynamodb.operations.item_keys import check_index_keys, check_key, storage_key
+from dynafed.dynamodb.tables import Table
+from dynafed.dynamodb.validation import validate_request
+from dynafed.dynamodb.validation.common import EXPRESSION, KEY
+from dynafed.dynamodb.validation.shapes import AttrValue, MapOf, Str, Struct
+from dynafed.dynamodb.values import Item, check_item_size, validate_item
+from dynafed.errors import ResourceNotFoundException, ValidationException
+from dynafed.storage.port import WriteTxn
+
+ATTRIBUTE_UPDATES = MapOf(
+    value=Struct(
+        java_name="AttributeValueUpdate",
+        fields={"Value": AttrValue(), "Action": Str(enum=("ADD", "PUT", "DELETE"))},
+    )
+)
+
+REQUEST = Struct(
+    java_name="UpdateItemInput",
+    fields={
+        "Key": KEY,
+        "AttributeUpdates": ATTRIBUTE_UPDATES,
+        "UpdateExpression": EXPRESSION,
+        **WRITE_FIELDS,
+    },
+)
+
+
+def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
+    request = validate_request(REQUEST, body)
+    check_expression_parameters(
+        request,
+        expression_params=("UpdateExpression", "ConditionExpression"),
+        legacy_params=("AttributeUpdates", "Expected", "ConditionalOperator"),
+    )
+    key = validate_item(request["Key"])
+    attribute_updates = request.get("AttributeUpdates")
+    legacy_update = (
+        None if attribute_updates is None else update_from_attribute_updates(attribute_updates)
+    )
+    legacy = legacy_condition(request)
+    compiled = compile_request_expressions(request)
+    update = compiled.update or legacy_update
+    condition = compiled.condition or legacy
+
+    name = request["TableName"]
+    table = ctx.find_table(name)
+    hash_key = None if table is None else table.key_schema.hash_key
+    ctx.authorize([fgac.update_item(request, hash_key, ctx.table_arn(name), compiled=compiled)])
+    if table is None:
+        raise ResourceNotFoundException(ITEM_TABLE_NOT_FOUND)
+    check_key(table, key)
+    check_key_not_updated(table, update)
+    pk, sk = storage_key(table, key)
+
+    def write(txn: WriteTxn) -> tuple[Item | None, Item | None, CollectionSize | None]:
+        current = current_table(txn, table)
+        old = txn.get_item(table.table_id, pk, sk)
+        check_condition(condition, old, request)
+        new = _updated(update, old, key)
+        if new is None:
+            return old, None, None
+        check_index_keys(table, new)
+        check_item_size(new, update=True)
+        return old, new, item_writes.store(txn, current, pk, sk, old, new)
+
+    old, new, collection = ctx.storage.write(write)
+    returned = _return_values(request.get("ReturnValues", "NONE"), update, old, new)
+    return answer(request, table, lambda: capacity.write(table, old, new), returned, collection)
+
+
+def check_key_not_updated(table: Table, update: Update | None) -> None:
+    if update is None:
+        return
+    for name in table.key_schema.names:
+        if name in update.modified_names:
+            raise ValidationException(
+                "One or more parameter values were invalid: Cannot update attribute "
+                f"{name}. This attribute is part of the key"
+            )
+
+
+def _updated(update: Update | None, old: Item | None, key: Item) -> Item | None:
+    """The item after the update; None when nothing is to be written.
+
+    A legacy update made only of DELETE actions does not create a missing item
+    (AttributeUpdates reference: "If no item with the specified key is found: ... DELETE -
+    Nothing happens"); every other update of a missing item creates it from the key."""
+    if update is None:
+        return old if old is not None else dict(key)
+    if (
+        old is None
+        and update.legacy
+        and all(a.kind != "SET" and a.kind != "ADD" for a in update.actions)
+    ):
+        return None
+    return update.apply(old if old is not None else key)
+
+
+def _return_values(
+    mode: str, update: Update | None, old: Item | None, new: Item | None
+) -> Item | None:
+    if mode == "ALL_OLD":
+        return old
+    if mode == "ALL_NEW":
+        return new
+    if update is None:
+        return None
+    if mode == "UPDATED_OLD":
+        return None if old is None else update.updated_attributes(old)
+    if mode == "UPDATED_NEW":
+        return None if new is None else update.updated_attributes(new)
+    return None

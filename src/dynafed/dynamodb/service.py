@@ -1,0 +1,115 @@
+"""The DynamoDB service: one entry point the HTTP edge calls for every DynamoDB request.
+
+`handle(operation, body, authorizer)` finds the operation's module in the registry below and
+runs it. Each module under `operations/` reads top to bottom: validate, authorize, execute,
+render. The service holds no state of its own beyond its collaborators, so any number of
+worker threads may call it at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from types import ModuleType
+from typing import Any
+
+from dynafed.core.authorization import Authorizer
+from dynafed.core.clock import Clock
+from dynafed.dynamodb.operations import (
+    batch_get_item,
+    batch_write_item,
+    create_table,
+    delete_item,
+    delete_table,
+    describe_table,
+    describe_time_to_live,
+    get_item,
+    list_tables,
+    list_tags_of_resource,
+    put_item,
+    query,
+    scan,
+    tag_resource,
+    transact_get_items,
+    transact_write_items,
+    untag_resource,
+    update_item,
+    update_table,
+    update_time_to_live,
+)
+from dynafed.dynamodb.operations.context import DeferredWrite, OperationContext
+from dynafed.errors import UnknownOperationException
+from dynafed.storage.port import Storage
+
+Operation = Callable[[OperationContext, dict[str, Any]], dict[str, Any]]
+
+_MODULES: dict[str, ModuleType] = {
+    "CreateTable": create_table,
+    "DescribeTable": describe_table,
+    "ListTables": list_tables,
+    "DeleteTable": delete_table,
+    "UpdateTable": update_table,
+    "UpdateTimeToLive": update_time_to_live,
+    "DescribeTimeToLive": describe_time_to_live,
+    "TagResource": tag_resource,
+    "UntagResource": untag_resource,
+    "ListTagsOfResource": list_tags_of_resource,
+    "PutItem": put_item,
+    "GetItem": get_item,
+    "UpdateItem": update_item,
+    "DeleteItem": delete_item,
+    "Query": query,
+    "Scan": scan,
+    "BatchGetItem": batch_get_item,
+    "BatchWriteItem": batch_write_item,
+    "TransactGetItems": transact_get_items,
+    "TransactWriteItems": transact_write_items,
+}
+
+OPERATIONS: dict[str, Operation] = {name: module.run for name, module in _MODULES.items()}
+"""Operation name (the part after `DynamoDB_20120810.`) -> its `run` function."""
+
+DEFERRABLE: dict[str, Callable[[OperationContext, dict[str, Any]], DeferredWrite[Any]]] = {
+    "PutItem": put_item.prepare,
+}
+"""Writes that can stop before their write transaction (`DynamoDBService.prepare`)."""
+
+
+class DynamoDBService:
+    def __init__(
+        self,
+        storage: Storage,
+        account_id: str,
+        region: str,
+        clock: Clock,
+        new_id: Callable[[], str] | None = None,
+    ) -> None:
+        self._storage = storage
+        self._account_id = account_id
+        self._region = region
+        self._clock = clock
+        self._new_id = new_id
+
+    def handle(
+        self, operation: str, body: dict[str, Any], authorizer: Authorizer
+    ) -> dict[str, Any]:
+        run = OPERATIONS.get(operation)
+        if run is None:
+            raise UnknownOperationException()
+        return run(self._context(authorizer), body)
+
+    def prepare(
+        self, operation: str, body: dict[str, Any], authorizer: Authorizer
+    ) -> DeferredWrite[Any] | None:
+        """A write validated and authorized up to its transaction, for a caller that runs
+        the transaction itself (`DeferredWrite`); None if `operation` cannot be split."""
+        prepare = DEFERRABLE.get(operation)
+        return None if prepare is None else prepare(self._context(authorizer), body)
+
+    def _context(self, authorizer: Authorizer) -> OperationContext:
+        if self._new_id is None:
+            return OperationContext(
+                self._storage, self._account_id, self._region, self._clock, authorizer
+            )
+        return OperationContext(
+            self._storage, self._account_id, self._region, self._clock, authorizer, self._new_id
+        )

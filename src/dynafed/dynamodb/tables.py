@@ -1,0 +1,254 @@
+"""The table metadata model: what CreateTable defines and every other operation reads.
+
+A table is stored as one storage document (kind `table`, name = table name). Its items live
+under the table's `table_id`, a fresh UUID per CreateTable, so a table deleted and created
+again under the same name starts empty even if the old items were not yet purged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+DOCUMENT_KIND = "table"
+
+HASH = "HASH"
+RANGE = "RANGE"
+PROVISIONED = "PROVISIONED"
+PAY_PER_REQUEST = "PAY_PER_REQUEST"
+
+
+@dataclass(frozen=True, slots=True)
+class KeySchema:
+    hash_key: str
+    range_key: str | None = None
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.hash_key,) if self.range_key is None else (self.hash_key, self.range_key)
+
+    def to_wire(self) -> list[dict[str, str]]:
+        wire = [{"AttributeName": self.hash_key, "KeyType": HASH}]
+        if self.range_key is not None:
+            wire.append({"AttributeName": self.range_key, "KeyType": RANGE})
+        return wire
+
+    @classmethod
+    def from_wire(cls, elements: list[dict[str, str]]) -> KeySchema:
+        """From an already validated KeySchema list (first HASH, optional second RANGE)."""
+        hash_key = elements[0]["AttributeName"]
+        range_key = elements[1]["AttributeName"] if len(elements) > 1 else None
+        return cls(hash_key, range_key)
+
+
+@dataclass(frozen=True, slots=True)
+class Projection:
+    type: str
+    """ALL, KEYS_ONLY or INCLUDE."""
+    non_key_attributes: tuple[str, ...] = ()
+
+    def to_wire(self) -> dict[str, Any]:
+        wire: dict[str, Any] = {"ProjectionType": self.type}
+        if self.non_key_attributes:
+            wire["NonKeyAttributes"] = list(self.non_key_attributes)
+        return wire
+
+
+@dataclass(frozen=True, slots=True)
+class Throughput:
+    read: int = 0
+    write: int = 0
+    last_increase: float | None = None
+    last_decrease: float | None = None
+    decreases_today: int = 0
+
+    def to_wire(self) -> dict[str, Any]:
+        wire: dict[str, Any] = {}
+        if self.last_increase is not None:
+            wire["LastIncreaseDateTime"] = self.last_increase
+        if self.last_decrease is not None:
+            wire["LastDecreaseDateTime"] = self.last_decrease
+        wire["NumberOfDecreasesToday"] = self.decreases_today
+        wire["ReadCapacityUnits"] = self.read
+        wire["WriteCapacityUnits"] = self.write
+        return wire
+
+    def changed_to(self, read: int, write: int, now: float) -> Throughput:
+        """The throughput after an UpdateTable to `read`/`write` at time `now`."""
+        increased = read > self.read or write > self.write
+        decreased = read < self.read or write < self.write
+        return Throughput(
+            read=read,
+            write=write,
+            last_increase=now if increased else self.last_increase,
+            last_decrease=now if decreased else self.last_decrease,
+            decreases_today=self.decreases_today + (1 if decreased else 0),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Index:
+    name: str
+    key_schema: KeySchema
+    projection: Projection
+    throughput: Throughput | None = None
+    """Global secondary indexes only (zeros on an on-demand table)."""
+    status: str = "ACTIVE"
+    """CREATING while a global index added by UpdateTable is being backfilled."""
+
+
+@dataclass(frozen=True, slots=True)
+class Stream:
+    view_type: str
+    label: str
+    arn: str
+
+
+@dataclass(frozen=True, slots=True)
+class TimeToLive:
+    enabled: bool = False
+    attribute_name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    name: str
+    table_id: str
+    arn: str
+    created_at: float
+    attribute_types: dict[str, str]
+    """Attribute name -> S, N or B, for every key attribute of the table and its indexes."""
+    key_schema: KeySchema
+    billing_mode: str = PROVISIONED
+    billing_mode_given: bool = False
+    """DescribeTable shows BillingModeSummary only once a billing mode was asked for."""
+    pay_per_request_since: float | None = None
+    throughput: Throughput = field(default_factory=Throughput)
+    local_indexes: tuple[Index, ...] = ()
+    global_indexes: tuple[Index, ...] = ()
+    stream: Stream | None = None
+    time_to_live: TimeToLive = field(default_factory=TimeToLive)
+    tags: dict[str, str] = field(default_factory=dict)
+    deletion_protection: bool = False
+    table_class: str | None = None
+
+    def key_type(self, attribute: str) -> str:
+        return self.attribute_types[attribute]
+
+    def index(self, name: str) -> Index | None:
+        for index in (*self.local_indexes, *self.global_indexes):
+            if index.name == name:
+                return index
+        return None
+
+    def index_arn(self, index_name: str) -> str:
+        return f"{self.arn}/index/{index_name}"
+
+    def with_changes(self, **changes: Any) -> Table:
+        return replace(self, **changes)
+
+    # --- storage document ---------------------------------------------------------------
+
+    def to_document(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "table_id": self.table_id,
+            "arn": self.arn,
+            "created_at": self.created_at,
+            "attribute_types": dict(self.attribute_types),
+            "key_schema": _schema_doc(self.key_schema),
+            "billing_mode": self.billing_mode,
+            "billing_mode_given": self.billing_mode_given,
+            "pay_per_request_since": self.pay_per_request_since,
+            "throughput": _throughput_doc(self.throughput),
+            "local_indexes": [_index_doc(index) for index in self.local_indexes],
+            "global_indexes": [_index_doc(index) for index in self.global_indexes],
+            "stream": None if self.stream is None else _stream_doc(self.stream),
+            "time_to_live": {
+                "enabled": self.time_to_live.enabled,
+                "attribute_name": self.time_to_live.attribute_name,
+            },
+            "tags": [[key, value] for key, value in self.tags.items()],
+            "deletion_protection": self.deletion_protection,
+            "table_class": self.table_class,
+        }
+
+    @classmethod
+    def from_document(cls, doc: dict[str, Any]) -> Table:
+        stream = doc.get("stream")
+        ttl = doc.get("time_to_live") or {}
+        return cls(
+            name=doc["name"],
+            table_id=doc["table_id"],
+            arn=doc["arn"],
+            created_at=doc["created_at"],
+            attribute_types=dict(doc["attribute_types"]),
+            key_schema=_schema_from_doc(doc["key_schema"]),
+            billing_mode=doc["billing_mode"],
+            billing_mode_given=doc.get("billing_mode_given", False),
+            pay_per_request_since=doc.get("pay_per_request_since"),
+            throughput=_throughput_from_doc(doc["throughput"]),
+            local_indexes=tuple(_index_from_doc(i) for i in doc.get("local_indexes", [])),
+            global_indexes=tuple(_index_from_doc(i) for i in doc.get("global_indexes", [])),
+            stream=None if stream is None else Stream(**stream),
+            time_to_live=TimeToLive(
+                enabled=ttl.get("enabled", False), attribute_name=ttl.get("attribute_name")
+            ),
+            tags={key: value for key, value in doc.get("tags", [])},
+            deletion_protection=doc.get("deletion_protection", False),
+            table_class=doc.get("table_class"),
+        )
+
+
+def table_arn(region: str, account_id: str, name: str) -> str:
+    return f"arn:aws:dynamodb:{region}:{account_id}:table/{name}"
+
+
+def _schema_doc(schema: KeySchema) -> list[str | None]:
+    return [schema.hash_key, schema.range_key]
+
+
+def _schema_from_doc(doc: list[str | None]) -> KeySchema:
+    hash_key, range_key = doc
+    assert hash_key is not None
+    return KeySchema(hash_key, range_key)
+
+
+def _throughput_doc(throughput: Throughput) -> dict[str, Any]:
+    return {
+        "read": throughput.read,
+        "write": throughput.write,
+        "last_increase": throughput.last_increase,
+        "last_decrease": throughput.last_decrease,
+        "decreases_today": throughput.decreases_today,
+    }
+
+
+def _throughput_from_doc(doc: dict[str, Any]) -> Throughput:
+    return Throughput(**doc)
+
+
+def _index_doc(index: Index) -> dict[str, Any]:
+    return {
+        "name": index.name,
+        "key_schema": _schema_doc(index.key_schema),
+        "projection": [index.projection.type, list(index.projection.non_key_attributes)],
+        "throughput": None if index.throughput is None else _throughput_doc(index.throughput),
+        "status": index.status,
+    }
+
+
+def _index_from_doc(doc: dict[str, Any]) -> Index:
+    projection_type, non_key = doc["projection"]
+    throughput = doc.get("throughput")
+    return Index(
+        name=doc["name"],
+        key_schema=_schema_from_doc(doc["key_schema"]),
+        projection=Projection(projection_type, tuple(non_key)),
+        throughput=None if throughput is None else _throughput_from_doc(throughput),
+        status=doc.get("status", "ACTIVE"),
+    )
+
+
+def _stream_doc(stream: Stream) -> dict[str, str]:
+    return {"view_type": stream.view_type, "label": stream.label, "arn": stream.arn}

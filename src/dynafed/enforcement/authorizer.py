@@ -1,0 +1,334 @@
+"""The authorizer each request gets, by who signed it.
+
+Admin (long-term) credentials may do everything. A role session is evaluated by the policy
+engine for every `AuthorizationRequest` the service asks about: the role's identity
+policies ∩ permissions boundary ∩ session policies, with the session's global keys
+(`context`), the request time and the service's own keys (`dynamodb:LeadingKeys`, ...). The
+first denied request raises DynamoDB's `AccessDeniedException` with AWS's message naming the
+session ARN, the action, the resource and the reason (iam-fgac.md §6.1); services ask before
+they write, so a denied request changes nothing.
+
+A session whose role no longer exists is denied everything, as is one whose policies cannot
+be compiled (fail closed: iam-fgac.md §2.2, "If evaluation hits an internal error").
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Hashable, Sequence
+
+from dynafed.auth.principal import Principal, SessionContext
+from dynafed.core.authorization import AllowAll, AuthorizationRequest, Authorizer
+from dynafed.core.clock import Clock
+from dynafed.enforcement.audit import AuditSink, decision_event
+from dynafed.enforcement.context import ContextKeys, RequestFacts, session_keys, time_keys
+from dynafed.enforcement.context import request_keys as request_keys_of
+from dynafed.enforcement.policy_cache import CompiledPolicies
+from dynafed.enforcement.policy_sets import session_policy_set
+from dynafed.enforcement.role_cache import RoleCache, RoleEntry
+from dynafed.errors import AccessDeniedException, AwsError
+from dynafed.policy import (
+    Decision,
+    EvalDecision,
+    NamedPolicy,
+    PolicyKind,
+    PolicySet,
+    PolicyType,
+    Request,
+    access_denied_message,
+    evaluate,
+    parse_policy,
+)
+from dynafed.policy.request import normalize_context
+from dynafed.sts.session_fields import policy_arns, request_principal
+
+log = logging.getLogger(__name__)
+
+_AUTHORIZER = "authorizer"
+_NOTHING_ALLOWS = Decision(EvalDecision.IMPLICIT_DENY, PolicyType.IDENTITY, None)
+_ADMIN_POLICY = NamedPolicy(
+    "admin-credentials",
+    parse_policy(
+        json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}],
+            }
+        ),
+        PolicyKind.IDENTITY,
+    ),
+)
+ADMIN_POLICIES = PolicySet(identity=(_ADMIN_POLICY,))
+"""What admin credentials may do, as a policy set (used when STS evaluates an AssumeRole)."""
+
+
+NormalizedKeys = dict[str, tuple[str, ...]]
+"""Condition keys as the engine stores them: lower-cased names, tuples of values."""
+
+_REQUEST_KEYS_CACHE_SIZE = 4096
+_DECISIONS_PER_CONTEXT = 1024
+
+
+def _decision_key(asked: AuthorizationRequest) -> Hashable:
+    """Everything of `asked` a decision depends on, hashable (values keep their order)."""
+    keys = asked.condition_keys
+    return (
+        asked.action,
+        asked.resource,
+        tuple(zip(keys, map(tuple, keys.values()), strict=True)) if keys else (),
+    )
+
+
+class TimeKeys:
+    """`aws:CurrentTime` / `aws:EpochTime` now, formatted once per second (the text changes
+    no more often than that)."""
+
+    def __init__(self, clock: Clock) -> None:
+        self._clock = clock
+        self._cached: tuple[int, NormalizedKeys] = (-1, {})
+
+    def __call__(self) -> NormalizedKeys:
+        now = self._clock.now()
+        second, keys = self._cached
+        if int(now) != second:
+            keys = normalize_context(time_keys(now))
+            self._cached = (int(now), keys)
+        return keys
+
+
+class SessionAuthorizer:
+    def __init__(
+        self,
+        principal: Principal,
+        policies: PolicySet | None,
+        context: ContextKeys,
+        now_keys: Callable[[], NormalizedKeys],
+        audit: AuditSink | None,
+    ) -> None:
+        self.principal = principal
+        self._caller = request_principal(principal)
+        self._policies = policies
+        self._context = normalize_context(context)
+        """Normalized once: the session's keys are the same for all its requests."""
+        self._now_keys = now_keys
+        self._audit = audit
+        self._merged: tuple[NormalizedKeys, NormalizedKeys | None, NormalizedKeys] | None = None
+        """(time keys, request keys, the session's keys with both merged in): requests in
+        the same second from the same client share the merged context."""
+        self._decisions: tuple[NormalizedKeys, dict[Hashable, Decision]] | None = None
+        """Decisions made against one merged context (see `_decide`)."""
+
+    def for_request(self, request_keys: NormalizedKeys) -> Authorizer:
+        """This session's authorizer for one request that arrived as `request_keys` say."""
+        return _SessionRequestAuthorizer(self, request_keys)
+
+    def authorize(
+        self, requests: Sequence[AuthorizationRequest], request_keys: NormalizedKeys | None = None
+    ) -> None:
+        base = self._base_context(request_keys)
+        for asked in requests:
+            decision = self._decide(asked, base)
+            if self._audit is not None:
+                self._audit(
+                    decision_event(
+                        decision,
+                        principal=self.principal.arn,
+                        action=asked.action,
+                        resource=asked.resource,
+                    )
+                )
+            if not decision.allowed:
+                raise AccessDeniedException(
+                    access_denied_message(
+                        decision,
+                        principal_arn=self.principal.arn,
+                        action=asked.action,
+                        resource=asked.resource,
+                    )
+                )
+
+    def _base_context(self, request_keys: NormalizedKeys | None) -> NormalizedKeys:
+        """The session's keys, then the time keys, then how the request arrived (later keys
+        win). The time keys change once a second and the request keys come from a cache
+        (`Authorizers`), so comparing identities finds a merge already made."""
+        now_keys = self._now_keys()
+        merged = self._merged
+        if merged is not None and merged[0] is now_keys and merged[1] is request_keys:
+            return merged[2]
+        base = {**self._context, **now_keys, **(request_keys or {})}
+        self._merged = (now_keys, request_keys, base)
+        return base
+
+    def _decide(self, asked: AuthorizationRequest, base: NormalizedKeys) -> Decision:
+        """The decision for `asked`, remembered for the life of `base`: evaluation is a pure
+        function of the policies (fixed for this session), the action, the resource and the
+        context, and `base` is never modified, so a session repeating a request (its own
+        partition, the same attributes) within the second reuses the decision."""
+        if self._policies is None:
+            return _NOTHING_ALLOWS
+        decisions = self._decisions
+        if decisions is None or decisions[0] is not base:
+            decisions = self._decisions = (base, {})
+        key = _decision_key(asked)
+        decision = decisions[1].get(key)
+        if decision is None:
+            decision = self._evaluate(asked, base)
+            if len(decisions[1]) < _DECISIONS_PER_CONTEXT:
+                decisions[1][key] = decision
+        return decision
+
+    def _evaluate(self, asked: AuthorizationRequest, base: NormalizedKeys) -> Decision:
+        assert self._policies is not None
+        # Only the request's own keys need normalizing; the others already are, so the
+        # request is built from the merged context as the engine stores it
+        # (`Request.prepared` skips normalizing it again). The engine never modifies it.
+        context = {**base, **normalize_context(asked.condition_keys)}
+        request = Request.prepared(asked.action, asked.resource, context, self._caller)
+        return evaluate(self._policies, request)
+
+
+class _SessionRequestAuthorizer:
+    """A cached session authorizer bound to the facts of the request being served."""
+
+    def __init__(self, session: SessionAuthorizer, request_keys: NormalizedKeys) -> None:
+        self._session = session
+        self._request_keys = request_keys
+
+    def authorize(self, requests: Sequence[AuthorizationRequest]) -> None:
+        self._session.authorize(requests, self._request_keys)
+
+
+class AuditedAllowAll:
+    """Admin credentials with the audit log on: everything is allowed, and recorded."""
+
+    def __init__(self, principal: Principal, audit: AuditSink) -> None:
+        self._principal = principal
+        self._audit = audit
+
+    def authorize(self, requests: Sequence[AuthorizationRequest]) -> None:
+        for asked in requests:
+            self._audit(
+                {
+                    "event": "authorization",
+                    "principal": self._principal.arn,
+                    "action": asked.action,
+                    "resource": asked.resource,
+                    "decision": "Allow",
+                    "reason": "admin credentials",
+                }
+            )
+
+
+class Authorizers:
+    """`authorizer_for(principal)` for the HTTP edge, and the caller's policies for STS."""
+
+    def __init__(
+        self,
+        roles: RoleCache,
+        compiled: CompiledPolicies,
+        clock: Clock,
+        facts: RequestFacts,
+        audit: AuditSink | None = None,
+    ) -> None:
+        self._roles = roles
+        self._compiled = compiled
+        self._clock = clock
+        self._facts = facts
+        self._audit = audit
+        self._allow_all = AllowAll()
+        self._time_keys = TimeKeys(clock)
+        self._request_keys: dict[RequestFacts, NormalizedKeys] = {}
+        """Normalized `request_keys` by the facts they come from: one client sends the same
+        facts (address, agent, region) with every request."""
+
+    def __call__(self, principal: Principal, facts: RequestFacts | None = None) -> Authorizer:
+        """The authorizer for one request; `facts` say how it arrived (address, agent,
+        region) and default to the server's own."""
+        session = principal.session
+        if session is None:
+            if self._audit is not None:
+                return AuditedAllowAll(principal, self._audit)
+            return self._allow_all
+        entry = self._roles.role(session.role_arn)
+        # The authenticator hands out one Principal object per open session token, so the
+        # authorizer built for it (policies and global keys) serves its later requests too,
+        # until the role data is re-read.
+        key = (_AUTHORIZER, principal.access_key_id)
+        cached = entry.derived.get(key)
+        request_keys = self._normalized_request_keys(facts or self._facts)
+        if isinstance(cached, SessionAuthorizer) and cached.principal is principal:
+            return cached.for_request(request_keys)
+        authorizer = SessionAuthorizer(
+            principal,
+            self._policy_set(entry, session),
+            self._context(principal, session, entry),
+            self._time_keys,
+            self._audit,
+        )
+        entry.derived[key] = authorizer
+        return authorizer.for_request(request_keys)
+
+    def _normalized_request_keys(self, facts: RequestFacts) -> NormalizedKeys:
+        keys = self._request_keys.get(facts)
+        if keys is None:
+            if len(self._request_keys) >= _REQUEST_KEYS_CACHE_SIZE:
+                self._request_keys.clear()
+            keys = self._request_keys[facts] = normalize_context(request_keys_of(facts))
+        return keys
+
+    def policies(self, caller: Principal) -> PolicySet | None:
+        """The caller's permissions (None: nothing is allowed)."""
+        if caller.session is None:
+            return ADMIN_POLICIES
+        return self._policy_set(self._roles.role(caller.session.role_arn), caller.session)
+
+    def context(self, caller: Principal) -> ContextKeys:
+        """The caller's global condition keys, current time included."""
+        keys = time_keys(self._clock.now())
+        if caller.session is None:
+            keys.update(
+                {
+                    "aws:userid": [caller.user_id],
+                    "aws:PrincipalArn": [caller.arn],
+                    "aws:PrincipalType": ["Account"],
+                    "aws:PrincipalAccount": [caller.account_id],
+                    **request_keys_of(self._facts),
+                }
+            )
+            return keys
+        entry = self._roles.role(caller.session.role_arn)
+        return {
+            **self._context(caller, caller.session, entry),
+            **request_keys_of(self._facts),
+            **keys,
+        }
+
+    def _context(
+        self, principal: Principal, session: SessionContext, entry: RoleEntry
+    ) -> ContextKeys:
+        role_tags = entry.role.tags if entry.role is not None else ()
+        return session_keys(principal, session, role_tags)
+
+    def _policy_set(self, entry: RoleEntry, session: SessionContext) -> PolicySet | None:
+        if entry.role is None:
+            return None
+        arns = policy_arns(session)
+        key = (session.session_policies, arns, session.has_session_policies)
+        cached = entry.derived.get(key)
+        if cached is not None:
+            return cached  # type: ignore[no-any-return]
+        try:
+            built = session_policy_set(
+                entry.role,
+                session.session_policies,
+                arns,
+                session.has_session_policies,
+                self._compiled.get,
+                self._roles.managed_policy,
+            )
+        except AwsError:
+            log.exception("the policies of %s do not compile; denying", session.role_arn)
+            return None
+        entry.derived[key] = built
+        return built

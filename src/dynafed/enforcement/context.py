@@ -1,0 +1,97 @@
+"""The global condition keys of a request made with role-session credentials. Pure.
+
+Keys and values follow iam-fgac.md §2.5, which restates the IAM User Guide's "AWS global
+condition context keys" page (reference_policies_condition-keys.html):
+
+- `aws:userid` = `<role-id>:<session-name>`; `aws:PrincipalArn` = the role's ARN (with its
+  path), never the session ARN; `aws:PrincipalType` = `AssumedRole`;
+  `aws:PrincipalAccount`; `aws:username` is absent for role sessions.
+- `aws:TokenIssueTime`, `aws:MultiFactorAuthPresent` (false: web identity is not MFA) for
+  temporary credentials; `aws:CurrentTime` / `aws:EpochTime` per request.
+- `aws:PrincipalTag/<k>`: the role's tags, overridden by session tags with the same key
+  compared case-insensitively (IAM "Passing session tags in AWS STS", id_session-tags.html).
+- `aws:FederatedProvider` and the web-identity keys the session kept (`<provider>:sub`,
+  `:aud`, `:amr`, ...), which also serve as policy variables (`${<provider>:sub}`).
+- `aws:SourceIdentity` when the session has one.
+- `aws:SecureTransport`, `aws:RequestedRegion`, and `aws:SourceIp` / `aws:UserAgent` when the
+  edge knows them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from dynafed.auth.principal import Principal, SessionContext
+from dynafed.sts.session_fields import issued_at
+
+ContextKeys = dict[str, list[str]]
+
+
+@dataclass(frozen=True, slots=True)
+class RequestFacts:
+    """What the edge knows about how a request arrived."""
+
+    requested_region: str
+    secure_transport: bool = False
+    source_ip: str | None = None
+    user_agent: str | None = None
+
+
+def iso8601(epoch: float) -> str:
+    return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def time_keys(now: float) -> ContextKeys:
+    return {"aws:CurrentTime": [iso8601(now)], "aws:EpochTime": [str(int(now))]}
+
+
+def principal_tags(
+    role_tags: Iterable[tuple[str, str]], session_tags: Mapping[str, str]
+) -> ContextKeys:
+    """`aws:PrincipalTag/<k>`; a session tag replaces a role tag whatever their case."""
+    overridden = {key.lower() for key in session_tags}
+    keys = {f"aws:PrincipalTag/{k}": [v] for k, v in role_tags if k.lower() not in overridden}
+    keys.update({f"aws:PrincipalTag/{k}": [v] for k, v in session_tags.items()})
+    return keys
+
+
+def session_keys(
+    principal: Principal,
+    session: SessionContext,
+    role_tags: Iterable[tuple[str, str]],
+) -> ContextKeys:
+    """Every key that stays the same for all requests of this session (time and
+    `request_keys` aside)."""
+    keys: ContextKeys = {name: list(values) for name, values in session.context_keys.items()}
+    keys.update(
+        {
+            "aws:userid": [principal.user_id],
+            "aws:PrincipalArn": [session.role_arn],
+            "aws:PrincipalType": ["AssumedRole"],
+            "aws:PrincipalAccount": [principal.account_id],
+            "aws:MultiFactorAuthPresent": ["false"],
+        }
+    )
+    issued = issued_at(session)
+    if issued is not None:
+        keys["aws:TokenIssueTime"] = [iso8601(issued)]
+    if session.source_identity is not None:
+        keys["aws:SourceIdentity"] = [session.source_identity]
+    keys.update(principal_tags(role_tags, session.tags))
+    return keys
+
+
+def request_keys(facts: RequestFacts) -> ContextKeys:
+    """The keys that describe how one request arrived (they differ between requests of the
+    same session)."""
+    keys: ContextKeys = {
+        "aws:SecureTransport": ["true" if facts.secure_transport else "false"],
+        "aws:RequestedRegion": [facts.requested_region],
+    }
+    if facts.source_ip is not None:
+        keys["aws:SourceIp"] = [facts.source_ip]
+    if facts.user_agent is not None:
+        keys["aws:UserAgent"] = [facts.user_agent]
+    return keys

@@ -1,0 +1,71 @@
+"""The policies that govern a role session, compiled into one `PolicySet`.
+
+identity = the role's inline policies and attached managed policies; boundary = its
+permissions boundary; session = the inline `Policy` and the `PolicyArns` passed when the
+session was created (None when none were passed: no restriction). The effective permission
+is their intersection, with explicit denies anywhere winning (iam-fgac.md §2.2; "Session
+policies", IAM User Guide, access_policies.html#policies_session).
+
+A managed session policy that no longer exists contributes no statement; if nothing of the
+session policies is left, the session is allowed nothing (fail closed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from dynafed.iam.lookup import PolicyText, RoleAuthorization
+from dynafed.policy import NamedPolicy, Policy, PolicyKind, PolicySet
+
+ParsePolicy = Callable[[str, PolicyKind], Policy]
+FindManagedPolicy = Callable[[str], PolicyText | None]
+
+INLINE_SESSION_POLICY_ID = "session-policy"
+"""How decisions and the audit log name the inline session policy."""
+
+
+def role_policies(role: RoleAuthorization, parse: ParsePolicy) -> PolicySet:
+    """The role's own policies (identity and boundary), with no session restriction."""
+    identity = tuple(
+        NamedPolicy(
+            p.policy_id, parse(p.text, PolicyKind.MANAGED if p.managed else PolicyKind.IDENTITY)
+        )
+        for p in role.identity_policies
+    )
+    boundary = (
+        NamedPolicy(role.boundary.policy_id, parse(role.boundary.text, PolicyKind.BOUNDARY))
+        if role.boundary is not None
+        else None
+    )
+    return PolicySet(identity=identity, boundary=boundary)
+
+
+def session_policies(
+    inline: Sequence[str],
+    managed_arns: Sequence[str],
+    parse: ParsePolicy,
+    find_managed: FindManagedPolicy,
+) -> tuple[NamedPolicy, ...]:
+    named = [
+        NamedPolicy(INLINE_SESSION_POLICY_ID, parse(text, PolicyKind.SESSION)) for text in inline
+    ]
+    for arn in managed_arns:
+        found = find_managed(arn)
+        if found is not None:
+            named.append(NamedPolicy(arn, parse(found.text, PolicyKind.MANAGED)))
+    return tuple(named)
+
+
+def session_policy_set(
+    role: RoleAuthorization,
+    inline: Sequence[str],
+    managed_arns: Sequence[str],
+    has_session_policies: bool,
+    parse: ParsePolicy,
+    find_managed: FindManagedPolicy,
+) -> PolicySet:
+    own = role_policies(role, parse)
+    if not has_session_policies:
+        return own
+    session = session_policies(inline, managed_arns, parse, find_managed)
+    return PolicySet(identity=own.identity, boundary=own.boundary, session=session)

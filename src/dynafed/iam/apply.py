@@ -1,0 +1,162 @@
+"""`dynafed apply FILE`: make a running server hold what a YAML/JSON file declares.
+
+It talks to the server over HTTP with the admin credentials, through boto3, exactly as any
+AWS client would, so it works against a remote node too. Objects are applied in dependency
+order (identity providers, managed policies, roles, tables); each is reported as created,
+changed (with what changed) or unchanged, and a second run reports no changes.
+`--dry-run` shows the same report without calling any write API.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator
+from functools import partial
+from pathlib import Path
+from typing import Any, TextIO
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
+
+from dynafed.iam.apply_changes import Outcome
+from dynafed.iam.apply_iam import (
+    policy_arn,
+    reconcile_managed_policy,
+    reconcile_oidc_provider,
+    reconcile_role,
+    reconcile_saml_provider,
+)
+from dynafed.iam.apply_spec import Spec, SpecError, load_spec
+from dynafed.iam.apply_tables import reconcile_table
+
+# The server's admin credentials: the same environment variables and data-dir file that
+# `dynafed serve` reads (dynafed.server.admin_credentials).
+ACCESS_KEY_ENV = "DYNAFED_ADMIN_ACCESS_KEY_ID"
+SECRET_KEY_ENV = "DYNAFED_ADMIN_SECRET_ACCESS_KEY"
+CREDENTIALS_FILE = "admin-credentials.json"
+DEFAULT_ENDPOINT = "http://127.0.0.1:8000"
+
+
+class Clients:
+    def __init__(self, endpoint: str, region: str, access_key: str, secret_key: str) -> None:
+        session = boto3.session.Session(
+            aws_access_key_id=access_key, aws_secret_access_key=secret_key, region_name=region
+        )
+        config = Config(retries={"max_attempts": 2, "mode": "standard"})
+        self.iam = session.client("iam", endpoint_url=endpoint, config=config)
+        self.dynamodb = session.client("dynamodb", endpoint_url=endpoint, config=config)
+        self.sts = session.client("sts", endpoint_url=endpoint, config=config)
+
+
+def _outcomes(spec: Spec, clients: Clients) -> Iterator[Callable[[], Outcome]]:
+    """One deferred reconciliation per object, in dependency order: each looks at the
+    server only when its turn comes, after the objects before it were applied."""
+    iam = clients.iam
+    account_id: str = clients.sts.get_caller_identity()["Account"]
+    for oidc in spec.oidc_providers:
+        yield partial(reconcile_oidc_provider, iam, account_id, oidc)
+    for saml in spec.saml_providers:
+        yield partial(reconcile_saml_provider, iam, account_id, saml)
+    for policy in spec.managed_policies:
+        yield partial(reconcile_managed_policy, iam, account_id, policy)
+    declared = {policy.name: policy_arn(account_id, policy) for policy in spec.managed_policies}
+    for role in spec.roles:
+        yield partial(reconcile_role, iam, role, declared)
+    for table in spec.tables:
+        yield partial(reconcile_table, clients.dynamodb, table)
+
+
+def _describe_error(error: Exception) -> str:
+    if isinstance(error, ClientError):
+        details = error.response.get("Error", {})
+        return f"{details.get('Code')}: {details.get('Message')}"
+    return str(error)
+
+
+def apply_spec(spec: Spec, clients: Clients, *, dry_run: bool, out: TextIO) -> int:
+    """Apply (or with `dry_run`, only report); 0 when everything converged, 1 otherwise."""
+    counts = {"created": 0, "changed": 0, "unchanged": 0}
+    try:
+        for reconcile in _outcomes(spec, clients):
+            result = reconcile()
+            print(result.line(dry_run=dry_run), file=out)
+            for note in result.notes:
+                print(f"  warning: {note}", file=out)
+            if not dry_run:
+                for change in result.changes:
+                    change.run()
+            counts[result.status] += 1
+    except (ClientError, BotoCoreError) as error:
+        print(f"error: {_describe_error(error)}", file=out)
+        return 1
+    if counts["created"] or counts["changed"]:
+        prefix = "would be " if dry_run else ""
+        print(
+            f"{counts['created']} {prefix}created, {counts['changed']} {prefix}changed, "
+            f"{counts['unchanged']} unchanged.",
+            file=out,
+        )
+    else:
+        print(f"No changes: all {counts['unchanged']} objects are up to date.", file=out)
+    return 0
+
+
+def admin_credentials(data_dir: Path) -> tuple[str, str]:
+    access_key = os.environ.get(ACCESS_KEY_ENV, "")
+    secret_key = os.environ.get(SECRET_KEY_ENV, "")
+    if access_key and secret_key:
+        return access_key, secret_key
+    path = data_dir / CREDENTIALS_FILE
+    try:
+        stored: dict[str, Any] = json.loads(path.read_text())
+    except (OSError, ValueError) as error:
+        raise SpecError(
+            f"no admin credentials: set {ACCESS_KEY_ENV}/{SECRET_KEY_ENV} or point --data-dir "
+            f"at the server's data directory ({path}: {error})"
+        ) from error
+    return stored["access_key_id"], stored["secret_access_key"]
+
+
+def run_apply(args: argparse.Namespace) -> int:
+    try:
+        spec = load_spec(args.file)
+        access_key, secret_key = admin_credentials(args.data_dir)
+    except SpecError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    clients = Clients(args.endpoint_url, args.region, access_key, secret_key)
+    return apply_spec(spec, clients, dry_run=args.dry_run, out=sys.stdout)
+
+
+def add_apply_command(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    command = subparsers.add_parser(
+        "apply",
+        help="create or update providers, policies, roles and tables declared in a file",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    command.add_argument("file", type=Path, help="YAML or JSON file (see docs/apply.md)")
+    command.add_argument(
+        "--endpoint-url",
+        default=os.environ.get("DYNAFED_ENDPOINT_URL", DEFAULT_ENDPOINT),
+        help=f"the server (default {DEFAULT_ENDPOINT}; env DYNAFED_ENDPOINT_URL)",
+    )
+    command.add_argument(
+        "--data-dir",
+        type=Path,
+        default=Path(".dynafed"),
+        help=f"where to read {CREDENTIALS_FILE} when {ACCESS_KEY_ENV} is not set",
+    )
+    command.add_argument(
+        "--region",
+        default=os.environ.get("AWS_REGION", "us-east-1"),
+        help="the region the server serves (default us-east-1)",
+    )
+    command.add_argument(
+        "--dry-run", action="store_true", help="report what would change without changing anything"
+    )
+    command.set_defaults(func=run_apply)

@@ -1,0 +1,160 @@
+"""IAM entities on the storage port: typed reads and writes, and the NoSuchEntity errors
+with IAM's wording for each kind of entity."""
+
+from __future__ import annotations
+
+from dynafed.errors import NoSuchEntity
+from dynafed.iam.models import (
+    OIDC_PROVIDER_KIND,
+    POLICY_KIND,
+    ROLE_KIND,
+    SAML_PROVIDER_KIND,
+    ManagedPolicy,
+    OidcProvider,
+    Role,
+    SamlProvider,
+)
+from dynafed.storage.port import ReadView, WriteTxn
+
+# --- roles ---------------------------------------------------------------------------------
+
+
+def find_role(view: ReadView, name: str) -> Role | None:
+    doc = view.get_document(ROLE_KIND, name.lower())
+    return Role.from_document(doc) if doc is not None else None
+
+
+def get_role(view: ReadView, name: str) -> Role:
+    role = find_role(view, name)
+    if role is None:
+        raise NoSuchEntity(f"The role with name {name} cannot be found.")
+    return role
+
+
+def list_roles(view: ReadView) -> list[Role]:
+    return [Role.from_document(doc) for _, doc in view.list_documents(ROLE_KIND)]
+
+
+def save_role(txn: WriteTxn, role: Role) -> None:
+    txn.put_document(ROLE_KIND, role.key, role.to_document())
+
+
+def delete_role(txn: WriteTxn, role: Role) -> None:
+    txn.delete_document(ROLE_KIND, role.key)
+
+
+# --- managed policies ------------------------------------------------------------------------
+
+
+def find_policy(view: ReadView, arn: str) -> ManagedPolicy | None:
+    """The customer managed policy with exactly this ARN (names are unique per account,
+    so the ARN's last segment is the storage key; the path must match too)."""
+    name = arn.rsplit("/", 1)[-1]
+    doc = view.get_document(POLICY_KIND, name.lower())
+    if doc is None:
+        return None
+    policy = ManagedPolicy.from_document(doc)
+    return policy if policy.arn == arn else None
+
+
+def find_policy_by_name(view: ReadView, name: str) -> ManagedPolicy | None:
+    doc = view.get_document(POLICY_KIND, name.lower())
+    return ManagedPolicy.from_document(doc) if doc is not None else None
+
+
+def get_policy(view: ReadView, arn: str) -> ManagedPolicy:
+    policy = find_policy(view, arn)
+    if policy is None:
+        raise NoSuchEntity(f"Policy {arn} was not found.")
+    return policy
+
+
+def list_policies(view: ReadView) -> list[ManagedPolicy]:
+    return [ManagedPolicy.from_document(doc) for _, doc in view.list_documents(POLICY_KIND)]
+
+
+def save_policy(txn: WriteTxn, policy: ManagedPolicy) -> None:
+    txn.put_document(POLICY_KIND, policy.key, policy.to_document())
+
+
+def delete_policy(txn: WriteTxn, policy: ManagedPolicy) -> None:
+    txn.delete_document(POLICY_KIND, policy.key)
+
+
+# --- OpenID Connect providers -----------------------------------------------------------------
+
+
+def oidc_key_of_arn(arn: str) -> str | None:
+    marker = ":oidc-provider/"
+    return arn.split(marker, 1)[1] if marker in arn else None
+
+
+def find_oidc_provider(view: ReadView, arn: str) -> OidcProvider | None:
+    key = oidc_key_of_arn(arn)
+    doc = view.get_document(OIDC_PROVIDER_KIND, key) if key else None
+    if doc is None:
+        return None
+    provider = OidcProvider.from_document(doc)
+    return provider if provider.arn == arn else None
+
+
+def get_oidc_provider(view: ReadView, arn: str) -> OidcProvider:
+    provider = find_oidc_provider(view, arn)
+    if provider is None:
+        raise NoSuchEntity(f"OpenIDConnect Provider not found for arn {arn}")
+    return provider
+
+
+def find_oidc_provider_by_key(view: ReadView, key: str) -> OidcProvider | None:
+    doc = view.get_document(OIDC_PROVIDER_KIND, key)
+    return OidcProvider.from_document(doc) if doc is not None else None
+
+
+def list_oidc_providers(view: ReadView) -> list[OidcProvider]:
+    return [OidcProvider.from_document(doc) for _, doc in view.list_documents(OIDC_PROVIDER_KIND)]
+
+
+def save_oidc_provider(txn: WriteTxn, provider: OidcProvider) -> None:
+    txn.put_document(OIDC_PROVIDER_KIND, provider.key, provider.to_document())
+
+
+def delete_oidc_provider(txn: WriteTxn, provider: OidcProvider) -> None:
+    txn.delete_document(OIDC_PROVIDER_KIND, provider.key)
+
+
+# --- SAML providers -----------------------------------------------------------------------------
+
+
+def find_saml_provider(view: ReadView, arn: str) -> SamlProvider | None:
+    marker = ":saml-provider/"
+    if marker not in arn:
+        return None
+    doc = view.get_document(SAML_PROVIDER_KIND, arn.split(marker, 1)[1].lower())
+    if doc is None:
+        return None
+    provider = SamlProvider.from_document(doc)
+    return provider if provider.arn == arn else None
+
+
+def get_saml_provider(view: ReadView, arn: str) -> SamlProvider:
+    provider = find_saml_provider(view, arn)
+    if provider is None:
+        raise NoSuchEntity(f"Manifest not found for arn {arn}")
+    return provider
+
+
+def find_saml_provider_by_name(view: ReadView, name: str) -> SamlProvider | None:
+    doc = view.get_document(SAML_PROVIDER_KIND, name.lower())
+    return SamlProvider.from_document(doc) if doc is not None else None
+
+
+def list_saml_providers(view: ReadView) -> list[SamlProvider]:
+    return [SamlProvider.from_document(doc) for _, doc in view.list_documents(SAML_PROVIDER_KIND)]
+
+
+def save_saml_provider(txn: WriteTxn, provider: SamlProvider) -> None:
+    txn.put_document(SAML_PROVIDER_KIND, provider.key, provider.to_document())
+
+
+def delete_saml_provider(txn: WriteTxn, provider: SamlProvider) -> None:
+    txn.delete_document(SAML_PROVIDER_KIND, provider.key)

@@ -1,0 +1,157 @@
+"""Builds and routes the identity features: the built-in OpenID provider (`/idp/…`),
+identity pools (`AWSCognitoIdentityService.*` and `/cognito-identity/…`) and the web app
+(`/app/…`). `build_app` calls `build_identity` once and gives the edge its `IdentityRoutes`.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from dynafed.auth.authenticator import Authenticator
+from dynafed.cognito.identities import Identities
+from dynafed.cognito.logins import LoginVerifier
+from dynafed.cognito.model import get_pool
+from dynafed.cognito.openid_token import TOKEN_ALG, CognitoAwareVerifier, OpenIdTokens
+from dynafed.cognito.pools import PoolAdmin
+from dynafed.cognito.service import TARGET_PREFIX, CognitoIdentityService
+from dynafed.core.clock import Clock
+from dynafed.demo import seed as demo_seed
+from dynafed.enforcement.context import RequestFacts, time_keys
+from dynafed.enforcement.policy_cache import CompiledPolicies
+from dynafed.identity.fetch import UrllibFetcher
+from dynafed.identity.jwks import JwksCache
+from dynafed.identity.oidc import OidcVerifier
+from dynafed.server import cognito_endpoint, idp_endpoint
+from dynafed.server.asgi import Request
+from dynafed.server.static_endpoint import APP_PATH, StaticApp, default_web_dir
+from dynafed.storage.port import Storage
+from dynafed.sts.keyring_store import KeyringStore
+from dynafed.sts.providers import IamOidcProviders
+from dynafed.sts.role_sessions import RoleSessions
+from dynafed.sts.web_identity import AssumeRoleWithWebIdentity, WebIdentityVerifiers
+from dynafed.userpool.issuer import PATH_PREFIX, Deps, PoolDirectory
+from dynafed.userpool.passwords import Passwords
+from dynafed.userpool.provider import UserPoolProvider
+from dynafed.userpool.signin import Authenticator as PasswordCheck
+from dynafed.userpool.signing import RotatingSigningKeys
+
+if TYPE_CHECKING:
+    from dynafed.server.app import Services
+    from dynafed.server.settings import Settings
+
+Response = tuple[int, bytes, list[tuple[str, str]]]
+COGNITO_KEYS_NAME = "cognito-identity"
+
+
+@dataclass
+class IdentityRoutes:
+    cognito: CognitoIdentityService
+    openid_tokens: OpenIdTokens
+    provider: UserPoolProvider
+    pools: PoolDirectory
+    web_app: StaticApp
+    demo_config: Callable[[], dict[str, Any] | None]
+
+    def wrap_sts_verifier(self, other: Any) -> CognitoAwareVerifier:
+        """STS's ID-token verifier, with identity-pool OpenID tokens recognised (basic flow)."""
+        return CognitoAwareVerifier(self.openid_tokens, other)
+
+    async def dispatch(
+        self, services: Services, request: Request, target: str, request_id: str
+    ) -> Response | None:
+        """The answer if the request is ours; None lets the edge route it elsewhere."""
+        if target.startswith(TARGET_PREFIX):
+            return await cognito_endpoint.handle(
+                self.cognito,
+                services.authenticator,
+                services.executor,
+                request,
+                target,
+                request_id,
+            )
+        if target:
+            return None
+        if request.path.startswith(PATH_PREFIX):
+            return await idp_endpoint.handle(self.provider, services.executor, request)
+        if request.method == "GET" and request.path.startswith(cognito_endpoint.ISSUER_PATH):
+            return cognito_endpoint.well_known(self.openid_tokens, request.path)
+        if request.method == "GET" and (request.path + "/").startswith(APP_PATH):
+            if request.path == APP_PATH.rstrip("/"):
+                return 308, b"", [("location", APP_PATH)]
+            return self.web_app.handle(request.path)
+        return None
+
+
+def build_identity(
+    storage: Storage,
+    clock: Clock,
+    public_url: str,
+    keyrings: KeyringStore,
+    compiled: CompiledPolicies,
+    facts: RequestFacts,
+    demo_config: Callable[[], dict[str, Any] | None] = lambda: None,
+) -> IdentityRoutes:
+    pools = PoolDirectory(Deps(storage, clock, public_url, secrets.token_urlsafe))
+    passwords = Passwords()
+    provider = UserPoolProvider(pools, PasswordCheck(storage, clock, passwords))
+
+    def classic_flow_allowed(pool_id: str) -> bool:
+        with storage.read() as view:
+            pool = get_pool(view, pool_id)
+        return pool is not None and pool.allow_classic_flow
+
+    keys = RotatingSigningKeys(storage, clock, COGNITO_KEYS_NAME, TOKEN_ALG, kid_prefix="dynafed-")
+    issuer = f"{public_url.rstrip('/')}{cognito_endpoint.ISSUER_PATH}"
+    tokens = OpenIdTokens(keys, issuer, clock, classic_flow_allowed)
+    jwks = JwksCache(UrllibFetcher(), clock)
+    logins = LoginVerifier(pools, OidcVerifier(IamOidcProviders(storage), jwks, clock))
+    sessions = RoleSessions(storage, clock, keyrings.current, secrets.token_bytes, compiled.get)
+
+    def request_context() -> dict[str, list[str]]:
+        return {
+            **time_keys(clock.now()),
+            "aws:RequestedRegion": [facts.requested_region],
+            "aws:SecureTransport": ["true" if facts.secure_transport else "false"],
+        }
+
+    enhanced = AssumeRoleWithWebIdentity(
+        WebIdentityVerifiers(oidc=tokens), sessions, request_context
+    )
+    identities = Identities(storage, clock, facts.requested_region, logins, tokens, enhanced.issue)
+    cognito = CognitoIdentityService(PoolAdmin(storage, facts.requested_region), identities)
+    web_app = StaticApp(default_web_dir(), demo_config)
+    return IdentityRoutes(cognito, tokens, provider, pools, web_app, demo_config)
+
+
+def demo_config(
+    storage: Storage, public_url: str, region: str
+) -> Callable[[], dict[str, Any] | None]:
+    """The web app's `/app/config.json`, if the demo was ever seeded into this storage."""
+
+    def config() -> dict[str, Any] | None:
+        state = demo_seed.load(storage)
+        return demo_seed.web_config(state, public_url, region) if state is not None else None
+
+    return config
+
+
+def seed_demo(
+    services: Services, storage: Storage, clock: Clock, settings: Settings, public_url: str
+) -> str:
+    """Seed `--demo` (idempotent) and return the lines to print at start-up."""
+    demo_services = demo_seed.DemoServices(
+        storage,
+        clock,
+        services.iam,
+        services.dynamodb,
+        settings.account_id,
+        settings.region,
+        public_url,
+    )
+    return demo_seed.banner(demo_seed.seed(demo_services), public_url)
+
+
+__all__ = ["Authenticator", "IdentityRoutes", "build_identity", "demo_config", "seed_demo"]

@@ -1,0 +1,40 @@
+"""Server settings: everything `dynafed serve` can be told."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the identity modules load only when the server is built
+    from dynafed.server.identity_settings import IdentitySettings
+
+DEFAULT_ACCOUNT_ID = "123456789012"
+DEFAULT_REGION = "us-east-1"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    host: str = "127.0.0.1"
+    port: int = 8000
+    data_dir: Path = Path(".dynafed")
+    storage_url: str | None = None
+    """None means the embedded SQLite database inside `data_dir`."""
+    account_id: str = DEFAULT_ACCOUNT_ID
+    region: str = DEFAULT_REGION
+    worker_threads: int = 32
+    workers: int = 1
+    """Server processes sharing the listening socket (server/workers.py)."""
+    max_body_bytes: int = 16 * 1024 * 1024 + 64 * 1024
+    audit_log: str | None = None
+    """None: off; "-": stdout; anything else: a file path."""
+    ttl_sweep_interval: float = 60.0
+    """Seconds between sweeps that delete items whose DynamoDB TTL has passed."""
+    identity: IdentitySettings | None = None
+    """Identity providers (`--identity-config`): built-in web identity endpoints, SAML
+    checks. None: every default (docs/identity-providers.md)."""
+    public_url: str | None = None
+    """The URL clients reach this server at: the issuer of the built-in user pools and of
+    identity-pool OpenID tokens. None: the bound address (`http://host:port`)."""
+    demo: bool = False
+    """Seed the GameScores demo (`--demo`): players, table, role, identity pool, web app."""

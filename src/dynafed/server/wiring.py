@@ -1,0 +1,158 @@
+"""Builds the running server from its settings: storage, services, authentication."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from dynafed.auth.authenticator import AdminCredentials, Authenticator
+from dynafed.core.clock import Clock, SystemClock
+from dynafed.dynamodb.background import BackgroundWorker
+from dynafed.dynamodb.service import DynamoDBService
+from dynafed.enforcement.audit import AuditSink, open_audit_log
+from dynafed.enforcement.authorizer import Authorizers
+from dynafed.enforcement.context import RequestFacts, time_keys
+from dynafed.enforcement.policy_cache import CompiledPolicies
+from dynafed.enforcement.role_cache import RoleCache
+from dynafed.iam.service import IamService
+from dynafed.identity.fetch import UrllibFetcher
+from dynafed.identity.providers import build_web_identity_providers
+from dynafed.server.app import DynafedApp, Services
+from dynafed.server.identity_settings import JWKS_REFETCH_SECONDS as JWKS_REFETCH_SECONDS
+from dynafed.server.identity_settings import IdentitySettings
+from dynafed.server.identity_wiring import build_identity, demo_config, seed_demo
+from dynafed.server.inline_reads import never_inline, runs_inline
+from dynafed.server.settings import Settings
+from dynafed.storage.factory import open_storage
+from dynafed.storage.memory import MemoryStorage
+from dynafed.storage.port import Storage
+from dynafed.storage.sqlite import SqliteStorage
+from dynafed.sts.assume_role import AssumeRole
+from dynafed.sts.credentials import SessionTokenResolver
+from dynafed.sts.keyring_store import KeyringStore
+from dynafed.sts.opened_sessions import OpenedSessions
+from dynafed.sts.providers import IamOidcProviders
+from dynafed.sts.role_sessions import RoleSessions
+from dynafed.sts.saml import AssumeRoleWithSaml
+from dynafed.sts.saml_providers import IamSamlProviders
+from dynafed.sts.saml_replay import AssertionLedger
+from dynafed.sts.service import StsService
+from dynafed.sts.web_identity import AssumeRoleWithWebIdentity, WebIdentityVerifiers
+
+SQLITE_FILE = "dynafed.sqlite3"
+
+
+def storage_url(settings: Settings) -> str:
+    return settings.storage_url or f"sqlite:///{settings.data_dir.resolve() / SQLITE_FILE}"
+
+
+def build_sts(
+    storage: Storage,
+    clock: Clock,
+    keyrings: KeyringStore,
+    compiled: CompiledPolicies,
+    authorizers: Authorizers,
+    facts: RequestFacts,
+    audit: AuditSink | None,
+    identity: IdentitySettings,
+    wrap_oidc: Callable[[Any], Any] = lambda verifier: verifier,
+) -> StsService:
+    http = identity.http
+    fetch = UrllibFetcher(
+        http.timeout, ca_file=http.ca_file, allow_loopback_http=http.allow_loopback_http
+    )
+    # Built once for the life of the server: JWKS and OAuth answers are cached in them.
+    providers = build_web_identity_providers(fetch, clock, IamOidcProviders(storage), identity.web)
+    verifiers = WebIdentityVerifiers(oidc=wrap_oidc(providers), oauth=providers.oauth_verifiers())
+    sessions = RoleSessions(storage, clock, keyrings.current, secrets.token_bytes, compiled.get)
+
+    def request_context() -> dict[str, list[str]]:
+        return {
+            **time_keys(clock.now()),
+            "aws:RequestedRegion": [facts.requested_region],
+            "aws:SecureTransport": ["true" if facts.secure_transport else "false"],
+        }
+
+    web_identity = AssumeRoleWithWebIdentity(verifiers, sessions, request_context)
+    ledger = AssertionLedger(storage) if identity.saml_replay_protection else None
+    saml = AssumeRoleWithSaml(
+        IamSamlProviders(storage), sessions, clock, request_context, identity.saml, ledger
+    )
+    assume_role = AssumeRole(sessions, authorizers)
+    return StsService(
+        {
+            "AssumeRoleWithWebIdentity": lambda params, _caller: web_identity(params),
+            "AssumeRoleWithSAML": lambda params, _caller: saml(params),
+            "AssumeRole": assume_role,
+        },
+        audit,
+    )
+
+
+def build_app(settings: Settings, admin: AdminCredentials) -> DynafedApp:
+    clock = SystemClock()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    storage = open_storage(storage_url(settings))
+    audit_log = open_audit_log(settings.audit_log, clock)
+    audit = audit_log.record if audit_log is not None else None
+    keyrings = KeyringStore(storage, clock, secrets.token_bytes)
+    compiled = CompiledPolicies()
+    facts = RequestFacts(requested_region=settings.region)
+    authorizers = Authorizers(RoleCache(storage, clock), compiled, clock, facts, audit)
+    sessions = SessionTokenResolver(keyrings.current, keyrings.containing, OpenedSessions())
+
+    public_url = settings.public_url or f"http://{settings.host}:{settings.port}"
+    identity = build_identity(
+        storage,
+        clock,
+        public_url,
+        keyrings,
+        compiled,
+        facts,
+        demo_config(storage, public_url, settings.region),
+    )
+
+    executor = ThreadPoolExecutor(settings.worker_threads, thread_name_prefix="dynafed")
+    background = BackgroundWorker(storage, clock, ttl_interval=settings.ttl_sweep_interval)
+    background.start()
+
+    def close() -> None:
+        background.stop()
+        executor.shutdown(wait=True)
+        storage.close()
+        if audit_log is not None:
+            audit_log.close()
+        print("dynafed stopped: in-flight requests finished, storage closed", flush=True)
+
+    services = Services(
+        authenticator=Authenticator(admin, settings.account_id, clock, sessions=sessions),
+        dynamodb=DynamoDBService(storage, settings.account_id, settings.region, clock),
+        sts=build_sts(
+            storage,
+            clock,
+            keyrings,
+            compiled,
+            authorizers,
+            facts,
+            audit,
+            settings.identity or IdentitySettings(),
+            identity.wrap_sts_verifier,
+        ),
+        iam=IamService(storage, settings.account_id, clock),
+        authorizer_for=authorizers,
+        executor=executor,
+        max_body_bytes=settings.max_body_bytes,
+        on_close=close,
+        identity=identity,
+        # Local storage answers reads in microseconds: run them on the loop (inline_reads).
+        runs_inline=(
+            runs_inline if isinstance(storage, (SqliteStorage, MemoryStorage)) else never_inline
+        ),
+        # SQLite's group-commit writer reports commits to the loop (deferred_writes).
+        write_later=storage.write_later if isinstance(storage, SqliteStorage) else None,
+    )
+    if settings.demo:
+        print(seed_demo(services, storage, clock, settings, public_url), flush=True)
+    return DynafedApp(services)

@@ -1,0 +1,163 @@
+"""The one narrow interface between the services and a database.
+
+Two namespaces live behind it:
+- **items**: DynamoDB items of a table (or of a secondary index), addressed by
+  `(table_id, pk, sk)` where `pk`/`sk` are order-preserving byte encodings of the key
+  attributes (see `dynafed.dynamodb.keys`). Ordering is plain unsigned byte order, which
+  SQLite BLOBs and PostgreSQL `bytea` both provide. `sk` is `b""` for hash-only tables.
+  Each item is stored with its DynamoDB size; `table_stats` sums them per `table_id`.
+- **documents**: JSON documents addressed by `(kind, name)`: table descriptions, IAM roles,
+  policies, providers, signing keys, identity-pool data. Every node of a cluster reads the
+  same documents, so no state lives in a server process.
+
+Reads happen in a `ReadView` (`with storage.read() as view: ...`). Every read sees only
+committed data, all of a `write(fn)` or none of it, including every write acknowledged
+before the read began. `query`/`scan` iterators yield each key once, in order, even if
+writers commit while they run. `storage.read(snapshot=True)` also makes the whole block one
+consistent state (for reads that must agree with each other, e.g. TransactGetItems); it
+can cost round trips on a server database, so plain reads (GetItem, Query, Scan) omit it.
+Iterators from `query`/`scan` are valid only inside the block (or inside `fn` for a
+`WriteTxn`); consume them there.
+
+Writes happen inside `Storage.write(fn)`, which runs `fn` atomically: every item or document
+`fn` reads *by key* (`get_item`, `get_document`) through its `WriteTxn` is a state no other
+writer can change before `fn`'s writes commit, and `fn` sees its own writes. That is what
+makes a conditional write a single atomic step on every backend. Range reads inside `fn`
+(`query`, `scan`, `list_documents`) see committed data and `fn`'s own writes, but a backend
+may let another writer insert into the range concurrently (no phantom protection); do not
+build a condition on them. `fn` may be retried (serialization conflicts, deadlocks), so it
+must not have side effects outside the transaction. If `fn` raises, none of its writes
+happen and the exception reaches `write`'s caller. `write` returns only after the commit is
+durable. Inside `fn`, read through the `WriteTxn` only: `storage.read()` would not see
+`fn`'s writes, and `storage.write()` from inside `fn` is an error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any, Protocol, TypeVar
+
+T = TypeVar("T")
+
+Item = dict[str, Any]
+"""A DynamoDB item in wire form: attribute name -> `{"S": "..."}`-style AttributeValue."""
+
+Document = dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class KeyRange:
+    """Bounds on the sort key inside one partition; `None` means unbounded."""
+
+    low: bytes | None = None
+    low_inclusive: bool = True
+    high: bytes | None = None
+    high_inclusive: bool = True
+
+
+WHOLE_PARTITION = KeyRange()
+"""The unbounded range: every sort key of the partition."""
+
+
+@dataclass(slots=True)
+class StoredItem:
+    """One row of a range read. Treat as immutable: range reads build one per row, and a
+    frozen dataclass costs three times as much to construct."""
+
+    pk: bytes
+    sk: bytes
+    item: Item
+    size: int | None = None
+    """The size stored with the item (`put_item`'s `size`), so readers that charge by size
+    (Query, Scan) need not recompute it; None from a backend that does not say."""
+
+
+@dataclass(frozen=True, slots=True)
+class TableStats:
+    item_count: int
+    size_bytes: int
+
+
+class ReadView(Protocol):
+    def get_item(self, table_id: str, pk: bytes, sk: bytes) -> Item | None: ...
+
+    def query(
+        self,
+        table_id: str,
+        pk: bytes,
+        key_range: KeyRange = WHOLE_PARTITION,
+        *,
+        forward: bool = True,
+        exclusive_start_sk: bytes | None = None,
+    ) -> Iterator[StoredItem]:
+        """Items of one partition in sort-key order (reversed when not `forward`)."""
+        ...
+
+    def scan(
+        self,
+        table_id: str,
+        *,
+        exclusive_start: tuple[bytes, bytes] | None = None,
+    ) -> Iterator[StoredItem]:
+        """Every item of a table, in `(pk, sk)` byte order, after `exclusive_start`."""
+        ...
+
+    def table_stats(self, table_id: str) -> TableStats:
+        """Item count and summed item sizes; zeros for a table with no items."""
+        ...
+
+    def get_document(self, kind: str, name: str) -> Document | None: ...
+
+    def list_documents(self, kind: str) -> list[tuple[str, Document]]:
+        """All documents of a kind, ordered by name."""
+        ...
+
+
+class WriteTxn(ReadView, Protocol):
+    def put_item(self, table_id: str, pk: bytes, sk: bytes, item: Item, size: int) -> None:
+        """Insert or replace; `size` is the item's DynamoDB size, kept for table stats."""
+        ...
+
+    def delete_item(self, table_id: str, pk: bytes, sk: bytes) -> None: ...
+
+    def delete_table_items(self, table_id: str) -> None:
+        """Delete every item of `table_id` and reset its stats to zero."""
+        ...
+
+    def put_document(self, kind: str, name: str, document: Document) -> None: ...
+
+    def delete_document(self, kind: str, name: str) -> None: ...
+
+
+class ReadViewContext(Protocol):
+    def __enter__(self) -> ReadView: ...
+
+    def __exit__(self, *exc: object) -> None: ...
+
+
+class StorageClosedError(RuntimeError):
+    """The storage was closed (the server is shutting down); nothing was written."""
+
+
+class WriteConflictError(RuntimeError):
+    """`fn` kept conflicting with concurrent writers and the backend gave up; nothing was
+    written. Services may answer it as DynamoDB's TransactionConflictException or a 500."""
+
+
+class Storage(Protocol):
+    def read(self, *, snapshot: bool = False) -> ReadViewContext:
+        """A read view; with `snapshot`, one consistent state for the whole block."""
+        ...
+
+    def write(self, fn: Callable[[WriteTxn], T]) -> T:
+        """Run `fn` atomically and durably; returns its result once committed.
+
+        Raises what `fn` raised (nothing written), `StorageClosedError` after `close`, or
+        `WriteConflictError` when retries after conflicts run out.
+        """
+        ...
+
+    def close(self) -> None:
+        """Commit the writes already submitted, then release the database; idempotent."""
+        ...

@@ -1,0 +1,100 @@
+"""The PostgreSQL schema: versioned steps applied on start, one node at a time.
+
+Everything lives in one PostgreSQL schema (default `dynafed`), so tests and several
+deployments can share a database. Text keys use `COLLATE "C"` (byte order, as SQLite and
+Python compare them); items and documents are `json`, which keeps the exact text (unlike
+`jsonb`, it accepts the `\\u0000` escape a DynamoDB string may need) and stays readable
+in psql.
+
+Table stats are append-only delta rows, summed on read and compacted now and then: writers
+never update a shared counter row, so concurrent writes to one table do not queue on (or,
+under SERIALIZABLE, conflict over) a stats row.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+import psycopg
+
+MIGRATIONS: list[list[str]] = [
+    [  # 1: items, stats deltas, documents
+        """
+        CREATE TABLE items (
+            table_id text COLLATE "C" NOT NULL,
+            pk bytea NOT NULL,
+            sk bytea NOT NULL,
+            size integer NOT NULL,
+            item json NOT NULL,
+            PRIMARY KEY (table_id, pk, sk)
+        )
+        """,
+        """
+        CREATE TABLE table_stats (
+            table_id text COLLATE "C" NOT NULL,
+            item_count bigint NOT NULL,
+            size_bytes bigint NOT NULL
+        )
+        """,
+        "CREATE INDEX table_stats_by_table ON table_stats (table_id)",
+        """
+        CREATE TABLE documents (
+            kind text COLLATE "C" NOT NULL,
+            name text COLLATE "C" NOT NULL,
+            body json NOT NULL,
+            PRIMARY KEY (kind, name)
+        )
+        """,
+    ],
+]
+"""Schema steps in order; `schema_version` records how many have been applied."""
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+_SCHEMA_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
+
+
+class SchemaTooNewError(RuntimeError):
+    """The database was migrated by a newer dynafed than this one."""
+
+
+def check_schema_name(schema: str) -> str:
+    """`schema` if it is a plain identifier (it is spliced into SQL, double-quoted)."""
+    if not _SCHEMA_NAME.fullmatch(schema):
+        raise ValueError(f"invalid PostgreSQL schema name: {schema!r}")
+    return schema
+
+
+def migrate(conn: psycopg.Connection[tuple[object, ...]], schema: str) -> None:
+    """Create or upgrade `schema` on an autocommit connection.
+
+    A session advisory lock makes nodes that start together take turns; the steps and the
+    version update commit together, so a failed step leaves the previous version intact.
+    """
+    lock_key = _lock_key(schema)
+    conn.execute("SELECT pg_advisory_lock(%s)", (lock_key,))
+    try:
+        with conn.transaction():
+            conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+            conn.execute(f'SET LOCAL search_path TO "{schema}"')
+            conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version integer NOT NULL)")
+            row = conn.execute("SELECT version FROM schema_version").fetchone()
+            version = 0 if row is None else int(str(row[0]))
+            if version > SCHEMA_VERSION:
+                raise SchemaTooNewError(
+                    f"schema {schema} is at version {version}, newer than this dynafed "
+                    f"({SCHEMA_VERSION})"
+                )
+            for step in MIGRATIONS[version:]:
+                for statement in step:
+                    conn.execute(statement)
+            conn.execute("DELETE FROM schema_version")
+            conn.execute("INSERT INTO schema_version (version) VALUES (%s)", (SCHEMA_VERSION,))
+    finally:
+        conn.execute("SELECT pg_advisory_unlock(%s)", (lock_key,))
+
+
+def _lock_key(schema: str) -> int:
+    digest = hashlib.blake2b(f"dynafed-migrate:{schema}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)

@@ -1,0 +1,352 @@
+"""ReadView and WriteTxn as SQL over one PostgreSQL connection (autocommit mode).
+
+Statements go out one at a time and psycopg prepares the frequent ones. (Pipelining a
+key's lock with its read saved nothing measurable on loopback, and psycopg 3.3 can record
+a statement as prepared when an earlier error in the pipeline made the server skip it,
+after which every use fails with "prepared statement does not exist".) Stats deltas are
+insert-only rows written by the same statement as the item, so a transaction never waits
+on a shared stats row.
+
+Isolation of `write(fn)` (see docs/decisions/postgres-write-isolation.md):
+- `locks`: READ COMMITTED; before a key is read or written the transaction takes
+  `pg_advisory_xact_lock(hash(key))`, which also covers keys with no row yet. The next
+  statement then sees every commit made before the lock was granted. A document read takes
+  the lock in shared mode (writing it upgrades to exclusive): every item write reads its
+  table's document, and an exclusive lock there would let one transaction at a time write
+  to a table, across all nodes. A lock that could close a deadlock cycle waits at most
+  `LATER_LOCK_TIMEOUT`, then the storage retries `fn` (see `PgWriteTxn._lock`).
+- `serializable`: SERIALIZABLE, no locks; PostgreSQL aborts one side of a conflict and the
+  storage retries `fn`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterator
+from typing import Any, Literal
+
+import orjson
+import psycopg
+from psycopg import errors
+
+from dynafed.storage.bounds import sort_key_bounds, sql_conditions
+from dynafed.storage.port import (
+    WHOLE_PARTITION,
+    Document,
+    Item,
+    KeyRange,
+    StoredItem,
+    TableStats,
+)
+
+Isolation = Literal["locks", "serializable"]
+Conn = psycopg.Connection[tuple[Any, ...]]
+
+RETRYABLE = (errors.SerializationFailure, errors.DeadlockDetected, errors.LockNotAvailable)
+
+LATER_LOCK_TIMEOUT = "50ms"
+"""How long a transaction that already holds a key lock waits for another one.
+
+Only such a transaction can be part of a deadlock; PostgreSQL would detect it only after
+`deadlock_timeout` (1 s by default). Giving up sooner and running `fn` again turns a
+deadlock into a short retry; the first lock waits as long as it takes, so a hot key under
+many single-key writers never times out."""
+
+_FIRST_PAGE = 32
+_MAX_PAGE = 1024
+
+_GET_ITEM = "SELECT item::text FROM items WHERE table_id = %s AND pk = %s AND sk = %s"
+_SCAN = "SELECT pk, sk, item::text, size FROM items WHERE table_id = %s"
+_STATS = (
+    "SELECT coalesce(sum(item_count), 0), coalesce(sum(size_bytes), 0)"
+    " FROM table_stats WHERE table_id = %s"
+)
+_GET_DOCUMENT = "SELECT body::text FROM documents WHERE kind = %s AND name = %s"
+_LIST_DOCUMENTS = "SELECT name, body::text FROM documents WHERE kind = %s ORDER BY name"
+
+_LOCK = "SELECT pg_advisory_xact_lock(%s)"
+_SHARED_LOCK = "SELECT pg_advisory_xact_lock_shared(%s)"
+# Each write adds its stats delta in the same statement. `old` is the row as it was before
+# this statement's upsert.
+_PUT_ITEM = """
+    WITH old AS (SELECT size FROM items WHERE table_id = %(t)s AND pk = %(pk)s AND sk = %(sk)s),
+    put AS (
+        INSERT INTO items (table_id, pk, sk, size, item)
+        VALUES (%(t)s, %(pk)s, %(sk)s, %(size)s, %(item)s::json)
+        ON CONFLICT (table_id, pk, sk) DO UPDATE SET size = excluded.size, item = excluded.item
+    )
+    INSERT INTO table_stats (table_id, item_count, size_bytes)
+    SELECT %(t)s, 1 - count(*), %(size)s - coalesce(sum(size), 0) FROM old
+    HAVING count(*) = 0 OR %(size)s <> sum(size)
+"""
+_DELETE_ITEM = """
+    WITH gone AS (
+        DELETE FROM items WHERE table_id = %(t)s AND pk = %(pk)s AND sk = %(sk)s RETURNING size
+    )
+    INSERT INTO table_stats (table_id, item_count, size_bytes) SELECT %(t)s, -1, -size FROM gone
+"""
+_DELETE_TABLE_ITEMS = "DELETE FROM items WHERE table_id = %s"
+_DELETE_TABLE_STATS = "DELETE FROM table_stats WHERE table_id = %s"
+_PUT_DOCUMENT = """
+    INSERT INTO documents (kind, name, body) VALUES (%s, %s, %s::json)
+    ON CONFLICT (kind, name) DO UPDATE SET body = excluded.body
+"""
+_DELETE_DOCUMENT = "DELETE FROM documents WHERE kind = %s AND name = %s"
+_COMPACT_STATS = """
+    WITH gone AS (DELETE FROM table_stats WHERE table_id = %(t)s RETURNING item_count, size_bytes)
+    INSERT INTO table_stats (table_id, item_count, size_bytes)
+    SELECT %(t)s, sum(item_count), sum(size_bytes) FROM gone HAVING count(*) > 0
+"""
+
+Statement = tuple[str, Any]
+
+
+ReplaceBroken = Callable[[Conn], Conn]
+"""Gives back a connection found broken and returns a working one."""
+
+
+class PgView:
+    """A `ReadView`. With `begin`, its statements run in a transaction that begins just
+    before the first of them; without, each statement autocommits on its own.
+
+    With `replace_broken`, a connection found broken by the view's first statements (its
+    server restarted or failed over while the connection sat idle in the pool) is swapped
+    for a working one and they run again: nothing had happened on it yet. A connection that
+    breaks later is an error: the transaction's outcome may be unknown."""
+
+    def __init__(
+        self, conn: Conn, begin: str | None, replace_broken: ReplaceBroken | None = None
+    ) -> None:
+        self.conn = conn
+        """The connection in use; the owner gives this one back to the pool."""
+        self._begin: str | None = begin  # sent with the first statement
+        self._replace_broken = replace_broken
+        self._ran_any = False
+        self._open = True
+        self.started = False
+        """True once BEGIN has been sent: the connection is in a transaction to end."""
+        self.conflict: psycopg.Error | None = None
+        """A serialization failure or deadlock seen here, even if `fn` swallowed it."""
+
+    def close(self) -> None:
+        self._open = False
+
+    def _run(self, *statements: Statement) -> psycopg.Cursor[tuple[Any, ...]]:
+        """Execute `statements` in order (BEGIN first if the transaction has not started);
+        the last one's cursor."""
+        if not self._open:
+            raise RuntimeError("storage view used after its block ended")
+        batch = list(statements)
+        if self._begin is not None:
+            batch.insert(0, (self._begin, None))
+            self._begin = None
+            self.started = True
+        try:
+            cursor = self._execute(batch)
+        except RETRYABLE as exc:
+            self.conflict = exc
+            raise
+        self._ran_any = True
+        return cursor
+
+    def _execute(self, batch: list[Statement]) -> psycopg.Cursor[tuple[Any, ...]]:
+        try:
+            for statement in batch:
+                cursor = self.conn.execute(*statement)
+            return cursor
+        except psycopg.OperationalError:
+            if self._ran_any or self._replace_broken is None or not self.conn.broken:
+                raise
+        self.conn = self._replace_broken(self.conn)
+        for statement in batch:
+            cursor = self.conn.execute(*statement)
+        return cursor
+
+    def _item_key_lock(self, table_id: str, pk: bytes, sk: bytes) -> list[Statement]:
+        return []  # plain reads take no locks
+
+    def _document_lock(self, kind: str, name: str, *, exclusive: bool) -> list[Statement]:
+        return []
+
+    def get_item(self, table_id: str, pk: bytes, sk: bytes) -> Item | None:
+        locks = self._item_key_lock(table_id, pk, sk)
+        row = self._run(*locks, (_GET_ITEM, (table_id, pk, sk))).fetchone()
+        return None if row is None else _load(row[0])
+
+    def query(
+        self,
+        table_id: str,
+        pk: bytes,
+        key_range: KeyRange = WHOLE_PARTITION,
+        *,
+        forward: bool = True,
+        exclusive_start_sk: bytes | None = None,
+    ) -> Iterator[StoredItem]:
+        """Keyset pages of growing size: a Query that stops early reads little."""
+        start = exclusive_start_sk
+        size = _FIRST_PAGE
+        while True:
+            bounds = sort_key_bounds(key_range, forward=forward, exclusive_start_sk=start)
+            sql = (
+                "SELECT sk, item::text, size FROM items WHERE table_id = %s AND pk = %s"
+                + sql_conditions(bounds, "%s")
+                + (" ORDER BY sk" if forward else " ORDER BY sk DESC")
+                + " LIMIT %s"
+            )
+            params = (table_id, pk, *(value for _, value in bounds), size)
+            rows = self._run((sql, params)).fetchall()
+            for sk, item, item_size in rows:
+                yield StoredItem(pk, sk, _load(item), item_size)
+            if len(rows) < size:
+                return
+            start, size = rows[-1][0], min(size * 2, _MAX_PAGE)
+
+    def scan(
+        self, table_id: str, *, exclusive_start: tuple[bytes, bytes] | None = None
+    ) -> Iterator[StoredItem]:
+        start = exclusive_start
+        size = _FIRST_PAGE
+        while True:
+            params: tuple[Any, ...]
+            if start is None:
+                sql, params = _SCAN + " ORDER BY pk, sk LIMIT %s", (table_id, size)
+            else:
+                sql = _SCAN + " AND (pk, sk) > (%s, %s) ORDER BY pk, sk LIMIT %s"
+                params = (table_id, *start, size)
+            rows = self._run((sql, params)).fetchall()
+            for pk, sk, item, item_size in rows:
+                yield StoredItem(pk, sk, _load(item), item_size)
+            if len(rows) < size:
+                return
+            start, size = (rows[-1][0], rows[-1][1]), min(size * 2, _MAX_PAGE)
+
+    def table_stats(self, table_id: str) -> TableStats:
+        row = self._run((_STATS, (table_id,))).fetchone()
+        assert row is not None
+        return TableStats(int(row[0]), int(row[1]))
+
+    def get_document(self, kind: str, name: str) -> Document | None:
+        locks = self._document_lock(kind, name, exclusive=False)
+        row = self._run(*locks, (_GET_DOCUMENT, (kind, name))).fetchone()
+        return None if row is None else _load(row[0])
+
+    def list_documents(self, kind: str) -> list[tuple[str, Document]]:
+        rows = self._run((_LIST_DOCUMENTS, (kind,))).fetchall()
+        return [(name, _load(body)) for name, body in rows]
+
+
+class PgWriteTxn(PgView):
+    """A `WriteTxn`; `touched` names the tables whose items it wrote."""
+
+    def __init__(
+        self, conn: Conn, isolation: Isolation, replace_broken: ReplaceBroken | None = None
+    ) -> None:
+        begin = "BEGIN ISOLATION LEVEL " + (
+            "SERIALIZABLE" if isolation == "serializable" else "READ COMMITTED"
+        )
+        super().__init__(conn, begin, replace_broken)
+        self._locking = isolation == "locks"
+        self._locked: dict[int, bool] = {}
+        """Lock id -> held exclusively (False: shared)."""
+        self._later_locks_time_out = False
+        self.touched: set[str] = set()
+
+    # --- locks ---------------------------------------------------------------------------
+
+    def _lock(self, key: bytes, *, exclusive: bool, item: bool) -> list[Statement]:
+        if not self._locking:
+            return []
+        lock_id = _lock_id(key)
+        held = self._locked.get(lock_id)
+        if held is not None and (held or not exclusive):
+            return []
+        statements: list[Statement] = []
+        if self._may_deadlock(item) and not self._later_locks_time_out:
+            statements.append((f"SET LOCAL lock_timeout = '{LATER_LOCK_TIMEOUT}'", None))
+            self._later_locks_time_out = True
+        statements.append((_LOCK if exclusive else _SHARED_LOCK, (lock_id,)))
+        self._locked[lock_id] = exclusive
+        return statements
+
+    def _may_deadlock(self, item: bool) -> bool:
+        """Whether waiting for this lock could be part of a deadlock cycle.
+
+        Not when the transaction holds no lock (nobody waits for it). Not for an item lock
+        while it holds only shared (document) locks either: an item lock is only ever held
+        exclusively, so it waits for a transaction that holds an exclusive lock, and every
+        such transaction's own waits time out. That is the common write (its table's
+        document shared, then its item), so a hot item under many single-item writers
+        never times out. Everything else may be in a cycle (an upgrade from shared, a
+        second item), so it times out."""
+        if not self._locked:
+            return False
+        return not item or any(self._locked.values())
+
+    def _item_key_lock(self, table_id: str, pk: bytes, sk: bytes) -> list[Statement]:
+        return self._lock(_item_lock_key(table_id, pk, sk), exclusive=True, item=True)
+
+    def _document_lock(self, kind: str, name: str, *, exclusive: bool) -> list[Statement]:
+        key = b"\x01" + orjson.dumps([kind, name])
+        return self._lock(key, exclusive=exclusive, item=False)
+
+    # --- writes --------------------------------------------------------------------------
+
+    def put_item(self, table_id: str, pk: bytes, sk: bytes, item: Item, size: int) -> None:
+        params = {"t": table_id, "pk": pk, "sk": sk, "size": size, "item": _dump(item)}
+        self._run(*self._item_key_lock(table_id, pk, sk), (_PUT_ITEM, params))
+        self.touched.add(table_id)
+
+    def delete_item(self, table_id: str, pk: bytes, sk: bytes) -> None:
+        params = {"t": table_id, "pk": pk, "sk": sk}
+        self._run(*self._item_key_lock(table_id, pk, sk), (_DELETE_ITEM, params))
+        self.touched.add(table_id)
+
+    def delete_table_items(self, table_id: str) -> None:
+        self._run((_DELETE_TABLE_ITEMS, (table_id,)), (_DELETE_TABLE_STATS, (table_id,)))
+
+    def put_document(self, kind: str, name: str, document: Document) -> None:
+        locks = self._document_lock(kind, name, exclusive=True)
+        self._run(*locks, (_PUT_DOCUMENT, (kind, name, _dump(document))))
+
+    def delete_document(self, kind: str, name: str) -> None:
+        locks = self._document_lock(kind, name, exclusive=True)
+        self._run(*locks, (_DELETE_DOCUMENT, (kind, name)))
+
+    # --- end -----------------------------------------------------------------------------
+
+    def commit(self) -> None:
+        if not self.started:  # fn never touched the database
+            return
+        cursor = self._run(("COMMIT", None))
+        self.close()
+        if cursor.statusmessage != "COMMIT":
+            # COMMIT of a transaction an error aborted answers ROLLBACK, without an error.
+            raise RuntimeError("the write transaction was rolled back after an error")
+
+    def rollback(self) -> None:
+        self.close()
+        if self.started:
+            self.conn.execute("ROLLBACK")
+
+
+def compact_stats(conn: Conn, table_id: str) -> None:
+    """Fold a table's stats deltas into one row (own transaction; concurrent-safe)."""
+    conn.execute(_COMPACT_STATS, {"t": table_id})
+
+
+def _item_lock_key(table_id: str, pk: bytes, sk: bytes) -> bytes:
+    return b"\x00" + orjson.dumps(table_id) + len(pk).to_bytes(4, "big") + pk + sk
+
+
+def _lock_id(key: bytes) -> int:
+    return int.from_bytes(hashlib.blake2b(key, digest_size=8).digest(), "big", signed=True)
+
+
+def _dump(value: dict[str, Any]) -> str:
+    return orjson.dumps(value).decode()
+
+
+def _load(text: str) -> dict[str, Any]:
+    value = orjson.loads(text)
+    assert isinstance(value, dict)
+    return value

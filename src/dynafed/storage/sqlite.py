@@ -1,0 +1,119 @@
+"""SQLite storage, the embedded default: one file, WAL, one writer thread with group commit.
+
+- Writes: `write(fn)` queues `fn` for the writer thread (`group_commit.py`) and blocks until
+  the batch holding it is durably committed; `write_later(fn, on_done)` queues it without
+  blocking and reports the outcome after the commit (the event loop's way to write).
+- Reads: `read()` lends a connection from a pool of read-only connections; each statement
+  reads committed data, and `read(snapshot=True)` opens one read transaction so the whole
+  view is a consistent snapshot; WAL lets readers run while the writer commits. A
+  connection serves one thread at a time and returns to the pool when the view closes; the
+  pool grows to the number of threads reading at once (the event loop and the server's
+  worker pool), so each in effect keeps its own connection. A pool rather than
+  thread-locals also lets one thread nest read views.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+from dynafed.storage.group_commit import Committed, GroupCommitWriter
+from dynafed.storage.port import ReadView, StorageClosedError, WriteTxn
+from dynafed.storage.sqlite_schema import connect, migrate
+from dynafed.storage.sqlite_txn import SqliteView
+
+T = TypeVar("T")
+
+DEFAULT_MAX_BATCH = 512
+"""Most write jobs one COMMIT covers; bounds how long one batch holds the writer."""
+
+
+class _ReaderPool:
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._idle: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        self._closed = False
+
+    def acquire(self) -> sqlite3.Connection:
+        with self._lock:
+            if self._closed:
+                raise StorageClosedError("storage is closed")
+            if self._idle:
+                return self._idle.pop()
+        return connect(self._path, writer=False)
+
+    def release(self, conn: sqlite3.Connection) -> None:
+        with self._lock:
+            if not self._closed:
+                self._idle.append(conn)
+                return
+        conn.close()
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            idle, self._idle = self._idle, []
+        for conn in idle:
+            conn.close()
+
+
+class _ReadContext:
+    def __init__(self, pool: _ReaderPool, snapshot: bool) -> None:
+        self._pool = pool
+        self._snapshot = snapshot
+        self._conn: sqlite3.Connection | None = None
+        self._view: SqliteView | None = None
+
+    def __enter__(self) -> ReadView:
+        self._conn = self._pool.acquire()
+        if self._snapshot:
+            self._conn.execute("BEGIN")  # snapshot taken at the first read
+        self._view = SqliteView(self._conn)
+        return self._view
+
+    def __exit__(self, *exc: object) -> None:
+        assert self._conn is not None and self._view is not None
+        self._view.close()  # ends each statement's own read transaction
+        try:
+            if self._snapshot:
+                self._conn.execute("COMMIT")
+        finally:
+            self._pool.release(self._conn)
+
+
+class SqliteStorage:
+    """Storage in one SQLite file at `path` (created, with its schema, when missing)."""
+
+    def __init__(self, path: str | Path, *, max_batch: int = DEFAULT_MAX_BATCH) -> None:
+        self.path = Path(path)
+        writer_conn = connect(self.path, writer=True)
+        try:
+            migrate(writer_conn)
+        except BaseException:
+            writer_conn.close()
+            raise
+        self._writer = GroupCommitWriter(writer_conn, max_batch=max_batch)
+        self._readers = _ReaderPool(self.path)
+
+    def read(self, *, snapshot: bool = False) -> _ReadContext:
+        """With `snapshot`, one read transaction spans the block; without, each statement
+        reads its own committed state (a range read's cursor one state throughout), as the
+        port allows for plain reads. BEGIN and COMMIT cost a GetItem as much as its reads."""
+        return _ReadContext(self._readers, snapshot)
+
+    def write(self, fn: Callable[[WriteTxn], T]) -> T:
+        result: T = self._writer.submit(fn)
+        return result
+
+    def write_later(self, fn: Callable[[WriteTxn], T], on_done: Committed) -> None:
+        """`write` without blocking the caller: `on_done(result, error)` is called on the
+        writer thread once the outcome is durable (committed) or final (failed)."""
+        self._writer.submit_later(fn, on_done)
+
+    def close(self) -> None:
+        self._writer.close()
+        self._readers.close()

@@ -1,0 +1,97 @@
+"""The SQLite file: connection settings and the versioned schema.
+
+Durability: WAL journal with `synchronous=FULL`, so COMMIT returns only after the WAL is
+fsynced; an acknowledged write survives a killed process and a power cut. (`NORMAL` would
+survive `kill -9` but may lose the last commits on power loss.) Group commit in the writer
+amortises that fsync over many writes.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+MIGRATIONS: list[str] = [
+    # 1: items, per-table stats, documents.
+    """
+    CREATE TABLE items (
+        table_id TEXT NOT NULL,
+        pk BLOB NOT NULL,
+        sk BLOB NOT NULL,
+        size INTEGER NOT NULL,
+        item BLOB NOT NULL,
+        PRIMARY KEY (table_id, pk, sk)
+    ) WITHOUT ROWID;
+    CREATE TABLE table_stats (
+        table_id TEXT PRIMARY KEY,
+        item_count INTEGER NOT NULL,
+        size_bytes INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE documents (
+        kind TEXT NOT NULL,
+        name TEXT NOT NULL,
+        body BLOB NOT NULL,
+        PRIMARY KEY (kind, name)
+    ) WITHOUT ROWID;
+    """,
+]
+"""Schema steps in order; the database records how many it has applied."""
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class SchemaTooNewError(RuntimeError):
+    """The database was written by a newer dynafed than this one."""
+
+
+def connect(path: Path, *, writer: bool) -> sqlite3.Connection:
+    """A connection in autocommit mode (we issue BEGIN/COMMIT ourselves)."""
+    conn = sqlite3.connect(
+        path,
+        isolation_level=None,
+        check_same_thread=False,  # handed between threads, used by one at a time
+        cached_statements=256,
+    )
+    conn.execute("PRAGMA busy_timeout = 10000")
+    if writer:
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = FULL")
+    else:
+        conn.execute("PRAGMA query_only = ON")
+    return conn
+
+
+def prepare_sqlite_file(path: Path) -> None:
+    """Create (or upgrade) the file, in WAL mode, and close it again."""
+    conn = connect(path, writer=True)
+    try:
+        migrate(conn)
+    finally:
+        conn.close()
+
+
+def migrate(conn: sqlite3.Connection) -> None:
+    """Bring the schema to `SCHEMA_VERSION` in one transaction (SQLite DDL is transactional).
+
+    BEGIN IMMEDIATE takes the write lock first, so two processes opening a new file at once
+    cannot both apply a step.
+    """
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+        row = conn.execute("SELECT version FROM schema_version").fetchone()
+        version = 0 if row is None else int(row[0])
+        if version > SCHEMA_VERSION:
+            raise SchemaTooNewError(
+                f"database schema version {version} is newer than this dynafed ({SCHEMA_VERSION})"
+            )
+        for script in MIGRATIONS[version:]:
+            for statement in script.split(";"):
+                if statement.strip():
+                    conn.execute(statement)
+        conn.execute("DELETE FROM schema_version")
+        conn.execute("INSERT INTO schema_version (version) VALUES (?)", (SCHEMA_VERSION,))
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise

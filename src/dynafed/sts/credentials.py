@@ -1,0 +1,118 @@
+"""Temporary credentials: an `ASIA…` access key id, a secret key and a sealed session token.
+
+Shapes follow the STS Credentials type
+(https://docs.aws.amazon.com/STS/latest/APIReference/API_Credentials.html): access key ids of
+temporary credentials start with `ASIA` and are 20 characters like long-term `AKIA` ids;
+secret keys are 40 characters. Any node holding the keyring verifies them without a database
+read, because the session travels inside the token (see `session_token`).
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from dynafed.auth.principal import Principal, SessionContext
+from dynafed.errors import UnrecognizedClientException
+from dynafed.sts.opened_sessions import OpenedCredentials, OpenedSessions
+from dynafed.sts.session_token import (
+    INVALID_TOKEN,
+    Keyring,
+    RandomBytes,
+    open_session_token,
+    seal_session_token,
+    token_key_id,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class TemporaryCredentials:
+    access_key_id: str
+    secret_access_key: str
+    session_token: str
+    expiration: float
+    """Seconds since the epoch (the session's `expires_at`)."""
+
+
+def new_access_key_id(random_bytes: RandomBytes) -> str:
+    """`ASIA` + 16 characters of RFC 4648 base32 (A-Z, 2-7), 80 random bits."""
+    return "ASIA" + base64.b32encode(random_bytes(10)).decode("ascii")
+
+
+def new_secret_access_key(random_bytes: RandomBytes) -> str:
+    """40 characters of base64 (240 random bits), the alphabet AWS secret keys use."""
+    return base64.b64encode(random_bytes(30)).decode("ascii")
+
+
+def issue_credentials(
+    session: SessionContext, keyring: Keyring, random_bytes: RandomBytes
+) -> TemporaryCredentials:
+    access_key_id = new_access_key_id(random_bytes)
+    secret = new_secret_access_key(random_bytes)
+    token = seal_session_token(session, secret, access_key_id, keyring, random_bytes)
+    return TemporaryCredentials(access_key_id, secret, token, session.expires_at)
+
+
+def assumed_role_arn(role_arn: str, session_name: str) -> str:
+    """`arn:aws:sts::<acct>:assumed-role/<RoleName>/<session>`; the role's path is dropped
+    (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-arns)."""
+    account, role_name = _account_and_role_name(role_arn)
+    return f"arn:aws:sts::{account}:assumed-role/{role_name}/{session_name}"
+
+
+def session_principal(access_key_id: str, session: SessionContext) -> Principal:
+    account, _ = _account_and_role_name(session.role_arn)
+    return Principal(
+        access_key_id=access_key_id,
+        account_id=account,
+        arn=assumed_role_arn(session.role_arn, session.session_name),
+        user_id=f"{session.role_id}:{session.session_name}",
+        session=session,
+    )
+
+
+class SessionTokenResolver:
+    """The authenticator's `SessionResolver`: opens the token sent with an `ASIA…` key."""
+
+    def __init__(
+        self,
+        keyring: Callable[[], Keyring],
+        keyring_containing: Callable[[str], Keyring] | None = None,
+        opened: OpenedSessions | None = None,
+    ) -> None:
+        self._keyring = keyring
+        """Called per request, so a rotated keyring takes effect without a restart."""
+        self._keyring_containing = keyring_containing
+        """Called when a token names a key id the keyring lacks (another node rotated)."""
+        self._opened = opened
+        """Tokens already opened (None: open every token in full)."""
+
+    def resolve(
+        self, access_key_id: str, session_token: str | None, now: float
+    ) -> tuple[str, Principal]:
+        if not session_token:
+            raise UnrecognizedClientException(INVALID_TOKEN)
+        if self._opened is not None:
+            cached = self._opened.get(access_key_id, session_token, now)
+            if cached is not None:
+                return cached.secret_access_key, cached.principal
+        keyring = self._keyring()
+        key_id = token_key_id(session_token)
+        if key_id is not None and keyring.find(key_id) is None and self._keyring_containing:
+            keyring = self._keyring_containing(key_id)
+        opened = open_session_token(session_token, access_key_id, keyring, now)
+        principal = session_principal(access_key_id, opened.session)
+        if self._opened is not None:
+            self._opened.put(
+                access_key_id,
+                session_token,
+                OpenedCredentials(opened.secret_access_key, principal, opened.session.expires_at),
+            )
+        return opened.secret_access_key, principal
+
+
+def _account_and_role_name(role_arn: str) -> tuple[str, str]:
+    # arn:aws:iam::<account>:role/<path/>RoleName
+    parts = role_arn.split(":", 5)
+    return parts[4], parts[5].rsplit("/", 1)[-1]

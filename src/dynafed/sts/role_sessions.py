@@ -1,0 +1,149 @@
+"""The part every AssumeRole* call shares once the caller is known: find the role, ask its
+trust policy, check the duration and the session policies, mint the credentials.
+
+Order after authentication (iam-fgac.md §4.5 steps 6-9): role lookup (a missing role is
+AccessDenied, worded like a trust refusal) → trust policy → DurationSeconds against the
+role's MaxSessionDuration → session policies and PackedPolicySize → credentials.
+AssumeRoleWithWebIdentity, AssumeRole and AssumeRoleWithSAML differ only in how they
+authenticate the caller and word their answers, so they all end here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from dynafed.auth.principal import SessionContext
+from dynafed.core.arn import parse_arn
+from dynafed.core.clock import Clock
+from dynafed.errors import ValidationError
+from dynafed.iam import repository
+from dynafed.iam.lookup import RoleAuthorization, get_role_by_arn
+from dynafed.policy import Decision
+from dynafed.storage.port import Storage
+from dynafed.sts import session_fields
+from dynafed.sts.credentials import TemporaryCredentials, assumed_role_arn, issue_credentials
+from dynafed.sts.parameters import SessionRequest
+from dynafed.sts.session_policies import check_session_policies
+from dynafed.sts.session_token import Keyring, RandomBytes
+from dynafed.sts.trust import ParsePolicy, TrustRequest, check_trust
+
+INVALID_ROLE_ARN = "Request ARN is invalid"  # observed STS wording (sts-identity.md §1.5)
+EXCEEDS_MAX_SESSION_DURATION = (
+    "The requested DurationSeconds exceeds the MaxSessionDuration set for this role."
+)
+EXCEEDS_CHAINING_LIMIT = (
+    "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by "
+    "role chaining."
+)
+CHAINED_SESSION_SECONDS = 3600
+"""Role chaining caps a session at one hour (IAM User Guide, id_roles_terms-and-concepts)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SessionSpec:
+    """What the new session is to be."""
+
+    request: SessionRequest
+    session_name: str
+    context_keys: dict[str, list[str]] = field(default_factory=dict)
+    """Condition keys the session keeps for later requests (a web identity's or SAML
+    assertion's)."""
+    tags: Mapping[str, str] = field(default_factory=dict)
+    transitive_tag_keys: tuple[str, ...] = ()
+    source_identity: str | None = None
+    chained: bool = False
+    """Assumed with another role's session credentials: at most one hour."""
+    not_after: float | None = None
+    """The session ends by then whatever the duration (SAML's SessionNotOnOrAfter)."""
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedSession:
+    credentials: TemporaryCredentials
+    session: SessionContext
+    arn: str
+    """The assumed-role ARN (`AssumedRoleUser.Arn`)."""
+    assumed_role_id: str
+    """`<role-id>:<session-name>` (`AssumedRoleUser.AssumedRoleId`)."""
+    packed_policy_size: int | None
+    trust_decisions: tuple[Decision, ...]
+
+
+def check_role_arn(arn: str) -> None:
+    parsed = parse_arn(arn)
+    if parsed is None or parsed.service != "iam" or not parsed.resource.startswith("role/"):
+        raise ValidationError(INVALID_ROLE_ARN)
+
+
+def session_duration(request: SessionRequest, role: RoleAuthorization, chained: bool) -> int:
+    if chained:
+        if request.duration_given and request.duration_seconds > CHAINED_SESSION_SECONDS:
+            raise ValidationError(EXCEEDS_CHAINING_LIMIT)
+        return min(request.duration_seconds, CHAINED_SESSION_SECONDS)
+    if request.duration_seconds > role.max_session_duration:
+        raise ValidationError(EXCEEDS_MAX_SESSION_DURATION)
+    return request.duration_seconds
+
+
+class RoleSessions:
+    def __init__(
+        self,
+        storage: Storage,
+        clock: Clock,
+        keyring: Callable[[], Keyring],
+        random_bytes: RandomBytes,
+        parse: ParsePolicy,
+    ) -> None:
+        self._storage = storage
+        self._clock = clock
+        self._keyring = keyring
+        self._random_bytes = random_bytes
+        self._parse = parse
+
+    def issue(self, trust: TrustRequest, spec: SessionSpec) -> IssuedSession:
+        request = spec.request
+        with self._storage.read() as view:
+            role = get_role_by_arn(view, request.role_arn)
+            existing = {a for a in request.policy_arns if repository.find_policy(view, a)}
+        decisions = check_trust(role, trust, self._parse)
+        assert role is not None  # check_trust refuses a missing role
+        duration = session_duration(request, role, spec.chained)
+        packed = check_session_policies(
+            request.policy, request.policy_arns, spec.tags, existing.__contains__, self._parse
+        )
+        now = self._clock.now()
+        expires_at = int(now) + duration
+        if spec.not_after is not None:
+            expires_at = min(expires_at, int(spec.not_after))
+        session = SessionContext(
+            role_arn=role.arn,
+            role_id=role.role_id,
+            session_name=spec.session_name,
+            expires_at=float(expires_at),
+            session_policies=(request.policy,) if request.policy is not None else (),
+            has_session_policies=request.policy is not None or bool(request.policy_arns),
+            tags=dict(spec.tags),
+            context_keys=spec.context_keys,
+            source_identity=spec.source_identity,
+            extra=_extra(now, spec),
+        )
+        credentials = issue_credentials(session, self._keyring(), self._random_bytes)
+        return IssuedSession(
+            credentials=credentials,
+            session=session,
+            arn=assumed_role_arn(role.arn, spec.session_name),
+            assumed_role_id=f"{role.role_id}:{spec.session_name}",
+            packed_policy_size=packed,
+            trust_decisions=tuple(decisions),
+        )
+
+
+def _extra(now: float, spec: SessionSpec) -> dict[str, Any]:
+    extra: dict[str, Any] = {session_fields.ISSUED_AT: int(now)}
+    if spec.request.policy_arns:
+        extra[session_fields.POLICY_ARNS] = list(spec.request.policy_arns)
+    if spec.transitive_tag_keys:
+        extra[session_fields.TRANSITIVE_TAG_KEYS] = list(spec.transitive_tag_keys)
+    return extra

@@ -1,0 +1,93 @@
+"""User pools, app clients and users, and their storage documents.
+
+Shapes follow Cognito user pools where a user would notice
+(https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-the-id-token.html):
+pool ids look like `us-east-1_AbC123`, users have a `sub` (a UUID) besides their user name,
+app clients are public (no secret: PKCE required) or confidential (a client secret).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+POOL_ID_PATTERN = re.compile(r"[\w-]+_[0-9a-zA-Z]+")
+"""Cognito's user-pool id pattern (cognito-idp service model, `UserPoolIdType`)."""
+USERNAME_PATTERN = re.compile(r"[\w.@+=,-]{1,128}")
+"""Letters, digits and `.@+=,-`: a subset of what Cognito allows, safe in URLs and HTML."""
+CLIENT_ID_PATTERN = re.compile(r"[\w+]+")
+
+
+@dataclass(slots=True)
+class LockoutRules:
+    """After `threshold` consecutive wrong passwords the user is locked for `base_seconds`,
+    doubling with every further failure up to `max_seconds`: the scheme Cognito documents
+    ("temporary lockout that starts at one second and doubles"; Cognito Developer Guide,
+    user pool password and lockout settings)."""
+
+    threshold: int = 5
+    base_seconds: float = 1.0
+    max_seconds: float = 900.0
+
+
+@dataclass(slots=True)
+class UserPool:
+    pool_id: str
+    name: str
+    created_at: float
+    lockout: LockoutRules = field(default_factory=LockoutRules)
+    id_token_seconds: int = 3600
+    access_token_seconds: int = 3600
+
+    def to_document(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_document(cls, doc: dict[str, Any]) -> UserPool:
+        return cls(**{**doc, "lockout": LockoutRules(**doc["lockout"])})
+
+
+@dataclass(slots=True)
+class AppClient:
+    pool_id: str
+    client_id: str
+    name: str
+    callback_urls: list[str]
+    logout_urls: list[str] = field(default_factory=list)
+    secret_sha256: str | None = None
+    """None for a public client; the hex SHA-256 of the (high-entropy) secret otherwise."""
+    allowed_scopes: list[str] = field(default_factory=lambda: ["openid", "email", "profile"])
+    refresh_token_seconds: int = 30 * 86_400
+
+    @property
+    def is_public(self) -> bool:
+        return self.secret_sha256 is None
+
+    def to_document(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_document(cls, doc: dict[str, Any]) -> AppClient:
+        return cls(**doc)
+
+
+@dataclass(slots=True)
+class User:
+    pool_id: str
+    username: str
+    sub: str
+    password_hash: str
+    created_at: float
+    email: str | None = None
+    enabled: bool = True
+    groups: list[str] = field(default_factory=list)
+    failed_attempts: int = 0
+    locked_until: float = 0.0
+
+    def to_document(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_document(cls, doc: dict[str, Any]) -> User:
+        return cls(**doc)

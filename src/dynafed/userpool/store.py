@@ -1,0 +1,72 @@
+"""User-pool records in storage documents, one kind per record type.
+
+Names are `<pool-id>/<key>` so every record of a pool sorts together. Codes and refresh
+tokens are filed under the SHA-256 of their value: a database dump never holds a usable one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from dynafed.storage.port import Document, ReadView, WriteTxn
+from dynafed.userpool.model import AppClient, User, UserPool
+
+POOL_KIND = "userpool"
+CLIENT_KIND = "userpool-client"
+USER_KIND = "userpool-user"
+CODE_KIND = "userpool-code"
+REFRESH_KIND = "userpool-refresh"
+
+
+def digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def get_pool(view: ReadView, pool_id: str) -> UserPool | None:
+    doc = view.get_document(POOL_KIND, pool_id)
+    return UserPool.from_document(doc) if doc is not None else None
+
+
+def list_pools(view: ReadView) -> list[UserPool]:
+    return [UserPool.from_document(doc) for _, doc in view.list_documents(POOL_KIND)]
+
+
+def save_pool(txn: WriteTxn, pool: UserPool) -> None:
+    txn.put_document(POOL_KIND, pool.pool_id, pool.to_document())
+
+
+def get_client(view: ReadView, pool_id: str, client_id: str) -> AppClient | None:
+    doc = view.get_document(CLIENT_KIND, f"{pool_id}/{client_id}")
+    return AppClient.from_document(doc) if doc is not None else None
+
+
+def list_clients(view: ReadView, pool_id: str) -> list[AppClient]:
+    return [AppClient.from_document(doc) for doc in _pool_documents(view, CLIENT_KIND, pool_id)]
+
+
+def save_client(txn: WriteTxn, client: AppClient) -> None:
+    txn.put_document(CLIENT_KIND, f"{client.pool_id}/{client.client_id}", client.to_document())
+
+
+def get_user(view: ReadView, pool_id: str, username: str) -> User | None:
+    doc = view.get_document(USER_KIND, f"{pool_id}/{username.lower()}")
+    return User.from_document(doc) if doc is not None else None
+
+
+def list_users(view: ReadView, pool_id: str) -> list[User]:
+    return [User.from_document(doc) for doc in _pool_documents(view, USER_KIND, pool_id)]
+
+
+def save_user(txn: WriteTxn, user: User) -> None:
+    # User names are case-insensitive, as in Cognito pools created since 2020.
+    txn.put_document(USER_KIND, f"{user.pool_id}/{user.username.lower()}", user.to_document())
+
+
+def delete_user(txn: WriteTxn, pool_id: str, username: str) -> None:
+    txn.delete_document(USER_KIND, f"{pool_id}/{username.lower()}")
+
+
+def _pool_documents(view: ReadView, kind: str, pool_id: str) -> list[Document]:
+    """The documents of `kind` filed under `pool_id` (names `<pool-id>/<key>`)."""
+    prefix = f"{pool_id}/"
+    return [doc for name, doc in view.list_documents(kind) if name.startswith(prefix)]

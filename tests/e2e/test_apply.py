@@ -1,0 +1,185 @@
+"""`dynafed apply` against a running server: create, converge, report, stay idempotent."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tests.support.server_process import ServerProcess
+
+pytestmark = pytest.mark.e2e
+
+
+def run_apply(server: ServerProcess, path: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "DYNAFED_ADMIN_ACCESS_KEY_ID": server.access_key,
+        "DYNAFED_ADMIN_SECRET_ACCESS_KEY": server.secret_key,
+        "AWS_CONFIG_FILE": "/dev/null",
+        "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "dynafed.cli", "apply", str(path),
+         "--endpoint-url", server.endpoint, "--region", server.region, *extra],
+        env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+
+
+def declaration(suffix: str, account: str) -> dict[str, Any]:
+    issuer = f"http://127.0.0.1:4{int(suffix, 16) % 1000:03d}/idp-{suffix}"
+    provider_key = issuer.split("://", 1)[1]
+    table = f"Scores-{suffix}"
+    return {
+        "oidc_providers": [{"url": issuer, "client_ids": ["game-app"]}],
+        "managed_policies": [
+            {
+                "name": f"Boundary-{suffix}",
+                "document": {
+                    "Version": "2012-10-17",
+                    "Statement": [{"Effect": "Allow", "Action": "dynamodb:*", "Resource": "*"}],
+                },
+            },
+            {
+                "name": f"Reads-{suffix}",
+                "path": "/game/",
+                "document": {
+                    "Version": "2012-10-17",
+                    "Statement": [{"Effect": "Allow", "Action": "dynamodb:Query", "Resource": "*"}],
+                },
+            },
+        ],
+        "roles": [
+            {
+                "name": f"GameRole-{suffix}",
+                "max_session_duration": 7200,
+                "trust_policy": {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Principal": {
+                                "Federated": f"arn:aws:iam::{account}:oidc-provider/{provider_key}"
+                            },
+                            "Action": "sts:AssumeRoleWithWebIdentity",
+                            "Condition": {"StringEquals": {f"{provider_key}:aud": "game-app"}},
+                        }
+                    ],
+                },
+                "inline_policies": {
+                    "OwnItems": {
+                        "Version": "2012-10-17",
+                        "Statement": [
+                            {
+                                "Effect": "Allow",
+                                "Action": ["dynamodb:GetItem", "dynamodb:PutItem"],
+                                "Resource": f"arn:aws:dynamodb:*:{account}:table/{table}",
+                                "Condition": {
+                                    "ForAllValues:StringEquals": {
+                                        "dynamodb:LeadingKeys": [f"${{{provider_key}:sub}}"]
+                                    }
+                                },
+                            }
+                        ],
+                    }
+                },
+                "managed_policies": [f"Reads-{suffix}"],
+                "permissions_boundary": f"Boundary-{suffix}",
+                "tags": {"team": "game"},
+            }
+        ],
+        "tables": [
+            {
+                "TableName": table,
+                "KeySchema": [{"AttributeName": "UserId", "KeyType": "HASH"}],
+                "AttributeDefinitions": [{"AttributeName": "UserId", "AttributeType": "S"}],
+                "BillingMode": "PAY_PER_REQUEST",
+            }
+        ],
+    }
+
+
+def test_apply_creates_then_reports_no_changes(
+    server: ServerProcess, iam: Any, dynamodb: Any, tmp_path: Path
+) -> None:
+    suffix = uuid.uuid4().hex[:6]
+    spec = declaration(suffix, server.account_id)
+    path = tmp_path / "dynafed.yaml"
+    path.write_text(yaml.safe_dump(spec, sort_keys=False))
+
+    first = run_apply(server, path)
+    assert first.returncode == 0, first.stdout + first.stderr
+    lines = first.stdout.splitlines()
+    assert all(line.endswith(": created") for line in lines[:-1]), first.stdout
+    assert lines[-1] == "5 created, 0 changed, 0 unchanged."
+
+    role_name = f"GameRole-{suffix}"
+    role = iam.get_role(RoleName=role_name)["Role"]
+    assert role["MaxSessionDuration"] == 7200
+    assert role["PermissionsBoundary"]["PermissionsBoundaryArn"].endswith(f"Boundary-{suffix}")
+    assert role["Tags"] == [{"Key": "team", "Value": "game"}]
+    attached = iam.list_attached_role_policies(RoleName=role_name)["AttachedPolicies"]
+    assert [p["PolicyArn"] for p in attached] == [
+        f"arn:aws:iam::{server.account_id}:policy/game/Reads-{suffix}"
+    ]
+    inline = iam.get_role_policy(RoleName=role_name, PolicyName="OwnItems")["PolicyDocument"]
+    assert inline == spec["roles"][0]["inline_policies"]["OwnItems"]
+    assert dynamodb.describe_table(TableName=f"Scores-{suffix}")["Table"]["KeySchema"] == [
+        {"AttributeName": "UserId", "KeyType": "HASH"}
+    ]
+
+    second = run_apply(server, path)
+    assert second.returncode == 0, second.stdout + second.stderr
+    assert second.stdout.splitlines()[-1] == "No changes: all 5 objects are up to date."
+    assert all(line.endswith(": unchanged") for line in second.stdout.splitlines()[:-1])
+
+
+def test_apply_converges_changes_and_dry_run_changes_nothing(
+    server: ServerProcess, iam: Any, tmp_path: Path
+) -> None:
+    suffix = uuid.uuid4().hex[:6]
+    spec = declaration(suffix, server.account_id)
+    path = tmp_path / "dynafed.json"  # JSON is accepted as well
+    path.write_text(json.dumps(spec))
+    assert run_apply(server, path).returncode == 0
+
+    role = spec["roles"][0]
+    role["inline_policies"]["OwnItems"]["Statement"][0]["Action"] = "dynamodb:GetItem"
+    role["managed_policies"] = []
+    role["tags"] = {"team": "arcade"}
+    spec["oidc_providers"][0]["client_ids"] = ["game-app", "web-app"]
+    spec["managed_policies"][1]["document"]["Statement"][0]["Action"] = "dynamodb:Scan"
+    path.write_text(json.dumps(spec))
+
+    dry = run_apply(server, path, "--dry-run")
+    assert dry.returncode == 0, dry.stdout + dry.stderr
+    assert f"role GameRole-{suffix}: would change" in dry.stdout
+    assert dry.stdout.splitlines()[-1] == "0 would be created, 3 would be changed, 2 unchanged."
+    assert iam.list_attached_role_policies(RoleName=f"GameRole-{suffix}")["AttachedPolicies"]
+
+    applied = run_apply(server, path)
+    assert applied.returncode == 0, applied.stdout + applied.stderr
+    assert "add client id web-app" in applied.stdout
+    assert "inline policy OwnItems" in applied.stdout
+    assert applied.stdout.splitlines()[-1] == "0 created, 3 changed, 2 unchanged."
+    assert iam.list_attached_role_policies(RoleName=f"GameRole-{suffix}")["AttachedPolicies"] == []
+    reads = f"arn:aws:iam::{server.account_id}:policy/game/Reads-{suffix}"
+    assert iam.get_policy(PolicyArn=reads)["Policy"]["DefaultVersionId"] == "v2"
+
+    again = run_apply(server, path)
+    assert again.stdout.splitlines()[-1] == "No changes: all 5 objects are up to date."
+
+
+def test_apply_rejects_unknown_keys(server: ServerProcess, tmp_path: Path) -> None:
+    path = tmp_path / "typo.yaml"
+    path.write_text("roles:\n  - name: R\n    trust_polcy: {}\n")
+    result = run_apply(server, path)
+    assert result.returncode == 2
+    assert "roles[0]: unknown key(s) trust_polcy" in result.stderr

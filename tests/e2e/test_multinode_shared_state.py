@@ -1,0 +1,222 @@
+"""Two server nodes on one PostgreSQL schema share all state but what each caches (issue 7).
+
+A client behind a load balancer reaches any node: what one node creates (tables, IAM roles,
+OpenID Connect providers) or mints (session credentials, sealed with the shared keyring)
+must work on the other, and an IAM change made through one node must reach the other within
+the role cache's TTL (`dynafed.enforcement.role_cache.DEFAULT_TTL_SECONDS`; AWS documents
+IAM changes as eventually consistent too: IAM User Guide, "Troubleshoot IAM", changes that I
+make are not always immediately visible).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from botocore import UNSIGNED
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+from dynafed.enforcement.role_cache import DEFAULT_TTL_SECONDS
+from tests.fixtures.oidc import OidcProvider
+from tests.support.clients import client
+from tests.support.cluster import Cluster, running_cluster
+from tests.support.dynamodb_tables import create_table
+from tests.support.server_process import ServerProcess
+
+pytestmark = pytest.mark.e2e
+
+PROPAGATION_BOUND = DEFAULT_TTL_SECONDS + 3.0
+"""The documented delay plus a margin for a loaded test machine."""
+CLIENT_ID = "dynafed-web"
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
+    with running_cluster(tmp_path_factory.mktemp("shared-state")) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def idp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OidcProvider]:
+    provider = OidcProvider.start(Path(tmp_path_factory.mktemp("idp")))
+    yield provider
+    provider.stop()
+
+
+@pytest.fixture(scope="module")
+def table(cluster: Cluster) -> str:
+    return create_table(client(cluster.nodes[0], "dynamodb"), "Shared", ("id", "S"))
+
+
+def policy(*statements: dict[str, Any]) -> str:
+    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
+
+
+def allow(table_arn: str, *actions: str) -> dict[str, Any]:
+    return {"Effect": "Allow", "Action": list(actions), "Resource": table_arn}
+
+
+def table_arn(node: ServerProcess, table: str) -> str:
+    return f"arn:aws:dynamodb:{node.region}:{node.account_id}:table/{table}"
+
+
+def admin_trust(node: ServerProcess) -> str:
+    principal = {"AWS": f"arn:aws:iam::{node.account_id}:root"}
+    return policy({"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRole"})
+
+
+def create_role(node: ServerProcess, trust: str, *statements: dict[str, Any]) -> tuple[str, str]:
+    """(name, ARN) of a new role made through `node`, with one inline policy."""
+    name = f"Shared-{uuid.uuid4().hex[:10]}"
+    iam = client(node, "iam")
+    arn = iam.create_role(RoleName=name, AssumeRolePolicyDocument=trust)["Role"]["Arn"]
+    iam.put_role_policy(RoleName=name, PolicyName="access", PolicyDocument=policy(*statements))
+    return name, str(arn)
+
+
+def session_client(node: ServerProcess, service: str, credentials: dict[str, Any]) -> Any:
+    return client(
+        node,
+        service,
+        access_key=credentials["AccessKeyId"],
+        secret_key=credentials["SecretAccessKey"],
+        session_token=credentials["SessionToken"],
+    )
+
+
+def assume(node: ServerProcess, role_arn: str, session_name: str) -> dict[str, Any]:
+    answer = client(node, "sts").assume_role(RoleArn=role_arn, RoleSessionName=session_name)
+    credentials: dict[str, Any] = answer["Credentials"]
+    return credentials
+
+
+def get_is_allowed(dynamodb: Any, table: str) -> bool:
+    try:
+        dynamodb.get_item(TableName=table, Key={"id": {"S": "probe"}})
+    except ClientError as error:
+        if error.response["Error"]["Code"] != "AccessDeniedException":
+            raise
+        return False
+    return True
+
+
+def seconds_until(condition: Callable[[], bool], bound: float) -> float:
+    """Poll `condition` until it holds; fail if that takes longer than `bound` seconds."""
+    start = time.monotonic()
+    while not condition():
+        waited = time.monotonic() - start
+        if waited > bound:
+            pytest.fail(f"still not so after {waited:.1f} s (bound {bound} s)")
+        time.sleep(0.1)
+    return time.monotonic() - start
+
+
+def test_what_one_node_creates_the_other_uses_at_once(cluster: Cluster, table: str) -> None:
+    first, second = cluster.nodes
+    described = client(second, "dynamodb").describe_table(TableName=table)["Table"]
+    assert described["TableStatus"] == "ACTIVE"
+    client(second, "dynamodb").put_item(TableName=table, Item={"id": {"S": "from-second"}})
+    item = client(first, "dynamodb").get_item(TableName=table, Key={"id": {"S": "from-second"}})
+    assert item["Item"] == {"id": {"S": "from-second"}}
+
+    name, arn = create_role(first, admin_trust(first), allow(table_arn(first, table), "*"))
+    assert client(second, "iam").get_role(RoleName=name)["Role"]["Arn"] == arn
+    assert client(second, "iam").list_role_policies(RoleName=name)["PolicyNames"] == ["access"]
+
+
+def test_credentials_minted_by_either_node_work_on_both(cluster: Cluster, table: str) -> None:
+    """Session tokens are sealed with the keyring kept in the database: a token sealed by
+    one node opens on the other."""
+    first = cluster.nodes[0]
+    arn = table_arn(first, table)
+    _, role_arn = create_role(first, admin_trust(first), allow(arn, "dynamodb:GetItem"))
+    for n, minting in enumerate(cluster.nodes):
+        credentials = assume(minting, role_arn, f"minted-by-{n}")
+        for using in cluster.nodes:
+            identity = session_client(using, "sts", credentials).get_caller_identity()
+            assert identity["Arn"].endswith(f"/minted-by-{n}")
+            assert get_is_allowed(session_client(using, "dynamodb", credentials), table)
+
+
+def test_web_identity_through_a_provider_registered_on_the_other_node(
+    cluster: Cluster, table: str, idp: OidcProvider
+) -> None:
+    first, second = cluster.nodes
+    provider_arn = client(first, "iam").create_open_id_connect_provider(
+        Url=idp.issuer, ClientIDList=[CLIENT_ID]
+    )["OpenIDConnectProviderArn"]
+    audience_key = idp.issuer.split("://", 1)[1] + ":aud"
+    trust = policy(
+        {
+            "Effect": "Allow",
+            "Principal": {"Federated": provider_arn},
+            "Action": "sts:AssumeRoleWithWebIdentity",
+            "Condition": {"StringEquals": {audience_key: CLIENT_ID}},
+        }
+    )
+    _, role_arn = create_role(first, trust, allow(table_arn(first, table), "dynamodb:GetItem"))
+    unsigned_sts = boto3.session.Session().client(
+        "sts",
+        endpoint_url=second.endpoint,
+        region_name=second.region,
+        config=Config(signature_version=UNSIGNED, retries={"max_attempts": 1}),
+    )
+    answer = unsigned_sts.assume_role_with_web_identity(
+        RoleArn=role_arn, RoleSessionName="web", WebIdentityToken=idp.id_token("wendy")
+    )
+    assert answer["SubjectFromWebIdentityToken"] == "wendy"
+    assert get_is_allowed(session_client(first, "dynamodb", answer["Credentials"]), table)
+
+
+def test_an_iam_change_through_one_node_reaches_the_other_within_the_ttl(
+    cluster: Cluster, table: str
+) -> None:
+    first, second = cluster.nodes
+    arn = table_arn(first, table)
+    name, role_arn = create_role(
+        first, admin_trust(first), allow(arn, "dynamodb:GetItem", "dynamodb:PutItem")
+    )
+    dynamodb = session_client(second, "dynamodb", assume(first, role_arn, "propagation"))
+    assert get_is_allowed(dynamodb, table)  # the second node now holds the role's policies
+
+    def put_policy(*actions: str) -> None:
+        client(first, "iam").put_role_policy(
+            RoleName=name, PolicyName="access", PolicyDocument=policy(allow(arn, *actions))
+        )
+
+    put_policy("dynamodb:PutItem")  # GetItem is no longer allowed
+    waited = seconds_until(lambda: not get_is_allowed(dynamodb, table), PROPAGATION_BOUND)
+    print(f"removal reached the other node after {waited:.2f} s")
+    dynamodb.put_item(TableName=table, Item={"id": {"S": "still-allowed"}})
+
+    put_policy("dynamodb:GetItem", "dynamodb:PutItem")
+    waited = seconds_until(lambda: get_is_allowed(dynamodb, table), PROPAGATION_BOUND)
+    print(f"grant reached the other node after {waited:.2f} s")
+
+
+def test_deleting_a_role_through_one_node_denies_its_sessions_on_the_other(
+    cluster: Cluster, table: str
+) -> None:
+    first, second = cluster.nodes
+    name, role_arn = create_role(
+        first, admin_trust(first), allow(table_arn(first, table), "dynamodb:GetItem")
+    )
+    dynamodb = session_client(second, "dynamodb", assume(second, role_arn, "doomed"))
+    assert get_is_allowed(dynamodb, table)
+    iam = client(first, "iam")
+    iam.delete_role_policy(RoleName=name, PolicyName="access")
+    iam.delete_role(RoleName=name)
+    seconds_until(lambda: not get_is_allowed(dynamodb, table), PROPAGATION_BOUND)
+
+
+def test_both_nodes_kept_serving(cluster: Cluster) -> None:
+    for node in cluster.nodes:
+        assert node.process.poll() is None
+        assert not any("Traceback" in line for line in node.output)

@@ -1,0 +1,37 @@
+"""Which DynamoDB requests run on the event loop: small bounded reads only."""
+
+from __future__ import annotations
+
+import pytest
+
+from dynafed.server.inline_reads import INLINE_PAGE_LIMIT, never_inline, runs_inline
+
+
+@pytest.mark.parametrize(
+    "operation", ["GetItem", "BatchGetItem", "TransactGetItems", "DescribeTable", "ListTables"]
+)
+def test_point_reads_and_descriptions_run_inline(operation: str) -> None:
+    assert runs_inline(operation, {"TableName": "t"})
+
+
+@pytest.mark.parametrize(
+    "operation",
+    ["PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems",
+     "CreateTable", "DeleteTable", "UpdateTable", "NoSuchOperation"],
+)  # fmt: skip
+def test_writes_wait_for_group_commit_on_a_worker(operation: str) -> None:
+    assert not runs_inline(operation, {"TableName": "t"})
+
+
+@pytest.mark.parametrize("operation", ["Query", "Scan"])
+def test_only_pages_with_a_small_limit_run_inline(operation: str) -> None:
+    assert runs_inline(operation, {"Limit": 20})
+    assert runs_inline(operation, {"Limit": INLINE_PAGE_LIMIT})
+    assert not runs_inline(operation, {"Limit": INLINE_PAGE_LIMIT + 1})
+    assert not runs_inline(operation, {})  # up to 1 MB
+    assert not runs_inline(operation, {"Limit": "20"})  # invalid: the worker reports it
+    assert not runs_inline(operation, {"Limit": True})
+
+
+def test_remote_storage_runs_nothing_inline() -> None:
+    assert not never_inline("GetItem", {})

@@ -1,0 +1,76 @@
+"""Temporary credential shapes (https://docs.aws.amazon.com/STS/latest/APIReference/API_Credentials.html)
+and the resolver the authenticator calls for `ASIA…` keys."""
+
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+
+from dynafed.auth.principal import SessionContext
+from dynafed.errors import ExpiredTokenException, UnrecognizedClientException
+from dynafed.sts.credentials import (
+    SessionTokenResolver,
+    assumed_role_arn,
+    issue_credentials,
+    new_access_key_id,
+    new_secret_access_key,
+)
+from dynafed.sts.session_token import Keyring
+
+NOW = 1_800_000_000.0
+
+
+def session(role_arn: str = "arn:aws:iam::123456789012:role/GameRole") -> SessionContext:
+    return SessionContext(
+        role_arn=role_arn,
+        role_id="AROAEXAMPLEROLEID0001",
+        session_name="alice",
+        expires_at=NOW + 900,
+    )
+
+
+@pytest.fixture
+def keyring() -> Keyring:
+    return Keyring.generate(random.Random(1).randbytes, NOW)
+
+
+def test_access_key_id_shape() -> None:
+    ids = {new_access_key_id(random.Random(seed).randbytes) for seed in range(50)}
+    assert len(ids) == 50
+    assert all(re.fullmatch(r"ASIA[A-Z2-7]{16}", i) for i in ids)
+
+
+def test_secret_key_shape() -> None:
+    secret = new_secret_access_key(random.Random(1).randbytes)
+    assert re.fullmatch(r"[A-Za-z0-9+/]{40}", secret)
+
+
+def test_issued_credentials_open_with_their_own_key_id(keyring: Keyring) -> None:
+    creds = issue_credentials(session(), keyring, random.Random(2).randbytes)
+    assert creds.expiration == NOW + 900
+    secret, principal = SessionTokenResolver(lambda: keyring).resolve(
+        creds.access_key_id, creds.session_token, NOW
+    )
+    assert secret == creds.secret_access_key
+    assert principal.access_key_id == creds.access_key_id
+    assert principal.arn == "arn:aws:sts::123456789012:assumed-role/GameRole/alice"
+    assert principal.user_id == "AROAEXAMPLEROLEID0001:alice"
+    assert principal.account_id == "123456789012"
+    assert principal.session == session() and not principal.is_admin
+
+
+def test_resolver_rejects_a_missing_token_and_reports_expiry(keyring: Keyring) -> None:
+    creds = issue_credentials(session(), keyring, random.Random(2).randbytes)
+    resolver = SessionTokenResolver(lambda: keyring)
+    for token in (None, ""):
+        with pytest.raises(UnrecognizedClientException):
+            resolver.resolve(creds.access_key_id, token, NOW)
+    with pytest.raises(ExpiredTokenException):
+        resolver.resolve(creds.access_key_id, creds.session_token, NOW + 900)
+
+
+def test_assumed_role_arn_drops_the_role_path() -> None:
+    arn = assumed_role_arn("arn:aws:iam::123456789012:role/app/web/GameRole", "s1")
+    assert arn == "arn:aws:sts::123456789012:assumed-role/GameRole/s1"
