@@ -31,10 +31,12 @@ demo: $(STAMP)
 	$(VENV)/bin/dynafed serve --demo
 
 ## Install everything the tests need (Python packages, the test IdP's npm packages,
-## a running PostgreSQL) and run the whole suite, then the end-to-end suites on PostgreSQL.
+## a running PostgreSQL) and run the whole suite, the benchmark harness's own tests, then the
+## end-to-end suites on PostgreSQL.
 test: $(STAMP)
 	bash scripts/ensure-test-services.sh
 	$(PY) -m pytest -q -n 2 --dist loadfile
+	$(PY) -m pytest -q benchmarks/tests
 	$(MAKE) --no-print-directory test-e2e-postgres
 
 ## The end-to-end suites again, each server on a PostgreSQL schema of its own.

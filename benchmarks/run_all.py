@@ -2,8 +2,9 @@
 """dynafed against its peers, side by side, in one run on this machine (`make bench`).
 
 Starts each target in turn pinned to one core (dynafed as admin and as GameRole web-identity
-sessions, moto, dynalite in memory and on disk, DynamoDB Local, and two ceilings), loads the
-same GameScores data into it, replays the same pre-signed requests with wrk from the other core,
+sessions, moto, dynalite in memory and on disk, DynamoDB Local, and two ceilings; dynafed once
+more with `--workers 2` on two cores), loads the same GameScores data into it, replays the
+same pre-signed requests with wrk from the other core,
 and writes report.md (absolute figures, ratios dynafed ÷ peer, the goals of issue 8, every
 error), chart.png and results.jsonl to benchmarks/results/<timestamp>/.
 
@@ -82,12 +83,19 @@ def build_plan(args: argparse.Namespace) -> Plan:
     )
 
 
-def pinning() -> tuple[str | None, str | None, str]:
-    """(server cpus, generator cpus, description)."""
+def pinning() -> tuple[str | None, str | None, str | None, str]:
+    """(server cpus, generator cpus, two cpus for a server with several workers, description)."""
     cpus = sorted(os.sched_getaffinity(0))
     if len(cpus) >= 2 and shutil.which("taskset"):
-        return str(cpus[0]), str(cpus[1]), f"server on CPU {cpus[0]}, wrk on CPU {cpus[1]}"
-    return None, None, "not pinned (needs taskset and two CPUs)"
+        second = cpus[2] if len(cpus) >= 3 else cpus[1]
+        return (
+            str(cpus[0]),
+            str(cpus[1]),
+            f"{cpus[0]},{second}",
+            f"server on CPU {cpus[0]} (dynafed-2w on CPUs {cpus[0]},{second}), "
+            f"wrk on CPU {cpus[1]}",
+        )
+    return None, None, None, "not pinned (needs taskset and two CPUs)"
 
 
 def install_tools() -> None:
@@ -162,15 +170,15 @@ def main(argv: list[str] | None = None) -> int:
     out = args.out or BENCH_DIR / "results" / stamp
     logs = out / "logs"
     logs.mkdir(parents=True, exist_ok=True)
-    server_cpus, generator_cpus, pin_text = pinning()
+    server_cpus, generator_cpus, two_server_cpus, pin_text = pinning()
     admin = Credentials("AKIABENCH" + secrets.token_hex(6).upper(), secrets.token_urlsafe(30))
-    machine = Machine(server_cpus, generator_cpus, REGION, admin, free_port())
+    machine = Machine(server_cpus, generator_cpus, REGION, admin, free_port(), two_server_cpus)
     known = all_targets(admin)
     unknown = [name for name in plan.targets if name not in known]
     if unknown:
         sys.exit(f"unknown targets {unknown}; known: {', '.join(known)}")
     book = RequestBook(plan.dataset, plan.requests_per_set)
-    wants_gamerole = "dynafed" in plan.targets and not args.no_gamerole
+    wants_gamerole = any(known[name].federated for name in plan.targets) and not args.no_gamerole
     gamerole = GameRoleSessions(wants_gamerole, plan, admin)
     print(f"dynafed peer benchmark: {len(plan.targets)} targets, {pin_text}", flush=True)
     results_path = out / "results.jsonl"
@@ -204,7 +212,7 @@ def run_target(
 ) -> list[CellResult]:
     def identities_for(server: ServerProcess) -> list[Identity | IdentityUnavailable]:
         admin = Identity("admin", [RequestSigner(server.endpoint, REGION, machine.admin)], False)
-        if target.name != "dynafed":
+        if not target.federated:
             return [admin]
         return [admin, gamerole.identity(server.endpoint)]
 
@@ -216,8 +224,8 @@ def run_target(
         book,
         logs,
         progress=lambda line: print("   " + line, flush=True),
-        server_env=gamerole.server_env() if target.name == "dynafed" else {},
-        identity_names=("admin", "GameRole") if target.name == "dynafed" else ("admin",),
+        server_env=gamerole.server_env() if target.federated else {},
+        identity_names=("admin", "GameRole") if target.federated else ("admin",),
     )
     cells = run.measure(identities_for)
     with results_path.open("a") as handle:

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Makes sure what the test suite talks to is there: a PostgreSQL server on 127.0.0.1:5432
 # (trust auth, database `test`), the npm packages of the test OpenID provider, xmlsec1
-# for the test SAML IdP, and Chromium plus the built web app for the browser test.
+# for the test SAML IdP, Chromium plus the built web app for the browser test, and wrk for
+# the benchmark harness's tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -54,6 +55,14 @@ ensure_chromium() {
   apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null
 }
 
+ensure_wrk() {
+  # The benchmark harness's own tests run replay.lua inside the real wrk.
+  command -v wrk >/dev/null 2>&1 && return
+  echo "installing wrk from Debian's packages" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq && apt-get install -y -qq wrk >/dev/null
+}
+
 ensure_web_app() {
   # The demo's web page: npm packages (AWS SDK v3, esbuild, playwright-core), then the bundle
   # `dynafed serve --demo` serves at /app/.
@@ -69,4 +78,5 @@ ensure_postgres
 ensure_node_packages
 ensure_xmlsec1
 ensure_chromium
+ensure_wrk
 ensure_web_app

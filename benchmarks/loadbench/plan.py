@@ -36,6 +36,7 @@ class Plan:
 
 DEFAULT_TARGETS = (
     "dynafed",
+    "dynafed-2w",
     "moto",
     "dynalite-mem",
     "dynalite-disk",

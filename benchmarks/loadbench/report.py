@@ -3,6 +3,7 @@ error and unsupported scenario in plain sight."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -16,6 +17,8 @@ from loadbench.results import (
 
 DYNAFED = "dynafed"
 GAMEROLE = "dynafed GameRole"
+TWO_WORKERS = "dynafed-2w"
+"""dynafed with `--workers 2` on two cores; its rows are named like dynafed's."""
 OP_NAMES = {"get": "GetItem", "put": "PutItem", "query": "Query(20)", "mix": "80/20 get/put"}
 
 
@@ -54,6 +57,8 @@ def render(cells: Sequence[CellResult], header: str, targets: Sequence[tuple[str
         header,
         _targets_section(targets, table),
         _goals_section(table),
+        _two_workers_goals_section(table),
+        _scaling_section(table, scenarios),
         _absolute_section(table, rows, scenarios),
         _ratio_section(table, rows, scenarios),
         _errors_section(cells),
@@ -99,6 +104,49 @@ def _goals_section(table: Table) -> str:
     return "\n".join(lines)
 
 
+def _two_workers_goals_section(table: Table) -> str:
+    if not any(row.startswith(TWO_WORKERS) for row, _, _ in table):
+        return ""
+    lines = [
+        "## The same goals with `--workers 2` on two cores",
+        "",
+        "The peers keep one core (dynalite and moto serve from one thread; DynamoDB Local "
+        "would use more), and wrk shares a core with the second worker on a two-core machine.",
+        "",
+        "| goal | dynafed req/s | peer req/s | ratio | per server CPU-s | verdict |",
+        "|---|---:|---:|---:|---:|---|",
+    ]
+    for goal in GOALS:
+        row = TWO_WORKERS + goal.row.removeprefix(DYNAFED)
+        lines.append(_goal_line(dataclasses.replace(goal, row=row), table))
+    lines.append(_p99_line(table, (TWO_WORKERS + " GameRole", TWO_WORKERS)))
+    return "\n".join(lines)
+
+
+def _scaling_section(table: Table, scenarios: list[tuple[str, int]]) -> str:
+    """How throughput grows from one worker process on one core to two on two."""
+    lines = []
+    for op, conns in scenarios:
+        for identity in ("", " GameRole"):
+            one = _figure(table.get((DYNAFED + identity, op, conns)))
+            two = _figure(table.get((TWO_WORKERS + identity, op, conns)))
+            if one is None or two is None:
+                continue
+            lines.append(
+                f"| {DYNAFED}{identity} | {OP_NAMES[op]} | {conns} | {one.rps:.0f} "
+                f"| {two.rps:.0f} | {two.rps / one.rps:.2f}× |"
+            )
+    if not lines:
+        return ""
+    header = [
+        "## Worker processes: one core → two",
+        "",
+        "| as | operation | conns | 1 worker, 1 core | 2 workers, 2 cores | growth |",
+        "|---|---|---:|---:|---:|---:|",
+    ]
+    return "\n".join(header + lines)
+
+
 def _goal_line(goal: Goal, table: Table) -> str:
     mine = table.get((goal.row, goal.op, goal.conns))
     peer = table.get((goal.peer, goal.op, goal.conns))
@@ -108,8 +156,8 @@ def _goal_line(goal: Goal, table: Table) -> str:
         missing = goal.row if mine_s is None else goal.peer
         why = mine if mine_s is None else peer
         note = f"not measured: {missing} {_short(str(why or 'not run'))}"
-        if goal.row == GAMEROLE and mine_s is None and peer_s is not None:
-            admin = _figure(table.get((DYNAFED, goal.op, goal.conns)))
+        if goal.row.endswith(" GameRole") and mine_s is None and peer_s is not None:
+            admin = _figure(table.get((goal.row.removesuffix(" GameRole"), goal.op, goal.conns)))
             if admin is not None:
                 note += f"; as admin: {admin.rps / peer_s.rps:.2f}×"
         return f"| {where} | - | - | - | - | {note} |"
@@ -127,8 +175,8 @@ def _goal_line(goal: Goal, table: Table) -> str:
     )
 
 
-def _p99_line(table: Table) -> str:
-    for row in (GAMEROLE, DYNAFED):
+def _p99_line(table: Table, rows: tuple[str, str] = (GAMEROLE, DYNAFED)) -> str:
+    for row in rows:
         figure = _figure(table.get((row, "get", 8)))
         if figure is not None:
             verdict = "met" if figure.p99_ms <= P99_GOAL_MS else "NOT met"

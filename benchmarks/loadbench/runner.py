@@ -49,6 +49,9 @@ class Machine:
     port: int
     """One port for every target in a run, so the signed requests (the Host header is signed)
     can be replayed against each of them."""
+    two_server_cpus: str | None = None
+    """Two cores for a target that uses several (`Target.every_core`); on a two-core
+    machine one of them is the generator's."""
 
 
 @dataclass
@@ -85,7 +88,7 @@ class TargetRun:
                 self.target.argv(self.machine.port, scratch),
                 port=self.machine.port,
                 log_path=self.logs / f"{self.target.name}.log",
-                cpus=self.machine.server_cpus,
+                cpus=self._server_cpus(),
                 env={**self.target.env, **self.server_env},
                 cwd=self.target.cwd,
             )
@@ -97,6 +100,10 @@ class TargetRun:
             yield server
         finally:
             processes.stop(server)
+
+    def _server_cpus(self) -> str | None:
+        machine = self.machine
+        return machine.two_server_cpus if self.target.every_core else machine.server_cpus
 
     def _measure_started(
         self, server: processes.ServerProcess, identities_for: IdentitiesFor

@@ -63,6 +63,8 @@ class Identity:
 @dataclass(frozen=True, slots=True)
 class _SignedSet:
     endpoint: str
+    keys: tuple[str, ...]
+    """The signers' access key ids: another server's sessions need their own signatures."""
     signed_at: float
     requests: list[PlannedRequest]
 
@@ -73,7 +75,8 @@ class _SignedSet:
 @dataclass
 class RequestBook:
     """Signs each identity's get/put/query sets once and composes `mix` from them. A set is
-    signed again for another endpoint (the Host header is signed) or when it grows old."""
+    signed again for another endpoint (the Host header is signed), other credentials (each
+    server mints its own GameRole sessions) or when it grows old."""
 
     dataset: Dataset
     size: int
@@ -84,9 +87,15 @@ class RequestBook:
         if op == "mix":
             return self._mix(identity)
         endpoint = identity.signers[0].endpoint
+        keys = tuple(signer.access_key_id for signer in identity.signers)
         cached = self._sets.get((identity.name, op))
-        if cached is None or cached.endpoint != endpoint or cached.age_s() > REUSE_SIGNATURES_FOR_S:
-            cached = _SignedSet(endpoint, time.monotonic(), self._sign(identity, op))
+        if (
+            cached is None
+            or cached.endpoint != endpoint
+            or cached.keys != keys
+            or cached.age_s() > REUSE_SIGNATURES_FOR_S
+        ):
+            cached = _SignedSet(endpoint, keys, time.monotonic(), self._sign(identity, op))
             self._sets[(identity.name, op)] = cached
         return cached.requests
 

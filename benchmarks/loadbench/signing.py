@@ -51,6 +51,7 @@ class RequestSigner:
 
     def __init__(self, endpoint: str, region: str, credentials: Credentials) -> None:
         self.endpoint = endpoint.rstrip("/")
+        self.access_key_id = credentials.access_key_id
         self.created = time.monotonic()
         self._model = botocore.session.get_session().get_service_model(_SERVICE)
         self._serializer = create_serializer(self._model.metadata["protocol"])

@@ -43,13 +43,21 @@ class Target:
     prime_s: int = 0
     """Unmeasured load right after start, for a JIT-compiled server (the JVM) to compile its
     hot paths before the first cell; every cell also gets the plan's warm-up."""
+    every_core: bool = False
+    """Run on every core (the load generator shares one) instead of pinned to one: for
+    dynafed's `--workers`, which shows how throughput grows with cores."""
+    federated: bool = False
+    """dynafed itself: measured as admin and as GameRole web-identity sessions."""
 
 
-def _dynafed(port: int, scratch: Path) -> list[str]:
-    return [
-        PYTHON, "-m", "dynafed.cli", "serve",
-        "--host", LOOPBACK, "--port", str(port), "--data-dir", str(scratch / "data"),
-    ]  # fmt: skip
+def _dynafed(workers: int) -> Callable[[int, Path], list[str]]:
+    def argv(port: int, scratch: Path) -> list[str]:
+        return [
+            PYTHON, "-m", "dynafed.cli", "serve", "--workers", str(workers),
+            "--host", LOOPBACK, "--port", str(port), "--data-dir", str(scratch / "data"),
+        ]  # fmt: skip
+
+    return argv
 
 
 def _uvicorn(app_dir: Path, app: str) -> Callable[[int, Path], list[str]]:
@@ -166,17 +174,29 @@ def _git_revision() -> str:
 def all_targets(admin: Credentials) -> dict[str, Target]:
     """Every target the harness knows, by name; `admin` is dynafed's admin key pair, which the
     mini-dynamo ceiling verifies too (the others accept any key)."""
+    dynafed_env = {
+        "DYNAFED_ADMIN_ACCESS_KEY_ID": admin.access_key_id,
+        "DYNAFED_ADMIN_SECRET_ACCESS_KEY": admin.secret_access_key,
+    }
     targets = [
         Target(
             "dynafed",
             "dynafed (SQLite, durable writes), as admin",
-            _dynafed,
-            env={
-                "DYNAFED_ADMIN_ACCESS_KEY_ID": admin.access_key_id,
-                "DYNAFED_ADMIN_SECRET_ACCESS_KEY": admin.secret_access_key,
-            },
+            _dynafed(workers=1),
+            env=dynafed_env,
             unavailable=_need_python_module("dynafed.cli"),
             version=_git_revision,
+            federated=True,
+        ),
+        Target(
+            "dynafed-2w",
+            "dynafed --workers 2 (SQLite, durable writes) on both cores, wrk sharing one",
+            _dynafed(workers=2),
+            env=dynafed_env,
+            unavailable=_need_python_module("dynafed.cli"),
+            version=_git_revision,
+            every_core=True,
+            federated=True,
         ),
         Target(
             "moto",

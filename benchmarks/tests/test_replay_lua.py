@@ -13,7 +13,12 @@ import pytest
 from loadbench.wrk_runner import REPLAY_LUA, run_wrk, write_requests_file, wrk_path
 
 TESTS = Path(__file__).resolve().parent
-pytestmark = pytest.mark.skipif(wrk_path() is None, reason="wrk is not installed")
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _wrk_is_installed() -> None:
+    # scripts/ensure-test-services.sh installs it; missing, these tests fail rather than skip.
+    assert wrk_path() is not None, "wrk is not installed (scripts/ensure-test-services.sh)"
 
 
 def test_undoes_wrks_latency_correction_exactly() -> None:

@@ -116,3 +116,28 @@ def test_a_run_starved_of_its_core_is_flagged_not_trusted() -> None:
     # 1000 / 800 = 1.25× on req/s, but per CPU-second 1000 vs 800 / 0.35 = 2286: 0.44×.
     assert "| 1.25× | 0.44× | met ⚠ disturbed run" in line
     assert "| dynalite-mem | GetItem | 64 | 800 ⚠ |" in text
+
+
+def test_two_workers_are_judged_on_the_same_goals_and_shown_as_growth() -> None:
+    cells = [
+        _cell("dynafed", "get", 64, 2500, identity="GameRole"),
+        _cell("dynafed-2w", "get", 64, 4500, identity="GameRole"),
+        _cell("dynafed-2w", "get", 8, 3000, identity="GameRole", p99_ms=4.0),
+        _cell("dynalite-mem", "get", 64, 4000),
+    ]
+    text = render(cells, "# test", [("dynafed", "d"), ("dynafed-2w", "w"), ("dynalite-mem", "m")])
+
+    one_core, two_cores = text.split("## The same goals with `--workers 2` on two cores")
+    assert "0.62× | NOT met (needs 1×)" in _goal_line(one_core, "GameRole GetItem ≥ 1.0× dyna")
+    assert "| 4500 | 4000 | 1.12× | 1.12× | met |" in _goal_line(
+        two_cores, "GameRole GetItem ≥ 1.0× dynalite"
+    )
+    assert "| 4.00 ms | - | - | - | met |" in _goal_line(two_cores, "p99 ≤ 5 ms")
+    assert "| dynafed GameRole | GetItem | 64 | 2500 | 4500 | 1.80× |" in text
+
+
+def test_without_a_two_worker_run_there_is_no_such_section() -> None:
+    cells = [_cell("dynafed", "get", 64, 2500), _cell("dynalite-mem", "get", 64, 4000)]
+    text = render(cells, "# test", [("dynafed", "d"), ("dynalite-mem", "m")])
+    assert "--workers 2" not in text
+    assert "one core → two" not in text

@@ -110,3 +110,23 @@ def test_a_new_endpoint_gets_freshly_signed_requests() -> None:
     assert book.requests(first, "get") is book.requests(first, "get")
     moved = book.requests(other, "get")
     assert all(b"Host: 127.0.0.1:9999\r\n" in p.raw for p in moved)
+
+
+def test_sessions_minted_by_another_server_get_their_own_signatures() -> None:
+    """Each dynafed target mints its own GameRole sessions on one shared port: a set signed
+    with the previous server's sessions would be refused by the next one."""
+    book = RequestBook(Dataset(players=20, query_players=5), size=5)
+    same_admin = Identity("admin", [RequestSigner(ENDPOINT, "us-east-1", ADMIN)], False)
+    assert book.requests(same_admin, "get") is book.requests(
+        Identity("admin", [RequestSigner(ENDPOINT, "us-east-1", ADMIN)], False), "get"
+    )
+    first = Credentials("ASIAFIRSTSERVER00001", "first-secret", "first-token")
+    second = Credentials("ASIASECONDSERVER0001", "second-secret", "second-token")
+    on_first = book.requests(
+        Identity("GameRole", [RequestSigner(ENDPOINT, "us-east-1", first)], True), "get"
+    )
+    on_second = book.requests(
+        Identity("GameRole", [RequestSigner(ENDPOINT, "us-east-1", second)], True), "get"
+    )
+    assert all(b"Credential=ASIAFIRSTSERVER00001/" in p.raw for p in on_first)
+    assert all(b"Credential=ASIASECONDSERVER0001/" in p.raw for p in on_second)
