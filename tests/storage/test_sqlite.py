@@ -183,3 +183,44 @@ def test_close_commits_writes_already_queued(db_path: Path) -> None:
     with reopened.read() as view:
         assert view.table_stats(T) == TableStats(5, 5)
     reopened.close()
+
+
+# --- several processes on one file ---------------------------------------------------------
+
+
+def test_writers_of_one_file_take_turns_on_the_lock_beside_it(db_path: Path) -> None:
+    """Two storages on one file stand for two `serve --workers` processes: each opens its own
+    descriptor of the `-writer` lock file, so their batches exclude each other as processes'
+    would. The second batch waits for the first to commit, then commits (no "database is
+    locked"), and sees the first one's write."""
+    first, second = SqliteStorage(db_path), SqliteStorage(db_path)
+    inside_first = threading.Event()
+    release_first = threading.Event()
+
+    def slow_write(txn: WriteTxn) -> None:
+        txn.put_item(T, b"p", b"first", {"n": {"N": "1"}}, 8)
+        inside_first.set()
+        assert release_first.wait(10)
+
+    def counting_write(txn: WriteTxn) -> int:
+        txn.put_item(T, b"p", b"second", {"n": {"N": "2"}}, 8)
+        return sum(1 for _ in txn.query(T, b"p"))
+
+    try:
+        holder = threading.Thread(target=first.write, args=(slow_write,))
+        holder.start()
+        assert inside_first.wait(10)
+        outcome: list[int] = []
+        waiter = threading.Thread(target=lambda: outcome.append(second.write(counting_write)))
+        waiter.start()
+        waiter.join(0.5)
+        assert waiter.is_alive() and outcome == []  # its turn has not come
+        release_first.set()
+        holder.join(10)
+        waiter.join(10)
+        assert outcome == [2]  # it ran after the first batch committed, and saw its item
+        assert (db_path.parent / "dynafed.sqlite3-writer").stat().st_mode & 0o777 == 0o600
+    finally:
+        release_first.set()
+        first.close()
+        second.close()

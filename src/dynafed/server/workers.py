@@ -8,10 +8,10 @@ documents (storage/port.py), so N workers on one machine behave like N nodes.
 
 - PostgreSQL: as several nodes.
 - SQLite: WAL lets every worker read at once. Writes from several processes are serialized
-  by SQLite's file lock: each worker's group-commit writer takes it with BEGIN IMMEDIATE and
-  waits for it (busy_timeout); durability is unchanged (synchronous=FULL, nothing is
-  acknowledged before its COMMIT). Each worker groups its own writes; the workers' commits
-  take turns.
+  by SQLite's file lock, which each worker's group-commit writer takes with BEGIN IMMEDIATE;
+  the writers queue for it on a lock file first (storage/writer_turns.py), so the next one
+  starts the moment a commit ends. Durability is unchanged (synchronous=FULL, nothing is
+  acknowledged before its COMMIT). Each worker groups its own writes.
 
 The parent forks the workers before any thread exists, then only waits: SIGTERM is passed
 on to every worker (each finishes its requests in flight and closes its storage); Ctrl-C

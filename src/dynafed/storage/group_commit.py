@@ -11,11 +11,13 @@ every job of the batch fails, so no answer rests on a batch-mate's write that wa
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import queue
 import sqlite3
 import threading
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from typing import Any
 
 from dynafed.storage.port import StorageClosedError
@@ -65,9 +67,18 @@ log = logging.getLogger(__name__)
 class GroupCommitWriter:
     """Owns `conn` and runs submitted write jobs on its own thread."""
 
-    def __init__(self, conn: sqlite3.Connection, *, max_batch: int) -> None:
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        *,
+        max_batch: int,
+        turns: AbstractContextManager[None] | None = None,
+    ) -> None:
         self._conn = conn
         self._max_batch = max_batch
+        self._turns = turns if turns is not None else contextlib.nullcontext()
+        """Held around each batch's transaction: the processes writing one file take
+        turns (storage.writer_turns)."""
         self._queue: queue.SimpleQueue[_Job | object] = queue.SimpleQueue()
         self._closed = False
         self._close_lock = threading.Lock()
@@ -126,16 +137,17 @@ class GroupCommitWriter:
             self._commit(batch)
 
     def _commit(self, batch: list[_Job]) -> None:
-        try:
-            self._conn.execute("BEGIN IMMEDIATE")
-            for job in batch:
-                self._run_job(job)
-            self._conn.execute("COMMIT")
-        except BaseException as exc:  # the batch's transaction failed: nothing was written
-            if self._conn.in_transaction:
-                self._conn.execute("ROLLBACK")
-            for job in batch:
-                job.result, job.error = None, exc
+        with self._turns:
+            try:
+                self._conn.execute("BEGIN IMMEDIATE")
+                for job in batch:
+                    self._run_job(job)
+                self._conn.execute("COMMIT")
+            except BaseException as exc:  # the batch's transaction failed: nothing written
+                if self._conn.in_transaction:
+                    self._conn.execute("ROLLBACK")
+                for job in batch:
+                    job.result, job.error = None, exc
         for job in batch:
             try:
                 job.settle()

@@ -24,6 +24,7 @@ from dynafed.storage.group_commit import Committed, GroupCommitWriter
 from dynafed.storage.port import ReadView, StorageClosedError, WriteTxn
 from dynafed.storage.sqlite_schema import connect, migrate
 from dynafed.storage.sqlite_txn import SqliteView
+from dynafed.storage.writer_turns import WriterTurns
 
 T = TypeVar("T")
 
@@ -96,7 +97,8 @@ class SqliteStorage:
         except BaseException:
             writer_conn.close()
             raise
-        self._writer = GroupCommitWriter(writer_conn, max_batch=max_batch)
+        self._turns = WriterTurns(self.path)
+        self._writer = GroupCommitWriter(writer_conn, max_batch=max_batch, turns=self._turns)
         self._readers = _ReaderPool(self.path)
 
     def read(self, *, snapshot: bool = False) -> _ReadContext:
@@ -117,3 +119,4 @@ class SqliteStorage:
     def close(self) -> None:
         self._writer.close()
         self._readers.close()
+        self._turns.close()
