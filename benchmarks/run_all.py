@@ -4,9 +4,9 @@
 Starts each target in turn pinned to one core (dynafed as admin and as GameRole web-identity
 sessions, moto, dynalite in memory and on disk, DynamoDB Local, and two ceilings; dynafed once
 more with `--workers 2` on two cores), loads the same GameScores data into it, replays the
-same pre-signed requests with wrk from the other core,
-and writes report.md (absolute figures, ratios dynafed ÷ peer, the goals of issue 8, every
-error), chart.png and results.jsonl to benchmarks/results/<timestamp>/.
+same pre-signed requests with wrk from the other core, and writes report.md (absolute
+figures, ratios dynafed ÷ peer, the goals of issue 8, every error), chart.png and
+results.jsonl to benchmarks/results/<timestamp>/.
 
 The default is a reduced matrix that takes about five minutes; --full measures every operation
 at 1, 8 and 64 connections for longer, three times. docs/benchmarks.md explains the method.

@@ -50,7 +50,7 @@ class Machine:
     """One port for every target in a run, so the signed requests (the Host header is signed)
     can be replayed against each of them."""
     two_server_cpus: str | None = None
-    """Two cores for a target that uses several (`Target.every_core`); on a two-core
+    """Two cores for a target that uses several (`Target.two_cores`); on a two-core
     machine one of them is the generator's."""
 
 
@@ -103,7 +103,7 @@ class TargetRun:
 
     def _server_cpus(self) -> str | None:
         machine = self.machine
-        return machine.two_server_cpus if self.target.every_core else machine.server_cpus
+        return machine.two_server_cpus if self.target.two_cores else machine.server_cpus
 
     def _measure_started(
         self, server: processes.ServerProcess, identities_for: IdentitiesFor

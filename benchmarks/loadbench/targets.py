@@ -43,9 +43,9 @@ class Target:
     prime_s: int = 0
     """Unmeasured load right after start, for a JIT-compiled server (the JVM) to compile its
     hot paths before the first cell; every cell also gets the plan's warm-up."""
-    every_core: bool = False
-    """Run on every core (the load generator shares one) instead of pinned to one: for
-    dynafed's `--workers`, which shows how throughput grows with cores."""
+    two_cores: bool = False
+    """Pinned to two cores instead of one (`Machine.two_server_cpus`): for dynafed's
+    `--workers 2`, which shows how throughput grows with cores."""
     federated: bool = False
     """dynafed itself: measured as admin and as GameRole web-identity sessions."""
 
@@ -195,7 +195,7 @@ def all_targets(admin: Credentials) -> dict[str, Target]:
             env=dynafed_env,
             unavailable=_need_python_module("dynafed.cli"),
             version=_git_revision,
-            every_core=True,
+            two_cores=True,
             federated=True,
         ),
         Target(
