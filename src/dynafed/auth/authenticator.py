@@ -58,8 +58,20 @@ class Authenticator:
         self._clock = clock
         self._sessions = sessions
 
-    def authenticate(self, request: sigv4.HttpRequest, query: Mapping[str, str]) -> Authenticated:
+    def authenticate(
+        self,
+        request: sigv4.HttpRequest,
+        query: Mapping[str, str],
+        services: tuple[str, ...],
+        signed_headers: tuple[str, ...] = (),
+    ) -> Authenticated:
+        """Who signed `request` for one of `services` (the signing names of the APIs this
+        request may be for); `signed_headers` must be among the signed ones (a
+        JSON-protocol API's `x-amz-target`)."""
         signed = sigv4.parse_signed_request(request, query)
+        sigv4.check_service(signed, services)
+        for name in signed_headers:
+            sigv4.check_header_signed(signed, name)
         now = self._clock.now()
         sigv4.check_time(signed, now)
         secret, principal = self._lookup(signed, now)

@@ -245,17 +245,25 @@ def _request_canonical_headers(request: HttpRequest, signed_headers: Sequence[st
 
 
 UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD"
+PAYLOAD_HASH_MISMATCH_MESSAGE = (
+    "The provided 'x-amz-content-sha256' header does not match what was computed."
+)
 
 
 def payload_hashes(request: HttpRequest, presigned: bool) -> tuple[str, ...]:
-    """The payload hashes the signer may have used, most likely first."""
-    declared = request.header("x-amz-content-sha256")
-    if declared is not None:
-        return (declared,)
+    """The payload hashes the signer may have used, most likely first.
+
+    The body is always hashed: a declared `x-amz-content-sha256` is only a claim, and a
+    signature over a claim would let anyone who saw one request's headers send any body
+    under them. `UNSIGNED-PAYLOAD` binds no body, so it is accepted only on presigned URLs
+    that carry none (botocore presigns with it; other signers hash the empty body)."""
     body_hash = hashlib.sha256(request.body).hexdigest()
-    # Presigned URLs are signed before the body is known: botocore uses UNSIGNED-PAYLOAD,
-    # other signers the hash of the (empty) body. AWS accepts both.
-    return (UNSIGNED_PAYLOAD, body_hash) if presigned else (body_hash,)
+    unsigned_allowed = presigned and not request.body
+    declared = request.header("x-amz-content-sha256")
+    declared_unsigned = unsigned_allowed and declared == UNSIGNED_PAYLOAD
+    if declared is not None and declared != body_hash and not declared_unsigned:
+        raise InvalidSignatureException(PAYLOAD_HASH_MISMATCH_MESSAGE)
+    return (UNSIGNED_PAYLOAD, body_hash) if unsigned_allowed else (body_hash,)
 
 
 def canonical_request(request: HttpRequest, signed: SignedRequest, payload_hash: str) -> str:
@@ -397,6 +405,25 @@ def check_time(signed: SignedRequest, now: float) -> None:
 
 def _at(epoch: float) -> datetime:
     return datetime.fromtimestamp(epoch, tz=UTC)
+
+
+def check_service(signed: SignedRequest, services: tuple[str, ...]) -> None:
+    """The credential scope must name a service that serves the request (the first of
+    `services` is the one to name): a signature for one service never serves another, so
+    a presigned STS URL is no DynamoDB credential."""
+    if signed.credential.service not in services:
+        raise InvalidSignatureException(
+            f"Credential should be scoped to correct service: '{services[0]}'. "
+        )
+
+
+def check_header_signed(signed: SignedRequest, name: str) -> None:
+    """`name` must be among the signed headers. JSON-protocol APIs carry the operation in
+    `x-amz-target`; left unsigned, one signed request could be replayed as any operation."""
+    if name not in signed.signed_headers:
+        raise InvalidSignatureException(
+            f"'{name}' must be a signed header. Re-sign the request with '{name}' in SignedHeaders."
+        )
 
 
 def check_signed_headers(request: HttpRequest, signed: SignedRequest) -> None:

@@ -143,6 +143,24 @@ def _write(
     )
 
 
+def with_item_on_condition_failure(
+    asked: AuthorizationRequest, request: Mapping[str, Any]
+) -> list[AuthorizationRequest]:
+    """`asked`, and when the request sets `ReturnValuesOnConditionCheckFailure=ALL_OLD`,
+    the same write asked again with `dynamodb:ReturnValues` = `ALL_OLD`.
+
+    A failed condition then returns the whole stored item, as `ReturnValues=ALL_OLD` does;
+    AWS documents no condition key of its own for it (iam-fgac.md §5.2), so a policy that
+    keeps attributes hidden by restricting `dynamodb:ReturnValues`, as AWS's FGAC guide
+    recommends, must also keep this way of reading them closed."""
+    if request.get("ReturnValuesOnConditionCheckFailure") != "ALL_OLD":
+        return [asked]
+    if asked.condition_keys.get(RETURN_VALUES) == ["ALL_OLD"]:
+        return [asked]
+    keys = {**asked.condition_keys, RETURN_VALUES: ["ALL_OLD"]}
+    return [asked, AuthorizationRequest(asked.action, asked.resource, keys)]
+
+
 def leading_keys(key: Mapping[str, Any] | None, hash_key: str | None) -> list[str] | None:
     """The partition-key value as policy text, or None when the request lacks it (the table
     does not exist, or the key is malformed and validation will refuse it)."""

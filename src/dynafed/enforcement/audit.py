@@ -8,6 +8,7 @@ that was decided. Field reference: docs/sts.md ("Audit log").
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 from collections.abc import Callable, Mapping
@@ -53,7 +54,10 @@ def open_audit_log(target: str | None, clock: Clock) -> AuditLog | None:
         return AuditLog(sys.stdout, clock)
     path = Path(target)
     path.parent.mkdir(parents=True, exist_ok=True)
-    return AuditLog(path.open("a", encoding="utf-8"), clock, close_stream=True)
+    # The log names principals, sessions and tokens' subjects: readable by its owner only.
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    os.fchmod(fd, 0o600)
+    return AuditLog(os.fdopen(fd, "a", encoding="utf-8"), clock, close_stream=True)
 
 
 def iso_time(now: float) -> str:

@@ -8,8 +8,9 @@ first denied request raises DynamoDB's `AccessDeniedException` with AWS's messag
 session ARN, the action, the resource and the reason (iam-fgac.md §6.1); services ask before
 they write, so a denied request changes nothing.
 
-A session whose role no longer exists is denied everything, as is one whose policies cannot
-be compiled (fail closed: iam-fgac.md §2.2, "If evaluation hits an internal error").
+A session whose role no longer exists (by its unique role id) is denied everything, as is
+one whose policies cannot be compiled (fail closed: iam-fgac.md §2.2, "If evaluation hits
+an internal error").
 """
 
 from __future__ import annotations
@@ -250,7 +251,7 @@ class Authorizers:
             if self._audit is not None:
                 return AuditedAllowAll(principal, self._audit)
             return self._allow_all
-        entry = self._roles.role(session.role_arn)
+        entry = self._roles.role(session.role_arn, session.role_id)
         # The authenticator hands out one Principal object per open session token, so the
         # authorizer built for it (policies and global keys) serves its later requests too,
         # until the role data is re-read.
@@ -281,7 +282,9 @@ class Authorizers:
         """The caller's permissions (None: nothing is allowed)."""
         if caller.session is None:
             return ADMIN_POLICIES
-        return self._policy_set(self._roles.role(caller.session.role_arn), caller.session)
+        return self._policy_set(
+            self._roles.role(caller.session.role_arn, caller.session.role_id), caller.session
+        )
 
     def context(self, caller: Principal) -> ContextKeys:
         """The caller's global condition keys, current time included."""
@@ -297,7 +300,7 @@ class Authorizers:
                 }
             )
             return keys
-        entry = self._roles.role(caller.session.role_arn)
+        entry = self._roles.role(caller.session.role_arn, caller.session.role_id)
         return {
             **self._context(caller, caller.session, entry),
             **request_keys_of(self._facts),
@@ -311,7 +314,10 @@ class Authorizers:
         return session_keys(principal, session, role_tags)
 
     def _policy_set(self, entry: RoleEntry, session: SessionContext) -> PolicySet | None:
-        if entry.role is None:
+        if entry.role is None or entry.role.role_id != session.role_id:
+            # Sessions belong to the role they were minted for, by its unique id: a role
+            # deleted and re-created under the same name is another role, and the old
+            # sessions get nothing from it (IAM User Guide, "Unique identifiers").
             return None
         arns = policy_arns(session)
         key = (session.session_policies, arns, session.has_session_policies)

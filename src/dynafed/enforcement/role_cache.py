@@ -31,6 +31,12 @@ class RoleEntry:
     loaded_at: float
     derived: dict[Any, Any] = field(default_factory=dict)
     """What callers build from this role data (compiled policy sets); dropped with it."""
+    absent_ids: set[str] = field(default_factory=set)
+    """Role ids sessions asked for and this read did not find (deleted or replaced roles)."""
+
+
+def _role_id(entry: RoleEntry) -> str | None:
+    return entry.role.role_id if entry.role is not None else None
 
 
 @dataclass(slots=True)
@@ -48,18 +54,29 @@ class RoleCache:
         self._policies: dict[str, _PolicyEntry] = {}
         self._lock = threading.Lock()
 
-    def role(self, arn: str) -> RoleEntry:
+    def role(self, arn: str, role_id: str | None = None) -> RoleEntry:
+        """The role named `arn`. When the caller expects the role with unique id `role_id`
+        (a session's) and the kept entry holds another role or none, it is re-read at once,
+        and once only: a role just created (or re-created) is usable at once, and the
+        sessions of a deleted role cannot make every request a database read."""
         now = self._clock.now()
         entry = self._roles.get(arn)
-        if entry is not None and now - entry.loaded_at < self._ttl:
+        if entry is not None and self._fresh(entry, role_id, now):
             return entry
         with self._lock:  # one reader refreshes; the others wait and reuse its result
             entry = self._roles.get(arn)
-            if entry is None or now - entry.loaded_at >= self._ttl:
+            if entry is None or not self._fresh(entry, role_id, now):
                 with self._storage.read() as view:
                     entry = RoleEntry(get_role_by_arn(view, arn), now)
+                if role_id is not None and _role_id(entry) != role_id:
+                    entry.absent_ids.add(role_id)
                 self._roles[arn] = entry
         return entry
+
+    def _fresh(self, entry: RoleEntry, role_id: str | None, now: float) -> bool:
+        if now - entry.loaded_at >= self._ttl:
+            return False
+        return role_id is None or _role_id(entry) == role_id or role_id in entry.absent_ids
 
     def managed_policy(self, arn: str) -> PolicyText | None:
         """A managed policy's default version (for managed session policies)."""

@@ -91,4 +91,14 @@ def subject(claims: Mapping[str, Any]) -> str:
         raise InvalidIdentityToken(messages.MISSING_CLAIM.format(claim="sub"))
     if not isinstance(sub, str):
         raise InvalidIdentityToken(messages.NOT_VALIDATED)
-    return sub
+    return printable(sub)
+
+
+def printable(value: str) -> str:
+    """`value`, if it holds no control character. An identity's subject is echoed in STS's
+    XML answer and becomes policy-variable text (`${provider:sub}`); control characters
+    have no place in either (most cannot even be written in XML 1.0), so such a token is
+    refused, not repaired."""
+    if any(ord(char) < 0x20 or 0x7F <= ord(char) <= 0x9F for char in value):
+        raise InvalidIdentityToken(messages.NOT_VALIDATED)
+    return value

@@ -28,6 +28,7 @@ import orjson
 from dynafed.core.clock import Clock
 from dynafed.errors import IDPCommunicationError, IDPRejectedClaim
 from dynafed.identity import messages
+from dynafed.identity.claims import printable
 from dynafed.identity.jwks import Fetcher, FetchFailed
 from dynafed.identity.oidc import VerifiedIdentity
 from dynafed.identity.web_identity import ContextKeys
@@ -99,7 +100,7 @@ def oauth_identity(
         issuer=provider_id,
         provider_arn=provider_id,
         provider_key=provider_id,
-        subject=subject,
+        subject=printable(subject),
         audience=audience,
         expires_at=expires_at,
         issued_at=issued_at,

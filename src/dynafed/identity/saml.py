@@ -27,6 +27,7 @@ from lxml import etree
 
 from dynafed.errors import AccessDenied, ExpiredToken, InvalidIdentityToken
 from dynafed.identity import saml_messages as msg
+from dynafed.identity.claims import printable
 from dynafed.identity.saml_assertion import AssertionContent, SubjectConfirmation, read_assertion
 from dynafed.identity.saml_attributes import (
     SessionRequest,
@@ -229,7 +230,7 @@ def _check_audience(content: AssertionContent, s: SamlSettings) -> None:
 def _subject(content: AssertionContent) -> str:
     if content.name_id is None:
         raise AccessDenied(msg.NOT_AUTHORIZED)
-    return content.name_id
+    return printable(content.name_id)
 
 
 def _bearer_confirmation(

@@ -42,6 +42,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 DYNAMODB_TARGET_PREFIX = "DynamoDB_20120810."
+DYNAMODB_SIGNING_NAMES = ("dynamodb",)
+TARGET_HEADER = ("x-amz-target",)
+"""JSON-protocol requests name their operation in this header: it must be signed."""
 
 
 class JsonService(Protocol):
@@ -192,4 +195,6 @@ class DynafedApp:
         )
 
     def _authenticate(self, request: Request) -> Authenticated:
-        return self.services.authenticator.authenticate(sigv4_view(request), request.query_params())
+        return self.services.authenticator.authenticate(
+            sigv4_view(request), request.query_params(), DYNAMODB_SIGNING_NAMES, TARGET_HEADER
+        )

@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 
 CONTENT_TYPE = "application/x-amz-json-1.1"
 ISSUER_PATH = "/cognito-identity"
+SIGNING_NAMES = ("cognito-identity",)
 Response = tuple[int, bytes, list[tuple[str, str]]]
 
 
@@ -62,7 +63,9 @@ async def handle(
         caller = None
         if not (service.may_be_unsigned(operation) and request.header("authorization") is None):
             view = sigv4_view(request)
-            caller = authenticator.authenticate(view, request.query_params()).principal
+            caller = authenticator.authenticate(
+                view, request.query_params(), SIGNING_NAMES, ("x-amz-target",)
+            ).principal
         loop = asyncio.get_running_loop()
         result = await loop.run_in_executor(executor, service.handle, operation, body, caller)
     except AwsError as error:

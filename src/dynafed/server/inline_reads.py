@@ -5,8 +5,9 @@ cost more than a whole SQLite point read: about a fifth of a GetItem's CPU time.
 whose work is small and bounded run inline when storage is local (SQLite, memory), where a
 read never waits on the network or on a lock: WAL readers do not wait for the writer.
 Writes keep the pool, since they wait for group commit; so do Query and Scan pages that
-may read up to 1 MB (no Limit, or a large one), so one big page never stalls the loop and
-every other connection with it.
+may read up to 1 MB (no Limit, or a large one), and BatchGetItem and TransactGetItems
+(up to 100 items of 400 KB each: 16 MB and 4 MB answers), so one big answer never stalls
+the loop and every other connection with it.
 """
 
 from __future__ import annotations
@@ -17,8 +18,6 @@ from typing import Any
 READ_ONLY_OPERATIONS = frozenset(
     {
         "GetItem",
-        "BatchGetItem",
-        "TransactGetItems",
         "Query",
         "Scan",
         "DescribeTable",

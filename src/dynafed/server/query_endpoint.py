@@ -61,10 +61,11 @@ def render_too_large(request_id: str) -> Response:
     )
 
 
-def _service_of(params: dict[str, str], signed_service: str | None) -> str:
-    if signed_service in ("sts", "iam"):
-        return signed_service
-    return "iam" if params.get("Version") == IAM_VERSION else "sts"
+def _signing_names(params: dict[str, str]) -> tuple[str, str]:
+    """STS and IAM share this endpoint: a signed request belongs to the service its
+    credential scope names; an unsigned one, or one whose scope names neither, to the one
+    its `Version` names."""
+    return ("iam", "sts") if params.get("Version") == IAM_VERSION else ("sts", "iam")
 
 
 async def handle(services: Services, request: Request, request_id: str) -> Response:
@@ -77,14 +78,15 @@ async def handle(services: Services, request: Request, request_id: str) -> Respo
         if not action:
             raise MissingAction("Missing Action")
         caller = None
-        signed_service: str | None = None
+        names = _signing_names(params)
+        service_name = names[0]
+        xmlns = IAM_XMLNS if service_name == "iam" else STS_XMLNS  # for errors from here on
         if not (action in UNSIGNED_STS_ACTIONS and request.header("authorization") is None):
             authenticated = services.authenticator.authenticate(
-                sigv4_view(request), request.query_params()
+                sigv4_view(request), request.query_params(), names
             )
             caller = authenticated.principal
-            signed_service = authenticated.scope.service
-        service_name = _service_of(params, signed_service)
+            service_name = authenticated.scope.service
         xmlns = IAM_XMLNS if service_name == "iam" else STS_XMLNS
         service = services.iam if service_name == "iam" else services.sts
         loop = asyncio.get_running_loop()

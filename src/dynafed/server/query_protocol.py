@@ -10,6 +10,7 @@ shapes in AWS's Query API reference ("Making Query requests", STS/IAM API refere
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -47,8 +48,14 @@ def format_timestamp(moment: datetime | float) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+_NOT_XML_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+"""Characters XML 1.0 cannot carry at all, not even as references (its `Char` production)."""
+
+
 def _text(value: str) -> str:
-    return escape(value, _XML_TEXT_ENTITIES)
+    """Escaped text; a character XML cannot carry becomes U+FFFD, so an answer is always a
+    document SDKs can parse (inputs that could bring such characters are refused earlier)."""
+    return escape(_NOT_XML_CHARACTERS.sub("\ufffd", value), _XML_TEXT_ENTITIES)
 
 
 def _scalar(value: Any) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from dynafed.core.query_params import read_struct_list
 from dynafed.errors import ValidationError
 
 ROLE_SESSION_NAME_PATTERN = r"[\w+=,.@-]*"
@@ -94,12 +95,16 @@ def _required(params: dict[str, str], name: str) -> str:
 
 
 def policy_arns(params: dict[str, str]) -> tuple[str, ...]:
-    arns: list[str] = []
-    index = 1
-    while f"PolicyArns.member.{index}.arn" in params:
-        arns.append(params[f"PolicyArns.member.{index}.arn"])
-        index += 1
-    return tuple(arns)
+    """Every `PolicyArns.member.N.arn`, in index order, gaps and all: a session policy
+    narrows the session, so one that is skipped would silently widen it."""
+    members = read_struct_list(params, "PolicyArns") or []
+    for member in members:
+        if "arn" not in member:
+            raise ValidationError(
+                "1 validation error detected: Value null at 'policyArns.member.arn' failed "
+                "to satisfy constraint: Member must not be null"
+            )
+    return tuple(member["arn"] for member in members)
 
 
 def _session_request(params: dict[str, str], violations: Violations) -> SessionRequest:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Mapping
 from urllib.parse import parse_qsl, urlsplit
 
@@ -77,9 +78,11 @@ def _as_received(request: AWSRequest) -> sigv4.HttpRequest:
     )
 
 
-def _authenticate(request: sigv4.HttpRequest, now: float = NOW) -> None:
+def _authenticate(
+    request: sigv4.HttpRequest, now: float = NOW, services: tuple[str, ...] = ("dynamodb",)
+) -> None:
     authenticator = Authenticator(KEY, "123456789012", FixedClock(now))
-    authenticator.authenticate(request, dict(parse_qsl(request.raw_query)))
+    authenticator.authenticate(request, dict(parse_qsl(request.raw_query)), services)
 
 
 def test_botocore_signed_request_verifies(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -113,7 +116,7 @@ def test_unknown_key_is_unrecognized(monkeypatch: pytest.MonkeyPatch) -> None:
     request = _signed(monkeypatch)
     authenticator = Authenticator(AdminCredentials("AKIAOTHER", "x"), "1", FixedClock(NOW))
     with pytest.raises(UnrecognizedClientException, match="security token included"):
-        authenticator.authenticate(request, {})
+        authenticator.authenticate(request, {}, ("dynamodb",))
 
 
 def test_header_whitespace_and_case_are_canonicalised(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -234,9 +237,9 @@ def test_presigned_query_verifies_and_expires(monkeypatch: pytest.MonkeyPatch) -
         [h for h in received.headers if h[0] == "host"],
         b"",
     )
-    _authenticate(received)
+    _authenticate(received, services=("sts",))
     with pytest.raises(InvalidSignatureException, match="Signature expired"):
-        _authenticate(received, NOW + 61)
+        _authenticate(received, NOW + 61, services=("sts",))
 
 
 def test_signing_key_is_cached() -> None:
@@ -244,3 +247,72 @@ def test_signing_key_is_cached() -> None:
     for _ in range(3):
         sigv4.signing_key("secret", "20261122", "us-east-1", "dynamodb")
     assert sigv4.signing_key.cache_info().hits == 2
+
+
+def _with(request: sigv4.HttpRequest, **changes: object) -> sigv4.HttpRequest:
+    fields = {
+        "method": request.method,
+        "raw_path": request.raw_path,
+        "raw_query": request.raw_query,
+        "headers": request.headers,
+        "body": request.body,
+        **changes,
+    }
+    return sigv4.HttpRequest(**fields)  # type: ignore[arg-type]
+
+
+def test_declared_payload_hash_is_checked_against_the_body(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    declared = hashlib.sha256(b'{"TableName":"GameScores"}').hexdigest()
+    request = _signed(monkeypatch, headers={"X-Amz-Content-SHA256": declared})
+    _authenticate(request)
+    with pytest.raises(InvalidSignatureException, match="x-amz-content-sha256"):
+        _authenticate(_with(request, body=b'{"TableName":"Other"}'))
+
+
+def test_unsigned_payload_is_refused_on_header_signatures(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    request = _signed(monkeypatch, headers={"X-Amz-Content-SHA256": "UNSIGNED-PAYLOAD"})
+    with pytest.raises(InvalidSignatureException, match="x-amz-content-sha256"):
+        _authenticate(request)
+
+
+def test_scope_must_name_the_serving_service(monkeypatch: pytest.MonkeyPatch) -> None:
+    request = _signed(monkeypatch, service="sts")
+    with pytest.raises(InvalidSignatureException, match="scoped to correct service: 'dynamodb'"):
+        _authenticate(request)
+    _authenticate(request, services=("sts", "iam"))
+
+
+def test_required_header_must_be_signed(monkeypatch: pytest.MonkeyPatch) -> None:
+    request = _signed(monkeypatch)
+    signed = sigv4.parse_signed_request(request, {})
+    sigv4.check_header_signed(signed, "x-amz-target")
+    unsigned = sigv4.SignedRequest(
+        signed.credential,
+        tuple(name for name in signed.signed_headers if name != "x-amz-target"),
+        signed.signature,
+        signed.amz_date,
+        None,
+        None,
+    )
+    with pytest.raises(InvalidSignatureException, match="'x-amz-target' must be a signed"):
+        sigv4.check_header_signed(unsigned, "x-amz-target")
+
+
+def test_presigned_url_with_a_body_must_sign_the_body(monkeypatch: pytest.MonkeyPatch) -> None:
+    """UNSIGNED-PAYLOAD binds no body: a presigned URL may not carry one."""
+    _freeze(monkeypatch)
+    request = AWSRequest(
+        method="POST", url="http://127.0.0.1:8000/?Action=GetCallerIdentity&Version=2011-06-15"
+    )
+    SigV4QueryAuth(
+        Credentials(KEY.access_key_id, KEY.secret_access_key), "sts", "us-east-1", expires=60
+    ).add_auth(request)
+    received = _as_received(request)
+    hosted = [h for h in received.headers if h[0] == "host"]
+    _authenticate(_with(received, headers=hosted, body=b""), services=("sts",))
+    with pytest.raises(InvalidSignatureException):
+        _authenticate(_with(received, headers=hosted, body=b"Action=AssumeRole"), services=("sts",))

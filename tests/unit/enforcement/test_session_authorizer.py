@@ -4,6 +4,8 @@ FGAC page "Using IAM policy conditions for fine-grained access control")."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from enforcement_support import (
     ADMIN,
@@ -163,6 +165,44 @@ def test_a_deleted_role_denies_everything_once_the_cache_expires(
     assert "because no identity-based policy allows" in denial(
         world.authorizers(alice), get_item("alice", "UserId")
     )
+
+
+def test_a_recreated_role_gives_old_sessions_nothing_and_new_ones_its_policies(
+    world: World, game_role: str
+) -> None:
+    """Sessions belong to a role by its unique id: a role of the same name created later is
+    another role. Its own sessions work at once, without waiting for the cache's TTL."""
+    old = world.session(game_role, "alice")
+    world.authorize(old, get_item("alice", "UserId"))
+    world.iam_call("DeleteRolePolicy", RoleName="GameRole", PolicyName="p0")
+    world.iam_call("DeleteRole", RoleName="GameRole")
+    recreated = world.create_role("GameRole", game_role_statement())
+    new = world.session(recreated, "alice")
+    world.authorize(new, get_item("alice", "UserId"))
+    assert "because no identity-based policy allows" in denial(
+        world.authorizers(old), get_item("alice", "UserId")
+    )
+
+
+def test_sessions_of_a_replaced_role_do_not_read_storage_on_every_request(
+    world: World, game_role: str
+) -> None:
+    old = world.session(game_role, "alice")
+    world.iam_call("DeleteRolePolicy", RoleName="GameRole", PolicyName="p0")
+    world.iam_call("DeleteRole", RoleName="GameRole")
+    world.create_role("GameRole", game_role_statement())
+    reads = 0
+    real_read = world.storage.read
+
+    def counting_read(*args: Any, **kwargs: Any) -> Any:
+        nonlocal reads
+        reads += 1
+        return real_read(*args, **kwargs)
+
+    world.storage.read = counting_read  # type: ignore[method-assign]
+    for _ in range(20):
+        denial(world.authorizers(old), get_item("alice", "UserId"))
+    assert reads <= 1
 
 
 def test_a_new_policy_takes_effect_within_the_ttl(world: World, game_role: str) -> None:

@@ -5,7 +5,7 @@ one read snapshot: load the tables, authorize `dynamodb:GetItem` per action with
 EnclosingOperation TransactGetItems, check keys (a key that does not fit its table cancels
 the transaction with a ValidationError reason), refuse two actions on one item → read →
 answer one response per action, in order (`{}` for a missing item), at two read units per
-item, missing ones included.
+item, missing ones included; items that together pass 4 MB reject the whole request.
 """
 
 from __future__ import annotations
@@ -32,9 +32,16 @@ from dynafed.dynamodb.validation.common import (
     TABLE_NAME,
 )
 from dynafed.dynamodb.validation.shapes import ListOf, Struct
-from dynafed.dynamodb.values import Item, validate_item
+from dynafed.dynamodb.values import Item, item_size, validate_item
+from dynafed.errors import ValidationException
 
 MAX_ACTIONS = 100
+MAX_AGGREGATE_BYTES = 4 * 1024 * 1024
+"""AWS: "The aggregate size of the items in the transaction cannot exceed 4 MB" (API
+reference, TransactGetItems); the whole request is rejected past it."""
+TOO_LARGE = (
+    "Transaction cancelled: the aggregate size of the items in the transaction exceeded 4 MB"
+)
 
 GET = Struct(
     required=True,
@@ -105,6 +112,8 @@ def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
             )
             for get in gets
         ]
+    if sum(item_size(item) for item in items if item is not None) > MAX_AGGREGATE_BYTES:
+        raise ValidationException(TOO_LARGE)
     return _answer(gets, items, mode)
 
 

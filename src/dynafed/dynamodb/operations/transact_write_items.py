@@ -145,7 +145,15 @@ def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
 
     with ctx.storage.read() as view:
         tables = load_tables(view, (action.table_name for action in actions))
-    ctx.authorize([_authorization(ctx, action, tables, mode) for action in actions])
+    ctx.authorize(
+        [
+            asked
+            for action in actions
+            for asked in fgac.with_item_on_condition_failure(
+                _authorization(ctx, action, tables, mode), action.request
+            )
+        ]
+    )
     found = existing(tables)
     check_actions([partial(_check, found[action.table_name], action) for action in actions])
     registry = KeyRegistry(DUPLICATE_ITEMS)

@@ -75,7 +75,8 @@ def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
     name = request["TableName"]
     table = ctx.find_table(name)
     hash_key = None if table is None else table.key_schema.hash_key
-    ctx.authorize([fgac.update_item(request, hash_key, ctx.table_arn(name), compiled=compiled)])
+    asked = fgac.update_item(request, hash_key, ctx.table_arn(name), compiled=compiled)
+    ctx.authorize(fgac.with_item_on_condition_failure(asked, request))
     if table is None:
         raise ResourceNotFoundException(ITEM_TABLE_NOT_FOUND)
     check_key(table, key)
