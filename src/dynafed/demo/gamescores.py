@@ -75,7 +75,13 @@ def permission_policy(region: str, account: str) -> str:
                 "dynamodb:LeadingKeys": ["${cognito-identity.amazonaws.com:sub}"],
                 "dynamodb:Attributes": ATTRIBUTES,
             },
-            "StringEqualsIfExists": {"dynamodb:Select": "SPECIFIC_ATTRIBUTES"},
+            # The FGAC guide's pairing: reads name their attributes, and writes never
+            # return whole items (ReturnValues ALL_OLD/ALL_NEW, or the item of a failed
+            # condition), so no answer carries an attribute the list does not name.
+            "StringEqualsIfExists": {
+                "dynamodb:Select": "SPECIFIC_ATTRIBUTES",
+                "dynamodb:ReturnValues": ["NONE", "UPDATED_OLD", "UPDATED_NEW"],
+            },
         },
     }
     return json.dumps({"Version": "2012-10-17", "Statement": [statement]})

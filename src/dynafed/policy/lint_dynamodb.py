@@ -5,8 +5,9 @@
 - An attribute allow-list must include the table's key attributes, because every item
   request names them: without them every item request is denied.
 - An attribute allow-list restricts the request, not the response: reads without a
-  `dynamodb:Select` condition, and writes without a `dynamodb:ReturnValues` condition,
-  return attributes the list does not name.
+  `dynamodb:Select` condition, and writes whose `dynamodb:ReturnValues` may be `ALL_OLD` or
+  `ALL_NEW` (which `ReturnValuesOnConditionCheckFailure=ALL_OLD` also asks for), return
+  attributes the list does not name.
 """
 
 from __future__ import annotations
@@ -108,11 +109,31 @@ def _unrestricted_responses(statement: Statement, actions: list[str]) -> Iterato
             'attribute. Add "StringEqualsIfExists": {"dynamodb:Select": "SPECIFIC_ATTRIBUTES"}.',
         )
     writes = [a for a in actions if a in RETURNING_WRITE_ACTIONS]
-    if writes and RETURN_VALUES not in constrained:
+    if writes and not _return_values_keep_items_hidden(statement):
         yield (
             "WRITES_WITHOUT_RETURN_VALUES_RESTRICTION",
-            Severity.WARNING,
-            f"{', '.join(writes)} are allowed with an attribute allow-list but without a "
-            "dynamodb:ReturnValues condition: ALL_OLD or ALL_NEW return attributes the list "
-            "does not name.",
+            Severity.SECURITY_WARNING,
+            f"{', '.join(writes)} are allowed with an attribute allow-list, but "
+            "dynamodb:ReturnValues may be ALL_OLD or ALL_NEW: those writes, and a failed "
+            "condition with ReturnValuesOnConditionCheckFailure=ALL_OLD, return attributes "
+            'the list does not name. Add "StringEqualsIfExists": {"dynamodb:ReturnValues": '
+            '["NONE", "UPDATED_OLD", "UPDATED_NEW"]}.',
         )
+
+
+WHOLE_ITEM_RETURN_VALUES = frozenset({"all_old", "all_new"})
+
+
+def _return_values_keep_items_hidden(statement: Statement) -> bool:
+    """Whether a condition allows only return values that name attributes the request
+    names (`NONE`, `UPDATED_OLD`, `UPDATED_NEW`)."""
+    for entry in statement.conditions:
+        operator = entry.parsed
+        if (
+            entry.key_lower == RETURN_VALUES
+            and operator.qualifier is Qualifier.NONE
+            and not operator.base.negated
+            and operator.base.name in ("StringEquals", "StringEqualsIgnoreCase")
+        ):
+            return not {v.lower() for v in entry.values} & WHOLE_ITEM_RETURN_VALUES
+    return False

@@ -13,6 +13,8 @@ from dynafed.auth.authenticator import AdminCredentials
 ACCESS_KEY_ENV = "DYNAFED_ADMIN_ACCESS_KEY_ID"
 SECRET_KEY_ENV = "DYNAFED_ADMIN_SECRET_ACCESS_KEY"
 CREDENTIALS_FILE = "admin-credentials.json"
+ENVIRONMENT = "environment"
+"""The source of credentials given in the environment."""
 
 _KEY_ALPHABET = string.ascii_uppercase + "234567"
 _SECRET_ALPHABET = string.ascii_letters + string.digits + "+/"
@@ -30,7 +32,7 @@ def load_or_create(data_dir: Path) -> tuple[AdminCredentials, str]:
     access_key = os.environ.get(ACCESS_KEY_ENV, "")
     secret_key = os.environ.get(SECRET_KEY_ENV, "")
     if access_key and secret_key:
-        return AdminCredentials(access_key, secret_key), "environment"
+        return AdminCredentials(access_key, secret_key), ENVIRONMENT
     path = data_dir / CREDENTIALS_FILE
     if path.exists():
         stored = json.loads(path.read_text())

@@ -64,6 +64,13 @@ def prepare_for_processes(url_or_path: str) -> None:
     prepare_sqlite_file(path)
 
 
+def sqlite_file_of(url: str) -> Path | None:
+    """The SQLite database file a storage URL names, or None for other backends."""
+    if not url.startswith("sqlite://"):
+        return None
+    return _sqlite_file(url.removeprefix("sqlite://"))
+
+
 def _sqlite_file(path: str) -> Path:
     if not path:
         raise ValueError("sqlite:// needs a file path, e.g. sqlite:///var/lib/dynafed.db")

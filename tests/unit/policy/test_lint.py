@@ -107,6 +107,20 @@ def test_writes_without_return_values_next_to_an_attribute_list() -> None:
     assert codes(restricted) == []
 
 
+def test_return_values_that_still_allow_whole_items_are_flagged() -> None:
+    """ALL_OLD also covers ReturnValuesOnConditionCheckFailure=ALL_OLD: a failed condition
+    would return the whole stored item."""
+    allowing_all_old = allow(
+        "dynamodb:PutItem",
+        TABLE,
+        Condition={
+            "ForAllValues:StringEquals": ATTRIBUTES,
+            "StringEqualsIfExists": {"dynamodb:ReturnValues": ["NONE", "ALL_OLD"]},
+        },
+    )
+    assert codes(allowing_all_old) == ["WRITES_WITHOUT_RETURN_VALUES_RESTRICTION"]
+
+
 def test_wildcards_inside_string_equals() -> None:
     assert codes(allow(Condition={"StringEquals": {"aws:PrincipalTag/team": "red*"}})) == [
         "WILDCARD_WITHOUT_LIKE_OPERATOR"
