@@ -70,6 +70,14 @@ def _add_serve(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         metavar="N",
         help="server processes sharing the port, one per core to use (default 1)",
     )
+    serve.add_argument(
+        "--signin-failures-per-minute",
+        type=_positive_int,
+        default=20,
+        metavar="N",
+        help="wrong passwords one client address may send to the built-in user pools: "
+        "N at once, then N more per minute; beyond, 429 (default 20)",
+    )
     serve.set_defaults(func=_run_serve)
 
 
@@ -110,6 +118,7 @@ def _run_serve(args: argparse.Namespace) -> int:
         ttl_sweep_interval=args.ttl_sweep_interval,
         identity=identity,
         workers=args.workers,
+        signin_failures_per_minute=args.signin_failures_per_minute,
     )
     if settings.workers > 1 and storage_url(settings) == "memory://":
         print(

@@ -24,8 +24,9 @@ from dynafed.enforcement.policy_cache import CompiledPolicies
 from dynafed.identity.fetch import UrllibFetcher
 from dynafed.identity.jwks import JwksCache
 from dynafed.identity.oidc import OidcVerifier
-from dynafed.server import cognito_endpoint, idp_endpoint
+from dynafed.server import cognito_endpoint, idp_endpoint, signin_pool
 from dynafed.server.asgi import Request
+from dynafed.server.signin_pool import SignInPool
 from dynafed.server.static_endpoint import APP_PATH, StaticApp, default_web_dir
 from dynafed.storage.port import Storage
 from dynafed.sts.keyring_store import KeyringStore
@@ -35,8 +36,10 @@ from dynafed.sts.web_identity import AssumeRoleWithWebIdentity, WebIdentityVerif
 from dynafed.userpool.issuer import PATH_PREFIX, Deps, PoolDirectory
 from dynafed.userpool.passwords import Passwords
 from dynafed.userpool.provider import UserPoolProvider
+from dynafed.userpool.rate_limit import BucketRules
 from dynafed.userpool.signin import Authenticator as PasswordCheck
 from dynafed.userpool.signing import RotatingSigningKeys
+from dynafed.userpool.throttle import DEFAULT_FAILURES_PER_MINUTE, SignInThrottle
 
 if TYPE_CHECKING:
     from dynafed.server.app import Services
@@ -54,6 +57,8 @@ class IdentityRoutes:
     pools: PoolDirectory
     web_app: StaticApp
     demo_config: Callable[[], dict[str, Any] | None]
+    signins: SignInPool
+    """The threads that check passwords (server/signin_pool.py)."""
 
     def wrap_sts_verifier(self, other: Any) -> CognitoAwareVerifier:
         """STS's ID-token verifier, with identity-pool OpenID tokens recognised (basic flow)."""
@@ -75,7 +80,9 @@ class IdentityRoutes:
         if target:
             return None
         if request.path.startswith(PATH_PREFIX):
-            return await idp_endpoint.handle(self.provider, services.executor, request)
+            return await idp_endpoint.handle(
+                self.provider, services.executor, self.signins, request
+            )
         if request.method == "GET" and request.path.startswith(cognito_endpoint.ISSUER_PATH):
             return cognito_endpoint.well_known(self.openid_tokens, request.path)
         if request.method == "GET" and (request.path + "/").startswith(APP_PATH):
@@ -83,6 +90,9 @@ class IdentityRoutes:
                 return 308, b"", [("location", APP_PATH)]
             return self.web_app.handle(request.path)
         return None
+
+    def close(self) -> None:
+        self.signins.close()
 
 
 def build_identity(
@@ -93,10 +103,16 @@ def build_identity(
     compiled: CompiledPolicies,
     facts: RequestFacts,
     demo_config: Callable[[], dict[str, Any] | None] = lambda: None,
+    *,
+    signin_failures_per_minute: int = DEFAULT_FAILURES_PER_MINUTE,
+    signin_threads: int = signin_pool.DEFAULT_THREADS,
+    signin_queue: int = signin_pool.DEFAULT_QUEUE,
 ) -> IdentityRoutes:
     pools = PoolDirectory(Deps(storage, clock, public_url, secrets.token_urlsafe))
-    passwords = Passwords()
-    provider = UserPoolProvider(pools, PasswordCheck(storage, clock, passwords))
+    throttle = SignInThrottle(BucketRules.per_minute(signin_failures_per_minute))
+    check = PasswordCheck(storage, clock, Passwords(), throttle)
+    provider = UserPoolProvider(pools, check)
+    signins = SignInPool(signin_threads, signin_queue)
 
     def classic_flow_allowed(pool_id: str) -> bool:
         with storage.read() as view:
@@ -123,7 +139,7 @@ def build_identity(
     identities = Identities(storage, clock, facts.requested_region, logins, tokens, enhanced.issue)
     cognito = CognitoIdentityService(PoolAdmin(storage, facts.requested_region), identities)
     web_app = StaticApp(default_web_dir(), demo_config)
-    return IdentityRoutes(cognito, tokens, provider, pools, web_app, demo_config)
+    return IdentityRoutes(cognito, tokens, provider, pools, web_app, demo_config, signins)
 
 
 def demo_config(

@@ -38,3 +38,10 @@ class Settings:
     identity-pool OpenID tokens. None: the bound address (`http://host:port`)."""
     demo: bool = False
     """Seed the GameScores demo (`--demo`): players, table, role, identity pool, web app."""
+    signin_failures_per_minute: int = 20
+    """Wrong passwords one client address may send to the built-in user pools: this many at
+    once, then this many more per minute (`--signin-failures-per-minute`)."""
+    signin_threads: int = 2
+    """Threads that check sign-in passwords, apart from the request workers."""
+    signin_queue: int = 32
+    """Sign-ins that may wait for those threads; beyond them the answer is 429 at once."""

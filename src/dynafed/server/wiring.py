@@ -112,6 +112,9 @@ def build_app(settings: Settings, admin: AdminCredentials) -> DynafedApp:
         compiled,
         facts,
         demo_config(storage, public_url, settings.region),
+        signin_failures_per_minute=settings.signin_failures_per_minute,
+        signin_threads=settings.signin_threads,
+        signin_queue=settings.signin_queue,
     )
 
     executor = ThreadPoolExecutor(settings.worker_threads, thread_name_prefix="dynafed")
@@ -121,6 +124,7 @@ def build_app(settings: Settings, admin: AdminCredentials) -> DynafedApp:
     def close() -> None:
         background.stop()
         executor.shutdown(wait=True)
+        identity.close()
         storage.close()
         if audit_log is not None:
             audit_log.close()

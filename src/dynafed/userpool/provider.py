@@ -12,6 +12,7 @@ with only the base URL changed.
 from __future__ import annotations
 
 import functools
+import math
 import uuid
 from typing import Any
 
@@ -105,17 +106,27 @@ class UserPoolProvider:
         if request.method == "GET" or "password" not in params:
             return self._page(pool, auth, username)
         try:
-            user = self._authenticator.authenticate(pool, username, params["password"])
+            user = self._authenticator.authenticate(
+                pool, username, params["password"], request.client_ip
+            )
         except SignInRefused as refused:
-            return self._page(pool, auth, username, refused.message)
+            page = self._page(pool, auth, username, refused.message, refused.status)
+            if refused.retry_after is not None:
+                page.headers.append(("retry-after", str(math.ceil(refused.retry_after))))
+            return page
         return redirect(self._issue_code(auth, user.username, user.sub))
 
     def _page(
-        self, pool: UserPool, auth: AuthorizationRequest, username: str, error: str | None = None
+        self,
+        pool: UserPool,
+        auth: AuthorizationRequest,
+        username: str,
+        error: str | None = None,
+        status: int = 400,
     ) -> IdpResponse:
         action = f"{self.pools.issuer(pool.pool_id)}/oauth2/authorize"
-        status = 200 if error is None else 400
         hidden = auth.hidden_fields()
+        status = 200 if error is None else status
         return signin_page(pool.name, auth.client.name, action, hidden, username, error, status)
 
     def _issue_code(self, auth: AuthorizationRequest, username: str, sub: str) -> str:

@@ -1,28 +1,38 @@
-"""Checking a user name and password, with the lockout applied in one atomic write.
+"""Checking a user name and password against the throttle and the lockout.
 
-The failure message is the same for an unknown user and a wrong password, as Cognito's
-("Incorrect username or password."), so the sign-in page cannot be used to list users.
+Every refusal is the same for a user name that exists and one that does not, in every
+state (Cognito with `PreventUserExistenceErrors` enabled): a wrong password gets
+"Incorrect username or password.", a (user, address) pair past its lockout threshold gets
+"Password attempts exceeded" whether or not the user exists, and an address over its
+budget gets the throttling answer before anything is looked up. An unknown user still
+costs one hash and a locked pair costs none for anyone, so timing tells nothing either.
+The order of checks and why: `userpool/throttle.py`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from dynafed.core.clock import Clock
-from dynafed.storage.port import Storage, WriteTxn
-from dynafed.userpool import lockout, store
+from dynafed.storage.port import Storage
+from dynafed.userpool import store
 from dynafed.userpool.model import User, UserPool
 from dynafed.userpool.passwords import Passwords
+from dynafed.userpool.throttle import SignInThrottle, address_key, pair_key
 
 INCORRECT = "Incorrect username or password."
 LOCKED = "Password attempts exceeded"
 DISABLED = "User is disabled."
+THROTTLED = "Too many failed sign-in attempts from your network. Try again later."
 
 
 class SignInRefused(Exception):
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, status: int = 400, retry_after: float | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.status = status
+        self.retry_after = retry_after
+        """Seconds until a new attempt can succeed (throttled answers only)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,38 +40,45 @@ class Authenticator:
     storage: Storage
     clock: Clock
     passwords: Passwords
+    throttle: SignInThrottle = field(default_factory=SignInThrottle)
 
-    def authenticate(self, pool: UserPool, username: str, password: str) -> User:
-        """The user, or raise SignInRefused. The hash is checked outside the write so a slow
-        Argon2 computation never holds a storage transaction open."""
+    def authenticate(
+        self, pool: UserPool, username: str, password: str, client_address: str | None = None
+    ) -> User:
+        """The user, or raise SignInRefused. Slow (one Argon2 hash): run it on the
+        sign-in threads, never on the request workers or the event loop."""
         now = self.clock.now()
+        address = address_key(client_address)
+        wait = self.throttle.take_attempt(address, now)
+        if wait is not None:
+            raise SignInRefused(THROTTLED, status=429, retry_after=wait)
+        outcome = self._check(pool, username, password, address, now)
+        if outcome != INCORRECT:  # only wrong passwords wear the address's budget down
+            self.throttle.return_attempt(address, now)
+        if isinstance(outcome, str):
+            raise SignInRefused(outcome)
+        return outcome
+
+    def _check(
+        self, pool: UserPool, username: str, password: str, address: str, now: float
+    ) -> User | str:
         with self.storage.read() as view:
             user = store.get_user(view, pool.pool_id, username)
-        if user is not None and lockout.is_locked(user, now):
-            raise SignInRefused(LOCKED)
-        matches = self.passwords.verify(user.password_hash if user else None, password)
-        if user is None:
-            raise SignInRefused(INCORRECT)
-        outcome = self.storage.write(lambda txn: self._record(txn, pool, user, matches, now))
-        if outcome is not None:
-            raise SignInRefused(outcome)
-        return user
-
-    def _record(
-        self, txn: WriteTxn, pool: UserPool, checked: User, matches: bool, now: float
-    ) -> str | None:
-        user = store.get_user(txn, pool.pool_id, checked.username)
-        if user is None or user.password_hash != checked.password_hash:
-            return INCORRECT  # deleted or re-keyed meanwhile
-        if lockout.is_locked(user, now):
-            return LOCKED  # a concurrent guess locked it first
-        if not matches:
-            lockout.record_failure(user, pool.lockout, now)
-            store.save_user(txn, user)
+        credential = user.password_hash if user is not None else None
+        pair = pair_key(pool.pool_id, username, address)
+        if self.throttle.is_locked(pair, credential, now):
+            return LOCKED
+        # Always one hash, for unknown users too (timing); never inside a storage
+        # transaction, which a slow Argon2 computation would hold open.
+        matches = self.passwords.verify(credential, password)
+        if user is None or not matches:
+            self.throttle.record_failure(pair, credential, pool.lockout, now)
             return INCORRECT
-        if not user.enabled:
+        with self.storage.read() as view:
+            latest = store.get_user(view, pool.pool_id, username)
+        if latest is None or latest.password_hash != credential:
+            return INCORRECT  # deleted or given a new password meanwhile
+        if not latest.enabled:
             return DISABLED
-        if user.failed_attempts:
-            lockout.record_success(user)
-            store.save_user(txn, user)
-        return None
+        self.throttle.record_success(pair)
+        return latest

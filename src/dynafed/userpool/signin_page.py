@@ -81,3 +81,15 @@ def error_page(description: str, status: int = 400) -> IdpResponse:
 <div class="error" role="alert" id="error">{escape(description)}</div></main></body></html>
 """
     return IdpResponse(status, body.encode(), list(PAGE_HEADERS))
+
+
+BUSY = "Too many sign-ins are in progress. Try again in a moment."
+BUSY_RETRY_SECONDS = 1
+
+
+def busy_page() -> IdpResponse:
+    """The answer when the sign-in threads and their queue are full: quick, and the same
+    for everyone, since nothing about the request was looked at."""
+    page = error_page(BUSY, 429)
+    page.headers.append(("retry-after", str(BUSY_RETRY_SECONDS)))
+    return page

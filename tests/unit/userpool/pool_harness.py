@@ -70,8 +70,9 @@ class Pool:
         query: dict[str, str] | None = None,
         form: dict[str, str] | None = None,
         authorization: str | None = None,
+        client_ip: str | None = None,
     ) -> IdpResponse:
-        request = IdpRequest(method, path, query or {}, form or {}, authorization)
+        request = IdpRequest(method, path, query or {}, form or {}, authorization, client_ip)
         return self.provider.handle(POOL_ID, request)
 
     def authorize_params(self, **overrides: str) -> dict[str, str]:
@@ -88,10 +89,14 @@ class Pool:
         return {k: v for k, v in params.items() if v != ""}
 
     def sign_in(
-        self, username: str = "alice", password: str = "correct horse", **kw: str
+        self,
+        username: str = "alice",
+        password: str = "correct horse",
+        client_ip: str | None = None,
+        **kw: str,
     ) -> IdpResponse:
         form = {**self.authorize_params(**kw), "username": username, "password": password}
-        return self.call("POST", "/oauth2/authorize", form=form)
+        return self.call("POST", "/oauth2/authorize", form=form, client_ip=client_ip)
 
     def code(self, **kw: str) -> str:
         answer = self.sign_in(**kw)
