@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import os
 import sys
 from pathlib import Path
@@ -70,6 +71,7 @@ def _add_serve(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         metavar="N",
         help="server processes sharing the port, one per core to use (default 1)",
     )
+    _add_edge_options(serve)
     serve.add_argument(
         "--signin-failures-per-minute",
         type=_positive_int,
@@ -79,6 +81,62 @@ def _add_serve(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "N at once, then N more per minute; beyond, 429 (default 20)",
     )
     serve.set_defaults(func=_run_serve)
+
+
+def _add_edge_options(serve: argparse.ArgumentParser) -> None:
+    """What clients may hold of the server, and whose forwarded headers it believes."""
+    serve.add_argument(
+        "--trusted-proxies",
+        type=_networks,
+        default=os.environ.get("DYNAFED_TRUSTED_PROXIES", ""),
+        metavar="LIST",
+        help="comma-separated addresses/networks of proxies whose X-Forwarded-For and "
+        "X-Forwarded-Proto are believed (default none; env DYNAFED_TRUSTED_PROXIES)",
+    )
+    serve.add_argument(
+        "--read-timeout",
+        type=_positive_float,
+        default=10.0,
+        metavar="SECONDS",
+        help="time to send a request's headers, and the longest pause in a body (default 10)",
+    )
+    serve.add_argument(
+        "--keep-alive-timeout",
+        type=_positive_int,
+        default=30,
+        metavar="SECONDS",
+        help="how long an idle keep-alive connection stays open (default 30)",
+    )
+    serve.add_argument(
+        "--max-connections",
+        type=_positive_int,
+        default=1024,
+        metavar="N",
+        help="open connections per server process; more are answered 503 (default 1024)",
+    )
+
+
+def _networks(text: str) -> tuple[str, ...]:
+    """`10.0.0.1, 192.168.0.0/16` → its addresses and networks, each checked."""
+    items = tuple(item.strip() for item in text.split(",") if item.strip())
+    for item in items:
+        try:
+            ipaddress.ip_network(item, strict=False)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"{item!r} is not an IP address or network (such as 10.0.0.0/8)"
+            ) from None
+    return items
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a number of seconds above 0, got {text!r}")
+    return value
 
 
 def _positive_int(text: str) -> int:
@@ -118,6 +176,10 @@ def _run_serve(args: argparse.Namespace) -> int:
         ttl_sweep_interval=args.ttl_sweep_interval,
         identity=identity,
         workers=args.workers,
+        trusted_proxies=args.trusted_proxies,
+        read_timeout=args.read_timeout,
+        keep_alive_timeout=args.keep_alive_timeout,
+        max_connections=args.max_connections,
         signin_failures_per_minute=args.signin_failures_per_minute,
     )
     if settings.workers > 1 and storage_url(settings) == "memory://":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
+import resource
 import socket
 from dataclasses import replace
 
@@ -11,7 +12,7 @@ import uvicorn
 
 from dynafed.auth.authenticator import AdminCredentials
 from dynafed.server.app import DynafedApp
-from dynafed.server.http_protocol import GatheringHttpToolsProtocol
+from dynafed.server.http_limits import HttpLimits, LimitedHttpToolsProtocol
 from dynafed.server.settings import Settings
 from dynafed.server.wiring import build_app, storage_url
 from dynafed.server.workers import run_workers
@@ -55,11 +56,13 @@ def serve(settings: Settings, admin: AdminCredentials, source: str) -> None:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         prepare_for_processes(storage_url(settings))
         print(banner(settings, endpoint, admin, source), flush=True)
-        run_workers(settings.workers, lambda: _serve_on(sock, build_app(settings, admin), True))
+        run_workers(
+            settings.workers, lambda: _serve_on(sock, build_app(settings, admin), settings, True)
+        )
         return
     app = build_app(settings, admin)
     print(banner(settings, endpoint, admin, source), flush=True)
-    _serve_on(sock, app)
+    _serve_on(sock, app, settings)
 
 
 class _AnnouncingServer(uvicorn.Server):
@@ -70,22 +73,53 @@ class _AnnouncingServer(uvicorn.Server):
         print(f"dynafed worker {os.getpid()} serving", flush=True)
 
 
-def _serve_on(sock: socket.socket, app: DynafedApp, is_worker: bool = False) -> None:
+def _serve_on(
+    sock: socket.socket, app: DynafedApp, settings: Settings, is_worker: bool = False
+) -> None:
     # Everything built so far (modules, the app, its caches) lives as long as the server:
     # move it out of the collector's generations so a full collection never walks it again.
     gc.collect()
     gc.freeze()
-    config = uvicorn.Config(
-        app,
-        loop="uvloop",
-        http=GatheringHttpToolsProtocol,  # httptools, one send() per response
-        lifespan="on",
-        access_log=False,
-        log_level="warning",
-        timeout_keep_alive=30,
-    )
+    _allow_open_files(settings.max_connections)
+    config = uvicorn_config(app, settings)
     # uvicorn handles SIGINT/SIGTERM: it stops accepting, finishes in-flight requests, then
     # runs lifespan shutdown, which drains the storage writer. Every acknowledged write was
     # committed before its response was sent.
     server = _AnnouncingServer(config) if is_worker else uvicorn.Server(config)
     server.run(sockets=[sock])
+
+
+def uvicorn_config(app: DynafedApp, settings: Settings) -> uvicorn.Config:
+    """uvicorn with httptools, one send() per response and the edge's limits
+    (server/http_limits.py); the same in every `--workers` process."""
+    trusted = list(settings.trusted_proxies)
+    limits = HttpLimits(
+        max_request_line_bytes=settings.max_request_line_bytes,
+        max_header_bytes=settings.max_header_bytes,
+        max_head_bytes=settings.max_head_bytes,
+        read_timeout=settings.read_timeout,
+        max_connections=settings.max_connections,
+    )
+    return uvicorn.Config(
+        app,
+        loop="uvloop",
+        http=LimitedHttpToolsProtocol.with_limits(limits),
+        lifespan="on",
+        access_log=False,
+        log_level="warning",
+        timeout_keep_alive=settings.keep_alive_timeout,
+        # uvicorn would believe X-Forwarded-For/-Proto from 127.0.0.1 (or
+        # $FORWARDED_ALLOW_IPS): any local process could then claim any aws:SourceIp and
+        # aws:SecureTransport. Only the proxies named in the settings are believed.
+        proxy_headers=bool(trusted),
+        forwarded_allow_ips=trusted,
+    )
+
+
+def _allow_open_files(connections: int) -> None:
+    """Raise this process's open-file limit so `connections` sockets fit, if allowed."""
+    wanted = connections + 256  # storage files, the listening socket, a margin
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        ceiling = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (ceiling, hard))

@@ -38,6 +38,21 @@ class Settings:
     identity-pool OpenID tokens. None: the bound address (`http://host:port`)."""
     demo: bool = False
     """Seed the GameScores demo (`--demo`): players, table, role, identity pool, web app."""
+    trusted_proxies: tuple[str, ...] = ()
+    """Addresses and networks (`10.0.0.0/8`) of the proxies whose `X-Forwarded-For` and
+    `X-Forwarded-Proto` are believed for `aws:SourceIp` and `aws:SecureTransport`
+    (`--trusted-proxies`). Empty: those headers are ignored, whoever sends them."""
+    read_timeout: float = 10.0
+    """Seconds a connection has to send a request's head, and the longest pause in a body
+    (server/http_limits.py)."""
+    keep_alive_timeout: int = 30
+    """Seconds an idle keep-alive connection stays open."""
+    max_connections: int = 1024
+    """Open connections per server process; more are answered 503 and closed."""
+    max_request_line_bytes: int = 16 * 1024
+    max_header_bytes: int = 16 * 1024
+    max_head_bytes: int = 64 * 1024
+    """A request's URL, any one header line, and its whole head (server/http_limits.py)."""
     signin_failures_per_minute: int = 20
     """Wrong passwords one client address may send to the built-in user pools: this many at
     once, then this many more per minute (`--signin-failures-per-minute`)."""

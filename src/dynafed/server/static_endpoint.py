@@ -1,5 +1,6 @@
 """The GameScores web app's files at `/app/…` (built by `npm run build` in web/), plus the
-demo's `/app/config.json`. Only files inside the bundle directory are ever served."""
+demo's `/app/config.json`. Only files inside the bundle directory are ever served; a path
+that names no file there (a NUL in it, `..` out of it) is a 404, never an error."""
 
 from __future__ import annotations
 
@@ -44,8 +45,12 @@ class StaticApp:
             if config is None:
                 return _text(404, "no demo is seeded: start the server with --demo")
             return 200, orjson.dumps(config), [("content-type", "application/json"), *_no_cache()]
-        target = (self._root / relative).resolve()
-        if not target.is_relative_to(self._root) or not target.is_file():
+        try:
+            target = (self._root / relative).resolve()
+            found = target.is_relative_to(self._root) and target.is_file()
+        except (ValueError, OSError):  # a NUL, a name too long: no such file, not a crash
+            found = False
+        if not found:
             if not self._root.is_dir():
                 return _text(
                     404,
