@@ -4,7 +4,7 @@ PYTHON ?= python3
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run demo test test-e2e-postgres lint typecheck bench deps clean
+.PHONY: run demo test test-fast test-e2e-postgres lint typecheck bench deps clean
 
 # End-to-end suites that do not depend on the storage backend (test fixtures, the HTTP edge,
 # client SDKs and tools, identity-provider protocols, the multi-node tests that always use
@@ -34,6 +34,7 @@ demo: $(STAMP)
 ## a running PostgreSQL) and run the whole suite, the benchmark harness's own tests, then the
 ## end-to-end suites on PostgreSQL.
 test: $(STAMP)
+	$(MAKE) --no-print-directory lint
 	bash scripts/ensure-test-services.sh
 	$(PY) -m pytest -q -n 2 --dist loadfile
 	$(PY) -m pytest -q benchmarks/tests
@@ -44,10 +45,16 @@ test-e2e-postgres: $(STAMP)
 	DYNAFED_TEST_STORAGE=postgres $(PY) -m pytest -q -n 2 --dist loadfile tests/e2e \
 		$(E2E_BACKEND_INDEPENDENT:%=--ignore=tests/e2e/test_%.py) -k "not aws_cli"
 
+## The pure tests only (tests/unit, tests/conformance): seconds, no services needed.
+test-fast: $(STAMP)
+	$(PY) -m pytest -q -m unit -n 2
+
+## ruff, mypy (strict on src/) and the layering contracts of pyproject.toml (import-linter).
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests benchmarks
 	$(VENV)/bin/ruff format --check src tests benchmarks
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
 bench: $(STAMP)
 	$(PY) benchmarks/run_all.py

@@ -8,6 +8,7 @@ import os
 import sys
 from pathlib import Path
 
+from dynafed.core.regions import is_region_name
 from dynafed.iam.apply import add_apply_command
 from dynafed.policy.cli import add_policy_commands
 from dynafed.server.settings import DEFAULT_ACCOUNT_ID, DEFAULT_REGION, Settings
@@ -31,7 +32,20 @@ def _add_serve(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "(default: SQLite in the data dir; env DYNAFED_STORAGE)",
     )
     serve.add_argument("--account-id", default=DEFAULT_ACCOUNT_ID)
-    serve.add_argument("--region", default=DEFAULT_REGION)
+    serve.add_argument(
+        "--region",
+        default=DEFAULT_REGION,
+        help="the region of requests that name none (default us-east-1); each signed "
+        "request is served in its credential scope's region",
+    )
+    serve.add_argument(
+        "--regions",
+        type=_region_list,
+        default=None,
+        metavar="A,B",
+        help="serve only these regions; others are refused as AWS refuses an unknown "
+        "region (default: every region)",
+    )
     serve.add_argument(
         "--public-url",
         default=os.environ.get("DYNAFED_PUBLIC_URL"),
@@ -139,6 +153,14 @@ def _positive_float(text: str) -> float:
     return value
 
 
+def _region_list(text: str) -> tuple[str, ...]:
+    regions = tuple(part.strip() for part in text.split(",") if part.strip())
+    bad = [region for region in regions if not is_region_name(region)]
+    if not regions or bad:
+        raise argparse.ArgumentTypeError(f"not AWS region names: {text!r}")
+    return regions
+
+
 def _positive_int(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, got {text!r}")
@@ -148,9 +170,11 @@ def _positive_int(text: str) -> int:
 def _run_serve(args: argparse.Namespace) -> int:
     from dynafed.server import admin_credentials
     from dynafed.server.identity_settings import IdentityConfigError, load_identity_settings
+    from dynafed.server.private_files import make_private, tightened_notice
     from dynafed.server.runner import serve
     from dynafed.server.wiring import storage_url
     from dynafed.server.workers import WorkersFailed
+    from dynafed.storage.factory import sqlite_file_of
 
     if args.demo and args.workers > 1:
         message = "dynafed serve: --demo seeds its data from one process; use --workers 1"
@@ -172,6 +196,7 @@ def _run_serve(args: argparse.Namespace) -> int:
         demo=args.demo,
         account_id=args.account_id,
         region=args.region,
+        regions=args.regions,
         audit_log=args.audit_log,
         ttl_sweep_interval=args.ttl_sweep_interval,
         identity=identity,
@@ -182,12 +207,23 @@ def _run_serve(args: argparse.Namespace) -> int:
         max_connections=args.max_connections,
         signin_failures_per_minute=args.signin_failures_per_minute,
     )
+    if settings.regions is not None and settings.region not in settings.regions:
+        print(
+            f"dynafed serve: --region {settings.region} is not among --regions",
+            file=sys.stderr,
+        )
+        return 2
     if settings.workers > 1 and storage_url(settings) == "memory://":
         print(
             "dynafed serve: memory:// storage lives in one process; use --workers 1",
             file=sys.stderr,
         )
         return 2
+    notice = tightened_notice(
+        make_private(settings.data_dir, sqlite_file_of(storage_url(settings)))
+    )
+    if notice is not None:
+        print(notice, flush=True)
     admin, source = admin_credentials.load_or_create(settings.data_dir)
     try:
         serve(settings, admin, source)

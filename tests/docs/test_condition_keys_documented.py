@@ -25,7 +25,6 @@ from dynafed.dynamodb import fgac
 from dynafed.dynamodb.service import OPERATIONS
 from dynafed.enforcement.context import RequestFacts, request_keys, session_keys, time_keys
 from dynafed.identity.web_identity import SessionTags, session_context_keys, trust_context_keys
-from dynafed.sts.session_fields import ISSUED_AT
 from dynafed.sts.trust import SET_SOURCE_IDENTITY, TAG_SESSION
 from tests.docs.markdown import code_spans, read, sections, table_rows
 
@@ -148,7 +147,7 @@ def test_every_key_of_a_role_sessions_requests_is_documented() -> None:
         tags={"team": "blue"},
         context_keys={"aws:FederatedProvider": ["accounts.google.com"]},
         source_identity="alice",
-        extra={ISSUED_AT: 1_700_000_000},
+        issued_at=1_700_000_000.0,
     )
     principal = Principal(
         "ASIAEXAMPLE",

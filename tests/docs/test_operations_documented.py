@@ -74,8 +74,8 @@ def sts_actions() -> set[str]:
 class _AnyUseCase:
     """Stands in for the pool and identity services: every use case answers `{}`."""
 
-    def __getattr__(self, name: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
-        return lambda body: {}
+    def __getattr__(self, name: str) -> Callable[[dict[str, Any], str], dict[str, Any]]:
+        return lambda body, region: {}
 
 
 @cache
@@ -83,7 +83,7 @@ def cognito_operations() -> set[str]:
     cognito = CognitoIdentityService(_AnyUseCase(), _AnyUseCase())  # type: ignore[arg-type]
     return served(
         model_operations("cognito-identity"),
-        lambda op: cognito.handle(op, {}, ADMIN),
+        lambda op: cognito.handle(op, {}, ADMIN, "us-east-1"),
         CognitoUnknownOperation,
     )
 

@@ -14,9 +14,11 @@ from typing import Protocol
 from dynafed.auth import sigv4
 from dynafed.auth.principal import Principal
 from dynafed.core.clock import Clock
+from dynafed.core.regions import Regions
 from dynafed.errors import UnrecognizedClientException
 
 INVALID_TOKEN_MESSAGE = "The security token included in the request is invalid."
+DEFAULT_REGION = "us-east-1"
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,8 +49,11 @@ class Authenticator:
         account_id: str,
         clock: Clock,
         sessions: SessionResolver | None = None,
+        regions: Regions | None = None,
     ) -> None:
         self._admin = admin
+        self.regions = regions or Regions(DEFAULT_REGION)
+        """The regions served: a scope naming another is refused."""
         self._admin_principal = Principal(
             access_key_id=admin.access_key_id,
             account_id=account_id,
@@ -70,6 +75,7 @@ class Authenticator:
         JSON-protocol API's `x-amz-target`)."""
         signed = sigv4.parse_signed_request(request, query)
         sigv4.check_service(signed, services)
+        sigv4.check_region(signed, self.regions.serves)
         for name in signed_headers:
             sigv4.check_header_signed(signed, name)
         now = self._clock.now()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,7 +22,13 @@ class SessionContext:
     """Keys copied from the identity token (e.g. `accounts.google.com:sub`) and federation keys
     (`aws:FederatedProvider`), available to every later authorization of the session."""
     source_identity: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
+    issued_at: float | None = None
+    """When STS minted the credentials (`aws:TokenIssueTime`)."""
+    policy_arns: tuple[str, ...] = ()
+    """The managed session policies (`PolicyArns`), by ARN: their documents are read from
+    IAM when requests are authorized, so the token stays small."""
+    transitive_tag_keys: tuple[str, ...] = ()
+    """Session tags that carry over when the session assumes another role (role chaining)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import posixpath
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -414,6 +414,15 @@ def check_service(signed: SignedRequest, services: tuple[str, ...]) -> None:
     if signed.credential.service not in services:
         raise InvalidSignatureException(
             f"Credential should be scoped to correct service: '{services[0]}'. "
+        )
+
+
+def check_region(signed: SignedRequest, serves: Callable[[str], bool]) -> None:
+    """The credential scope's region must be one this server serves."""
+    region = signed.credential.region
+    if not serves(region):
+        raise InvalidSignatureException(
+            f"Credential should be scoped to a valid region, not '{region}'. "
         )
 
 

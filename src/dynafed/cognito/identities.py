@@ -31,7 +31,7 @@ from dynafed.cognito.model import (
     save_identity,
 )
 from dynafed.cognito.openid_token import OpenIdTokens, identity_from_claims
-from dynafed.cognito.pools import not_found
+from dynafed.cognito.pools import not_found, region_of
 from dynafed.core.clock import Clock
 from dynafed.errors import (
     AccessDenied,
@@ -67,7 +67,6 @@ class Identities:
         self,
         storage: Storage,
         clock: Clock,
-        region: str,
         logins: LoginVerifier,
         tokens: OpenIdTokens,
         assume: AssumeRole,
@@ -75,30 +74,29 @@ class Identities:
     ) -> None:
         self._storage = storage
         self._clock = clock
-        self._region = region
         self._logins = logins
         self._tokens = tokens
         self._assume = assume
         self._new_uuid = new_uuid
 
-    def get_id(self, body: dict[str, Any]) -> dict[str, Any]:
+    def get_id(self, body: dict[str, Any], region: str) -> dict[str, Any]:
         pool = self._pool(body["IdentityPoolId"])
         verified = self._logins.verify_all(pool, body.get("Logins") or {})
         if not verified and not pool.allow_unauthenticated:
             raise NotAuthorizedException(UNAUTH_DISABLED)
-        fresh_id = f"{self._region}:{self._new_uuid()}"
+        fresh_id = f"{region_of(pool.pool_id)}:{self._new_uuid()}"  # the pool's region
         now = self._clock.now()
         identity_id = self._storage.write(
             lambda txn: _find_or_link(txn, pool, verified, fresh_id, now)
         )
         return {"IdentityId": identity_id}
 
-    def get_open_id_token(self, body: dict[str, Any]) -> dict[str, Any]:
+    def get_open_id_token(self, body: dict[str, Any], region: str) -> dict[str, Any]:
         checked = self._check(body["IdentityId"], body.get("Logins") or {})
         token, _ = self._mint(checked)
         return {"IdentityId": checked.identity.identity_id, "Token": token}
 
-    def get_credentials(self, body: dict[str, Any]) -> dict[str, Any]:
+    def get_credentials(self, body: dict[str, Any], region: str) -> dict[str, Any]:
         checked = self._check(body["IdentityId"], body.get("Logins") or {})
         first = checked.logins[0] if checked.logins else None
         role_arn = role_mapping.resolve_role(

@@ -27,35 +27,44 @@ def not_found(pool_id: str) -> CognitoResourceNotFound:
     return CognitoResourceNotFound(f"IdentityPool '{pool_id}' not found.")
 
 
-def require_pool(view: ReadView, pool_id: str) -> IdentityPool:
+def require_pool(view: ReadView, pool_id: str, region: str | None = None) -> IdentityPool:
+    """The pool, if it exists (in `region`, when given: a pool id names its region)."""
     pool = get_pool(view, pool_id)
-    if pool is None:
+    if pool is None or (region is not None and region_of(pool_id) != region):
         raise not_found(pool_id)
     return pool
+
+
+def region_of(pool_or_identity_id: str) -> str:
+    """The region an identity pool id or identity id begins with (`<region>:<uuid>`)."""
+    return pool_or_identity_id.split(":", 1)[0]
 
 
 @dataclass(frozen=True, slots=True)
 class PoolAdmin:
     storage: Storage
-    region: str
     new_uuid: Callable[[], str] = lambda: str(uuid.uuid4())
 
-    def create(self, body: dict[str, Any]) -> dict[str, Any]:
+    def create(self, body: dict[str, Any], region: str) -> dict[str, Any]:
         pool = IdentityPool(
-            pool_id=f"{self.region}:{self.new_uuid()}",
+            pool_id=f"{region}:{self.new_uuid()}",
             name=body["IdentityPoolName"],
             config={k: body[k] for k in POOL_CONFIG_FIELDS if k in body},
         )
         self.storage.write(lambda txn: save_pool(txn, pool))
         return pool.describe()
 
-    def describe(self, body: dict[str, Any]) -> dict[str, Any]:
+    def describe(self, body: dict[str, Any], region: str) -> dict[str, Any]:
         with self.storage.read() as view:
-            return require_pool(view, body["IdentityPoolId"]).describe()
+            return require_pool(view, body["IdentityPoolId"], region).describe()
 
-    def list(self, body: dict[str, Any]) -> dict[str, Any]:
+    def list(self, body: dict[str, Any], region: str) -> dict[str, Any]:
         with self.storage.read() as view:
-            pools = [IdentityPool.from_document(d) for _, d in view.list_documents(POOL_KIND)]
+            pools = [
+                IdentityPool.from_document(document)
+                for pool_id, document in view.list_documents(POOL_KIND)
+                if region_of(pool_id) == region
+            ]
         start = int(body["NextToken"]) if str(body.get("NextToken", "")).isdigit() else 0
         page = pools[start : start + body["MaxResults"]]
         result: dict[str, Any] = {
@@ -67,11 +76,11 @@ class PoolAdmin:
             result["NextToken"] = str(start + len(page))
         return result
 
-    def update(self, body: dict[str, Any]) -> dict[str, Any]:
+    def update(self, body: dict[str, Any], region: str) -> dict[str, Any]:
         pool_id = body["IdentityPoolId"]
 
         def write(txn: WriteTxn) -> IdentityPool:
-            pool = require_pool(txn, pool_id)
+            pool = require_pool(txn, pool_id, region)
             pool.name = body["IdentityPoolName"]
             # UpdateIdentityPool replaces the configuration: omitted members are cleared.
             tags = pool.config.get("IdentityPoolTags")
@@ -83,17 +92,17 @@ class PoolAdmin:
 
         return self.storage.write(write).describe()
 
-    def delete(self, body: dict[str, Any]) -> dict[str, Any]:
+    def delete(self, body: dict[str, Any], region: str) -> dict[str, Any]:
         pool_id = body["IdentityPoolId"]
 
         def write(txn: WriteTxn) -> None:
-            require_pool(txn, pool_id)
+            require_pool(txn, pool_id, region)
             txn.delete_document(POOL_KIND, pool_id)
 
         self.storage.write(write)
         return {}
 
-    def set_roles(self, body: dict[str, Any]) -> dict[str, Any]:
+    def set_roles(self, body: dict[str, Any], region: str) -> dict[str, Any]:
         pool_id = body["IdentityPoolId"]
         roles: dict[str, str] = body["Roles"]
         for arn in roles.values():
@@ -103,16 +112,16 @@ class PoolAdmin:
             _check_mapping(mapping)
 
         def write(txn: WriteTxn) -> None:
-            pool = require_pool(txn, pool_id)
+            pool = require_pool(txn, pool_id, region)
             pool.roles, pool.role_mappings = dict(roles), dict(mappings)
             save_pool(txn, pool)
 
         self.storage.write(write)
         return {}
 
-    def get_roles(self, body: dict[str, Any]) -> dict[str, Any]:
+    def get_roles(self, body: dict[str, Any], region: str) -> dict[str, Any]:
         with self.storage.read() as view:
-            pool = require_pool(view, body["IdentityPoolId"])
+            pool = require_pool(view, body["IdentityPoolId"], region)
         result: dict[str, Any] = {"IdentityPoolId": pool.pool_id, "Roles": pool.roles}
         if pool.role_mappings:
             result["RoleMappings"] = pool.role_mappings

@@ -16,7 +16,8 @@ from dynafed.cognito.identities import Identities
 from dynafed.cognito.pools import PoolAdmin
 from dynafed.errors import CognitoUnknownOperation, NotAuthorizedException
 
-UseCase = Callable[[dict[str, Any]], dict[str, Any]]
+UseCase = Callable[[dict[str, Any], str], dict[str, Any]]
+"""(request body, the request's region) → answer."""
 TARGET_PREFIX = "AWSCognitoIdentityService."
 
 
@@ -40,8 +41,10 @@ class CognitoIdentityService:
         return validation.input_shape(operation) is not None and validation.is_unsigned(operation)
 
     def handle(
-        self, operation: str, body: dict[str, Any], caller: Principal | None
+        self, operation: str, body: dict[str, Any], caller: Principal | None, region: str
     ) -> dict[str, Any]:
+        """`region`: the credential scope's, or for an unsigned call the region its pool or
+        identity id names (identity pools are regional, as on AWS)."""
         use_case = self._use_cases.get(operation)
         if use_case is None:
             raise CognitoUnknownOperation(f"Operation {operation} is not supported.")
@@ -51,4 +54,4 @@ class CognitoIdentityService:
                 f"User: {who} is not authorized to perform: cognito-identity:{operation}"
             )
         validation.validate(operation, body)
-        return use_case(body)
+        return use_case(body, region)

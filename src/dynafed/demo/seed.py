@@ -33,7 +33,11 @@ class QueryService(Protocol):
 
 class JsonService(Protocol):
     def handle(
-        self, operation: str, body: dict[str, Any], authorizer: Authorizer
+        self,
+        operation: str,
+        body: dict[str, Any],
+        authorizer: Authorizer,
+        region: str | None = None,
     ) -> dict[str, Any]: ...
 
 
@@ -88,26 +92,28 @@ def _create(services: DemoServices, passwords: Passwords | None) -> DemoState:
     users.create_client(pool_id, "GameScores web app", [callback], client_id=demo.CLIENT_ID)
     subs = {name: users.add_user(pool_id, name, password).sub for name, password in demo.PLAYERS}
     provider = f"cognito-idp.{region}.amazonaws.com/{pool_id}"
-    identity_pool = PoolAdmin(storage, region).create(
+    identity_pool = PoolAdmin(storage).create(
         {
             "IdentityPoolName": demo.IDENTITY_POOL_NAME,
             "AllowUnauthenticatedIdentities": False,
             "AllowClassicFlow": True,
             "CognitoIdentityProviders": [{"ProviderName": provider, "ClientId": demo.CLIENT_ID}],
-        }
+        },
+        region,
     )["IdentityPoolId"]
     role_arn = _create_role(services, identity_pool)
-    PoolAdmin(storage, region).set_roles(
-        {"IdentityPoolId": identity_pool, "Roles": {"authenticated": role_arn}}
+    PoolAdmin(storage).set_roles(
+        {"IdentityPoolId": identity_pool, "Roles": {"authenticated": role_arn}}, region
     )
     players = {
         name: _link_identity(services, identity_pool, provider, sub) for name, sub in subs.items()
     }
-    services.dynamodb.handle("CreateTable", demo.create_table_request(), AllowAll())
+    services.dynamodb.handle("CreateTable", demo.create_table_request(), AllowAll(), region)
     for name, scores in demo.SEEDED_SCORES.items():
         for game, top, wins, losses in scores:
             item = demo.score_item(players[name], game, top, wins, losses)
-            services.dynamodb.handle("PutItem", {"TableName": demo.TABLE, "Item": item}, AllowAll())
+            put = {"TableName": demo.TABLE, "Item": item}
+            services.dynamodb.handle("PutItem", put, AllowAll(), region)
     return DemoState(pool_id, demo.CLIENT_ID, identity_pool, role_arn, players)
 
 

@@ -36,13 +36,13 @@ def schedule(txn: WriteTxn, table: Table, index_name: str) -> None:
     """Record that `index_name` of `table` needs a backfill (inside UpdateTable's write)."""
     txn.put_document(
         DOCUMENT_KIND,
-        table.name,
+        table.key,
         {"table_id": table.table_id, "index": index_name, "after": None},
     )
 
 
 def pending(storage: Storage) -> list[str]:
-    """Tables with an index backfill to do."""
+    """The keys of the tables with an index backfill to do."""
     with storage.read() as view:
         return [name for name, _ in view.list_documents(DOCUMENT_KIND)]
 
@@ -55,8 +55,8 @@ def run_pending(
     """Finish every scheduled backfill; returns how many indexes became ACTIVE. `stopping`
     is asked between batches (the saved position lets the next run carry on)."""
     finished = 0
-    for table_name in pending(storage):
-        step = partial(_step, table_name=table_name, batch_size=batch_size)
+    for table_key in pending(storage):
+        step = partial(_step, table_key=table_key, batch_size=batch_size)
         while True:
             done, activated = storage.write(step)
             finished += activated
@@ -65,18 +65,18 @@ def run_pending(
     return finished
 
 
-def _step(txn: WriteTxn, table_name: str, batch_size: int) -> tuple[bool, int]:
+def _step(txn: WriteTxn, table_key: str, batch_size: int) -> tuple[bool, int]:
     """One batch: (whether the backfill is over, 1 if the index just became ACTIVE)."""
-    job = txn.get_document(DOCUMENT_KIND, table_name)
+    job = txn.get_document(DOCUMENT_KIND, table_key)
     if job is None:
         return True, 0
-    table = find_table(txn, table_name)
+    table = find_table(txn, table_key)
     index = None if table is None else table.index(job["index"])
     if table is None or index is None or table.table_id != job["table_id"]:
-        txn.delete_document(DOCUMENT_KIND, table_name)  # the table or index went away
+        txn.delete_document(DOCUMENT_KIND, table_key)  # the table or index went away
         return True, 0
     if index.status != CREATING:
-        txn.delete_document(DOCUMENT_KIND, table_name)
+        txn.delete_document(DOCUMENT_KIND, table_key)
         return True, 0
     after = _position(job["after"])
     rows = list(islice(txn.scan(table.table_id, exclusive_start=after), batch_size))
@@ -89,10 +89,10 @@ def _step(txn: WriteTxn, table_name: str, batch_size: int) -> tuple[bool, int]:
             )
     if len(rows) < batch_size:
         _activate(txn, table, index)
-        txn.delete_document(DOCUMENT_KIND, table_name)
+        txn.delete_document(DOCUMENT_KIND, table_key)
         return True, 1
     last = rows[-1]
-    txn.put_document(DOCUMENT_KIND, table_name, {**job, "after": [last.pk.hex(), last.sk.hex()]})
+    txn.put_document(DOCUMENT_KIND, table_key, {**job, "after": [last.pk.hex(), last.sk.hex()]})
     return False, 0
 
 
@@ -101,9 +101,7 @@ def _activate(txn: WriteTxn, table: Table, index: Index) -> None:
         replace(candidate, status=ACTIVE) if candidate.name == index.name else candidate
         for candidate in table.global_indexes
     )
-    txn.put_document(
-        TABLE_KIND, table.name, table.with_changes(global_indexes=active).to_document()
-    )
+    txn.put_document(TABLE_KIND, table.key, table.with_changes(global_indexes=active).to_document())
 
 
 def _position(saved: list[str] | None) -> tuple[bytes, bytes] | None:

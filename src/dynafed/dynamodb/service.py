@@ -90,26 +90,36 @@ class DynamoDBService:
         self._new_id = new_id
 
     def handle(
-        self, operation: str, body: dict[str, Any], authorizer: Authorizer
+        self,
+        operation: str,
+        body: dict[str, Any],
+        authorizer: Authorizer,
+        region: str | None = None,
     ) -> dict[str, Any]:
+        """Run `operation` in `region` (the request's; the server's default when None)."""
         run = OPERATIONS.get(operation)
         if run is None:
             raise UnknownOperationException()
-        return run(self._context(authorizer), body)
+        return run(self._context(authorizer, region), body)
 
     def prepare(
-        self, operation: str, body: dict[str, Any], authorizer: Authorizer
+        self,
+        operation: str,
+        body: dict[str, Any],
+        authorizer: Authorizer,
+        region: str | None = None,
     ) -> DeferredWrite[Any] | None:
         """A write validated and authorized up to its transaction, for a caller that runs
         the transaction itself (`DeferredWrite`); None if `operation` cannot be split."""
         prepare = DEFERRABLE.get(operation)
-        return None if prepare is None else prepare(self._context(authorizer), body)
+        return None if prepare is None else prepare(self._context(authorizer, region), body)
 
-    def _context(self, authorizer: Authorizer) -> OperationContext:
+    def _context(self, authorizer: Authorizer, region: str | None) -> OperationContext:
+        region = region or self._region
         if self._new_id is None:
             return OperationContext(
-                self._storage, self._account_id, self._region, self._clock, authorizer
+                self._storage, self._account_id, region, self._clock, authorizer
             )
         return OperationContext(
-            self._storage, self._account_id, self._region, self._clock, authorizer, self._new_id
+            self._storage, self._account_id, region, self._clock, authorizer, self._new_id
         )

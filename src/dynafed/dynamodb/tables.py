@@ -1,6 +1,7 @@
 """The table metadata model: what CreateTable defines and every other operation reads.
 
-A table is stored as one storage document (kind `table`, name = table name). Its items live
+A table is stored as one storage document (kind `table`, name = `<region>/<table name>`:
+tables are regional, as on AWS, and the same name may exist in several regions). Its items live
 under the table's `table_id`, a fresh UUID per CreateTable, so a table deleted and created
 again under the same name starts empty even if the old items were not yet purged.
 """
@@ -141,6 +142,16 @@ class Table:
                 return index
         return None
 
+    @property
+    def region(self) -> str:
+        """The region the table lives in: its ARN's."""
+        return self.arn.split(":", 4)[3]
+
+    @property
+    def key(self) -> str:
+        """Its storage document's name (`table_key`)."""
+        return table_key(self.region, self.name)
+
     def index_arn(self, index_name: str) -> str:
         return f"{self.arn}/index/{index_name}"
 
@@ -198,6 +209,12 @@ class Table:
             deletion_protection=doc.get("deletion_protection", False),
             table_class=doc.get("table_class"),
         )
+
+
+def table_key(region: str, name: str) -> str:
+    """The name of a table's storage document: region and table name. `/` never occurs in
+    either, so the key is unambiguous and a region's tables share the prefix `<region>/`."""
+    return f"{region}/{name}"
 
 
 def table_arn(region: str, account_id: str, name: str) -> str:

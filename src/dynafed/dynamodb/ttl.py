@@ -58,9 +58,9 @@ def switched(txn: WriteTxn, table: Table) -> None:
     """`table` is the table with its new TTL setting: build or drop its expiry index."""
     txn.delete_table_items(expiry_index.storage_id(table))
     if expiry_index.attribute(table) is None:
-        txn.delete_document(BUILD_KIND, table.name)
+        txn.delete_document(BUILD_KIND, table.key)
         return
-    txn.put_document(BUILD_KIND, table.name, {"table_id": table.table_id, "after": None})
+    txn.put_document(BUILD_KIND, table.key, {"table_id": table.table_id, "after": None})
 
 
 def build_pending(storage: Storage, stopping: Stopping = _never) -> int:
@@ -70,20 +70,20 @@ def build_pending(storage: Storage, stopping: Stopping = _never) -> int:
     finished = 0
     for name in names:
         while True:
-            done = storage.write(partial(_build_step, table_name=name))
+            done = storage.write(partial(_build_step, table_key=name))
             finished += done
             if done or stopping():
                 break
     return finished
 
 
-def _build_step(txn: WriteTxn, table_name: str) -> bool:
-    job = txn.get_document(BUILD_KIND, table_name)
-    table = find_table(txn, table_name)
+def _build_step(txn: WriteTxn, table_key: str) -> bool:
+    job = txn.get_document(BUILD_KIND, table_key)
+    table = find_table(txn, table_key)
     if job is None:
         return True
     if table is None or table.table_id != job["table_id"] or not table.time_to_live.enabled:
-        txn.delete_document(BUILD_KIND, table_name)
+        txn.delete_document(BUILD_KIND, table_key)
         return True
     saved = job["after"]
     after = None if saved is None else (bytes.fromhex(saved[0]), bytes.fromhex(saved[1]))
@@ -95,10 +95,10 @@ def _build_step(txn: WriteTxn, table_name: str) -> bool:
         if entry is not None:
             txn.put_item(where, expiry_index.PARTITION, entry, {}, 0)
     if len(rows) < BATCH:
-        txn.delete_document(BUILD_KIND, table_name)
+        txn.delete_document(BUILD_KIND, table_key)
         return True
     last = rows[-1]
-    txn.put_document(BUILD_KIND, table_name, {**job, "after": [last.pk.hex(), last.sk.hex()]})
+    txn.put_document(BUILD_KIND, table_key, {**job, "after": [last.pk.hex(), last.sk.hex()]})
     return False
 
 
@@ -119,8 +119,8 @@ def _tables_with_ttl(storage: Storage) -> list[Table]:
     with storage.read() as view:
         return [
             table
-            for name, _ in view.list_documents(TABLE_KIND)
-            if (table := find_table(view, name)) is not None and table.time_to_live.enabled
+            for key, _ in view.list_documents(TABLE_KIND)
+            if (table := find_table(view, key)) is not None and table.time_to_live.enabled
         ]
 
 
@@ -151,7 +151,7 @@ def _sweep_table(storage: Storage, table: Table, now: float, stopping: Stopping)
 
 def _delete(txn: WriteTxn, table: Table, entry_keys: list[bytes], now: float) -> int:
     """Delete the items behind `entry_keys` that are still expired, if TTL is still on."""
-    current = find_table(txn, table.name)
+    current = find_table(txn, table.key)
     attribute = None if current is None else expiry_index.attribute(current)
     if current is None or current.table_id != table.table_id or attribute is None:
         return 0

@@ -23,7 +23,13 @@ from dynafed.auth.principal import Principal, SessionContext
 from dynafed.core.authorization import AllowAll, AuthorizationRequest, Authorizer
 from dynafed.core.clock import Clock
 from dynafed.enforcement.audit import AuditSink, decision_event
-from dynafed.enforcement.context import ContextKeys, RequestFacts, session_keys, time_keys
+from dynafed.enforcement.context import (
+    ContextKeys,
+    RequestFacts,
+    request_principal,
+    session_keys,
+    time_keys,
+)
 from dynafed.enforcement.context import request_keys as request_keys_of
 from dynafed.enforcement.policy_cache import CompiledPolicies
 from dynafed.enforcement.policy_sets import session_policy_set
@@ -42,7 +48,6 @@ from dynafed.policy import (
     parse_policy,
 )
 from dynafed.policy.request import normalize_context
-from dynafed.sts.session_fields import policy_arns, request_principal
 
 log = logging.getLogger(__name__)
 
@@ -319,7 +324,7 @@ class Authorizers:
             # deleted and re-created under the same name is another role, and the old
             # sessions get nothing from it (IAM User Guide, "Unique identifiers").
             return None
-        arns = policy_arns(session)
+        arns = session.policy_arns
         key = (session.session_policies, arns, session.has_session_policies)
         cached = entry.derived.get(key)
         if cached is not None:

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from dynafed.auth.principal import Principal, SessionContext
-from dynafed.sts.session_fields import issued_at
+from dynafed.policy import PrincipalType, RequestPrincipal
 
 ContextKeys = dict[str, list[str]]
 
@@ -74,13 +74,24 @@ def session_keys(
             "aws:MultiFactorAuthPresent": ["false"],
         }
     )
-    issued = issued_at(session)
-    if issued is not None:
-        keys["aws:TokenIssueTime"] = [iso8601(issued)]
+    if session.issued_at is not None:
+        keys["aws:TokenIssueTime"] = [iso8601(session.issued_at)]
     if session.source_identity is not None:
         keys["aws:SourceIdentity"] = [session.source_identity]
     keys.update(principal_tags(role_tags, session.tags))
     return keys
+
+
+def request_principal(principal: Principal) -> RequestPrincipal:
+    """The caller as `Principal` elements of trust and resource-based policies see it: the
+    session ARN with its role ARN, or the account root for admin credentials."""
+    session = principal.session
+    return RequestPrincipal(
+        id=principal.arn,
+        type=PrincipalType.AWS,
+        role_arn=session.role_arn if session is not None else None,
+        account=principal.account_id,
+    )
 
 
 def request_keys(facts: RequestFacts) -> ContextKeys:

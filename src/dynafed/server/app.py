@@ -23,6 +23,7 @@ from dynafed.errors import AwsError, DynamoDBError
 from dynafed.server import cors, json_protocol, query_endpoint
 from dynafed.server.asgi import (
     BodyTooLarge,
+    ClientGone,
     Receive,
     Request,
     Scope,
@@ -51,11 +52,19 @@ class JsonService(Protocol):
     """What the edge needs of a JSON-protocol service (DynamoDB)."""
 
     def handle(
-        self, operation: str, body: dict[str, Any], authorizer: Authorizer
+        self,
+        operation: str,
+        body: dict[str, Any],
+        authorizer: Authorizer,
+        region: str | None = None,
     ) -> dict[str, Any]: ...
 
     def prepare(
-        self, operation: str, body: dict[str, Any], authorizer: Authorizer
+        self,
+        operation: str,
+        body: dict[str, Any],
+        authorizer: Authorizer,
+        region: str | None = None,
     ) -> DeferredWrite | None:
         """The request up to its write transaction, or None (server.deferred_writes)."""
         ...
@@ -115,7 +124,10 @@ class DynafedApp:
         if request.method == "OPTIONS":
             await send_response(send, 200, b"", cors.preflight_headers(request))
             return
-        status, body, headers = await self._dispatch(request, receive)
+        try:
+            status, body, headers = await self._dispatch(request, receive)
+        except ClientGone:
+            return  # nobody to answer, and nothing was done
         if origin is not None:
             headers.extend(cors.response_headers(origin))
         await send_response(send, status, body, headers)
@@ -166,7 +178,7 @@ class DynafedApp:
             authorizer = self.services.authorizer_for(
                 authenticated.principal, request_facts(request, authenticated)
             )
-            result = await self._run(operation, body, authorizer)
+            result = await self._run(operation, body, authorizer, authenticated.scope.region)
         except DynamoDBError as error:
             return json_protocol.render_error(error, request_id)
         except AwsError as error:  # a Query-family error raised on a JSON path
@@ -178,20 +190,24 @@ class DynafedApp:
         return json_protocol.render_result(result, request_id)
 
     async def _run(
-        self, operation: str, body: dict[str, Any], authorizer: Authorizer
+        self,
+        operation: str,
+        body: dict[str, Any],
+        authorizer: Authorizer,
+        region: str | None = None,
     ) -> dict[str, Any]:
         """Small reads on the loop, splittable writes awaited on the loop until committed,
         the rest on a worker thread (server.inline_reads, server.deferred_writes)."""
         services = self.services
         if services.runs_inline(operation, body):
-            return services.dynamodb.handle(operation, body, authorizer)
+            return services.dynamodb.handle(operation, body, authorizer, region)
         if services.write_later is not None:
-            deferred = services.dynamodb.prepare(operation, body, authorizer)
+            deferred = services.dynamodb.prepare(operation, body, authorizer, region)
             if deferred is not None:
                 return deferred.finish(await committed(services.write_later, deferred.write))
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(
-            services.executor, services.dynamodb.handle, operation, body, authorizer
+            services.executor, services.dynamodb.handle, operation, body, authorizer, region
         )
 
     def _authenticate(self, request: Request) -> Authenticated:

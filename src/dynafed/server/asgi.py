@@ -19,6 +19,11 @@ class BodyTooLarge(Exception):
     pass
 
 
+class ClientGone(Exception):
+    """The client disconnected before its body arrived whole: there is no request to serve
+    (a truncated body must never be served as if it were the request)."""
+
+
 @dataclass(slots=True)
 class Request:
     method: str
@@ -72,7 +77,7 @@ async def read_body(receive: Receive, declared_length: int | None, limit: int) -
     while True:
         message = await receive()
         if message["type"] == "http.disconnect":
-            break
+            raise ClientGone
         chunk = message.get("body", b"")
         size += len(chunk)
         if size > limit:

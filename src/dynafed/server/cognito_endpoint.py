@@ -61,13 +61,17 @@ async def handle(
     try:
         body = _parse(request.body)
         caller = None
+        region = authenticator.regions.of_id(body.get("IdentityPoolId", body.get("IdentityId")))
         if not (service.may_be_unsigned(operation) and request.header("authorization") is None):
             view = sigv4_view(request)
-            caller = authenticator.authenticate(
+            authenticated = authenticator.authenticate(
                 view, request.query_params(), SIGNING_NAMES, ("x-amz-target",)
-            ).principal
+            )
+            caller, region = authenticated.principal, authenticated.scope.region
         loop = asyncio.get_running_loop()
-        result = await loop.run_in_executor(executor, service.handle, operation, body, caller)
+        result = await loop.run_in_executor(
+            executor, service.handle, operation, body, caller, region
+        )
     except AwsError as error:
         return render_error(error, request_id)
     except Exception:

@@ -136,8 +136,8 @@ def build_identity(
     enhanced = AssumeRoleWithWebIdentity(
         WebIdentityVerifiers(oidc=tokens), sessions, request_context
     )
-    identities = Identities(storage, clock, facts.requested_region, logins, tokens, enhanced.issue)
-    cognito = CognitoIdentityService(PoolAdmin(storage, facts.requested_region), identities)
+    identities = Identities(storage, clock, logins, tokens, enhanced.issue)
+    cognito = CognitoIdentityService(PoolAdmin(storage), identities)
     web_app = StaticApp(default_web_dir(), demo_config)
     return IdentityRoutes(cognito, tokens, provider, pools, web_app, demo_config, signins)
 

@@ -11,6 +11,7 @@ from dataclasses import replace
 import uvicorn
 
 from dynafed.auth.authenticator import AdminCredentials
+from dynafed.server.admin_credentials import ENVIRONMENT, SECRET_KEY_ENV
 from dynafed.server.app import DynafedApp
 from dynafed.server.http_limits import HttpLimits, LimitedHttpToolsProtocol
 from dynafed.server.settings import Settings
@@ -30,15 +31,23 @@ def bind(host: str, port: int) -> socket.socket:
 
 
 def banner(settings: Settings, endpoint: str, admin: AdminCredentials, source: str) -> str:
+    # A secret from the environment is the operator's own: never echo it into logs. One
+    # the server generated is shown, since nobody else knows it.
+    if source == ENVIRONMENT:
+        secret_line = f"admin secret: from ${SECRET_KEY_ENV}"
+        secret_value = f'"${SECRET_KEY_ENV}"'
+    else:
+        secret_line = f"admin secret: {admin.secret_access_key}   (from {source})"
+        secret_value = f"'{admin.secret_access_key}'"
     return f"""dynafed listening on {endpoint}
   storage:    {storage_url(settings)}
   region:     {settings.region}   account: {settings.account_id}
   admin key:  {admin.access_key_id}
-  admin secret: {admin.secret_access_key}   (from {source})
+  {secret_line}
 
   export AWS_ENDPOINT_URL={endpoint} \\
          AWS_REGION={settings.region} AWS_DEFAULT_REGION={settings.region} \\
-         AWS_ACCESS_KEY_ID={admin.access_key_id} AWS_SECRET_ACCESS_KEY='{admin.secret_access_key}'
+         AWS_ACCESS_KEY_ID={admin.access_key_id} AWS_SECRET_ACCESS_KEY={secret_value}
   aws dynamodb list-tables
   python -c "import boto3; print(boto3.client('dynamodb').list_tables())"
 """

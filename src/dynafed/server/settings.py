@@ -22,6 +22,10 @@ class Settings:
     """None means the embedded SQLite database inside `data_dir`."""
     account_id: str = DEFAULT_ACCOUNT_ID
     region: str = DEFAULT_REGION
+    """The region of requests that name none (`--region`); every request signed for a
+    region is served in that region."""
+    regions: tuple[str, ...] | None = None
+    """The only regions served (`--regions`); None: every region named like AWS's."""
     worker_threads: int = 32
     workers: int = 1
     """Server processes sharing the listening socket (server/workers.py)."""

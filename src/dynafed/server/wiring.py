@@ -9,7 +9,9 @@ from typing import Any
 
 from dynafed.auth.authenticator import AdminCredentials, Authenticator
 from dynafed.core.clock import Clock, SystemClock
+from dynafed.core.regions import Regions
 from dynafed.dynamodb.background import BackgroundWorker
+from dynafed.dynamodb.regional_keys import move_unregioned_tables
 from dynafed.dynamodb.service import DynamoDBService
 from dynafed.enforcement.audit import AuditSink, open_audit_log
 from dynafed.enforcement.authorizer import Authorizers
@@ -95,6 +97,7 @@ def build_app(settings: Settings, admin: AdminCredentials) -> DynafedApp:
     clock = SystemClock()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     storage = open_storage(storage_url(settings))
+    move_unregioned_tables(storage)
     audit_log = open_audit_log(settings.audit_log, clock)
     audit = audit_log.record if audit_log is not None else None
     keyrings = KeyringStore(storage, clock, secrets.token_bytes)
@@ -131,7 +134,13 @@ def build_app(settings: Settings, admin: AdminCredentials) -> DynafedApp:
         print("dynafed stopped: in-flight requests finished, storage closed", flush=True)
 
     services = Services(
-        authenticator=Authenticator(admin, settings.account_id, clock, sessions=sessions),
+        authenticator=Authenticator(
+            admin,
+            settings.account_id,
+            clock,
+            sessions=sessions,
+            regions=Regions.of(settings.region, settings.regions),
+        ),
         dynamodb=DynamoDBService(storage, settings.account_id, settings.region, clock),
         sts=build_sts(
             storage,

@@ -19,9 +19,10 @@ from __future__ import annotations
 from typing import Protocol
 
 from dynafed.auth.principal import Principal
+from dynafed.enforcement.context import request_principal
 from dynafed.errors import MissingAuthenticationTokenException
 from dynafed.policy import PolicySet
-from dynafed.sts import responses, session_fields
+from dynafed.sts import responses
 from dynafed.sts.assume_role_parameters import AssumeRoleRequest, parse_assume_role
 from dynafed.sts.role_sessions import RoleSessions, SessionSpec, check_role_arn
 from dynafed.sts.service import Answer
@@ -60,7 +61,7 @@ class AssumeRole:
             request.source_identity is not None and spec.source_identity != request.source_identity
         )
         trust = TrustRequest(
-            principal=session_fields.request_principal(caller),
+            principal=request_principal(caller),
             actions=implied_actions(
                 ACTION, tags=bool(request.tags), source_identity=request.source_identity is not None
             ),
@@ -79,7 +80,7 @@ def _session_spec(request: AssumeRoleRequest, caller: Principal) -> SessionSpec:
     transitive = list(request.transitive_tag_keys)
     source_identity = request.source_identity
     if session is not None:
-        inherited = session_fields.transitive_tag_keys(session)
+        inherited = session.transitive_tag_keys
         tags.update({k: v for k, v in session.tags.items() if k in inherited})
         transitive.extend(k for k in inherited if k not in transitive)
         # A source identity, once set, stays with every chained session.

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 from dynafed.auth.principal import SessionContext
 from dynafed.core.arn import parse_arn
@@ -22,7 +21,6 @@ from dynafed.iam import repository
 from dynafed.iam.lookup import RoleAuthorization, get_role_by_arn
 from dynafed.policy import Decision
 from dynafed.storage.port import Storage
-from dynafed.sts import session_fields
 from dynafed.sts.credentials import TemporaryCredentials, assumed_role_arn, issue_credentials
 from dynafed.sts.parameters import SessionRequest
 from dynafed.sts.session_policies import check_session_policies
@@ -127,7 +125,9 @@ class RoleSessions:
             tags=dict(spec.tags),
             context_keys=spec.context_keys,
             source_identity=spec.source_identity,
-            extra=_extra(now, spec),
+            issued_at=float(int(now)),
+            policy_arns=tuple(request.policy_arns),
+            transitive_tag_keys=tuple(spec.transitive_tag_keys),
         )
         credentials = issue_credentials(session, self._keyring(), self._random_bytes)
         return IssuedSession(
@@ -138,12 +138,3 @@ class RoleSessions:
             packed_policy_size=packed,
             trust_decisions=tuple(decisions),
         )
-
-
-def _extra(now: float, spec: SessionSpec) -> dict[str, Any]:
-    extra: dict[str, Any] = {session_fields.ISSUED_AT: int(now)}
-    if spec.request.policy_arns:
-        extra[session_fields.POLICY_ARNS] = list(spec.request.policy_arns)
-    if spec.transitive_tag_keys:
-        extra[session_fields.TRANSITIVE_TAG_KEYS] = list(spec.transitive_tag_keys)
-    return extra

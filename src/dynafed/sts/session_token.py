@@ -107,7 +107,7 @@ def seal_session_token(
     keyring: Keyring,
     random_bytes: RandomBytes,
 ) -> str:
-    """Seal `session` (its `extra` must be JSON-serializable) for use with `access_key_id`.
+    """Seal `session` for use with `access_key_id`.
 
     Nonces are 96 random bits: keep well under 2**32 tokens per key (rotate the keyring)."""
     key = keyring.current
@@ -189,7 +189,7 @@ def _pack(session: SessionContext, secret_access_key: str) -> bytes:
             session.tags,
             session.context_keys,
             session.source_identity,
-            session.extra,
+            _extra(session),
             secret_access_key,
         ]
     )
@@ -223,9 +223,37 @@ def _unpack(plaintext: bytes) -> OpenedSession:
         tags=tags,
         context_keys=keys,
         source_identity=source,
-        extra=extra,
+        issued_at=_number(extra.get(ISSUED_AT)),
+        policy_arns=_strings(extra.get(POLICY_ARNS)),
+        transitive_tag_keys=_strings(extra.get(TRANSITIVE_TAG_KEYS)),
     )
     return OpenedSession(session, secret)
+
+
+# The session's optional fields travel in one JSON object, by these names; a field a token
+# lacks reads as unset, so tokens sealed before a field existed still open.
+ISSUED_AT = "issued_at"
+POLICY_ARNS = "policy_arns"
+TRANSITIVE_TAG_KEYS = "transitive_tag_keys"
+
+
+def _extra(session: SessionContext) -> dict[str, Any]:
+    extra: dict[str, Any] = {}
+    if session.issued_at is not None:
+        extra[ISSUED_AT] = int(session.issued_at)
+    if session.policy_arns:
+        extra[POLICY_ARNS] = list(session.policy_arns)
+    if session.transitive_tag_keys:
+        extra[TRANSITIVE_TAG_KEYS] = list(session.transitive_tag_keys)
+    return extra
+
+
+def _number(value: Any) -> float | None:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def _strings(value: Any) -> tuple[str, ...]:
+    return tuple(v for v in value if isinstance(v, str)) if isinstance(value, list) else ()
 
 
 def _new_key(random_bytes: RandomBytes, now: float) -> SealingKey:

@@ -75,10 +75,8 @@ class Cognito:
             WebIdentityVerifiers(oidc=self.sts_verifier), sessions, lambda: {}
         )
         logins = LoginVerifier(self.users.directory, NoOidcProviders())
-        identities = Identities(
-            self.storage, self.clock, REGION, logins, self.tokens, self.sts.issue
-        )
-        self.service = CognitoIdentityService(PoolAdmin(self.storage, REGION), identities)
+        identities = Identities(self.storage, self.clock, logins, self.tokens, self.sts.issue)
+        self.service = CognitoIdentityService(PoolAdmin(self.storage), identities)
         self.iam = IamService(self.storage, ACCOUNT, self.clock)
 
     def _classic(self, pool_id: str) -> bool:
@@ -87,7 +85,7 @@ class Cognito:
         return pool is not None and pool.allow_classic_flow
 
     def call(self, operation: str, caller: Principal | None = None, **body: Any) -> dict[str, Any]:
-        return self.service.handle(operation, body, caller)
+        return self.service.handle(operation, body, caller, REGION)
 
     def create_pool(self, **config: Any) -> str:
         body = {

@@ -23,7 +23,6 @@ from dynafed.iam.lookup import get_role_by_arn
 from dynafed.iam.service import IamService
 from dynafed.storage.memory import MemoryStorage
 from dynafed.sts.credentials import session_principal
-from dynafed.sts.session_fields import ISSUED_AT, POLICY_ARNS
 
 ACCOUNT = "123456789012"
 REGION = "us-west-2"
@@ -101,9 +100,6 @@ class World:
         with self.storage.read() as view:
             role = get_role_by_arn(view, role_arn)
         assert role is not None
-        extra: dict[str, Any] = {ISSUED_AT: int(NOW) - 60}
-        if policy_arns:
-            extra[POLICY_ARNS] = list(policy_arns)
         context = SessionContext(
             role_arn=role_arn,
             role_id=role.role_id,
@@ -118,7 +114,8 @@ class World:
                 "aws:FederatedProvider": [f"arn:aws:iam::{ACCOUNT}:oidc-provider/{PROVIDER}"],
             },
             source_identity=source_identity,
-            extra=extra,
+            issued_at=NOW - 60,
+            policy_arns=tuple(policy_arns),
         )
         return session_principal("ASIAEXAMPLE" + sub.upper()[:9].ljust(9, "X"), context)
 

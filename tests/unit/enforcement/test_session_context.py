@@ -12,7 +12,6 @@ from dynafed.enforcement.context import (
     time_keys,
 )
 from dynafed.sts.credentials import session_principal
-from dynafed.sts.session_fields import ISSUED_AT
 
 ROLE = "arn:aws:iam::123456789012:role/games/GameRole"
 PROVIDER = "idp.example.test"
@@ -29,7 +28,7 @@ def web_session(**changes: object) -> SessionContext:
             f"{PROVIDER}:aud": ["game-web"],
             "aws:FederatedProvider": [f"arn:aws:iam::123456789012:oidc-provider/{PROVIDER}"],
         },
-        "extra": {ISSUED_AT: 1_800_000_000},
+        "issued_at": 1_800_000_000.0,
     }
     fields.update(changes)
     return SessionContext(**fields)  # type: ignore[arg-type]

@@ -51,10 +51,9 @@ def web_session(**changes: object) -> SessionContext:
             f"{PREFIX}:aud": ["dynafed-web"],
             "aws:FederatedProvider": [f"arn:aws:iam::123456789012:oidc-provider/{PREFIX}"],
         },
-        "extra": {
-            "issued_at": NOW,
-            "provider": f"arn:aws:iam::123456789012:oidc-provider/{PREFIX}",
-        },
+        "issued_at": float(NOW),
+        "policy_arns": ("arn:aws:iam::123456789012:policy/Narrow",),
+        "transitive_tag_keys": ("team",),
     }
     fields.update(changes)
     return SessionContext(**fields)  # type: ignore[arg-type]

@@ -13,7 +13,7 @@ from typing import Any
 
 from dynafed.dynamodb.operations.context import ITEM_TABLE_NOT_FOUND, find_table
 from dynafed.dynamodb.operations.item_keys import storage_key
-from dynafed.dynamodb.tables import Table
+from dynafed.dynamodb.tables import Table, table_key
 from dynafed.dynamodb.validation.common import NAME_PATTERN
 from dynafed.dynamodb.validation.constraints import render
 from dynafed.dynamodb.values import AttributeValue
@@ -39,9 +39,9 @@ def require_request_items(request: Mapping[str, Any], operation: str) -> None:
             )
 
 
-def load_tables(view: ReadView, names: Iterable[str]) -> dict[str, Table | None]:
-    """Every named table (None for a missing one), read in one snapshot."""
-    return {name: find_table(view, name) for name in dict.fromkeys(names)}
+def load_tables(view: ReadView, region: str, names: Iterable[str]) -> dict[str, Table | None]:
+    """Every named table of `region` (None for a missing one), read in one snapshot."""
+    return {name: find_table(view, table_key(region, name)) for name in dict.fromkeys(names)}
 
 
 def existing(tables: Mapping[str, Table | None]) -> dict[str, Table]:

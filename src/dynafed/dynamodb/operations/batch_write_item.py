@@ -77,7 +77,7 @@ def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
     mode = request.get("ReturnConsumedCapacity")
 
     with ctx.storage.read() as view:
-        tables = load_tables(view, requested)
+        tables = load_tables(view, ctx.region, requested)
     ctx.authorize(
         [
             fgac.batch_write_item(part, hash_key_of(tables[name]), ctx.table_arn(name), mode)

@@ -13,7 +13,7 @@ import orjson
 
 from dynafed.core.authorization import AuthorizationRequest, Authorizer
 from dynafed.core.clock import Clock
-from dynafed.dynamodb.tables import DOCUMENT_KIND, Table, table_arn
+from dynafed.dynamodb.tables import DOCUMENT_KIND, Table, table_arn, table_key
 from dynafed.errors import ResourceNotFoundException
 from dynafed.storage.port import ReadView, Storage, WriteTxn
 
@@ -36,12 +36,16 @@ class OperationContext:
     def table_arn(self, name: str) -> str:
         return table_arn(self.region, self.account_id, name)
 
+    def table_key(self, name: str) -> str:
+        """The storage key of the table `name` in the request's region."""
+        return table_key(self.region, name)
+
     def authorize(self, requests: Sequence[AuthorizationRequest]) -> None:
         self.authorizer.authorize(requests)
 
     def find_table(self, name: str) -> Table | None:
         with self.storage.read() as view:
-            return find_table(view, name)
+            return find_table(view, self.table_key(name))
 
 
 @dataclass(slots=True)  # treat as immutable; not frozen: built for every write
@@ -58,12 +62,13 @@ class DeferredWrite(Generic[T]):
         return self.finish(storage.write(self.write))
 
 
-def find_table(view: ReadView, name: str) -> Table | None:
+def find_table(view: ReadView, key: str) -> Table | None:
+    """The table stored under `key` (`table_key(region, name)`), or None."""
     raw = getattr(view, "get_document_bytes", None)
     if raw is not None:  # a view that stores JSON hands out the bytes: the cache key as is
-        stored: bytes | None = raw(DOCUMENT_KIND, name)
+        stored: bytes | None = raw(DOCUMENT_KIND, key)
         return None if stored is None else _table(stored)
-    document = view.get_document(DOCUMENT_KIND, name)
+    document = view.get_document(DOCUMENT_KIND, key)
     return None if document is None else _table(orjson.dumps(document))
 
 

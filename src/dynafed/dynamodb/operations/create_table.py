@@ -132,6 +132,6 @@ def new_stream(view_type: str, table_arn: str, now: float) -> Stream:
 
 
 def _insert(txn: WriteTxn, table: Table) -> None:
-    if txn.get_document(DOCUMENT_KIND, table.name) is not None:
+    if txn.get_document(DOCUMENT_KIND, table.key) is not None:
         raise ResourceInUseException(f"Table already exists: {table.name}")
-    txn.put_document(DOCUMENT_KIND, table.name, table.to_document())
+    txn.put_document(DOCUMENT_KIND, table.key, table.to_document())

@@ -22,12 +22,12 @@ def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
     request = validate_request(REQUEST, body, precheck=require_table_name)
     name = request["TableName"]
     ctx.authorize(fgac.control_plane("DeleteTable", ctx.table_arn(name)))
-    description = ctx.storage.write(lambda txn: _delete(txn, name))
+    description = ctx.storage.write(lambda txn: _delete(txn, ctx.table_key(name), name))
     return {"TableDescription": description}
 
 
-def _delete(txn: WriteTxn, name: str) -> dict[str, Any]:
-    table = find_table(txn, name)
+def _delete(txn: WriteTxn, key: str, name: str) -> dict[str, Any]:
+    table = find_table(txn, key)
     if table is None:
         raise table_not_found(name)
     if table.deletion_protection:
@@ -43,5 +43,5 @@ def _delete(txn: WriteTxn, name: str) -> dict[str, Any]:
     description = describe(table, txn.table_stats(table.table_id), status="DELETING")
     txn.delete_table_items(table.table_id)
     item_writes.drop_all(txn, table)
-    txn.delete_document(DOCUMENT_KIND, name)
+    txn.delete_document(DOCUMENT_KIND, key)
     return description

@@ -21,7 +21,7 @@ def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
     name = request["TableName"]
     ctx.authorize(fgac.control_plane("DescribeTable", ctx.table_arn(name)))
     with ctx.storage.read() as view:
-        table = find_table(view, name)
+        table = find_table(view, ctx.table_key(name))
         if table is None:
             raise table_not_found(name)
         stats = view.table_stats(table.table_id)

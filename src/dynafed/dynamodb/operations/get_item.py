@@ -63,7 +63,7 @@ def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
 
     name = request["TableName"]
     with ctx.storage.read() as view:
-        table = find_table(view, name)
+        table = find_table(view, ctx.table_key(name))
         hash_key = None if table is None else table.key_schema.hash_key
         ctx.authorize([fgac.get_item(request, hash_key, ctx.table_arn(name), compiled=compiled)])
         if table is None:

@@ -85,7 +85,7 @@ def legacy_condition(request: Mapping[str, Any]) -> Condition | None:
 def current_table(view: ReadView, table: Table) -> Table:
     """The table as a write transaction sees it; it may have been deleted (or deleted and
     created again) since the request was validated against it."""
-    current = find_table(view, table.name)
+    current = find_table(view, table.key)
     if current is None or current.table_id != table.table_id:
         raise ResourceNotFoundException(ITEM_TABLE_NOT_FOUND)
     return current

@@ -26,7 +26,12 @@ def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
     request = validate_request(REQUEST, body)
     ctx.authorize(fgac.control_plane("ListTables", "*"))
     with ctx.storage.read() as view:
-        names = [name for name, _ in view.list_documents(DOCUMENT_KIND)]
+        prefix = ctx.table_key("")
+        names = [
+            key[len(prefix) :]
+            for key, _ in view.list_documents(DOCUMENT_KIND)
+            if key.startswith(prefix)
+        ]
     start = request.get("ExclusiveStartTableName")
     if start is not None:
         names = [name for name in names if name > start]

@@ -7,7 +7,7 @@ from typing import Any
 
 from dynafed.dynamodb import fgac
 from dynafed.dynamodb.operations import resource_arns
-from dynafed.dynamodb.operations.context import OperationContext
+from dynafed.dynamodb.operations.context import OperationContext, find_table
 from dynafed.dynamodb.operations.table_shapes import RESOURCE_ARN
 from dynafed.dynamodb.validation.constraints import check_constraints
 from dynafed.dynamodb.validation.serialization import check_types
@@ -27,10 +27,11 @@ def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
     resource = resource_arns.authorization_resource(arn)
     ctx.authorize(fgac.control_plane("ListTagsOfResource", resource))
     check_constraints(REQUEST, request)
-    name = resource_arns.table_name(ctx, arn)
-    table = None if name is None else ctx.find_table(name)
+    key = resource_arns.table_key(ctx, arn)
+    with ctx.storage.read() as view:
+        table = None if key is None else find_table(view, key)
     if table is None:
         raise ResourceNotFoundException(
             f"Requested resource not found: ResourcArn: {arn} not found"
         )
-    return {"Tags": [{"Key": key, "Value": value} for key, value in table.tags.items()]}
+    return {"Tags": [{"Key": tag, "Value": value} for tag, value in table.tags.items()]}

@@ -75,7 +75,7 @@ def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
     index_name = request.get("IndexName")
     consistent = request.get("ConsistentRead", False)
     with ctx.storage.read() as view:
-        table = find_table(view, name)
+        table = find_table(view, ctx.table_key(name))
         target = None if table is None else _target_for_authorization(table, index_name)
         resource = ctx.table_arn(name) + ("" if index_name is None else f"/index/{index_name}")
         ctx.authorize(

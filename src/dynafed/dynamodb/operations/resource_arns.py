@@ -26,12 +26,13 @@ def authorization_resource(arn: str) -> str:
     return arn or "*"
 
 
-def table_name(ctx: OperationContext, arn: str) -> str | None:
-    """The table an ARN names in this endpoint's account and region; None for another one."""
+def table_key(ctx: OperationContext, arn: str) -> str | None:
+    """The storage key of the table an ARN names in the request's account and region; None
+    for another account or region."""
     match = _TABLE_ARN.fullmatch(arn)
     if match is None:
         raise ValidationException(f"Invalid TableArn: Invalid ResourceArn provided as input {arn}")
     region, account, name = match.groups()
     if region != ctx.region or account != ctx.account_id:
         return None
-    return name
+    return ctx.table_key(name)

@@ -63,7 +63,7 @@ def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
     index_name = request.get("IndexName")
     consistent = request.get("ConsistentRead", False)
     with ctx.storage.read() as view:
-        table = find_table(view, name)
+        table = find_table(view, ctx.table_key(name))
         resource = ctx.table_arn(name) + ("" if index_name is None else f"/index/{index_name}")
         ctx.authorize([fgac.scan(request, resource, select=select, compiled=compiled)])
         if table is None:

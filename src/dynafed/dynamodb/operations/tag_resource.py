@@ -27,19 +27,19 @@ def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
     arn = request["ResourceArn"]
     ctx.authorize(fgac.control_plane("TagResource", resource_arns.authorization_resource(arn)))
     check_constraints(REQUEST, request)
-    name = resource_arns.table_name(ctx, arn)
+    key = resource_arns.table_key(ctx, arn)
     tags = {tag["Key"]: tag["Value"] for tag in request["Tags"]}
     if not tags:
         raise ValidationException("Atleast one Tag needs to be provided as Input.")
-    ctx.storage.write(lambda txn: _tag(txn, name, arn, tags))
+    ctx.storage.write(lambda txn: _tag(txn, key, arn, tags))
     return {}
 
 
-def _tag(txn: WriteTxn, name: str | None, arn: str, tags: dict[str, str]) -> None:
-    table = None if name is None else find_table(txn, name)
+def _tag(txn: WriteTxn, key: str | None, arn: str, tags: dict[str, str]) -> None:
+    table = None if key is None else find_table(txn, key)
     if table is None:
         raise ResourceNotFoundException(
             f"Requested resource not found: ResourcArn: {arn} not found"
         )
     merged = {**table.tags, **tags}
-    txn.put_document(DOCUMENT_KIND, table.name, table.with_changes(tags=merged).to_document())
+    txn.put_document(DOCUMENT_KIND, table.key, table.with_changes(tags=merged).to_document())

@@ -30,17 +30,17 @@ def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
     arn = request["ResourceArn"]
     ctx.authorize(fgac.control_plane("UntagResource", resource_arns.authorization_resource(arn)))
     check_constraints(REQUEST, request)
-    name = resource_arns.table_name(ctx, arn)
+    key = resource_arns.table_key(ctx, arn)
     keys = set(request["TagKeys"])
     if not keys:
         raise ValidationException("Atleast one Tag Key needs to be provided as Input.")
-    ctx.storage.write(lambda txn: _untag(txn, name, keys))
+    ctx.storage.write(lambda txn: _untag(txn, key, keys))
     return {}
 
 
-def _untag(txn: WriteTxn, name: str | None, keys: set[str]) -> None:
-    table = None if name is None else find_table(txn, name)
+def _untag(txn: WriteTxn, key: str | None, keys: set[str]) -> None:
+    table = None if key is None else find_table(txn, key)
     if table is None:
         raise ResourceNotFoundException("Requested resource not found")
-    kept = {key: value for key, value in table.tags.items() if key not in keys}
-    txn.put_document(DOCUMENT_KIND, table.name, table.with_changes(tags=kept).to_document())
+    kept = {tag: value for tag, value in table.tags.items() if tag not in keys}
+    txn.put_document(DOCUMENT_KIND, table.key, table.with_changes(tags=kept).to_document())

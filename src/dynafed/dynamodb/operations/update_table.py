@@ -94,7 +94,8 @@ def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
     name = request["TableName"]
     ctx.authorize(fgac.control_plane("UpdateTable", ctx.table_arn(name)))
     now = ctx.clock.now()
-    description = ctx.storage.write(lambda txn: _update(txn, name, request, now))
+    key = ctx.table_key(name)
+    description = ctx.storage.write(lambda txn: _update(txn, key, name, request, now))
     return {"TableDescription": description}
 
 
@@ -138,8 +139,10 @@ def _check_index_bounds(index_name: str, throughput: dict[str, int]) -> None:
             )
 
 
-def _update(txn: WriteTxn, name: str, request: dict[str, Any], now: float) -> dict[str, Any]:
-    table = find_table(txn, name)
+def _update(
+    txn: WriteTxn, key: str, name: str, request: dict[str, Any], now: float
+) -> dict[str, Any]:
+    table = find_table(txn, key)
     if table is None:
         raise table_not_found(name)
     updated = _billing(table, request, now)
@@ -149,7 +152,7 @@ def _update(txn: WriteTxn, name: str, request: dict[str, Any], now: float) -> di
         updated = updated.with_changes(deletion_protection=request["DeletionProtectionEnabled"])
     if "TableClass" in request:
         updated = updated.with_changes(table_class=request["TableClass"])
-    txn.put_document(DOCUMENT_KIND, name, updated.to_document())
+    txn.put_document(DOCUMENT_KIND, key, updated.to_document())
     kept = {index.name for index in updated.global_indexes}
     for index in table.global_indexes:
         if index.name not in kept:

@@ -38,7 +38,8 @@ def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
         raise ValidationException("TimeToLiveSpecification.AttributeName must be non empty")
     name = request["TableName"]
     ctx.authorize(fgac.control_plane("UpdateTimeToLive", ctx.table_arn(name)))
-    ctx.storage.write(lambda txn: _switch(txn, name, spec["Enabled"], spec["AttributeName"]))
+    key = ctx.table_key(name)
+    ctx.storage.write(lambda txn: _switch(txn, key, name, spec["Enabled"], spec["AttributeName"]))
     if spec["Enabled"]:
         return {
             "TimeToLiveSpecification": {"AttributeName": spec["AttributeName"], "Enabled": True}
@@ -46,8 +47,8 @@ def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
     return {"TimeToLiveSpecification": {"Enabled": False}}
 
 
-def _switch(txn: WriteTxn, name: str, enabled: bool, attribute: str) -> None:
-    table = find_table(txn, name)
+def _switch(txn: WriteTxn, key: str, name: str, enabled: bool, attribute: str) -> None:
+    table = find_table(txn, key)
     if table is None:
         raise table_not_found(name)
     if table.time_to_live.enabled == enabled:
@@ -55,5 +56,5 @@ def _switch(txn: WriteTxn, name: str, enabled: bool, attribute: str) -> None:
         raise ValidationException(f"TimeToLive is already {state}")
     ttl = TimeToLive(enabled=True, attribute_name=attribute) if enabled else TimeToLive()
     updated = table.with_changes(time_to_live=ttl)
-    txn.put_document(DOCUMENT_KIND, name, updated.to_document())
+    txn.put_document(DOCUMENT_KIND, key, updated.to_document())
     expiry.switched(txn, updated)  # build (or drop) the index the TTL sweeper reads
