@@ -8,9 +8,9 @@ import os
 import sys
 from pathlib import Path
 
+from dynafed.commands.apply import add_apply_command
+from dynafed.commands.policy import add_policy_commands
 from dynafed.core.regions import is_region_name
-from dynafed.iam.apply import add_apply_command
-from dynafed.policy.cli import add_policy_commands
 from dynafed.server.settings import DEFAULT_ACCOUNT_ID, DEFAULT_REGION, Settings
 from dynafed.userpool.cli import add_users_command
 

@@ -10,8 +10,8 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from dynafed.iam.apply_changes import Change, Outcome, outcome
-from dynafed.iam.apply_spec import (
+from dynafed.apply.changes import Change, Outcome, outcome
+from dynafed.apply.spec import (
     ManagedPolicySpec,
     OidcProviderSpec,
     RoleSpec,

@@ -10,7 +10,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from dynafed.iam.apply_changes import Change, Outcome, outcome
+from dynafed.apply.changes import Change, Outcome, outcome
 
 Client = Any  # a boto3 DynamoDB client
 

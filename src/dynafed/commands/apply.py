@@ -22,16 +22,16 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from dynafed.iam.apply_changes import Outcome
-from dynafed.iam.apply_iam import (
+from dynafed.apply.changes import Outcome
+from dynafed.apply.iam import (
     policy_arn,
     reconcile_managed_policy,
     reconcile_oidc_provider,
     reconcile_role,
     reconcile_saml_provider,
 )
-from dynafed.iam.apply_spec import Spec, SpecError, load_spec
-from dynafed.iam.apply_tables import reconcile_table
+from dynafed.apply.spec import Spec, SpecError, load_spec
+from dynafed.apply.tables import reconcile_table
 
 # The server's admin credentials: the same environment variables and data-dir file that
 # `dynafed serve` reads (dynafed.server.admin_credentials).

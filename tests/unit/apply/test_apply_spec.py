@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from dynafed.iam.apply_changes import Change, Outcome
-from dynafed.iam.apply_spec import SpecError, load_spec
+from dynafed.apply.changes import Change, Outcome
+from dynafed.apply.spec import SpecError, load_spec
 
 EXAMPLE = """
 oidc_providers:

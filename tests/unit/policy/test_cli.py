@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from tests.unit.policy.support import allow, document
 
-from dynafed.policy.cli import add_policy_commands
+from dynafed.commands.policy import add_policy_commands
 
 TABLE = "arn:aws:dynamodb:us-west-2:123456789012:table/GameScores"
 SESSION = "arn:aws:sts::123456789012:assumed-role/GameRole/web-identity-federation"

@@ -8,8 +8,8 @@ from typing import Any
 from tests.unit.policy.support import allow, deny, document
 
 from dynafed.policy import PolicyKind, parse_policy
-from dynafed.policy.findings import Severity
 from dynafed.policy.lint import lint_policy
+from dynafed.policy.lint.findings import Severity
 
 TABLE = "arn:aws:dynamodb:us-west-2:123456789012:table/GameScores"
 OWN_PARTITION = {"dynamodb:LeadingKeys": ["${www.amazon.com:user_id}"]}

@@ -1,7 +1,7 @@
 """`dynafed policy check`: warnings about valid policies that probably do not mean what
 they say. Checks follow the IAM Access Analyzer policy check reference (check names in
 `code`) plus the DynamoDB fine-grained access control traps of iam-fgac.md 5.2
-(`lint_dynamodb`). Findings never change how a policy evaluates.
+(`policy.lint.dynamodb`). Findings never change how a policy evaluates.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from dynafed.policy.condition_block import ConditionEntry
 from dynafed.policy.conditions.binary import decode
 from dynafed.policy.conditions.numeric import parse_number
 from dynafed.policy.conditions.registry import Qualifier
-from dynafed.policy.findings import Finding, Issue, Severity
-from dynafed.policy.lint_dynamodb import dynamodb_findings
-from dynafed.policy.lint_keys import is_multivalued, is_single_valued
+from dynafed.policy.lint.dynamodb import dynamodb_findings
+from dynafed.policy.lint.findings import Finding, Issue, Severity
+from dynafed.policy.lint.keys import is_multivalued, is_single_valued
 from dynafed.policy.model import Policy
 
 _VARIABLE = re.compile(r"\$\{[^}]*\}")

@@ -16,8 +16,8 @@ from collections.abc import Iterator, Sequence
 
 from dynafed.policy.condition_block import ConditionEntry
 from dynafed.policy.conditions.registry import Qualifier
-from dynafed.policy.findings import Issue, Severity
-from dynafed.policy.lint_keys import (
+from dynafed.policy.lint.findings import Issue, Severity
+from dynafed.policy.lint.keys import (
     ATTRIBUTES,
     DYNAMODB_ACTION_KEYS,
     DYNAMODB_KEYS,
