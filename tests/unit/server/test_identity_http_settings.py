@@ -29,6 +29,9 @@ from dynafed.server.wiring import build_app
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
 ADMIN = Principal("AKIAADMIN", ACCOUNT, f"arn:aws:iam::{ACCOUNT}:root", ACCOUNT)
+pytestmark = pytest.mark.xfail(
+    strict=True, reason="identity-pool logins build their own default fetcher (issue 18)"
+)
 ANSWER_DELAY = 1.0
 """How long the provider takes to answer: longer than the configured timeout below, far
 shorter than the 5-second default."""
