@@ -11,6 +11,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+import orjson
 import pytest
 
 from dynafed.storage.port import (
@@ -347,6 +348,44 @@ def test_documents_crud_and_listing_by_name(storage: Storage) -> None:
     storage.write(lambda txn: txn.delete_document("role", "never-existed"))
     with storage.read() as view:
         assert view.list_documents("role") == [("a", {"n": 10}), ("É", {"n": 3})]
+
+
+def test_a_document_as_stored_json(storage: Storage) -> None:
+    """`get_document_bytes` is the document's JSON text: equal documents give equal bytes
+    (callers key parse caches by them), and it sees the write transaction's own writes."""
+    document = {"name": "GameScores", "key": ["UserId", None], "n": 1}
+    storage.write(lambda txn: txn.put_document("table", "us-east-1/GameScores", document))
+    with storage.read() as view:
+        stored = view.get_document_bytes("table", "us-east-1/GameScores")
+        assert stored is not None and orjson.loads(stored) == document
+        assert view.get_document_bytes("table", "missing") is None
+        assert view.get_document_bytes("table", "us-east-1/GameScores") == stored
+
+    def rewrite(txn: WriteTxn) -> bytes | None:
+        txn.put_document("table", "us-east-1/GameScores", {**document, "n": 2})
+        return txn.get_document_bytes("table", "us-east-1/GameScores")
+
+    rewritten = storage.write(rewrite)
+    assert rewritten is not None and orjson.loads(rewritten)["n"] == 2
+
+
+def test_the_backend_declares_its_features(storage: Storage) -> None:
+    """What the edge chooses by (inline reads, deferred writes) is declared, not guessed."""
+    assert isinstance(storage.local_reads, bool)
+    if storage.write_later is None:
+        return
+    done = threading.Event()
+    outcome: list[Any] = []
+
+    def on_done(result: Any, error: BaseException | None) -> None:
+        outcome.append((result, error))
+        done.set()
+
+    storage.write_later(lambda txn: txn.put_document("k", "n", {"v": 1}) or "written", on_done)
+    assert done.wait(30)
+    assert outcome == [("written", None)]
+    with storage.read() as view:
+        assert view.get_document("k", "n") == {"v": 1}
 
 
 # --- atomicity -----------------------------------------------------------------------------

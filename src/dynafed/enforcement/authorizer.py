@@ -51,7 +51,6 @@ from dynafed.policy.request import normalize_context
 
 log = logging.getLogger(__name__)
 
-_AUTHORIZER = "authorizer"
 _NOTHING_ALLOWS = Decision(EvalDecision.IMPLICIT_DENY, PolicyType.IDENTITY, None)
 _ADMIN_POLICY = NamedPolicy(
     "admin-credentials",
@@ -260,8 +259,7 @@ class Authorizers:
         # The authenticator hands out one Principal object per open session token, so the
         # authorizer built for it (policies and global keys) serves its later requests too,
         # until the role data is re-read.
-        key = (_AUTHORIZER, principal.access_key_id)
-        cached = entry.derived.get(key)
+        cached = entry.authorizers.get(principal.access_key_id)
         request_keys = self._normalized_request_keys(facts or self._facts)
         if isinstance(cached, SessionAuthorizer) and cached.principal is principal:
             return cached.for_request(request_keys)
@@ -272,7 +270,7 @@ class Authorizers:
             self._time_keys,
             self._audit,
         )
-        entry.derived[key] = authorizer
+        entry.authorizers[principal.access_key_id] = authorizer
         return authorizer.for_request(request_keys)
 
     def _normalized_request_keys(self, facts: RequestFacts) -> NormalizedKeys:
@@ -326,9 +324,9 @@ class Authorizers:
             return None
         arns = session.policy_arns
         key = (session.session_policies, arns, session.has_session_policies)
-        cached = entry.derived.get(key)
+        cached = entry.policy_sets.get(key)
         if cached is not None:
-            return cached  # type: ignore[no-any-return]
+            return cached
         try:
             built = session_policy_set(
                 entry.role,
@@ -341,5 +339,5 @@ class Authorizers:
         except AwsError:
             log.exception("the policies of %s do not compile; denying", session.role_arn)
             return None
-        entry.derived[key] = built
+        entry.policy_sets[key] = built
         return built

@@ -6,22 +6,35 @@ would put a database round trip on the hot path. They are kept for `ttl` seconds
 within that time. AWS documents IAM changes as eventually consistent too ("Changes that I
 make are not always immediately visible", IAM troubleshooting guide).
 
-Each entry also holds the `PolicySet`s built for the role's sessions (see `policy_sets`), so
-they are rebuilt exactly when the role data is re-read.
+Each entry also holds what is built from it for the role's sessions (their `PolicySet`s and
+their authorizers), so those are rebuilt exactly when the role data is re-read.
 """
 
 from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Protocol
 
+from dynafed.auth.principal import Principal
 from dynafed.core.clock import Clock
 from dynafed.iam import repository
 from dynafed.iam.lookup import PolicyText, RoleAuthorization, get_role_by_arn
+from dynafed.policy import PolicySet
 from dynafed.storage.port import Storage
 
 DEFAULT_TTL_SECONDS = 5.0
+
+PolicySetKey = tuple[tuple[str, ...], tuple[str, ...], bool]
+"""A session's (inline session policies, managed session policy ARNs, whether it has any)."""
+
+
+class BuiltAuthorizer(Protocol):
+    """An authorizer built for one session from an entry's role data
+    (`enforcement.authorizer.SessionAuthorizer`)."""
+
+    @property
+    def principal(self) -> Principal: ...
 
 
 @dataclass(slots=True)
@@ -29,8 +42,10 @@ class RoleEntry:
     role: RoleAuthorization | None
     """None: the role does not exist (deleted); its sessions are denied everything."""
     loaded_at: float
-    derived: dict[Any, Any] = field(default_factory=dict)
-    """What callers build from this role data (compiled policy sets); dropped with it."""
+    policy_sets: dict[PolicySetKey, PolicySet] = field(default_factory=dict)
+    """The compiled policies of the role's sessions, by their session policies."""
+    authorizers: dict[str, BuiltAuthorizer] = field(default_factory=dict)
+    """The authorizer of each session (by access key id) that used this role data."""
     absent_ids: set[str] = field(default_factory=set)
     """Role ids sessions asked for and this read did not find (deleted or replaced roles)."""
 

@@ -33,9 +33,10 @@ from dynafed.server.asgi import (
     send_response,
     sigv4_view,
 )
-from dynafed.server.deferred_writes import DeferredWrite, WriteLater, committed
+from dynafed.server.deferred_writes import DeferredWrite, committed
 from dynafed.server.inline_reads import never_inline
 from dynafed.server.request_ids import RequestIds
+from dynafed.storage.port import WriteLater
 
 if TYPE_CHECKING:
     from dynafed.server.identity_wiring import IdentityRoutes

@@ -16,10 +16,7 @@ import contextlib
 from collections.abc import Callable
 from typing import Any, Protocol
 
-Committed = Callable[[Any, BaseException | None], None]
-WriteLater = Callable[[Callable[[Any], Any], Committed], None]
-"""`storage.write_later(fn, on_done)`: run `fn` in a write transaction; after the commit
-(or the failure) call `on_done(result, error)` on the writer's thread."""
+from dynafed.storage.port import WriteLater
 
 
 class DeferredWrite(Protocol):

@@ -20,7 +20,7 @@ from dynafed.enforcement.policy_cache import CompiledPolicies
 from dynafed.enforcement.role_cache import RoleCache
 from dynafed.iam.service import IamService
 from dynafed.identity.fetch import UrllibFetcher
-from dynafed.identity.providers import build_web_identity_providers
+from dynafed.identity.registry import build_web_identity_providers
 from dynafed.server.app import DynafedApp, Services
 from dynafed.server.identity_settings import JWKS_REFETCH_SECONDS as JWKS_REFETCH_SECONDS
 from dynafed.server.identity_settings import IdentitySettings
@@ -28,20 +28,18 @@ from dynafed.server.identity_wiring import build_identity, demo_config, seed_dem
 from dynafed.server.inline_reads import never_inline, runs_inline
 from dynafed.server.settings import Settings
 from dynafed.storage.factory import open_storage
-from dynafed.storage.memory import MemoryStorage
 from dynafed.storage.port import Storage
-from dynafed.storage.sqlite import SqliteStorage
 from dynafed.sts.assume_role import AssumeRole
 from dynafed.sts.credentials import SessionTokenResolver
 from dynafed.sts.keyring_store import KeyringStore
 from dynafed.sts.opened_sessions import OpenedSessions
-from dynafed.sts.providers import IamOidcProviders
+from dynafed.iam.provider_records import IamOidcProviders
 from dynafed.sts.role_sessions import RoleSessions
-from dynafed.sts.saml import AssumeRoleWithSaml
-from dynafed.sts.saml_providers import IamSamlProviders
+from dynafed.sts.assume_role_with_saml import AssumeRoleWithSaml
+from dynafed.iam.provider_records import IamSamlProviders
 from dynafed.sts.saml_replay import AssertionLedger
 from dynafed.sts.service import StsService
-from dynafed.sts.web_identity import AssumeRoleWithWebIdentity, WebIdentityVerifiers
+from dynafed.sts.assume_role_with_web_identity import AssumeRoleWithWebIdentity, WebIdentityVerifiers
 
 SQLITE_FILE = "dynafed.sqlite3"
 
@@ -160,11 +158,9 @@ def build_app(settings: Settings, admin: AdminCredentials) -> DynafedApp:
         on_close=close,
         identity=identity,
         # Local storage answers reads in microseconds: run them on the loop (inline_reads).
-        runs_inline=(
-            runs_inline if isinstance(storage, (SqliteStorage, MemoryStorage)) else never_inline
-        ),
+        runs_inline=(runs_inline if storage.local_reads else never_inline),
         # SQLite's group-commit writer reports commits to the loop (deferred_writes).
-        write_later=storage.write_later if isinstance(storage, SqliteStorage) else None,
+        write_later=storage.write_later,
     )
     if settings.demo:
         print(seed_demo(services, storage, clock, settings, public_url), flush=True)

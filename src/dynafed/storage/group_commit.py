@@ -20,12 +20,8 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import Any
 
-from dynafed.storage.port import StorageClosedError
+from dynafed.storage.port import Committed, StorageClosedError
 from dynafed.storage.sqlite_txn import SqliteWriteTxn
-
-Committed = Callable[[Any, BaseException | None], None]
-"""Told a job's outcome once it is final: (fn's result, None) after its batch committed, or
-(None, the error) if fn raised or the batch failed. Called on the writer thread."""
 
 
 class _Job:

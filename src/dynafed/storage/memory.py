@@ -27,6 +27,7 @@ from dynafed.storage.port import (
     StorageClosedError,
     StoredItem,
     TableStats,
+    WriteLater,
     WriteTxn,
 )
 
@@ -118,9 +119,12 @@ class _MemoryView:
         return TableStats(len(table.rows), table.size_bytes)
 
     def get_document(self, kind: str, name: str) -> Document | None:
-        self._check_open()
-        body = self._state.documents.get(kind, {}).get(name)
+        body = self.get_document_bytes(kind, name)
         return None if body is None else _load(body)
+
+    def get_document_bytes(self, kind: str, name: str) -> bytes | None:
+        self._check_open()
+        return self._state.documents.get(kind, {}).get(name)
 
     def list_documents(self, kind: str) -> list[tuple[str, Document]]:
         self._check_open()
@@ -212,6 +216,9 @@ class MemoryStorage:
         self.state = _State()
         self._writer: int | None = None  # thread id running a write fn
         self._closed = False
+
+    local_reads = True
+    write_later: WriteLater | None = None
 
     def read(self, *, snapshot: bool = False) -> _ReadContext:
         """Always a snapshot: the view holds the lock, so no write interleaves."""

@@ -109,6 +109,11 @@ class ReadView(Protocol):
 
     def get_document(self, kind: str, name: str) -> Document | None: ...
 
+    def get_document_bytes(self, kind: str, name: str) -> bytes | None:
+        """The document as its JSON text, undecoded: callers that cache what they parse
+        from a document (table definitions) key the cache by it."""
+        ...
+
     def list_documents(self, kind: str) -> list[tuple[str, Document]]:
         """All documents of a kind, ordered by name."""
         ...
@@ -145,7 +150,26 @@ class WriteConflictError(RuntimeError):
     written. Services may answer it as DynamoDB's TransactionConflictException or a 500."""
 
 
+Committed = Callable[[Any, BaseException | None], None]
+"""`on_done(result, error)`: how a deferred write reports its outcome."""
+WriteLater = Callable[[Callable[[WriteTxn], Any], Committed], None]
+"""`write_later(fn, on_done)`: `write` without blocking the caller; `on_done` is called on
+the storage's own thread once the outcome is durable (committed) or final (failed)."""
+
+
 class Storage(Protocol):
+    @property
+    def local_reads(self) -> bool:
+        """Whether a read never waits on the network or on another writer's lock (SQLite's
+        WAL readers, memory): the HTTP edge then runs small reads on its event loop."""
+        ...
+
+    @property
+    def write_later(self) -> WriteLater | None:
+        """The non-blocking write, for backends whose writer thread can report commits
+        (SQLite's group commit); None: writes block their caller's thread."""
+        ...
+
     def read(self, *, snapshot: bool = False) -> ReadViewContext:
         """A read view; with `snapshot`, one consistent state for the whole block."""
         ...

@@ -22,7 +22,13 @@ from typing import Any, TypeVar
 import psycopg
 from psycopg_pool import ConnectionPool, PoolClosed
 
-from dynafed.storage.port import ReadView, StorageClosedError, WriteConflictError, WriteTxn
+from dynafed.storage.port import (
+    ReadView,
+    StorageClosedError,
+    WriteConflictError,
+    WriteLater,
+    WriteTxn,
+)
 from dynafed.storage.postgres_schema import check_schema_name, migrate
 from dynafed.storage.postgres_txn import (
     Conn,
@@ -121,6 +127,9 @@ class PostgresStorage:
         return self.getconn()
 
     # --- the port ------------------------------------------------------------------------
+
+    local_reads = False  # a read is a network round trip
+    write_later: WriteLater | None = None
 
     def read(self, *, snapshot: bool = False) -> _ReadContext:
         """Without `snapshot` each statement runs on its own (autocommit, one round trip);

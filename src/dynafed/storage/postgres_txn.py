@@ -226,9 +226,17 @@ class PgView:
         return TableStats(int(row[0]), int(row[1]))
 
     def get_document(self, kind: str, name: str) -> Document | None:
+        text = self._document_text(kind, name)
+        return None if text is None else _load(text)
+
+    def get_document_bytes(self, kind: str, name: str) -> bytes | None:
+        text = self._document_text(kind, name)
+        return None if text is None else text.encode()
+
+    def _document_text(self, kind: str, name: str) -> str | None:
         locks = self._document_lock(kind, name, exclusive=False)
         row = self._run(*locks, (_GET_DOCUMENT, (kind, name))).fetchone()
-        return None if row is None else _load(row[0])
+        return None if row is None else str(row[0])
 
     def list_documents(self, kind: str) -> list[tuple[str, Document]]:
         rows = self._run((_LIST_DOCUMENTS, (kind,))).fetchall()

@@ -18,10 +18,10 @@ import sqlite3
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from dynafed.storage.group_commit import Committed, GroupCommitWriter
-from dynafed.storage.port import ReadView, StorageClosedError, WriteTxn
+from dynafed.storage.group_commit import GroupCommitWriter
+from dynafed.storage.port import Committed, ReadView, StorageClosedError, WriteLater, WriteTxn
 from dynafed.storage.sqlite_schema import connect, migrate
 from dynafed.storage.sqlite_txn import SqliteView
 from dynafed.storage.writer_turns import WriterTurns
@@ -111,7 +111,13 @@ class SqliteStorage:
         result: T = self._writer.submit(fn)
         return result
 
-    def write_later(self, fn: Callable[[WriteTxn], T], on_done: Committed) -> None:
+    local_reads = True  # WAL readers never wait for the writer
+
+    @property
+    def write_later(self) -> WriteLater:
+        return self._write_later
+
+    def _write_later(self, fn: Callable[[WriteTxn], Any], on_done: Committed) -> None:
         """`write` without blocking the caller: `on_done(result, error)` is called on the
         writer thread once the outcome is durable (committed) or final (failed)."""
         self._writer.submit_later(fn, on_done)
