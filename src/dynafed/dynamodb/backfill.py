@@ -21,7 +21,7 @@ from functools import partial
 from itertools import islice
 
 from dynafed.dynamodb import indexes
-from dynafed.dynamodb.operations.context import find_table
+from dynafed.dynamodb.context import find_table
 from dynafed.dynamodb.tables import DOCUMENT_KIND as TABLE_KIND
 from dynafed.dynamodb.tables import Index, Table
 from dynafed.storage.port import Storage, WriteTxn

@@ -14,6 +14,7 @@ from typing import Any
 
 from dynafed.core.authorization import Authorizer
 from dynafed.core.clock import Clock
+from dynafed.dynamodb.context import DeferredWrite, OperationContext
 from dynafed.dynamodb.operations import (
     batch_get_item,
     batch_write_item,
@@ -36,7 +37,6 @@ from dynafed.dynamodb.operations import (
     update_table,
     update_time_to_live,
 )
-from dynafed.dynamodb.operations.context import DeferredWrite, OperationContext
 from dynafed.errors import UnknownOperationException
 from dynafed.storage.port import Storage
 

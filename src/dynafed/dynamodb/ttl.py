@@ -21,8 +21,9 @@ from decimal import Decimal, InvalidOperation
 from functools import partial
 from itertools import islice
 
-from dynafed.dynamodb import expiry_index, idempotency, item_writes
-from dynafed.dynamodb.operations.context import find_table
+from dynafed.dynamodb import expiry_index, idempotency
+from dynafed.dynamodb.context import find_table
+from dynafed.dynamodb.items import writes as item_writes
 from dynafed.dynamodb.tables import DOCUMENT_KIND as TABLE_KIND
 from dynafed.dynamodb.tables import Table
 from dynafed.dynamodb.values import AttributeValue

@@ -12,8 +12,9 @@ from typing import Any, TypeVar
 import pytest
 from tests.unit.dynamodb.conftest import NOW, Dynamo
 
-from dynafed.dynamodb import backfill, idempotency, item_collections, ttl
+from dynafed.dynamodb import backfill, idempotency, ttl
 from dynafed.dynamodb.background import BackgroundWorker
+from dynafed.dynamodb.items import item_collections
 from dynafed.dynamodb.operations import batch_get_item
 from dynafed.errors import ItemCollectionSizeLimitExceededException
 from dynafed.storage.memory import MemoryStorage

@@ -10,12 +10,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dynafed.dynamodb import select
 from dynafed.dynamodb.expr import SortCondition
 from dynafed.dynamodb.keys import encode_composite, encode_key_value
-from dynafed.dynamodb.paging import start_position, take_page
-from dynafed.dynamodb.read_targets import ReadTarget, key_range
-from dynafed.dynamodb.segments import check_segments, segment_of
+from dynafed.dynamodb.reads import select
+from dynafed.dynamodb.reads.paging import start_position, take_page
+from dynafed.dynamodb.reads.segments import check_segments, segment_of
+from dynafed.dynamodb.reads.targets import ReadTarget, key_range
 from dynafed.dynamodb.tables import Index, KeySchema, Projection, Table
 from dynafed.errors import ValidationException
 from dynafed.storage.bounds import sort_key_bounds, within

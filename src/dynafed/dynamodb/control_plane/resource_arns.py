@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from dynafed.dynamodb.operations.context import OperationContext
+from dynafed.dynamodb.context import OperationContext
 from dynafed.errors import ValidationException
 
 _TABLE_ARN = re.compile(r"arn:aws:dynamodb:([^:]*):([^:]*):table/([a-zA-Z0-9_.-]{3,255})")

@@ -8,6 +8,7 @@ AttributeDefinitions names exactly the key attributes in use.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from dynafed.dynamodb.tables import (
@@ -17,6 +18,7 @@ from dynafed.dynamodb.tables import (
     Index,
     KeySchema,
     Projection,
+    Stream,
     Throughput,
 )
 from dynafed.errors import ValidationException
@@ -194,3 +196,8 @@ def check_definitions_used(
             "Number of attributes in KeySchema does not exactly match number of attributes "
             "defined in AttributeDefinitions"
         )
+
+
+def new_stream(view_type: str, table_arn: str, now: float) -> Stream:
+    label = datetime.fromtimestamp(now, tz=UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3]
+    return Stream(view_type=view_type, label=label, arn=f"{table_arn}/stream/{label}")

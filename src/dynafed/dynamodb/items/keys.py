@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 from collections.abc import Mapping
 
+from dynafed.dynamodb.expr import Projection, Update
 from dynafed.dynamodb.keys import encode_key_value
 from dynafed.dynamodb.tables import Table
 from dynafed.dynamodb.values import AttributeValue, Item, check_key_not_empty, type_of
@@ -99,3 +100,33 @@ def storage_key(table: Table, key: Mapping[str, AttributeValue]) -> tuple[bytes,
     pk = encode_key_value(dict(key[schema.hash_key]))
     sk = b"" if schema.range_key is None else encode_key_value(dict(key[schema.range_key]))
     return pk, sk
+
+
+def check_key_not_updated(table: Table, update: Update | None) -> None:
+    if update is None:
+        return
+    for name in table.key_schema.names:
+        if name in update.modified_names:
+            raise ValidationException(
+                "One or more parameter values were invalid: Cannot update attribute "
+                f"{name}. This attribute is part of the key"
+            )
+
+
+def check_projected_keys(table: Table, projection: Projection | None) -> None:
+    """Key attributes are scalars: a projection may not look inside one."""
+    if projection is None:
+        return
+    nested = projection.nested_names
+    for name in table.key_schema.names:
+        if name in nested:
+            raise ValidationException(_NOT_SCALAR + f"Key: {name}")
+    for index in (*table.local_indexes, *table.global_indexes):
+        for name in index.key_schema.names:
+            if name in nested:
+                raise ValidationException(_NOT_SCALAR + f"IndexKey: {name}")
+
+
+_NOT_SCALAR = (
+    "Key attributes must be scalars; list random access '[]' and map lookup '.' are not allowed: "
+)

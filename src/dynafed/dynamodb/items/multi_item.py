@@ -11,8 +11,8 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from dynafed.dynamodb.operations.context import ITEM_TABLE_NOT_FOUND, find_table
-from dynafed.dynamodb.operations.item_keys import storage_key
+from dynafed.dynamodb.context import ITEM_TABLE_NOT_FOUND, find_table
+from dynafed.dynamodb.items.keys import storage_key
 from dynafed.dynamodb.tables import Table, table_key
 from dynafed.dynamodb.validation.common import NAME_PATTERN
 from dynafed.dynamodb.validation.constraints import render

@@ -7,14 +7,14 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from dynafed.dynamodb import capacity
+from dynafed.dynamodb.context import ITEM_TABLE_NOT_FOUND, find_table
 from dynafed.dynamodb.expr import (
     CompiledExpressions,
     Condition,
     compile_expressions,
     condition_from_expected,
 )
-from dynafed.dynamodb.item_collections import CollectionSize, metrics, wants_metrics
-from dynafed.dynamodb.operations.context import ITEM_TABLE_NOT_FOUND, find_table
+from dynafed.dynamodb.items.item_collections import CollectionSize, metrics, wants_metrics
 from dynafed.dynamodb.tables import Table
 from dynafed.dynamodb.validation.common import (
     CONDITIONAL_OPERATOR,

@@ -15,7 +15,7 @@ collection (tables with local indexes only) as a one-row counter per partition k
 from __future__ import annotations
 
 from dynafed.dynamodb import expiry_index, indexes
-from dynafed.dynamodb.item_collections import (
+from dynafed.dynamodb.items.item_collections import (
     CollectionSize,
     checked_total,
     collection_key,

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from dynafed.dynamodb import capacity, capacity_totals, fgac
+from dynafed.dynamodb.context import OperationContext
 from dynafed.dynamodb.expr import (
     CompiledExpressions,
     Projection,
@@ -21,16 +22,14 @@ from dynafed.dynamodb.expr import (
     compile_expressions,
     projection_from_attributes_to_get,
 )
-from dynafed.dynamodb.operations.batch_common import (
+from dynafed.dynamodb.items.keys import check_key, check_projected_keys, storage_key
+from dynafed.dynamodb.items.multi_item import (
     KeyRegistry,
     existing,
     hash_key_of,
     load_tables,
     require_request_items,
 )
-from dynafed.dynamodb.operations.context import OperationContext
-from dynafed.dynamodb.operations.get_item import check_projected_keys
-from dynafed.dynamodb.operations.item_keys import check_key, storage_key
 from dynafed.dynamodb.tables import Table
 from dynafed.dynamodb.validation import validate_request
 from dynafed.dynamodb.validation.common import (

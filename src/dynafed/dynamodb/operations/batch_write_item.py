@@ -14,17 +14,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from dynafed.dynamodb import capacity, capacity_totals, fgac, item_collections, item_writes
-from dynafed.dynamodb.operations.batch_common import (
+from dynafed.dynamodb import capacity, capacity_totals, fgac
+from dynafed.dynamodb.context import OperationContext
+from dynafed.dynamodb.items import item_collections
+from dynafed.dynamodb.items import writes as item_writes
+from dynafed.dynamodb.items.keys import check_index_keys, check_key, storage_key
+from dynafed.dynamodb.items.multi_item import (
     KeyRegistry,
     existing,
     hash_key_of,
     load_tables,
     require_request_items,
 )
-from dynafed.dynamodb.operations.context import OperationContext
-from dynafed.dynamodb.operations.item_common import current_table
-from dynafed.dynamodb.operations.item_keys import check_index_keys, check_key, storage_key
+from dynafed.dynamodb.items.single_item import current_table
 from dynafed.dynamodb.tables import Table
 from dynafed.dynamodb.validation import validate_request
 from dynafed.dynamodb.validation.common import (

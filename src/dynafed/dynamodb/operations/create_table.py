@@ -8,14 +8,12 @@ at once; DescribeTable reports ACTIVE).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from dynafed.dynamodb import fgac
-from dynafed.dynamodb.operations import schema_rules as rules
-from dynafed.dynamodb.operations.context import OperationContext
-from dynafed.dynamodb.operations.table_description import describe
-from dynafed.dynamodb.operations.table_shapes import (
+from dynafed.dynamodb.context import OperationContext
+from dynafed.dynamodb.control_plane import schema_rules as rules
+from dynafed.dynamodb.control_plane.shapes import (
     ATTRIBUTE_DEFINITION,
     BILLING_MODE,
     GLOBAL_SECONDARY_INDEX,
@@ -28,6 +26,7 @@ from dynafed.dynamodb.operations.table_shapes import (
     TABLE_CLASS,
     TAGS,
 )
+from dynafed.dynamodb.control_plane.table_description import describe
 from dynafed.dynamodb.tables import (
     DOCUMENT_KIND,
     PAY_PER_REQUEST,
@@ -123,12 +122,7 @@ def _stream(spec: dict[str, Any] | None, table_arn: str, now: float) -> Stream |
         return None
     if view_type is None:
         raise rules.invalid("You must specify a StreamViewType when enabling a stream")
-    return new_stream(view_type, table_arn, now)
-
-
-def new_stream(view_type: str, table_arn: str, now: float) -> Stream:
-    label = datetime.fromtimestamp(now, tz=UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3]
-    return Stream(view_type=view_type, label=label, arn=f"{table_arn}/stream/{label}")
+    return rules.new_stream(view_type, table_arn, now)
 
 
 def _insert(txn: WriteTxn, table: Table) -> None:

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from dynafed.dynamodb import capacity, fgac, item_writes
+from dynafed.dynamodb import capacity, fgac
+from dynafed.dynamodb.context import ITEM_TABLE_NOT_FOUND, OperationContext
 from dynafed.dynamodb.expr import check_expression_parameters
-from dynafed.dynamodb.item_collections import CollectionSize
-from dynafed.dynamodb.operations.context import ITEM_TABLE_NOT_FOUND, OperationContext
-from dynafed.dynamodb.operations.item_common import (
+from dynafed.dynamodb.items import writes as item_writes
+from dynafed.dynamodb.items.item_collections import CollectionSize
+from dynafed.dynamodb.items.keys import check_key, storage_key
+from dynafed.dynamodb.items.single_item import (
     WRITE_FIELDS,
     answer,
     check_condition,
@@ -22,7 +24,6 @@ from dynafed.dynamodb.operations.item_common import (
     legacy_condition,
     require_whole_item_return_values,
 )
-from dynafed.dynamodb.operations.item_keys import check_key, storage_key
 from dynafed.dynamodb.validation import validate_request
 from dynafed.dynamodb.validation.common import KEY
 from dynafed.dynamodb.validation.shapes import Struct

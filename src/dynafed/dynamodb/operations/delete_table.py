@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from dynafed.dynamodb import fgac, item_writes
-from dynafed.dynamodb.operations.context import OperationContext, find_table, table_not_found
-from dynafed.dynamodb.operations.table_description import describe
+from dynafed.dynamodb import fgac
+from dynafed.dynamodb.context import OperationContext, find_table, table_not_found
+from dynafed.dynamodb.control_plane.table_description import describe
+from dynafed.dynamodb.items import writes as item_writes
 from dynafed.dynamodb.tables import DOCUMENT_KIND
 from dynafed.dynamodb.validation import validate_request
 from dynafed.dynamodb.validation.common import TABLE_NAME_PATTERN_ONLY, require_table_name

@@ -6,9 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from dynafed.dynamodb import fgac
+from dynafed.dynamodb.context import OperationContext, find_table, table_not_found
+from dynafed.dynamodb.control_plane.table_description import describe
 from dynafed.dynamodb.indexes import all_indexes, storage_id
-from dynafed.dynamodb.operations.context import OperationContext, find_table, table_not_found
-from dynafed.dynamodb.operations.table_description import describe
 from dynafed.dynamodb.validation import validate_request
 from dynafed.dynamodb.validation.common import TABLE_NAME_PATTERN_ONLY, require_table_name
 from dynafed.dynamodb.validation.shapes import Struct

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from dynafed.dynamodb import fgac
-from dynafed.dynamodb.operations.context import OperationContext, table_not_found
+from dynafed.dynamodb.context import OperationContext, table_not_found
 from dynafed.dynamodb.validation import validate_request
 from dynafed.dynamodb.validation.common import TABLE_NAME_PATTERN_ONLY, require_table_name
 from dynafed.dynamodb.validation.shapes import Struct

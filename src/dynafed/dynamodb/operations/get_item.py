@@ -11,15 +11,13 @@ from __future__ import annotations
 from typing import Any
 
 from dynafed.dynamodb import capacity, fgac
+from dynafed.dynamodb.context import ITEM_TABLE_NOT_FOUND, OperationContext, find_table
 from dynafed.dynamodb.expr import (
-    Projection,
     check_expression_parameters,
     projection_from_attributes_to_get,
 )
-from dynafed.dynamodb.operations.context import ITEM_TABLE_NOT_FOUND, OperationContext, find_table
-from dynafed.dynamodb.operations.item_common import compile_request_expressions
-from dynafed.dynamodb.operations.item_keys import check_key, storage_key
-from dynafed.dynamodb.tables import Table
+from dynafed.dynamodb.items.keys import check_key, check_projected_keys, storage_key
+from dynafed.dynamodb.items.single_item import compile_request_expressions
 from dynafed.dynamodb.validation import validate_request
 from dynafed.dynamodb.validation.common import (
     ATTRIBUTES_TO_GET,
@@ -32,7 +30,7 @@ from dynafed.dynamodb.validation.common import (
 )
 from dynafed.dynamodb.validation.shapes import Struct
 from dynafed.dynamodb.values import validate_item
-from dynafed.errors import ResourceNotFoundException, ValidationException
+from dynafed.errors import ResourceNotFoundException
 
 REQUEST = Struct(
     java_name="GetItemInput",
@@ -81,22 +79,3 @@ def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
         consumption = capacity.read(item, consistent=consistent)
         result["ConsumedCapacity"] = capacity.render(mode, table.name, consumption)
     return result
-
-
-def check_projected_keys(table: Table, projection: Projection | None) -> None:
-    """Key attributes are scalars: a projection may not look inside one."""
-    if projection is None:
-        return
-    nested = projection.nested_names
-    for name in table.key_schema.names:
-        if name in nested:
-            raise ValidationException(_NOT_SCALAR + f"Key: {name}")
-    for index in (*table.local_indexes, *table.global_indexes):
-        for name in index.key_schema.names:
-            if name in nested:
-                raise ValidationException(_NOT_SCALAR + f"IndexKey: {name}")
-
-
-_NOT_SCALAR = (
-    "Key attributes must be scalars; list random access '[]' and map lookup '.' are not allowed: "
-)

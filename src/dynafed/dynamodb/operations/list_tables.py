@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from dynafed.dynamodb import fgac
-from dynafed.dynamodb.operations.context import OperationContext
+from dynafed.dynamodb.context import OperationContext
 from dynafed.dynamodb.tables import DOCUMENT_KIND
 from dynafed.dynamodb.validation import validate_request
 from dynafed.dynamodb.validation.common import NAME_PATTERN

@@ -6,9 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from dynafed.dynamodb import fgac
-from dynafed.dynamodb.operations import resource_arns
-from dynafed.dynamodb.operations.context import OperationContext, find_table
-from dynafed.dynamodb.operations.table_shapes import RESOURCE_ARN
+from dynafed.dynamodb.context import OperationContext, find_table
+from dynafed.dynamodb.control_plane import resource_arns
+from dynafed.dynamodb.control_plane.shapes import RESOURCE_ARN
 from dynafed.dynamodb.validation.constraints import check_constraints
 from dynafed.dynamodb.validation.serialization import check_types
 from dynafed.dynamodb.validation.shapes import Str, Struct

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from dynafed.dynamodb import fgac
+from dynafed.dynamodb.context import ITEM_TABLE_NOT_FOUND, OperationContext, find_table
 from dynafed.dynamodb.expr import (
     Condition,
     bind_key_condition,
@@ -20,10 +21,9 @@ from dynafed.dynamodb.expr import (
     compile_expressions,
     key_clauses_from_legacy,
 )
+from dynafed.dynamodb.items.keys import check_projected_keys
 from dynafed.dynamodb.keys import encode_key_value
-from dynafed.dynamodb.operations.context import ITEM_TABLE_NOT_FOUND, OperationContext, find_table
-from dynafed.dynamodb.operations.get_item import check_projected_keys
-from dynafed.dynamodb.operations.read_common import (
+from dynafed.dynamodb.reads.pages import (
     CONDITIONS,
     READ_FIELDS,
     ReadPlan,
@@ -31,9 +31,9 @@ from dynafed.dynamodb.operations.read_common import (
     projection_of,
     read_page,
 )
-from dynafed.dynamodb.paging import start_position
-from dynafed.dynamodb.read_targets import ReadTarget, key_range, resolve
-from dynafed.dynamodb.select import check_index_select, choose
+from dynafed.dynamodb.reads.paging import start_position
+from dynafed.dynamodb.reads.select import check_index_select, choose
+from dynafed.dynamodb.reads.targets import ReadTarget, key_range, resolve
 from dynafed.dynamodb.tables import Table
 from dynafed.dynamodb.validation import validate_request
 from dynafed.dynamodb.validation.shapes import Bool, Long, Struct

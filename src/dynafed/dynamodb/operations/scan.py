@@ -13,10 +13,10 @@ from collections.abc import Iterator
 from typing import Any
 
 from dynafed.dynamodb import fgac
+from dynafed.dynamodb.context import ITEM_TABLE_NOT_FOUND, OperationContext, find_table
 from dynafed.dynamodb.expr import check_expression_parameters, compile_expressions
-from dynafed.dynamodb.operations.context import ITEM_TABLE_NOT_FOUND, OperationContext, find_table
-from dynafed.dynamodb.operations.get_item import check_projected_keys
-from dynafed.dynamodb.operations.read_common import (
+from dynafed.dynamodb.items.keys import check_projected_keys
+from dynafed.dynamodb.reads.pages import (
     CONDITIONS,
     READ_FIELDS,
     ReadPlan,
@@ -24,10 +24,10 @@ from dynafed.dynamodb.operations.read_common import (
     projection_of,
     read_page,
 )
-from dynafed.dynamodb.paging import start_position
-from dynafed.dynamodb.read_targets import resolve
-from dynafed.dynamodb.segments import check_segments, segment_of
-from dynafed.dynamodb.select import check_index_select, choose
+from dynafed.dynamodb.reads.paging import start_position
+from dynafed.dynamodb.reads.segments import check_segments, segment_of
+from dynafed.dynamodb.reads.select import check_index_select, choose
+from dynafed.dynamodb.reads.targets import resolve
 from dynafed.dynamodb.validation import validate_request
 from dynafed.dynamodb.validation.shapes import Long, Struct
 from dynafed.errors import ResourceNotFoundException

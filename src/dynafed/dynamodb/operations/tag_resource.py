@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from dynafed.dynamodb import fgac
-from dynafed.dynamodb.operations import resource_arns
-from dynafed.dynamodb.operations.context import OperationContext, find_table
-from dynafed.dynamodb.operations.table_shapes import RESOURCE_ARN, TAG
+from dynafed.dynamodb.context import OperationContext, find_table
+from dynafed.dynamodb.control_plane import resource_arns
+from dynafed.dynamodb.control_plane.shapes import RESOURCE_ARN, TAG
 from dynafed.dynamodb.tables import DOCUMENT_KIND
 from dynafed.dynamodb.validation.constraints import check_constraints
 from dynafed.dynamodb.validation.serialization import check_types

@@ -16,12 +16,11 @@ from functools import partial
 from typing import Any
 
 from dynafed.dynamodb import capacity, capacity_totals, fgac
+from dynafed.dynamodb.context import OperationContext
 from dynafed.dynamodb.expr import CompiledExpressions, compile_expressions
-from dynafed.dynamodb.operations.batch_common import KeyRegistry, existing, hash_key_of, load_tables
-from dynafed.dynamodb.operations.context import OperationContext
-from dynafed.dynamodb.operations.get_item import check_projected_keys
-from dynafed.dynamodb.operations.item_keys import check_key, storage_key
-from dynafed.dynamodb.operations.transaction_common import DUPLICATE_ITEMS, check_actions
+from dynafed.dynamodb.items.keys import check_key, check_projected_keys, storage_key
+from dynafed.dynamodb.items.multi_item import KeyRegistry, existing, hash_key_of, load_tables
+from dynafed.dynamodb.items.transactions import DUPLICATE_ITEMS, check_actions
 from dynafed.dynamodb.tables import Table
 from dynafed.dynamodb.validation import validate_request
 from dynafed.dynamodb.validation.common import (

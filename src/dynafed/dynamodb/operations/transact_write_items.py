@@ -25,20 +25,21 @@ from dynafed.dynamodb import (
     capacity_totals,
     fgac,
     idempotency,
-    item_collections,
-    item_writes,
 )
+from dynafed.dynamodb.context import OperationContext
 from dynafed.dynamodb.expr import CompiledExpressions, compile_expressions
-from dynafed.dynamodb.operations.batch_common import KeyRegistry, existing, hash_key_of, load_tables
-from dynafed.dynamodb.operations.context import OperationContext
-from dynafed.dynamodb.operations.item_common import current_table
-from dynafed.dynamodb.operations.item_keys import (
+from dynafed.dynamodb.items import item_collections
+from dynafed.dynamodb.items import writes as item_writes
+from dynafed.dynamodb.items.keys import (
     check_index_keys,
     check_item_keys,
     check_key,
+    check_key_not_updated,
     storage_key,
 )
-from dynafed.dynamodb.operations.transaction_common import (
+from dynafed.dynamodb.items.multi_item import KeyRegistry, existing, hash_key_of, load_tables
+from dynafed.dynamodb.items.single_item import current_table
+from dynafed.dynamodb.items.transactions import (
     DUPLICATE_ITEMS,
     NO_REASON,
     cancelled,
@@ -46,7 +47,6 @@ from dynafed.dynamodb.operations.transaction_common import (
     condition_failed,
     validation_error,
 )
-from dynafed.dynamodb.operations.update_item import check_key_not_updated
 from dynafed.dynamodb.tables import Table
 from dynafed.dynamodb.validation import validate_request
 from dynafed.dynamodb.validation.common import (

@@ -12,15 +12,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from dynafed.dynamodb import capacity, fgac, item_writes
+from dynafed.dynamodb import capacity, fgac
+from dynafed.dynamodb.context import ITEM_TABLE_NOT_FOUND, OperationContext
 from dynafed.dynamodb.expr import (
     Update,
     check_expression_parameters,
     update_from_attribute_updates,
 )
-from dynafed.dynamodb.item_collections import CollectionSize
-from dynafed.dynamodb.operations.context import ITEM_TABLE_NOT_FOUND, OperationContext
-from dynafed.dynamodb.operations.item_common import (
+from dynafed.dynamodb.items import writes as item_writes
+from dynafed.dynamodb.items.item_collections import CollectionSize
+from dynafed.dynamodb.items.keys import (
+    check_index_keys,
+    check_key,
+    check_key_not_updated,
+    storage_key,
+)
+from dynafed.dynamodb.items.single_item import (
     WRITE_FIELDS,
     answer,
     check_condition,
@@ -28,13 +35,11 @@ from dynafed.dynamodb.operations.item_common import (
     current_table,
     legacy_condition,
 )
-from dynafed.dynamodb.operations.item_keys import check_index_keys, check_key, storage_key
-from dynafed.dynamodb.tables import Table
 from dynafed.dynamodb.validation import validate_request
 from dynafed.dynamodb.validation.common import EXPRESSION, KEY
 from dynafed.dynamodb.validation.shapes import AttrValue, MapOf, Str, Struct
 from dynafed.dynamodb.values import Item, check_item_size, validate_item
-from dynafed.errors import ResourceNotFoundException, ValidationException
+from dynafed.errors import ResourceNotFoundException
 from dynafed.storage.port import WriteTxn
 
 ATTRIBUTE_UPDATES = MapOf(
@@ -97,17 +102,6 @@ def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
     old, new, collection = ctx.storage.write(write)
     returned = _return_values(request.get("ReturnValues", "NONE"), update, old, new)
     return answer(request, table, lambda: capacity.write(table, old, new), returned, collection)
-
-
-def check_key_not_updated(table: Table, update: Update | None) -> None:
-    if update is None:
-        return
-    for name in table.key_schema.names:
-        if name in update.modified_names:
-            raise ValidationException(
-                "One or more parameter values were invalid: Cannot update attribute "
-                f"{name}. This attribute is part of the key"
-            )
 
 
 def _updated(update: Update | None, old: Item | None, key: Item) -> Item | None:

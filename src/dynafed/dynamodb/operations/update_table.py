@@ -12,12 +12,9 @@ from dataclasses import replace
 from typing import Any
 
 from dynafed.dynamodb import backfill, fgac
-from dynafed.dynamodb.indexes import storage_id
-from dynafed.dynamodb.operations import schema_rules as rules
-from dynafed.dynamodb.operations.context import OperationContext, find_table, table_not_found
-from dynafed.dynamodb.operations.create_table import new_stream
-from dynafed.dynamodb.operations.table_description import describe
-from dynafed.dynamodb.operations.table_shapes import (
+from dynafed.dynamodb.context import OperationContext, find_table, table_not_found
+from dynafed.dynamodb.control_plane import schema_rules as rules
+from dynafed.dynamodb.control_plane.shapes import (
     ATTRIBUTE_DEFINITION,
     BILLING_MODE,
     GLOBAL_SECONDARY_INDEX,
@@ -28,6 +25,8 @@ from dynafed.dynamodb.operations.table_shapes import (
     STREAM_SPECIFICATION,
     TABLE_CLASS,
 )
+from dynafed.dynamodb.control_plane.table_description import describe
+from dynafed.dynamodb.indexes import storage_id
 from dynafed.dynamodb.tables import (
     DOCUMENT_KIND,
     PAY_PER_REQUEST,
@@ -331,7 +330,7 @@ def _stream(table: Table, spec: dict[str, Any] | None, now: float) -> Table:
         view_type = spec.get("StreamViewType")
         if view_type is None:
             raise rules.invalid("You must specify a StreamViewType when enabling a stream")
-        return table.with_changes(stream=new_stream(view_type, table.arn, now))
+        return table.with_changes(stream=rules.new_stream(view_type, table.arn, now))
     if table.stream is None:
         raise rules.invalid("Table has no stream to disable")
     if spec.get("StreamViewType") is not None:

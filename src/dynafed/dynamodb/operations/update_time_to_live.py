@@ -10,7 +10,7 @@ from typing import Any
 
 from dynafed.dynamodb import fgac
 from dynafed.dynamodb import ttl as expiry
-from dynafed.dynamodb.operations.context import OperationContext, find_table, table_not_found
+from dynafed.dynamodb.context import OperationContext, find_table, table_not_found
 from dynafed.dynamodb.tables import DOCUMENT_KIND, TimeToLive
 from dynafed.dynamodb.validation import validate_request
 from dynafed.dynamodb.validation.common import TABLE_NAME_PATTERN_ONLY, require_table_name

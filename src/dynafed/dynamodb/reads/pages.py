@@ -22,10 +22,10 @@ from dynafed.dynamodb.expr import (
     condition_from_filter,
     projection_from_attributes_to_get,
 )
-from dynafed.dynamodb.operations.item_keys import storage_key
-from dynafed.dynamodb.paging import last_evaluated_key, take_page
-from dynafed.dynamodb.read_targets import ReadTarget
-from dynafed.dynamodb.select import ALL_ATTRIBUTES, COUNT, SPECIFIC_ATTRIBUTES, VALUES
+from dynafed.dynamodb.items.keys import storage_key
+from dynafed.dynamodb.reads.paging import last_evaluated_key, take_page
+from dynafed.dynamodb.reads.select import ALL_ATTRIBUTES, COUNT, SPECIFIC_ATTRIBUTES, VALUES
+from dynafed.dynamodb.reads.targets import ReadTarget
 from dynafed.dynamodb.validation.common import (
     ATTRIBUTES_TO_GET,
     COMPARISON_OPERATORS,
