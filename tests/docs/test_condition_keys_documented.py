@@ -1,8 +1,9 @@
 """docs/reference/condition-keys.md tells the truth about the keys the code supplies.
 
 - Each DynamoDB action's row lists exactly the `dynamodb:` keys its authorization request
-  carries when the request uses every parameter that produces a key (fgac.py), and every
-  operation the service registers is requested as some documented action.
+  carries when the request uses every parameter that produces a key (fgac.py, and the
+  `authorization` beside each operation that has keys of its own), and every operation the
+  service registers is requested as some documented action.
 - The session table lists every `aws:` key of a role session's requests (enforcement/context).
 - The IAM OIDC table marks exactly the keys a token gives the trust policy and the session.
 - Every condition-key name written in the source (AST scan) appears on the page.
@@ -22,9 +23,16 @@ import pytest
 from dynafed.auth.principal import Principal, SessionContext
 from dynafed.core.authorization import AuthorizationRequest
 from dynafed.dynamodb import fgac
+from dynafed.dynamodb.operations import (
+    batch_get_item,
+    batch_write_item,
+    query,
+    scan,
+    transact_write_items,
+)
 from dynafed.dynamodb.service import OPERATIONS
 from dynafed.enforcement.context import RequestFacts, request_keys, session_keys, time_keys
-from dynafed.identity.web_identity import SessionTags, session_context_keys, trust_context_keys
+from dynafed.identity.verified import SessionTags, session_context_keys, trust_context_keys
 from dynafed.sts.trust import SET_SOURCE_IDENTITY, TAG_SESSION
 from tests.docs.markdown import code_spans, read, sections, table_rows
 
@@ -59,24 +67,24 @@ ITEM_ACTIONS: dict[str, Callable[[], AuthorizationRequest]] = {
         ARN,
         enclosing_operation="TransactWriteItems",
     ),
-    "ConditionCheckItem": lambda: fgac.condition_check_item(
+    "ConditionCheckItem": lambda: transact_write_items.condition_check_item(
         {"Key": KEY, "ConditionExpression": "attribute_exists(TopScore)"}
         | {"ReturnConsumedCapacity": "TOTAL"},
         "UserId",
         ARN,
     ),
-    "Query": lambda: fgac.query(
+    "Query": lambda: query.authorization(
         {"KeyConditionExpression": "UserId = :u", **EVERYTHING}
         | {"ExpressionAttributeValues": {":u": {"S": "alice"}}},
         "UserId",
         ARN,
         select="SPECIFIC_ATTRIBUTES",
     ),
-    "Scan": lambda: fgac.scan(EVERYTHING, ARN, select="SPECIFIC_ATTRIBUTES"),
-    "BatchGetItem": lambda: fgac.batch_get_item(
+    "Scan": lambda: scan.authorization(EVERYTHING, ARN, select="SPECIFIC_ATTRIBUTES"),
+    "BatchGetItem": lambda: batch_get_item.authorization(
         {"Keys": [KEY], "ProjectionExpression": "TopScore"}, "UserId", ARN, "TOTAL"
     ),
-    "BatchWriteItem": lambda: fgac.batch_write_item(
+    "BatchWriteItem": lambda: batch_write_item.authorization(
         [{"PutRequest": {"Item": KEY}}, {"DeleteRequest": {"Key": KEY}}], "UserId", ARN, "TOTAL"
     ),
 }

@@ -15,11 +15,17 @@ for fine-grained access control"):
   `dynamodb:EnclosingOperation` as each action carries them.
 
 A key the request does not carry is absent, never an empty list.
+
+This module holds what several operations share: the key computations (leading keys,
+attribute names, canonical key text), the control-plane request, and the actions a
+single-item operation and a transaction element both ask for (GetItem, PutItem, UpdateItem,
+DeleteItem). What only one operation asks for (Query, Scan, BatchGetItem, BatchWriteItem,
+a transaction's ConditionCheckItem) is declared beside it, in `operations/<operation>.py`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from dynafed.core.authorization import AuthorizationRequest
@@ -40,9 +46,10 @@ def control_plane(operation: str, resource: str) -> list[AuthorizationRequest]:
     return [AuthorizationRequest(f"dynamodb:{operation}", resource or "*")]
 
 
-def _request(
+def authorization_request(
     operation: str, resource: str, keys: Mapping[str, Iterable[str] | str | None]
 ) -> AuthorizationRequest:
+    """`dynamodb:<operation>` on `resource` with the keys that have values (sorted, unique)."""
     condition_keys: dict[str, list[str]] = {}
     for name, value in keys.items():
         if value is None:
@@ -53,12 +60,13 @@ def _request(
     return AuthorizationRequest(f"dynamodb:{operation}", resource, condition_keys)
 
 
-def _consumed_capacity(request: Mapping[str, Any]) -> str | None:
+def consumed_capacity(request: Mapping[str, Any]) -> str | None:
+    """`dynamodb:ReturnConsumedCapacity` as the request sets it."""
     value = request.get("ReturnConsumedCapacity")
     return value if isinstance(value, str) else None
 
 
-# --- single-item actions --------------------------------------------------------------------
+# --- item actions, alone or inside a transaction ------------------------------------------
 
 
 def get_item(
@@ -72,14 +80,14 @@ def get_item(
     """GetItem (and a TransactGetItems element): Select is SPECIFIC_ATTRIBUTES when the
     request names what to return, else ALL_ATTRIBUTES."""
     projected = "ProjectionExpression" in request or "AttributesToGet" in request
-    return _request(
+    return authorization_request(
         "GetItem",
         resource,
         {
             LEADING_KEYS: leading_keys(request.get("Key"), hash_key),
-            ATTRIBUTES: _names(request, ("Key",), ("AttributesToGet",), compiled),
+            ATTRIBUTES: attribute_names(request, ("Key",), ("AttributesToGet",), compiled),
             SELECT: "SPECIFIC_ATTRIBUTES" if projected else "ALL_ATTRIBUTES",
-            RETURN_CONSUMED_CAPACITY: _consumed_capacity(request),
+            RETURN_CONSUMED_CAPACITY: consumed_capacity(request),
             ENCLOSING_OPERATION: enclosing_operation,
         },
     )
@@ -128,16 +136,16 @@ def _write(
     enclosing_operation: str | None,
 ) -> AuthorizationRequest:
     """The write actions carry ReturnValues always (NONE when not given) and no Select."""
-    return _request(
+    return authorization_request(
         operation,
         resource,
         {
             LEADING_KEYS: leading_keys(request.get(addressed_by), hash_key),
-            ATTRIBUTES: _names(
+            ATTRIBUTES: attribute_names(
                 request, (addressed_by, "AttributeUpdates", "Expected"), (), compiled
             ),
             RETURN_VALUES: request.get("ReturnValues", "NONE"),
-            RETURN_CONSUMED_CAPACITY: _consumed_capacity(request),
+            RETURN_CONSUMED_CAPACITY: consumed_capacity(request),
             ENCLOSING_OPERATION: enclosing_operation,
         },
     )
@@ -184,7 +192,7 @@ def canonical_key_text(value: Mapping[str, Any]) -> str | None:
     return None
 
 
-def _names(
+def attribute_names(
     request: Mapping[str, Any],
     maps: tuple[str, ...],
     lists: tuple[str, ...],
@@ -202,7 +210,7 @@ def _names(
         if isinstance(value, list):
             names.update(name for name in value if isinstance(name, str))
     if compiled is None:
-        compiled = _compile(request)
+        compiled = compile_for_keys(request)
     if compiled is not None:
         names.update(compiled.attribute_names)
     return names
@@ -219,7 +227,7 @@ _EXPRESSION_MEMBERS = (
 )
 
 
-def _compile(request: Mapping[str, Any]) -> CompiledExpressions | None:
+def compile_for_keys(request: Mapping[str, Any]) -> CompiledExpressions | None:
     """The request's expressions, compiled by the expression engine; None if they are
     invalid (validation refuses such a request before anything happens)."""
     params = {member: request[member] for member in _EXPRESSION_MEMBERS if member in request}
@@ -231,134 +239,8 @@ def _compile(request: Mapping[str, Any]) -> CompiledExpressions | None:
         return None
 
 
-# --- reads of many items, batches, transaction-only actions ----------------------------------
-
-
-def query(
-    request: Mapping[str, Any],
-    hash_key: str | None,
-    resource: str,
-    *,
-    select: str,
-    compiled: CompiledExpressions | None = None,
-) -> AuthorizationRequest:
-    """Query: LeadingKeys is the partition-key value of the key condition; on an index,
-    `hash_key` is the index's partition key, the value the query addresses (iam-fgac §5.2).
-    `select` is the effective Select (explicit, or DynamoDB's default)."""
-    return _request(
-        "Query",
-        resource,
-        {
-            LEADING_KEYS: _key_condition_value(request, hash_key, compiled),
-            ATTRIBUTES: _names(
-                request, ("KeyConditions", "QueryFilter"), ("AttributesToGet",), compiled
-            ),
-            SELECT: select,
-            RETURN_CONSUMED_CAPACITY: _consumed_capacity(request),
-        },
-    )
-
-
-def scan(
-    request: Mapping[str, Any],
-    resource: str,
-    *,
-    select: str,
-    compiled: CompiledExpressions | None = None,
-) -> AuthorizationRequest:
-    """Scan never carries LeadingKeys (it addresses no partition)."""
-    return _request(
-        "Scan",
-        resource,
-        {
-            ATTRIBUTES: _names(request, ("ScanFilter",), ("AttributesToGet",), compiled),
-            SELECT: select,
-            RETURN_CONSUMED_CAPACITY: _consumed_capacity(request),
-        },
-    )
-
-
-def batch_get_item(
-    keys_and_attributes: Mapping[str, Any],
-    hash_key: str | None,
-    resource: str,
-    return_consumed_capacity: str | None,
-    *,
-    compiled: CompiledExpressions | None = None,
-) -> AuthorizationRequest:
-    """One table's part of a BatchGetItem: its keys' partition values, key names and
-    projection; Select as GetItem's."""
-    keys = [key for key in keys_and_attributes.get("Keys", []) if isinstance(key, Mapping)]
-    projected = (
-        "ProjectionExpression" in keys_and_attributes or "AttributesToGet" in keys_and_attributes
-    )
-    names = _names(keys_and_attributes, (), ("AttributesToGet",), compiled)
-    for key in keys:
-        names.update(key)
-    return _request(
-        "BatchGetItem",
-        resource,
-        {
-            LEADING_KEYS: _partition_values(keys, hash_key),
-            ATTRIBUTES: names,
-            SELECT: "SPECIFIC_ATTRIBUTES" if projected else "ALL_ATTRIBUTES",
-            RETURN_CONSUMED_CAPACITY: return_consumed_capacity,
-        },
-    )
-
-
-def batch_write_item(
-    write_requests: Sequence[Mapping[str, Any]],
-    hash_key: str | None,
-    resource: str,
-    return_consumed_capacity: str | None,
-) -> AuthorizationRequest:
-    """One table's part of a BatchWriteItem: puts and deletes together."""
-    addressed: list[Mapping[str, Any]] = []
-    for write in write_requests:
-        put = write.get("PutRequest")
-        delete = write.get("DeleteRequest")
-        if isinstance(put, Mapping) and isinstance(put.get("Item"), Mapping):
-            addressed.append(put["Item"])
-        if isinstance(delete, Mapping) and isinstance(delete.get("Key"), Mapping):
-            addressed.append(delete["Key"])
-    names: set[str] = set()
-    for item in addressed:
-        names.update(item)
-    return _request(
-        "BatchWriteItem",
-        resource,
-        {
-            LEADING_KEYS: _partition_values(addressed, hash_key),
-            ATTRIBUTES: names,
-            RETURN_CONSUMED_CAPACITY: return_consumed_capacity,
-        },
-    )
-
-
-def condition_check_item(
-    request: Mapping[str, Any],
-    hash_key: str | None,
-    resource: str,
-    *,
-    compiled: CompiledExpressions | None = None,
-    enclosing_operation: str = "TransactWriteItems",
-) -> AuthorizationRequest:
-    """A TransactWriteItems ConditionCheck: key and condition names; it returns nothing, so
-    no ReturnValues."""
-    return _request(
-        "ConditionCheckItem",
-        resource,
-        {
-            LEADING_KEYS: leading_keys(request.get("Key"), hash_key),
-            ATTRIBUTES: _names(request, ("Key",), (), compiled),
-            RETURN_CONSUMED_CAPACITY: _consumed_capacity(request),
-            ENCLOSING_OPERATION: enclosing_operation,
-        },
-    )
-
-
-def _partition_values(items: list[Mapping[str, Any]], hash_key: str | None) -> list[str] | None:
+def partition_values(items: list[Mapping[str, Any]], hash_key: str | None) -> list[str] | None:
+    """The partition-key values of many items (a batch's keys), as policy text."""
     if hash_key is None:
         return None
     values = [
@@ -368,27 +250,3 @@ def _partition_values(items: list[Mapping[str, Any]], hash_key: str | None) -> l
         and (text := canonical_key_text(item[hash_key])) is not None
     ]
     return values or None
-
-
-def _key_condition_value(
-    request: Mapping[str, Any], hash_key: str | None, compiled: CompiledExpressions | None
-) -> list[str] | None:
-    """The partition value of a KeyConditionExpression or legacy KeyConditions `EQ`."""
-    if hash_key is None:
-        return None
-    if compiled is None:
-        compiled = _compile(request)
-    clauses = None if compiled is None else compiled.key_clauses
-    if clauses is not None:
-        clause = clauses.get(hash_key)
-        values = [] if clause is None or clause.op != "EQ" else list(clause.values)
-    else:
-        key_conditions = request.get("KeyConditions")
-        condition = key_conditions.get(hash_key) if isinstance(key_conditions, Mapping) else None
-        values = []
-        if isinstance(condition, Mapping) and condition.get("ComparisonOperator") == "EQ":
-            values = list(condition.get("AttributeValueList") or [])
-    if len(values) != 1 or not isinstance(values[0], Mapping):
-        return None
-    text = canonical_key_text(values[0])
-    return None if text is None else [text]

@@ -2,13 +2,17 @@
 
 `handle(operation, body, authorizer)` finds the operation's module in the registry below and
 runs it. Each module under `operations/` reads top to bottom: validate, authorize, execute,
-render. The service holds no state of its own beyond its collaborators, so any number of
-worker threads may call it at once.
+render, and declares beside its `run` what the rest of the server needs to know about it:
+`RUNS_INLINE` (may the edge run it on the event loop: `True`, `False`, or a rule on the
+request body) and, for a write that can stop before its transaction, `prepare`. The registry
+collects those facts once, at import; adding an operation means adding its module and one
+line to `_MODULES`. The service holds no state of its own beyond its collaborators, so any
+number of worker threads may call it at once.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from types import ModuleType
 from typing import Any
 
@@ -69,9 +73,28 @@ OPERATIONS: dict[str, Operation] = {name: module.run for name, module in _MODULE
 """Operation name (the part after `DynamoDB_20120810.`) -> its `run` function."""
 
 DEFERRABLE: dict[str, Callable[[OperationContext, dict[str, Any]], DeferredWrite[Any]]] = {
-    "PutItem": put_item.prepare,
+    name: module.prepare for name, module in _MODULES.items() if hasattr(module, "prepare")
 }
 """Writes that can stop before their write transaction (`DynamoDBService.prepare`)."""
+
+INLINE: frozenset[str] = frozenset(
+    name for name, module in _MODULES.items() if module.RUNS_INLINE is True
+)
+"""Operations that always may run on the event loop (`RUNS_INLINE = True`)."""
+
+INLINE_WHEN: dict[str, Callable[[Mapping[str, Any]], bool]] = {
+    name: module.RUNS_INLINE for name, module in _MODULES.items() if callable(module.RUNS_INLINE)
+}
+"""Operations that may run on the event loop when their rule says so (Query, Scan)."""
+
+
+def runs_inline(operation: str, body: Mapping[str, Any]) -> bool:
+    """Whether `operation` may run on the event loop, by what its module declares
+    (server.inline_reads explains when the edge asks)."""
+    if operation in INLINE:
+        return True
+    rule = INLINE_WHEN.get(operation)
+    return rule is not None and rule(body)
 
 
 class DynamoDBService:

@@ -8,6 +8,10 @@ Writes keep the pool, since they wait for group commit; so do Query and Scan pag
 may read up to 1 MB (no Limit, or a large one), and BatchGetItem and TransactGetItems
 (up to 100 items of 400 KB each: 16 MB and 4 MB answers), so one big answer never stalls
 the loop and every other connection with it.
+
+Each operation declares which it is, beside its `run` (`RUNS_INLINE` in
+`dynamodb/operations/<operation>.py`); `runs_inline` is the DynamoDB registry's answer.
+`never_inline` is for storage whose reads may wait on the network (PostgreSQL).
 """
 
 from __future__ import annotations
@@ -15,29 +19,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-READ_ONLY_OPERATIONS = frozenset(
-    {
-        "GetItem",
-        "Query",
-        "Scan",
-        "DescribeTable",
-        "ListTables",
-        "DescribeTimeToLive",
-        "ListTagsOfResource",
-    }
-)
-PAGED_OPERATIONS = frozenset({"Query", "Scan"})
-INLINE_PAGE_LIMIT = 100
-"""Query/Scan run inline only with a Limit up to this many items (rows read, at most)."""
+from dynafed.dynamodb.service import runs_inline
 
-
-def runs_inline(operation: str, body: Mapping[str, Any]) -> bool:
-    if operation not in READ_ONLY_OPERATIONS:
-        return False
-    if operation in PAGED_OPERATIONS:
-        limit = body.get("Limit")
-        return type(limit) is int and 0 < limit <= INLINE_PAGE_LIMIT
-    return True
+__all__ = ["never_inline", "runs_inline"]
 
 
 def never_inline(operation: str, body: Mapping[str, Any]) -> bool:

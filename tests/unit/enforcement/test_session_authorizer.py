@@ -20,11 +20,12 @@ from enforcement_support import (
 
 from dynafed.core.authorization import AuthorizationRequest, Authorizer
 from dynafed.dynamodb import fgac
+from dynafed.dynamodb.operations.scan import authorization as scan_authorization
 from dynafed.errors import AccessDeniedException
 
 
 def scan() -> AuthorizationRequest:
-    return fgac.scan({"TableName": "GameScores"}, TABLE, select="ALL_ATTRIBUTES")
+    return scan_authorization({"TableName": "GameScores"}, TABLE, select="ALL_ATTRIBUTES")
 
 
 def denial(authorizer: Authorizer, *requests: AuthorizationRequest) -> str:
@@ -92,7 +93,9 @@ def test_one_denied_request_of_a_batch_denies_it_and_names_that_one(
 
 def test_admin_credentials_are_allowed_everything(world: World) -> None:
     world.authorize(
-        ADMIN, fgac.scan({"TableName": "GameScores"}, TABLE, select="ALL_ATTRIBUTES"), get_item("x")
+        ADMIN,
+        scan_authorization({"TableName": "GameScores"}, TABLE, select="ALL_ATTRIBUTES"),
+        get_item("x"),
     )
 
 
@@ -107,7 +110,7 @@ def test_session_policies_narrow_and_cannot_widen(world: World, game_role: str) 
     widened = world.session(game_role, "alice", policy=everything)
     for request in (
         get_item("bob", "UserId"),
-        fgac.scan({}, TABLE, select="ALL_ATTRIBUTES"),
+        scan_authorization({}, TABLE, select="ALL_ATTRIBUTES"),
         get_item("alice"),
     ):
         assert "because no identity-based policy allows" in denial(

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from dynafed.server.inline_reads import INLINE_PAGE_LIMIT, never_inline, runs_inline
+from dynafed.dynamodb.reads.pages import INLINE_PAGE_LIMIT
+from dynafed.server.inline_reads import never_inline, runs_inline
 
 
 @pytest.mark.parametrize("operation", ["GetItem", "DescribeTable", "ListTables"])

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from dynafed.core.authorization import AuthorizationRequest
 from dynafed.dynamodb import capacity, capacity_totals, fgac
 from dynafed.dynamodb.context import OperationContext
 from dynafed.dynamodb.expr import (
@@ -58,6 +59,10 @@ KEYS_AND_ATTRIBUTES = Struct(
     },
 )
 
+RUNS_INLINE = False
+"""Up to 100 items, an answer of up to 16 MB: built on a worker so it never stalls the
+event loop and every other connection with it (server.inline_reads)."""
+
 REQUEST = Struct(
     java_name="BatchGetItemInput",
     fields={
@@ -80,7 +85,7 @@ def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
         tables = load_tables(view, ctx.region, requested)
         ctx.authorize(
             [
-                fgac.batch_get_item(
+                authorization(
                     part,
                     hash_key_of(tables[name]),
                     ctx.table_arn(name),
@@ -99,6 +104,35 @@ def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
                 check_key(table, key)
                 registry.add(table, key)
         return _read(view, requested, found, keys, compiled, mode)
+
+
+def authorization(
+    keys_and_attributes: Mapping[str, Any],
+    hash_key: str | None,
+    resource: str,
+    return_consumed_capacity: str | None,
+    *,
+    compiled: CompiledExpressions | None = None,
+) -> AuthorizationRequest:
+    """One table's part of a BatchGetItem: its keys' partition values, key names and
+    projection; Select as GetItem's."""
+    keys = [key for key in keys_and_attributes.get("Keys", []) if isinstance(key, Mapping)]
+    projected = (
+        "ProjectionExpression" in keys_and_attributes or "AttributesToGet" in keys_and_attributes
+    )
+    names = fgac.attribute_names(keys_and_attributes, (), ("AttributesToGet",), compiled)
+    for key in keys:
+        names.update(key)
+    return fgac.authorization_request(
+        "BatchGetItem",
+        resource,
+        {
+            fgac.LEADING_KEYS: fgac.partition_values(keys, hash_key),
+            fgac.ATTRIBUTES: names,
+            fgac.SELECT: "SPECIFIC_ATTRIBUTES" if projected else "ALL_ATTRIBUTES",
+            fgac.RETURN_CONSUMED_CAPACITY: return_consumed_capacity,
+        },
+    )
 
 
 def _precheck(request: dict[str, Any]) -> None:

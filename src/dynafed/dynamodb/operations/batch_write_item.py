@@ -10,10 +10,11 @@ ItemCollectionMetrics per table.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from dynafed.core.authorization import AuthorizationRequest
 from dynafed.dynamodb import capacity, capacity_totals, fgac
 from dynafed.dynamodb.context import OperationContext
 from dynafed.dynamodb.items import item_collections
@@ -51,6 +52,9 @@ WRITE_REQUEST = Struct(
     },
 )
 
+RUNS_INLINE = False
+"""A write: it waits for its commit, so never on the event loop (server.inline_reads)."""
+
 REQUEST = Struct(
     java_name="BatchWriteItemInput",
     fields={
@@ -82,7 +86,7 @@ def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
         tables = load_tables(view, ctx.region, requested)
     ctx.authorize(
         [
-            fgac.batch_write_item(part, hash_key_of(tables[name]), ctx.table_arn(name), mode)
+            authorization(part, hash_key_of(tables[name]), ctx.table_arn(name), mode)
             for name, part in requested.items()
         ]
     )
@@ -118,6 +122,35 @@ def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
     if item_collections.wants_metrics(request) and metrics:
         result["ItemCollectionMetrics"] = metrics
     return result
+
+
+def authorization(
+    write_requests: Sequence[Mapping[str, Any]],
+    hash_key: str | None,
+    resource: str,
+    return_consumed_capacity: str | None,
+) -> AuthorizationRequest:
+    """One table's part of a BatchWriteItem: puts and deletes together."""
+    addressed: list[Mapping[str, Any]] = []
+    for write in write_requests:
+        put = write.get("PutRequest")
+        delete = write.get("DeleteRequest")
+        if isinstance(put, Mapping) and isinstance(put.get("Item"), Mapping):
+            addressed.append(put["Item"])
+        if isinstance(delete, Mapping) and isinstance(delete.get("Key"), Mapping):
+            addressed.append(delete["Key"])
+    names: set[str] = set()
+    for item in addressed:
+        names.update(item)
+    return fgac.authorization_request(
+        "BatchWriteItem",
+        resource,
+        {
+            fgac.LEADING_KEYS: fgac.partition_values(addressed, hash_key),
+            fgac.ATTRIBUTES: names,
+            fgac.RETURN_CONSUMED_CAPACITY: return_consumed_capacity,
+        },
+    )
 
 
 def _precheck(request: dict[str, Any]) -> None:

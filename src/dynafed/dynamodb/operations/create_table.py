@@ -41,6 +41,9 @@ from dynafed.dynamodb.validation.shapes import Bool, ListOf, Str, Struct
 from dynafed.errors import ResourceInUseException
 from dynafed.storage.port import TableStats, WriteTxn
 
+RUNS_INLINE = False
+"""A write: it waits for its commit, so never on the event loop (server.inline_reads)."""
+
 REQUEST = Struct(
     java_name="CreateTableInput",
     fields={

@@ -31,6 +31,13 @@ from dynafed.dynamodb.values import validate_item
 from dynafed.errors import ResourceNotFoundException
 from dynafed.storage.port import WriteTxn
 
+RUNS_INLINE = False
+"""A write: it waits for its commit, so never on the event loop (server.inline_reads)."""
+
+authorization = fgac.delete_item
+"""`dynamodb:DeleteItem` and its fine-grained keys. A TransactWriteItems element is authorized
+as the same action, so the keys are computed in `fgac`, which both use."""
+
 REQUEST = Struct(java_name="DeleteItemInput", fields={"Key": KEY, **WRITE_FIELDS})
 
 
@@ -50,7 +57,7 @@ def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
     name = request["TableName"]
     table = ctx.find_table(name)
     hash_key = None if table is None else table.key_schema.hash_key
-    asked = fgac.delete_item(request, hash_key, ctx.table_arn(name), compiled=compiled)
+    asked = authorization(request, hash_key, ctx.table_arn(name), compiled=compiled)
     ctx.authorize(fgac.with_item_on_condition_failure(asked, request))
     if table is None:
         raise ResourceNotFoundException(ITEM_TABLE_NOT_FOUND)

@@ -16,6 +16,9 @@ from dynafed.dynamodb.validation.shapes import Struct
 from dynafed.errors import ResourceInUseException, ValidationException
 from dynafed.storage.port import WriteTxn
 
+RUNS_INLINE = False
+"""A write: it waits for its commit, so never on the event loop (server.inline_reads)."""
+
 REQUEST = Struct(java_name="DeleteTableInput", fields={"TableName": TABLE_NAME_PATTERN_ONLY})
 
 

@@ -10,6 +10,10 @@ from dynafed.dynamodb.validation import validate_request
 from dynafed.dynamodb.validation.common import TABLE_NAME_PATTERN_ONLY, require_table_name
 from dynafed.dynamodb.validation.shapes import Struct
 
+RUNS_INLINE = True
+"""One table document: small and bounded, so it may run on the event loop
+(server.inline_reads)."""
+
 REQUEST = Struct(java_name="DescribeTimeToLiveInput", fields={"TableName": TABLE_NAME_PATTERN_ONLY})
 
 

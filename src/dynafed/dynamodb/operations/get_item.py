@@ -32,6 +32,14 @@ from dynafed.dynamodb.validation.shapes import Struct
 from dynafed.dynamodb.values import validate_item
 from dynafed.errors import ResourceNotFoundException
 
+RUNS_INLINE = True
+"""One item of at most 400 KB: small and bounded, so it may run on the event loop
+(server.inline_reads)."""
+
+authorization = fgac.get_item
+"""`dynamodb:GetItem` and its fine-grained keys. A TransactGetItems element is authorized
+as the same action, so the keys are computed in `fgac`, which both use."""
+
 REQUEST = Struct(
     java_name="GetItemInput",
     fields={
@@ -63,7 +71,7 @@ def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
     with ctx.storage.read() as view:
         table = find_table(view, ctx.table_key(name))
         hash_key = None if table is None else table.key_schema.hash_key
-        ctx.authorize([fgac.get_item(request, hash_key, ctx.table_arn(name), compiled=compiled)])
+        ctx.authorize([authorization(request, hash_key, ctx.table_arn(name), compiled=compiled)])
         if table is None:
             raise ResourceNotFoundException(ITEM_TABLE_NOT_FOUND)
         check_key(table, key)

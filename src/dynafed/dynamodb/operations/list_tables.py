@@ -13,6 +13,10 @@ from dynafed.dynamodb.validation.shapes import Long, Str, Struct
 
 DEFAULT_LIMIT = 100
 
+RUNS_INLINE = True
+"""At most 100 table names: small and bounded, so it may run on the event loop
+(server.inline_reads)."""
+
 REQUEST = Struct(
     java_name="ListTablesInput",
     fields={

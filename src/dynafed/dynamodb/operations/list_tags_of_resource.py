@@ -14,6 +14,10 @@ from dynafed.dynamodb.validation.serialization import check_types
 from dynafed.dynamodb.validation.shapes import Str, Struct
 from dynafed.errors import ResourceNotFoundException
 
+RUNS_INLINE = True
+"""One table document: small and bounded, so it may run on the event loop
+(server.inline_reads)."""
+
 REQUEST = Struct(
     java_name="ListTagsOfResourceInput",
     fields={"ResourceArn": RESOURCE_ARN, "NextToken": Str()},

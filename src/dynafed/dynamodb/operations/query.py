@@ -10,11 +10,14 @@ direction → answer Items/Count/ScannedCount/LastEvaluatedKey/ConsumedCapacity.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
+from dynafed.core.authorization import AuthorizationRequest
 from dynafed.dynamodb import fgac
 from dynafed.dynamodb.context import ITEM_TABLE_NOT_FOUND, OperationContext, find_table
 from dynafed.dynamodb.expr import (
+    CompiledExpressions,
     Condition,
     bind_key_condition,
     check_expression_parameters,
@@ -30,6 +33,7 @@ from dynafed.dynamodb.reads.pages import (
     filter_of,
     projection_of,
     read_page,
+    small_page,
 )
 from dynafed.dynamodb.reads.paging import start_position
 from dynafed.dynamodb.reads.select import check_index_select, choose
@@ -39,6 +43,10 @@ from dynafed.dynamodb.validation import validate_request
 from dynafed.dynamodb.validation.shapes import Bool, Long, Struct
 from dynafed.dynamodb.values import check_key_not_empty
 from dynafed.errors import ResourceNotFoundException, ValidationException
+
+RUNS_INLINE = small_page
+"""On the event loop only with a small Limit (`reads.pages.INLINE_PAGE_LIMIT`): without one
+a page may read up to 1 MB (server.inline_reads)."""
 
 REQUEST = Struct(
     java_name="QueryInput",
@@ -79,7 +87,7 @@ def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
         target = None if table is None else _target_for_authorization(table, index_name)
         resource = ctx.table_arn(name) + ("" if index_name is None else f"/index/{index_name}")
         ctx.authorize(
-            [fgac.query(request, _hash_key(target), resource, select=select, compiled=compiled)]
+            [authorization(request, _hash_key(target), resource, select=select, compiled=compiled)]
         )
         if table is None:
             raise ResourceNotFoundException(ITEM_TABLE_NOT_FOUND)
@@ -101,6 +109,55 @@ def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
             exclusive_start_sk=start_sk,
         )
         return read_page(view, plan, rows, request)
+
+
+def authorization(
+    request: Mapping[str, Any],
+    hash_key: str | None,
+    resource: str,
+    *,
+    select: str,
+    compiled: CompiledExpressions | None = None,
+) -> AuthorizationRequest:
+    """Query: LeadingKeys is the partition-key value of the key condition; on an index,
+    `hash_key` is the index's partition key, the value the query addresses (iam-fgac §5.2).
+    `select` is the effective Select (explicit, or DynamoDB's default)."""
+    return fgac.authorization_request(
+        "Query",
+        resource,
+        {
+            fgac.LEADING_KEYS: _key_condition_value(request, hash_key, compiled),
+            fgac.ATTRIBUTES: fgac.attribute_names(
+                request, ("KeyConditions", "QueryFilter"), ("AttributesToGet",), compiled
+            ),
+            fgac.SELECT: select,
+            fgac.RETURN_CONSUMED_CAPACITY: fgac.consumed_capacity(request),
+        },
+    )
+
+
+def _key_condition_value(
+    request: Mapping[str, Any], hash_key: str | None, compiled: CompiledExpressions | None
+) -> list[str] | None:
+    """The partition value of a KeyConditionExpression or legacy KeyConditions `EQ`."""
+    if hash_key is None:
+        return None
+    if compiled is None:
+        compiled = fgac.compile_for_keys(request)
+    clauses = None if compiled is None else compiled.key_clauses
+    if clauses is not None:
+        clause = clauses.get(hash_key)
+        values = [] if clause is None or clause.op != "EQ" else list(clause.values)
+    else:
+        key_conditions = request.get("KeyConditions")
+        condition = key_conditions.get(hash_key) if isinstance(key_conditions, Mapping) else None
+        values = []
+        if isinstance(condition, Mapping) and condition.get("ComparisonOperator") == "EQ":
+            values = list(condition.get("AttributeValueList") or [])
+    if len(values) != 1 or not isinstance(values[0], Mapping):
+        return None
+    text = fgac.canonical_key_text(values[0])
+    return None if text is None else [text]
 
 
 def _check_limit(request: dict[str, Any]) -> None:

@@ -9,12 +9,17 @@ storage order, keeping only the items of the requested segment → answer as Que
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
+from dynafed.core.authorization import AuthorizationRequest
 from dynafed.dynamodb import fgac
 from dynafed.dynamodb.context import ITEM_TABLE_NOT_FOUND, OperationContext, find_table
-from dynafed.dynamodb.expr import check_expression_parameters, compile_expressions
+from dynafed.dynamodb.expr import (
+    CompiledExpressions,
+    check_expression_parameters,
+    compile_expressions,
+)
 from dynafed.dynamodb.items.keys import check_projected_keys
 from dynafed.dynamodb.reads.pages import (
     CONDITIONS,
@@ -23,6 +28,7 @@ from dynafed.dynamodb.reads.pages import (
     filter_of,
     projection_of,
     read_page,
+    small_page,
 )
 from dynafed.dynamodb.reads.paging import start_position
 from dynafed.dynamodb.reads.segments import check_segments, segment_of
@@ -32,6 +38,10 @@ from dynafed.dynamodb.validation import validate_request
 from dynafed.dynamodb.validation.shapes import Long, Struct
 from dynafed.errors import ResourceNotFoundException
 from dynafed.storage.port import StoredItem
+
+RUNS_INLINE = small_page
+"""On the event loop only with a small Limit (`reads.pages.INLINE_PAGE_LIMIT`): without one
+a page may read up to 1 MB (server.inline_reads)."""
 
 REQUEST = Struct(
     java_name="ScanInput",
@@ -65,7 +75,7 @@ def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
     with ctx.storage.read() as view:
         table = find_table(view, ctx.table_key(name))
         resource = ctx.table_arn(name) + ("" if index_name is None else f"/index/{index_name}")
-        ctx.authorize([fgac.scan(request, resource, select=select, compiled=compiled)])
+        ctx.authorize([authorization(request, resource, select=select, compiled=compiled)])
         if table is None:
             raise ResourceNotFoundException(ITEM_TABLE_NOT_FOUND)
         target = resolve(table, index_name, consistent=consistent)
@@ -83,6 +93,27 @@ def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
         if segment is not None and total_segments is not None:
             rows = _in_segment(rows, segment, total_segments)
         return read_page(view, plan, rows, request)
+
+
+def authorization(
+    request: Mapping[str, Any],
+    resource: str,
+    *,
+    select: str,
+    compiled: CompiledExpressions | None = None,
+) -> AuthorizationRequest:
+    """Scan never carries LeadingKeys (it addresses no partition)."""
+    return fgac.authorization_request(
+        "Scan",
+        resource,
+        {
+            fgac.ATTRIBUTES: fgac.attribute_names(
+                request, ("ScanFilter",), ("AttributesToGet",), compiled
+            ),
+            fgac.SELECT: select,
+            fgac.RETURN_CONSUMED_CAPACITY: fgac.consumed_capacity(request),
+        },
+    )
 
 
 def _in_segment(rows: Iterator[StoredItem], segment: int, total: int) -> Iterator[StoredItem]:

@@ -15,6 +15,9 @@ from dynafed.dynamodb.validation.shapes import ListOf, Struct
 from dynafed.errors import ResourceNotFoundException, ValidationException
 from dynafed.storage.port import WriteTxn
 
+RUNS_INLINE = False
+"""A write: it waits for its commit, so never on the event loop (server.inline_reads)."""
+
 REQUEST = Struct(
     java_name="TagResourceInput",
     fields={"ResourceArn": RESOURCE_ARN, "Tags": ListOf(required=True, member=TAG)},

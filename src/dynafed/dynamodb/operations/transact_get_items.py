@@ -53,6 +53,10 @@ GET = Struct(
     },
 )
 
+RUNS_INLINE = False
+"""Up to 100 items, an answer of up to 4 MB: built on a worker so it never stalls the
+event loop and every other connection with it (server.inline_reads)."""
+
 REQUEST = Struct(
     java_name="TransactGetItemsInput",
     fields={

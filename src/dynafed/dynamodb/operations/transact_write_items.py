@@ -98,6 +98,9 @@ TRANSACT_WRITE_ITEM = Struct(
     },
 )
 
+RUNS_INLINE = False
+"""A write: it waits for its commit, so never on the event loop (server.inline_reads)."""
+
 REQUEST = Struct(
     java_name="TransactWriteItemsInput",
     fields={
@@ -209,7 +212,29 @@ def _authorization(
         return fgac.delete_item(
             spec, hash_key, arn, compiled=compiled, enclosing_operation=ENCLOSING
         )
-    return fgac.condition_check_item(spec, hash_key, arn, compiled=compiled)
+    return condition_check_item(spec, hash_key, arn, compiled=compiled)
+
+
+def condition_check_item(
+    request: Mapping[str, Any],
+    hash_key: str | None,
+    resource: str,
+    *,
+    compiled: CompiledExpressions | None = None,
+    enclosing_operation: str = "TransactWriteItems",
+) -> AuthorizationRequest:
+    """A TransactWriteItems ConditionCheck: key and condition names; it returns nothing, so
+    no ReturnValues."""
+    return fgac.authorization_request(
+        "ConditionCheckItem",
+        resource,
+        {
+            fgac.LEADING_KEYS: fgac.leading_keys(request.get("Key"), hash_key),
+            fgac.ATTRIBUTES: fgac.attribute_names(request, ("Key",), (), compiled),
+            fgac.RETURN_CONSUMED_CAPACITY: fgac.consumed_capacity(request),
+            fgac.ENCLOSING_OPERATION: enclosing_operation,
+        },
+    )
 
 
 def _check(table: Table, action: _Action) -> None:

@@ -65,6 +65,9 @@ GSI_UPDATE = Struct(
     },
 )
 
+RUNS_INLINE = False
+"""A write: it waits for its commit, so never on the event loop (server.inline_reads)."""
+
 REQUEST = Struct(
     java_name="UpdateTableInput",
     fields={

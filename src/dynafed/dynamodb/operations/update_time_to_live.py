@@ -18,6 +18,9 @@ from dynafed.dynamodb.validation.shapes import Bool, Str, Struct
 from dynafed.errors import ValidationException
 from dynafed.storage.port import WriteTxn
 
+RUNS_INLINE = False
+"""A write: it waits for its commit, so never on the event loop (server.inline_reads)."""
+
 REQUEST = Struct(
     java_name="UpdateTimeToLiveInput",
     fields={

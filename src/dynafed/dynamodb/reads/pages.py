@@ -68,6 +68,17 @@ READ_FIELDS: dict[str, Shape] = {
 }
 """Fields Query and Scan both accept (each adds its own)."""
 
+INLINE_PAGE_LIMIT = 100
+"""Query and Scan run on the event loop only with a Limit up to this many items (rows read,
+at most); see server.inline_reads."""
+
+
+def small_page(body: Mapping[str, Any]) -> bool:
+    """Whether the request asks for a page of at most `INLINE_PAGE_LIMIT` rows. An invalid
+    Limit is not small: the worker reports it."""
+    limit = body.get("Limit")
+    return type(limit) is int and 0 < limit <= INLINE_PAGE_LIMIT
+
 
 @dataclass(frozen=True, slots=True)
 class ReadPlan:
