@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import ipaddress
 import os
+import socket
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from dynafed.commands.apply import add_apply_command
@@ -18,7 +20,7 @@ from dynafed.userpool.cli import add_users_command
 def _add_serve(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     serve = subparsers.add_parser("serve", help="run the server (DynamoDB, STS, IAM endpoint)")
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=8000, help="port (0 picks a free one)")
+    serve.add_argument("--port", type=int, default=8000, help="port, 1-65535 (0 picks a free one)")
     serve.add_argument(
         "--data-dir",
         type=Path,
@@ -84,6 +86,12 @@ def _add_serve(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         default=1,
         metavar="N",
         help="server processes sharing the port, one per core to use (default 1)",
+    )
+    serve.add_argument(
+        "--any-key",
+        action="store_true",
+        help="for test suites written for DynamoDB Local: any access key and any signature "
+        "is the admin; loopback --host only (docs/migrating.md)",
     )
     _add_edge_options(serve)
     serve.add_argument(
@@ -170,8 +178,9 @@ def _positive_int(text: str) -> int:
 def _run_serve(args: argparse.Namespace) -> int:
     from dynafed.server import admin_credentials
     from dynafed.server.identity_settings import IdentityConfigError, load_identity_settings
+    from dynafed.server.preflight import StartupError
     from dynafed.server.private_files import make_private, tightened_notice
-    from dynafed.server.runner import serve
+    from dynafed.server.runner import ANY_KEY_WARNING, Stopped, serve
     from dynafed.server.wiring import storage_url
     from dynafed.server.workers import WorkersFailed
     from dynafed.storage.factory import sqlite_file_of
@@ -219,18 +228,52 @@ def _run_serve(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    try:
+        sock = _preflight(settings, any_key=args.any_key)
+    except StartupError as error:
+        print(f"dynafed serve: {error}", file=sys.stderr)
+        return 2
+    # Only now, with the port bound and the storage checked, is anything written.
     notice = tightened_notice(
         make_private(settings.data_dir, sqlite_file_of(storage_url(settings)))
     )
     if notice is not None:
         print(notice, flush=True)
     admin, source = admin_credentials.load_or_create(settings.data_dir)
+    if args.any_key:
+        admin = replace(admin, any_key=True)
+        print(f"dynafed serve: {ANY_KEY_WARNING}", file=sys.stderr, flush=True)
     try:
-        serve(settings, admin, source)
+        serve(settings, admin, source, sock)
     except WorkersFailed as error:
         print(f"dynafed serve: {error}", file=sys.stderr)
         return 1
+    except (KeyboardInterrupt, Stopped):  # stopped while starting: nothing was served
+        return 0
     return 0
+
+
+def _preflight(settings: Settings, *, any_key: bool) -> socket.socket:
+    """The start-up mistakes (server.preflight), then the listening socket."""
+    from dynafed.server.preflight import (
+        StartupError,
+        bind,
+        check_data_dir,
+        check_port,
+        check_storage,
+        is_loopback,
+    )
+    from dynafed.server.wiring import storage_url
+
+    check_port(settings.port)
+    if any_key and not is_loopback(settings.host):
+        raise StartupError(
+            f"--any-key accepts any signature, so it listens on loopback only, not on "
+            f"{settings.host}: use --host 127.0.0.1, or real keys without --any-key"
+        )
+    check_data_dir(settings.data_dir)
+    check_storage(storage_url(settings))
+    return bind(settings.host, settings.port)
 
 
 def build_parser() -> argparse.ArgumentParser:

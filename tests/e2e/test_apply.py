@@ -183,3 +183,29 @@ def test_apply_rejects_unknown_keys(server: ServerProcess, tmp_path: Path) -> No
     result = run_apply(server, path)
     assert result.returncode == 2
     assert "roles[0]: unknown key(s) trust_polcy" in result.stderr
+
+
+def test_apply_reports_a_change_only_after_the_server_accepted_it(
+    server: ServerProcess, tmp_path: Path
+) -> None:
+    # The first table is created; the server refuses the second (its key names an attribute
+    # it does not define): it must not read as created, and nothing after it runs.
+    suffix = uuid.uuid4().hex[:8]
+    good = {
+        "TableName": f"Good-{suffix}",
+        "KeySchema": [{"AttributeName": "k", "KeyType": "HASH"}],
+        "AttributeDefinitions": [{"AttributeName": "k", "AttributeType": "S"}],
+        "BillingMode": "PAY_PER_REQUEST",
+    }
+    refused = {**good, "TableName": f"Refused-{suffix}",
+               "KeySchema": [{"AttributeName": "missing", "KeyType": "HASH"}]}  # fmt: skip
+    after = {**good, "TableName": f"After-{suffix}"}
+    path = tmp_path / "refused.json"
+    path.write_text(json.dumps({"tables": [good, refused, after]}))
+    result = run_apply(server, path)
+    assert result.returncode == 1, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"table Good-{suffix}: created"
+    assert lines[1].startswith(f"table Refused-{suffix}: create failed: ValidationException: ")
+    assert len(lines) == 2, result.stdout
+    assert f"Refused-{suffix}: created" not in result.stdout

@@ -73,7 +73,10 @@ def start_server(
     *extra_args: str,
     env: dict[str, str] | None = None,
     timeout: float = 30,
+    own_process_group: bool = False,
 ) -> ServerProcess:
+    """`own_process_group`: the server (and its `--workers`) in a process group of its own,
+    so a test can send it what Ctrl-C in a terminal sends (`os.killpg(pid, SIGINT)`)."""
     extra_args = (*_default_storage_args(data_dir, extra_args, env), *extra_args)
     process_env = {
         **os.environ,
@@ -100,7 +103,12 @@ def start_server(
         *extra_args,
     ]
     process = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=process_env
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=process_env,
+        start_new_session=own_process_group,
     )
     assert process.stdout is not None
     output: list[str] = []

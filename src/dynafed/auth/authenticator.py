@@ -25,6 +25,10 @@ DEFAULT_REGION = "us-east-1"
 class AdminCredentials:
     access_key_id: str
     secret_access_key: str
+    any_key: bool = False
+    """`dynafed serve --any-key` (loopback only): a request signed with any other access key
+    id, and any signature, is this admin too, as DynamoDB Local accepts any key. Temporary
+    (`ASIA…`) keys sent with a session token are still verified."""
 
 
 class SessionResolver(Protocol):
@@ -62,6 +66,7 @@ class Authenticator:
         )
         self._clock = clock
         self._sessions = sessions
+        self._any_key = admin.any_key
 
     def authenticate(
         self,
@@ -80,9 +85,15 @@ class Authenticator:
             sigv4.check_header_signed(signed, name)
         now = self._clock.now()
         sigv4.check_time(signed, now)
+        if self._any_key and not _is_session(signed):
+            return self._any_key_admin(signed)
         secret, principal = self._lookup(signed, now)
         sigv4.verify_signature(secret, request, signed)
         return Authenticated(principal, signed.credential)
+
+    def _any_key_admin(self, signed: sigv4.SignedRequest) -> Authenticated:
+        """`--any-key`: whatever the key and signature, the admin (nothing is verified)."""
+        return Authenticated(self._admin_principal, signed.credential)
 
     def _lookup(self, signed: sigv4.SignedRequest, now: float) -> tuple[str, Principal]:
         key_id = signed.credential.access_key_id
@@ -91,3 +102,9 @@ class Authenticator:
         if self._sessions is not None and key_id.startswith("ASIA"):
             return self._sessions.resolve(key_id, signed.security_token, now)
         raise UnrecognizedClientException(INVALID_TOKEN_MESSAGE)
+
+
+def _is_session(signed: sigv4.SignedRequest) -> bool:
+    """Temporary credentials: an `ASIA…` key sent with its session token."""
+    key_id = signed.credential.access_key_id
+    return key_id.startswith("ASIA") and bool(signed.security_token)

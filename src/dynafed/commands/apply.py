@@ -3,7 +3,8 @@
 It talks to the server over HTTP with the admin credentials, through boto3, exactly as any
 AWS client would, so it works against a remote node too. Objects are applied in dependency
 order (identity providers, managed policies, roles, tables); each is reported as created,
-changed (with what changed) or unchanged, and a second run reports no changes.
+changed (with what changed) or unchanged once the server has accepted every call, and a
+second run reports no changes. A refused call is reported with the object and the step.
 `--dry-run` shows the same report without calling any write API.
 """
 
@@ -77,18 +78,37 @@ def _describe_error(error: Exception) -> str:
     return str(error)
 
 
+def _converge(result: Outcome, out: TextIO) -> bool:
+    """Run `result`'s changes in order; on the first refusal, say which object and which
+    change failed (and what was done before it) and return False."""
+    done: list[str] = []
+    for change in result.changes:
+        try:
+            change.run()
+        except (ClientError, BotoCoreError) as error:
+            verb = "create" if result.status == "created" else "change"
+            applied = f" (already applied: {'; '.join(done)})" if done else ""
+            step = "" if change.description == "create" else f" at {change.description}"
+            print(
+                f"{result.label}: {verb} failed{step}: {_describe_error(error)}{applied}", file=out
+            )
+            return False
+        done.append(change.description)
+    return True
+
+
 def apply_spec(spec: Spec, clients: Clients, *, dry_run: bool, out: TextIO) -> int:
     """Apply (or with `dry_run`, only report); 0 when everything converged, 1 otherwise."""
     counts = {"created": 0, "changed": 0, "unchanged": 0}
     try:
         for reconcile in _outcomes(spec, clients):
             result = reconcile()
+            if not dry_run and not _converge(result, out):
+                return 1
+            # Reported only now: a line saying `created` means the server has it.
             print(result.line(dry_run=dry_run), file=out)
             for note in result.notes:
                 print(f"  warning: {note}", file=out)
-            if not dry_run:
-                for change in result.changes:
-                    change.run()
             counts[result.status] += 1
     except (ClientError, BotoCoreError) as error:
         print(f"error: {_describe_error(error)}", file=out)

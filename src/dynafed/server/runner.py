@@ -1,12 +1,25 @@
-"""Runs the app under uvicorn on a socket we bind ourselves (so `--port 0` works)."""
+"""Runs the app under uvicorn on a socket bound beforehand (so `--port 0` works, and a port
+in use is reported before anything is written: server/preflight.py).
+
+Ctrl-C and SIGTERM stop the server cleanly: it stops accepting, finishes the requests in
+flight, closes the storage and exits with status 0 (uvicorn would re-raise the signal
+afterwards, which ends the process with a traceback and status 130 or 143)."""
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import resource
+import shlex
+import signal
 import socket
+import sys
+import threading
+from collections.abc import Iterator
 from dataclasses import replace
+from pathlib import Path
+from types import FrameType
 
 import uvicorn
 
@@ -19,15 +32,26 @@ from dynafed.server.wiring import build_app, storage_url
 from dynafed.server.workers import run_workers
 from dynafed.storage.factory import prepare_for_processes
 
+ANY_KEY_WARNING = (
+    "WARNING: --any-key: every request signed with any access key and any signature is "
+    "the admin (allowed everything). For test suites on this machine only."
+)
+STOPPING_LINE = "dynafed stopping: finishing the requests in flight"
 
-def bind(host: str, port: int) -> socket.socket:
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
-    sock.listen(2048)
-    sock.set_inheritable(True)
-    return sock
+
+class Stopped(Exception):
+    """SIGTERM arrived before the server was serving: it stops without serving."""
+
+
+def _stop_while_starting(signum: int, _frame: FrameType | None) -> None:
+    raise Stopped
+
+
+def _client_command(name: str) -> str:
+    """`name` as the banner should print it: the copy beside this interpreter (a
+    virtualenv's `bin/`) when there is one, so the line runs as printed."""
+    beside = Path(sys.executable).parent / name
+    return shlex.quote(str(beside)) if beside.is_file() else name
 
 
 def banner(settings: Settings, endpoint: str, admin: AdminCredentials, source: str) -> str:
@@ -39,6 +63,8 @@ def banner(settings: Settings, endpoint: str, admin: AdminCredentials, source: s
     else:
         secret_line = f"admin secret: {admin.secret_access_key}   (from {source})"
         secret_value = f"'{admin.secret_access_key}'"
+    aws, python = _client_command("aws"), shlex.quote(sys.executable)
+    any_key = f"\n  {ANY_KEY_WARNING}\n" if admin.any_key else ""
     return f"""dynafed listening on {endpoint}
   storage:    {storage_url(settings)}
   region:     {settings.region}   account: {settings.account_id}
@@ -48,13 +74,14 @@ def banner(settings: Settings, endpoint: str, admin: AdminCredentials, source: s
   export AWS_ENDPOINT_URL={endpoint} \\
          AWS_REGION={settings.region} AWS_DEFAULT_REGION={settings.region} \\
          AWS_ACCESS_KEY_ID={admin.access_key_id} AWS_SECRET_ACCESS_KEY={secret_value}
-  aws dynamodb list-tables
-  python -c "import boto3; print(boto3.client('dynamodb').list_tables())"
-"""
+  {aws} dynamodb list-tables
+  {python} -c "import boto3; print(boto3.client('dynamodb').list_tables())"
+{any_key}"""
 
 
-def serve(settings: Settings, admin: AdminCredentials, source: str) -> None:
-    sock = bind(settings.host, settings.port)
+def serve(settings: Settings, admin: AdminCredentials, source: str, sock: socket.socket) -> None:
+    """Serve on `sock` (bound by server.preflight) until Ctrl-C or SIGTERM."""
+    signal.signal(signal.SIGTERM, _stop_while_starting)
     host, port = sock.getsockname()[:2]
     shown_host = f"[{host}]" if ":" in host else host
     endpoint = f"http://{shown_host}:{port}"
@@ -74,7 +101,32 @@ def serve(settings: Settings, admin: AdminCredentials, source: str) -> None:
     _serve_on(sock, app, settings)
 
 
-class _AnnouncingServer(uvicorn.Server):
+class _Server(uvicorn.Server):
+    """uvicorn's server, stopping for good on Ctrl-C/SIGTERM: it says so, and does not
+    re-raise the signal once it has stopped (uvicorn does, to end the process)."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+        handled = (signal.SIGINT, signal.SIGTERM)
+        original = {sig: signal.signal(sig, self._stop) for sig in handled}
+        try:
+            yield
+        finally:
+            for sig, handler in original.items():
+                signal.signal(sig, handler)
+
+    def _stop(self, sig: int, frame: FrameType | None) -> None:
+        if not self.should_exit:
+            # os.write, not print: the handler may interrupt a print of the main thread.
+            with contextlib.suppress(OSError):
+                os.write(sys.stdout.fileno(), f"{STOPPING_LINE}\n".encode())
+        self.handle_exit(sig, frame)
+
+
+class _AnnouncingServer(_Server):
     """Says when this worker process accepts connections (the banner is printed once)."""
 
     async def startup(self, sockets: list[socket.socket] | None = None) -> None:
@@ -91,10 +143,10 @@ def _serve_on(
     gc.freeze()
     _allow_open_files(settings.max_connections)
     config = uvicorn_config(app, settings)
-    # uvicorn handles SIGINT/SIGTERM: it stops accepting, finishes in-flight requests, then
-    # runs lifespan shutdown, which drains the storage writer. Every acknowledged write was
+    # On SIGINT/SIGTERM uvicorn stops accepting, finishes in-flight requests, then runs
+    # lifespan shutdown, which drains the storage writer. Every acknowledged write was
     # committed before its response was sent.
-    server = _AnnouncingServer(config) if is_worker else uvicorn.Server(config)
+    server = _AnnouncingServer(config) if is_worker else _Server(config)
     server.run(sockets=[sock])
 
 

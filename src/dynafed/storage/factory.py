@@ -91,5 +91,7 @@ def split_postgres_url(url: str) -> tuple[str, dict[str, Any]]:
         options["isolation"] = ours["isolation"]
     for key, option in (("pool_min_size", "min_size"), ("pool_max_size", "max_size")):
         if key in ours:
+            if not ours[key].isdigit():
+                raise ValueError(f"{key} must be a whole number, not {ours[key]!r}")
             options[option] = int(ours[key])
     return urlunsplit(parts._replace(query=urlencode(libpq))), options
