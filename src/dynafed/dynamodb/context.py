@@ -63,13 +63,10 @@ class DeferredWrite(Generic[T]):
 
 
 def find_table(view: ReadView, key: str) -> Table | None:
-    """The table stored under `key` (`table_key(region, name)`), or None."""
-    raw = getattr(view, "get_document_bytes", None)
-    if raw is not None:  # a view that stores JSON hands out the bytes: the cache key as is
-        stored: bytes | None = raw(DOCUMENT_KIND, key)
-        return None if stored is None else _table(stored)
-    document = view.get_document(DOCUMENT_KIND, key)
-    return None if document is None else _table(orjson.dumps(document))
+    """The table stored under `key` (`table_key(region, name)`), or None. Read as stored
+    bytes: they are the parse cache's key as they are, with no decode and re-encode."""
+    stored = view.get_document_bytes(DOCUMENT_KIND, key)
+    return None if stored is None else _table(stored)
 
 
 @lru_cache(maxsize=256)

@@ -113,7 +113,7 @@ class SqliteView:
 
     def get_document_bytes(self, kind: str, name: str) -> bytes | None:
         """The document as stored (JSON), for callers that cache what they parse from it
-        by its bytes (`dynamodb.operations.context.find_table`): no decode, no re-encode."""
+        by its bytes (`dynamodb.context.find_table`): no decode, no re-encode."""
         row = self._execute(_GET_DOCUMENT, (kind, name)).fetchone()
         return None if row is None else bytes(row[0])
 
