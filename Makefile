@@ -4,7 +4,7 @@ PYTHON ?= python3
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run demo test test-fast test-e2e-postgres lint typecheck bench deps clean
+.PHONY: run demo web test test-fast test-e2e-postgres lint typecheck bench deps clean
 
 # End-to-end suites that do not depend on the storage backend (test fixtures, the HTTP edge,
 # client SDKs and tools, identity-provider protocols, the multi-node tests that always use
@@ -23,12 +23,17 @@ deps: $(STAMP)
 
 ## Start dynafed on the embedded SQLite default (data in ./.dynafed).
 run: $(STAMP)
+	@echo "dynafed, aws and python (with boto3) are in $(VENV)/bin; in another shell," \
+		"'. $(VENV)/bin/activate' puts them on PATH. Ctrl-C stops the server."
 	$(VENV)/bin/dynafed serve
 
-## The GameScores demo in a browser: bundle the web app, seed the demo, serve it.
+## The GameScores demo in a browser: seed the demo and serve its page (built into the package).
 demo: $(STAMP)
-	cd web && npm ci --no-audit --no-fund --loglevel=error && npm run build
 	$(VENV)/bin/dynafed serve --demo
+
+## Rebuild the demo's page from web/ (npm + esbuild) into src/dynafed/web; commit the result.
+web:
+	cd web && npm ci --no-audit --no-fund --loglevel=error && npm run build
 
 ## Install everything the tests need (Python packages, the test IdP's npm packages,
 ## a running PostgreSQL) and run the whole suite, the benchmark harness's own tests, then the

@@ -69,7 +69,7 @@ ensure_web_app() {
   if [ ! -d web/node_modules ] || [ web/package-lock.json -nt web/node_modules ]; then
     (cd web && npm ci --no-audit --no-fund --loglevel=error)
   fi
-  if [ ! -f web/dist/app.js ] || [ -n "$(find web/src web/static web/build.mjs -newer web/dist/app.js)" ]; then
+  if [ ! -f src/dynafed/web/app.js ] || [ -n "$(find web/src web/static web/build.mjs -newer src/dynafed/web/app.js)" ]; then
     (cd web && npm run --silent build)
   fi
 }

@@ -249,6 +249,7 @@ def _run_serve(args: argparse.Namespace) -> int:
         print(f"dynafed serve: {error}", file=sys.stderr)
         return 1
     except (KeyboardInterrupt, Stopped):  # stopped while starting: nothing was served
+        print("dynafed stopped before it was serving", flush=True)
         return 0
     return 0
 

@@ -29,6 +29,7 @@ from tests.support.server_process import ServerProcess, start_server
 pytestmark = pytest.mark.e2e
 
 WEB = Path(__file__).resolve().parents[2] / "web"
+WEB_APP = Path(__file__).resolve().parents[2] / "src" / "dynafed" / "web"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -40,7 +41,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
         for what, path in (
             ("Debian's chromium", CHROMIUM),
             ("web/node_modules (npm ci in web/)", WEB / "node_modules" / "playwright-core"),
-            ("web/dist (npm run build in web/)", WEB / "dist" / "app.js"),
+            ("the built app (npm run build in web/)", WEB_APP / "app.js"),
         )
         if not path.exists()
     ]

@@ -1,6 +1,8 @@
-"""The GameScores web app's files at `/app/…` (built by `npm run build` in web/), plus the
-demo's `/app/config.json`. Only files inside the bundle directory are ever served; a path
-that names no file there (a NUL in it, `..` out of it) is a 404, never an error."""
+"""The GameScores web app's files at `/app/…`, plus the demo's `/app/config.json`. The app
+is built by `npm run build` in web/ into this package's `web/` folder, committed and
+carried by the wheel, so an installed dynafed serves it without npm. Only files inside the
+bundle directory are ever served; a path that names no file there (a NUL in it, `..` out of
+it) is a 404, never an error."""
 
 from __future__ import annotations
 
@@ -26,11 +28,11 @@ Response = tuple[int, bytes, list[tuple[str, str]]]
 
 
 def default_web_dir() -> Path:
-    """`$DYNAFED_WEB_DIR`, else `web/dist` of the source checkout this package runs from."""
+    """`$DYNAFED_WEB_DIR`, else the built app inside this package (`dynafed/web/`)."""
     configured = os.environ.get(WEB_DIR_ENV)
     if configured:
         return Path(configured)
-    return Path(__file__).resolve().parents[3] / "web" / "dist"
+    return Path(__file__).resolve().parents[1] / "web"
 
 
 class StaticApp:
@@ -54,8 +56,8 @@ class StaticApp:
             if not self._root.is_dir():
                 return _text(
                     404,
-                    f"web app not built: run `npm ci && npm run build` in web/ "
-                    f"(looked in {self._root})",
+                    f"web app missing: run `npm ci && npm run build` in web/ of the source "
+                    f"checkout, or unset ${WEB_DIR_ENV} (looked in {self._root})",
                 )
             return _text(404, "not found")
         content_type = _TYPES.get(target.suffix, "application/octet-stream")
