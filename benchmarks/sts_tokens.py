@@ -22,8 +22,9 @@ from joserfc.jwk import ECKey, RSAKey
 
 from dynafed.auth.principal import SessionContext
 from dynafed.core.clock import SystemClock
-from dynafed.identity.jwks import FetchResult, JwksCache
-from dynafed.identity.oidc import OidcProviderRecord, OidcVerifier
+from dynafed.identity.fetch import FetchResult
+from dynafed.identity.oidc.jwks import JwksCache
+from dynafed.identity.oidc.verifier import OidcProviderRecord, OidcVerifier
 from dynafed.sts.credentials import issue_credentials
 from dynafed.sts.session_token import Keyring, open_session_token, seal_session_token
 

@@ -12,7 +12,7 @@ import pytest
 from dynafed.core.clock import SystemClock
 from dynafed.errors import IDPCommunicationError, InvalidIdentityToken
 from dynafed.identity.fetch import UrllibFetcher
-from dynafed.identity.google import GoogleSettings, GoogleVerifier, google_key_cache
+from dynafed.identity.oidc.google import GoogleSettings, GoogleVerifier, google_key_cache
 from tests.fixtures.fake_providers import FakeGoogle
 from tests.fixtures.fake_providers.gamerole import (
     game_role_policy,

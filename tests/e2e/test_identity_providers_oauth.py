@@ -11,9 +11,9 @@ import pytest
 
 from dynafed.core.clock import SystemClock
 from dynafed.errors import IDPCommunicationError, IDPRejectedClaim
-from dynafed.identity.amazon import AmazonSettings, AmazonTokenVerifier
-from dynafed.identity.facebook import FacebookSettings, FacebookTokenVerifier
 from dynafed.identity.fetch import UrllibFetcher
+from dynafed.identity.oauth.amazon import AmazonSettings, AmazonTokenVerifier
+from dynafed.identity.oauth.facebook import FacebookSettings, FacebookTokenVerifier
 from tests.fixtures.fake_providers import FakeFacebook, FakeLoginWithAmazon
 from tests.fixtures.fake_providers.amazon import APP_ID as AMAZON_APP_ID
 from tests.fixtures.fake_providers.facebook import APP_ACCESS_TOKEN

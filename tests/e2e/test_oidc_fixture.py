@@ -17,9 +17,9 @@ import pytest
 
 from dynafed.errors import InvalidIdentityToken
 from dynafed.identity import messages
-from dynafed.identity.fetch import UrllibFetcher
-from dynafed.identity.jwks import FetchResult, JwksCache
-from dynafed.identity.oidc import OidcProviderRecord, OidcVerifier
+from dynafed.identity.fetch import FetchResult, UrllibFetcher
+from dynafed.identity.oidc.jwks import JwksCache
+from dynafed.identity.oidc.verifier import OidcProviderRecord, OidcVerifier
 from tests.fixtures.oidc import OidcProvider
 
 pytestmark = pytest.mark.e2e

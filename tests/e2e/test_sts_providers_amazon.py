@@ -140,11 +140,32 @@ def test_a_good_answer_is_reused_until_it_expires(
 
 
 def test_a_provider_turned_off_is_not_asked(fed: ProviderFederation, game_role: str) -> None:
-    code, _, status = sts_error(
+    code, message, status = sts_error(
         fed.unsigned_sts().assume_role_with_web_identity,
         RoleArn=game_role,
         RoleSessionName="app1",
         WebIdentityToken="EAA" + "x" * 100,
         ProviderId="graph.facebook.com",
     )
-    assert (code, status) == ("InvalidIdentityToken", 400)
+    assert (code, message, status) == (
+        "InvalidIdentityToken",
+        "The identity provider graph.facebook.com is not enabled on this server",
+        400,
+    )
+
+
+def test_a_provider_id_aws_does_not_know_is_not_supported(
+    fed: ProviderFederation, game_role: str
+) -> None:
+    code, message, status = sts_error(
+        fed.unsigned_sts().assume_role_with_web_identity,
+        RoleArn=game_role,
+        RoleSessionName="app1",
+        WebIdentityToken="x" * 100,
+        ProviderId="login.example.com",
+    )
+    assert (code, message, status) == (
+        "InvalidIdentityToken",
+        "The ProviderId login.example.com is not supported.",
+        400,
+    )

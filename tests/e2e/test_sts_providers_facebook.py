@@ -21,6 +21,7 @@ from tests.e2e.provider_federation import (
     check_own_partition_only,
     federated_trust,
     provider_federation,
+    sts_error,
 )
 from tests.fixtures.fake_providers import FakeFacebook
 from tests.fixtures.fake_providers.facebook import APP_ACCESS_TOKEN, APP_ID, facebook_user_id
@@ -136,3 +137,18 @@ def test_serve_refuses_to_start_without_the_app_token_it_was_told_to_read(
     config.write_text(f'[facebook]\napp_access_token_env = "{TOKEN_VARIABLE}_MISSING"\n')
     with pytest.raises(RuntimeError, match=f"environment variable {TOKEN_VARIABLE}_MISSING"):
         start_server(tmp / "data", "--identity-config", str(config), timeout=15)
+
+
+def test_login_with_amazon_turned_off_says_so(fed: ProviderFederation, game_role: str) -> None:
+    code, message, status = sts_error(
+        fed.unsigned_sts().assume_role_with_web_identity,
+        RoleArn=game_role,
+        RoleSessionName="app1",
+        WebIdentityToken="Atza|" + "x" * 400,
+        ProviderId="www.amazon.com",
+    )
+    assert (code, message, status) == (
+        "InvalidIdentityToken",
+        "The identity provider www.amazon.com is not enabled on this server",
+        400,
+    )

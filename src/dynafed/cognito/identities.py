@@ -30,7 +30,7 @@ from dynafed.cognito.model import (
     login_name,
     save_identity,
 )
-from dynafed.cognito.openid_token import OpenIdTokens, identity_from_claims
+from dynafed.cognito.openid_token import OpenIdTokens
 from dynafed.cognito.pools import not_found, region_of
 from dynafed.core.clock import Clock
 from dynafed.errors import (
@@ -40,7 +40,8 @@ from dynafed.errors import (
     NotAuthorizedException,
     ResourceConflictException,
 )
-from dynafed.identity.oidc import VerifiedIdentity
+from dynafed.identity.builtin.identity_pool_tokens import identity_from_claims
+from dynafed.identity.verified import VerifiedIdentity
 from dynafed.storage.port import Storage, WriteTxn
 from dynafed.sts.parameters import DEFAULT_DURATION_SECONDS, SessionRequest, WebIdentityRequest
 from dynafed.sts.role_sessions import IssuedSession

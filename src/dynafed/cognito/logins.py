@@ -6,7 +6,8 @@ reference, GetId `Logins`):
   `cognito-idp.<region>.amazonaws.com/<pool id>` or by its issuer without the scheme; its
   ID token must be ours, unexpired, for that pool, and issued to the listed `ClientId`;
 - an IAM OIDC provider whose ARN is in `OpenIdConnectProviderARNs`, keyed by its URL without
-  the scheme; the token is checked as STS checks it (keys, audience in the ClientIDList).
+  the scheme; the token is checked as STS checks it (keys, audience in the ClientIDList), by
+  the same identity registry and so through the same HTTP client and JWKS cache.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from dynafed.errors import (
     NotAuthorizedException,
     QueryError,
 )
-from dynafed.identity.oidc import VerifiedIdentity
+from dynafed.identity.verified import VerifiedIdentity
 from dynafed.userpool.id_tokens import InvalidIdToken, verify_id_token
 from dynafed.userpool.issuer import PoolDirectory
 
@@ -47,12 +48,14 @@ class VerifiedLogin:
         return f"{self.provider}|{self.user_id}"
 
 
-class OidcTokenVerifier(Protocol):
-    def verify(self, token: str) -> VerifiedIdentity: ...
+class IamOidcTokens(Protocol):
+    def verify_iam_oidc_token(self, token: str) -> VerifiedIdentity:
+        """`identity.registry.IdentityProviders`: the ID token of an IAM OIDC provider."""
+        ...
 
 
 class LoginVerifier:
-    def __init__(self, pools: PoolDirectory, oidc: OidcTokenVerifier) -> None:
+    def __init__(self, pools: PoolDirectory, oidc: IamOidcTokens) -> None:
         self._pools = pools
         self._oidc = oidc
 
@@ -89,7 +92,7 @@ class LoginVerifier:
 
     def _oidc_login(self, provider: str, token: str) -> VerifiedLogin:
         try:
-            identity = self._oidc.verify(token)
+            identity = self._oidc.verify_iam_oidc_token(token)
         except IDPCommunicationError as down:
             raise ExternalServiceException(down.message) from None
         except QueryError as refused:

@@ -12,7 +12,6 @@ from dynafed.iam import repository
 from dynafed.iam.arns import oidc_provider_arn
 from dynafed.iam.context import IamContext
 from dynafed.iam.models import OidcProvider
-from dynafed.iam.oidc_url import check_provider_url, provider_key
 from dynafed.iam.quotas import (
     CLIENT_IDS_PER_OIDC_PROVIDER,
     OIDC_PROVIDERS_PER_ACCOUNT,
@@ -21,6 +20,7 @@ from dynafed.iam.quotas import (
 from dynafed.iam.shapes import Args
 from dynafed.iam.tags import reject_duplicate_keys, tags_from_args, tags_view
 from dynafed.iam.views import timestamp
+from dynafed.identity.oidc.urls import check_provider_url, provider_key
 from dynafed.storage.port import WriteTxn
 
 _HEX_THUMBPRINT = re.compile(r"[0-9A-Fa-f]{40}")

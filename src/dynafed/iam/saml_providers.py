@@ -10,10 +10,10 @@ from dynafed.iam.arns import saml_provider_arn
 from dynafed.iam.context import IamContext
 from dynafed.iam.models import SamlProvider
 from dynafed.iam.quotas import SAML_PROVIDERS_PER_ACCOUNT
-from dynafed.iam.saml_metadata import effective_valid_until, parse_idp_metadata
 from dynafed.iam.shapes import Args
 from dynafed.iam.tags import reject_duplicate_keys, tags_from_args, tags_view
 from dynafed.iam.views import timestamp
+from dynafed.identity.saml.metadata import effective_valid_until, parse_idp_metadata
 from dynafed.storage.port import WriteTxn
 
 

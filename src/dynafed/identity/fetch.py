@@ -1,6 +1,10 @@
-"""The production transport for `JwksCache`: a small stdlib HTTP GET with timeouts.
+"""The one HTTP client every identity provider is asked through (OIDC discovery and JWKS,
+the OAuth token-info endpoints), and which URLs it will talk to.
 
-It refuses anything but `https://` (and `http://` to loopback hosts), never follows
+`Fetcher` is the transport's interface (`fetch(url) -> (status, headers, body)`); tests pass
+in-memory doubles. `UrllibFetcher`, the production transport, is a small stdlib HTTP GET
+with timeouts built once from the `[http]` settings (`server.identity_settings`). It
+refuses anything but `https://` (and `http://` to loopback hosts), never follows
 redirects (a redirect could lead to a URL we would refuse), reads at most `max_bytes`, and
 turns every transport failure into `FetchFailed`, which the cache reports as
 `IDPCommunicationError`.
@@ -8,15 +12,51 @@ turns every transport failure into `FetchFailed`, which the cache reports as
 
 from __future__ import annotations
 
+import ipaddress
 import ssl
 import urllib.error
 import urllib.request
+from collections.abc import Callable, Mapping
 from email.message import Message
 from typing import Any
 from urllib.parse import urlsplit
 
-from dynafed.identity.idp_url import is_allowed_idp_url, is_loopback_host
-from dynafed.identity.jwks import FetchFailed, FetchResult
+FetchResult = tuple[int, Mapping[str, str], bytes]
+Fetcher = Callable[[str], FetchResult]
+"""`fetch(url) -> (status, headers, body)`; raises `FetchFailed` (or OSError) when no answer."""
+
+
+class FetchFailed(Exception):
+    """The transport got no HTTP answer: DNS, connect, TLS or timeout failure."""
+
+
+def is_loopback_host(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def is_allowed_idp_url(url: str, allow_loopback_http: bool) -> bool:
+    """True for `https://host/...`, and for `http://<loopback>/...` when allowed.
+
+    AWS only accepts `https://` issuers. As a documented development setting we also accept
+    plain `http://` on loopback hosts (127.0.0.0/8, ::1, localhost): traffic there never
+    leaves the machine, and it lets tests run a real provider without certificates.
+    """
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+        parts.port  # noqa: B018 - raises ValueError on a malformed port
+    except ValueError:
+        return False
+    if not host or parts.username is not None or parts.password is not None:
+        return False
+    if parts.scheme == "https":
+        return True
+    return parts.scheme == "http" and allow_loopback_http and is_loopback_host(host)
 
 
 class _NoRedirects(urllib.request.HTTPRedirectHandler):

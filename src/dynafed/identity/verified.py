@@ -1,5 +1,7 @@
-"""What a verified ID token contributes to authorization: condition keys, session tags and
-the source identity.
+"""Who a verified identity token vouches for, whichever protocol verified it: the
+`VerifiedIdentity` every web identity verifier returns, and what a token contributes to
+authorization (condition keys, session tags, the source identity). SAML assertions carry
+the same `ContextKeys` and `SessionTags` (`identity.saml.verifier.VerifiedSamlAssertion`).
 
 Keys (iam-fgac.md §4.4, from "IAM and AWS STS condition context keys", web identity section:
 https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html):
@@ -16,7 +18,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from dynafed.errors import InvalidIdentityToken
@@ -38,6 +40,28 @@ ContextKeys = dict[str, list[str]]
 class SessionTags:
     principal_tags: dict[str, str]
     transitive_tag_keys: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class VerifiedIdentity:
+    issuer: str
+    provider_arn: str
+    provider_key: str
+    """The provider URL without scheme: the prefix of its condition keys."""
+    subject: str
+    """`sub`: becomes SubjectFromWebIdentityToken."""
+    audience: str
+    """The registered client id the token was issued to: the response's `Audience`."""
+    expires_at: int
+    issued_at: int | None
+    trust_context_keys: ContextKeys
+    """For the role's trust policy (`<prefix>:sub/aud/oaud/azp/amr`, `aws:FederatedProvider`,
+    `aws:RequestTag/*`, `aws:TagKeys`, `sts:SourceIdentity`)."""
+    session_context_keys: ContextKeys
+    """What the session keeps for later requests (`<prefix>:sub/aud/amr`, FederatedProvider)."""
+    tags: SessionTags | None
+    source_identity: str | None
+    claims: Mapping[str, Any] = field(repr=False)
 
 
 def trust_context_keys(
@@ -130,6 +154,16 @@ def is_tag_text(text: str) -> bool:
     """Whether `text` matches IAM's tag pattern `[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*`, whose
     Unicode classes `re` lacks: matched by character category."""
     return all(c in _TAG_PUNCTUATION or unicodedata.category(c)[0] in "LZN" for c in text)
+
+
+def printable(value: str) -> str:
+    """`value`, if it holds no control character. An identity's subject is echoed in STS's
+    XML answer and becomes policy-variable text (`${provider:sub}`); control characters
+    have no place in either (most cannot even be written in XML 1.0), so such a token is
+    refused, not repaired."""
+    if any(ord(char) < 0x20 or 0x7F <= ord(char) <= 0x9F for char in value):
+        raise InvalidIdentityToken(messages.NOT_VALIDATED)
+    return value
 
 
 def _bad_tags(reason: str) -> InvalidIdentityToken:

@@ -19,15 +19,15 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
-from dynafed.identity.amazon import AmazonSettings
-from dynafed.identity.claims import TimeRules
-from dynafed.identity.facebook import FacebookSettings
-from dynafed.identity.google import GoogleSettings
-from dynafed.identity.jwks import JwksSettings
-from dynafed.identity.oauth_tokeninfo import TokenCacheSettings
-from dynafed.identity.oidc import OidcVerifierSettings
-from dynafed.identity.providers import BuiltInProviderSettings
-from dynafed.identity.saml import SamlSettings
+from dynafed.identity.oauth.amazon import AmazonSettings
+from dynafed.identity.oauth.facebook import FacebookSettings
+from dynafed.identity.oauth.tokeninfo import TokenCacheSettings
+from dynafed.identity.oidc.claims import TimeRules
+from dynafed.identity.oidc.google import GoogleSettings
+from dynafed.identity.oidc.jwks import JwksSettings
+from dynafed.identity.oidc.verifier import OidcVerifierSettings
+from dynafed.identity.registry import BuiltInProviderSettings
+from dynafed.identity.saml.verifier import SamlSettings
 
 JWKS_REFETCH_SECONDS = 5.0
 """A token signed with a key we have not seen makes us re-read the provider's JWKS at most

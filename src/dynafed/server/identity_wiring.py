@@ -1,6 +1,8 @@
-"""Builds and routes the identity features: the built-in OpenID provider (`/idp/…`),
-identity pools (`AWSCognitoIdentityService.*` and `/cognito-identity/…`) and the web app
-(`/app/…`). `build_app` calls `build_identity` once and gives the edge its `IdentityRoutes`.
+"""Builds and routes the identity features: the identity registry (`identity.registry`,
+built once, on one HTTP client from the `[http]` settings, and shared by STS and identity
+pools), the built-in OpenID provider (`/idp/…`), identity pools
+(`AWSCognitoIdentityService.*` and `/cognito-identity/…`) and the web app (`/app/…`).
+`build_app` calls `build_identity` once and gives the edge its `IdentityRoutes`.
 """
 
 from __future__ import annotations
@@ -14,25 +16,27 @@ from dynafed.auth.authenticator import Authenticator
 from dynafed.cognito.identities import Identities
 from dynafed.cognito.logins import LoginVerifier
 from dynafed.cognito.model import get_pool
-from dynafed.cognito.openid_token import TOKEN_ALG, CognitoAwareVerifier, OpenIdTokens
+from dynafed.cognito.openid_token import TOKEN_ALG, OpenIdTokens
 from dynafed.cognito.pools import PoolAdmin
 from dynafed.cognito.service import TARGET_PREFIX, CognitoIdentityService
 from dynafed.core.clock import Clock
 from dynafed.demo import seed as demo_seed
 from dynafed.enforcement.context import RequestFacts, time_keys
 from dynafed.enforcement.policy_cache import CompiledPolicies
+from dynafed.iam.provider_records import IamOidcProviders, IamSamlProviders
+from dynafed.identity.builtin import BuiltInIssuer
+from dynafed.identity.builtin.identity_pool_tokens import IdentityPoolTokens
 from dynafed.identity.fetch import UrllibFetcher
-from dynafed.identity.jwks import JwksCache
-from dynafed.identity.oidc import OidcVerifier
+from dynafed.identity.registry import IdentityProviders, build_identity_providers
 from dynafed.server import cognito_endpoint, idp_endpoint, signin_pool
 from dynafed.server.asgi import Request
+from dynafed.server.identity_settings import IdentitySettings
 from dynafed.server.signin_pool import SignInPool
 from dynafed.server.static_endpoint import APP_PATH, StaticApp, default_web_dir
 from dynafed.storage.port import Storage
+from dynafed.sts.assume_role_with_web_identity import AssumeRoleWithWebIdentity
 from dynafed.sts.keyring_store import KeyringStore
-from dynafed.sts.providers import IamOidcProviders
 from dynafed.sts.role_sessions import RoleSessions
-from dynafed.sts.web_identity import AssumeRoleWithWebIdentity, WebIdentityVerifiers
 from dynafed.userpool.issuer import PATH_PREFIX, Deps, PoolDirectory
 from dynafed.userpool.passwords import Passwords
 from dynafed.userpool.provider import UserPoolProvider
@@ -59,10 +63,9 @@ class IdentityRoutes:
     demo_config: Callable[[], dict[str, Any] | None]
     signins: SignInPool
     """The threads that check passwords (server/signin_pool.py)."""
-
-    def wrap_sts_verifier(self, other: Any) -> CognitoAwareVerifier:
-        """STS's ID-token verifier, with identity-pool OpenID tokens recognised (basic flow)."""
-        return CognitoAwareVerifier(self.openid_tokens, other)
+    providers: IdentityProviders
+    """The identity registry, for STS too: identity-pool OpenID tokens are among its
+    built-in issuers (the basic flow)."""
 
     async def dispatch(
         self, services: Services, request: Request, target: str, request_id: str
@@ -95,6 +98,28 @@ class IdentityRoutes:
         self.signins.close()
 
 
+def identity_providers(
+    storage: Storage,
+    clock: Clock,
+    settings: IdentitySettings,
+    built_in: tuple[BuiltInIssuer, ...] = (),
+) -> IdentityProviders:
+    """The identity registry on IAM's providers in `storage`, every provider asked through
+    one HTTP client made from the `[http]` settings."""
+    http = settings.http
+    fetch = UrllibFetcher(
+        http.timeout, ca_file=http.ca_file, allow_loopback_http=http.allow_loopback_http
+    )
+    return build_identity_providers(
+        fetch,
+        clock,
+        IamOidcProviders(storage),
+        settings.web,
+        saml_providers=IamSamlProviders(storage),
+        built_in=built_in,
+    )
+
+
 def build_identity(
     storage: Storage,
     clock: Clock,
@@ -104,6 +129,7 @@ def build_identity(
     facts: RequestFacts,
     demo_config: Callable[[], dict[str, Any] | None] = lambda: None,
     *,
+    settings: IdentitySettings | None = None,
     signin_failures_per_minute: int = DEFAULT_FAILURES_PER_MINUTE,
     signin_threads: int = signin_pool.DEFAULT_THREADS,
     signin_queue: int = signin_pool.DEFAULT_QUEUE,
@@ -121,9 +147,12 @@ def build_identity(
 
     keys = RotatingSigningKeys(storage, clock, COGNITO_KEYS_NAME, TOKEN_ALG, kid_prefix="dynafed-")
     issuer = f"{public_url.rstrip('/')}{cognito_endpoint.ISSUER_PATH}"
-    tokens = OpenIdTokens(keys, issuer, clock, classic_flow_allowed)
-    jwks = JwksCache(UrllibFetcher(), clock)
-    logins = LoginVerifier(pools, OidcVerifier(IamOidcProviders(storage), jwks, clock))
+    tokens = OpenIdTokens(keys, issuer, clock)
+    pool_tokens = IdentityPoolTokens(keys, issuer, clock, classic_flow_allowed)
+    providers = identity_providers(
+        storage, clock, settings or IdentitySettings(), built_in=(pool_tokens,)
+    )
+    logins = LoginVerifier(pools, providers)
     sessions = RoleSessions(storage, clock, keyrings.current, secrets.token_bytes, compiled.get)
 
     def request_context() -> dict[str, list[str]]:
@@ -133,13 +162,13 @@ def build_identity(
             "aws:SecureTransport": ["true" if facts.secure_transport else "false"],
         }
 
-    enhanced = AssumeRoleWithWebIdentity(
-        WebIdentityVerifiers(oidc=tokens), sessions, request_context
-    )
+    enhanced = AssumeRoleWithWebIdentity(providers, sessions, request_context)
     identities = Identities(storage, clock, logins, tokens, enhanced.issue)
     cognito = CognitoIdentityService(PoolAdmin(storage), identities)
     web_app = StaticApp(default_web_dir(), demo_config)
-    return IdentityRoutes(cognito, tokens, provider, pools, web_app, demo_config, signins)
+    return IdentityRoutes(
+        cognito, tokens, provider, pools, web_app, demo_config, signins, providers
+    )
 
 
 def demo_config(
@@ -170,4 +199,11 @@ def seed_demo(
     return demo_seed.banner(demo_seed.seed(demo_services), public_url)
 
 
-__all__ = ["Authenticator", "IdentityRoutes", "build_identity", "demo_config", "seed_demo"]
+__all__ = [
+    "Authenticator",
+    "IdentityRoutes",
+    "build_identity",
+    "demo_config",
+    "identity_providers",
+    "seed_demo",
+]

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
 
 from dynafed.auth.authenticator import AdminCredentials, Authenticator
 from dynafed.core.clock import Clock, SystemClock
@@ -19,27 +17,29 @@ from dynafed.enforcement.context import RequestFacts, time_keys
 from dynafed.enforcement.policy_cache import CompiledPolicies
 from dynafed.enforcement.role_cache import RoleCache
 from dynafed.iam.service import IamService
-from dynafed.identity.fetch import UrllibFetcher
-from dynafed.identity.registry import build_web_identity_providers
+from dynafed.identity.registry import IdentityProviders
 from dynafed.server.app import DynafedApp, Services
 from dynafed.server.identity_settings import JWKS_REFETCH_SECONDS as JWKS_REFETCH_SECONDS
 from dynafed.server.identity_settings import IdentitySettings
-from dynafed.server.identity_wiring import build_identity, demo_config, seed_demo
+from dynafed.server.identity_wiring import (
+    build_identity,
+    demo_config,
+    identity_providers,
+    seed_demo,
+)
 from dynafed.server.inline_reads import never_inline, runs_inline
 from dynafed.server.settings import Settings
 from dynafed.storage.factory import open_storage
 from dynafed.storage.port import Storage
 from dynafed.sts.assume_role import AssumeRole
+from dynafed.sts.assume_role_with_saml import AssumeRoleWithSaml
+from dynafed.sts.assume_role_with_web_identity import AssumeRoleWithWebIdentity
 from dynafed.sts.credentials import SessionTokenResolver
 from dynafed.sts.keyring_store import KeyringStore
 from dynafed.sts.opened_sessions import OpenedSessions
-from dynafed.iam.provider_records import IamOidcProviders
 from dynafed.sts.role_sessions import RoleSessions
-from dynafed.sts.assume_role_with_saml import AssumeRoleWithSaml
-from dynafed.iam.provider_records import IamSamlProviders
 from dynafed.sts.saml_replay import AssertionLedger
 from dynafed.sts.service import StsService
-from dynafed.sts.assume_role_with_web_identity import AssumeRoleWithWebIdentity, WebIdentityVerifiers
 
 SQLITE_FILE = "dynafed.sqlite3"
 
@@ -57,15 +57,11 @@ def build_sts(
     facts: RequestFacts,
     audit: AuditSink | None,
     identity: IdentitySettings,
-    wrap_oidc: Callable[[Any], Any] = lambda verifier: verifier,
+    providers: IdentityProviders | None = None,
 ) -> StsService:
-    http = identity.http
-    fetch = UrllibFetcher(
-        http.timeout, ca_file=http.ca_file, allow_loopback_http=http.allow_loopback_http
-    )
-    # Built once for the life of the server: JWKS and OAuth answers are cached in them.
-    providers = build_web_identity_providers(fetch, clock, IamOidcProviders(storage), identity.web)
-    verifiers = WebIdentityVerifiers(oidc=wrap_oidc(providers), oauth=providers.oauth_verifiers())
+    """`providers`: the server's one identity registry (`build_identity` makes it); None
+    builds one from `identity` (STS alone, without the identity pools' issuer)."""
+    providers = providers or identity_providers(storage, clock, identity)
     sessions = RoleSessions(storage, clock, keyrings.current, secrets.token_bytes, compiled.get)
 
     def request_context() -> dict[str, list[str]]:
@@ -75,10 +71,10 @@ def build_sts(
             "aws:SecureTransport": ["true" if facts.secure_transport else "false"],
         }
 
-    web_identity = AssumeRoleWithWebIdentity(verifiers, sessions, request_context)
+    web_identity = AssumeRoleWithWebIdentity(providers, sessions, request_context)
     ledger = AssertionLedger(storage) if identity.saml_replay_protection else None
     saml = AssumeRoleWithSaml(
-        IamSamlProviders(storage), sessions, clock, request_context, identity.saml, ledger
+        providers.saml_provider, sessions, clock, request_context, identity.saml, ledger
     )
     assume_role = AssumeRole(sessions, authorizers)
     return StsService(
@@ -113,6 +109,7 @@ def build_app(settings: Settings, admin: AdminCredentials) -> DynafedApp:
         compiled,
         facts,
         demo_config(storage, public_url, settings.region),
+        settings=settings.identity,
         signin_failures_per_minute=settings.signin_failures_per_minute,
         signin_threads=settings.signin_threads,
         signin_queue=settings.signin_queue,
@@ -149,7 +146,7 @@ def build_app(settings: Settings, admin: AdminCredentials) -> DynafedApp:
             facts,
             audit,
             settings.identity or IdentitySettings(),
-            identity.wrap_sts_verifier,
+            identity.providers,
         ),
         iam=IamService(storage, settings.account_id, clock),
         authorizer_for=authorizers,

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from dynafed.identity.web_identity import is_tag_text
+from dynafed.identity.verified import is_tag_text
 from dynafed.sts.parameters import SessionRequest, Violations, parse_assume_role_request
 
 EXTERNAL_ID_PATTERN = r"[\w+=,.@:\/-]*"

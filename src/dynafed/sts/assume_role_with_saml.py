@@ -4,11 +4,12 @@
 Order (sts-identity.md §5.1):
 
 1. parameter constraints and the RoleArn's shape → ValidationError;
-2. `PrincipalArn` names a SAML provider of the role's account in IAM → else
+2. `PrincipalArn` names a SAML provider of the role's account in IAM (looked up through
+   the identity registry, `IdentityProviders.saml_provider`) → else
    InvalidIdentityToken "Specified provider doesn't exist";
 3. the response verified against that provider's metadata (signature, issuer, audience,
    recipient, times, the Role attribute pairing this role with this provider):
-   InvalidIdentityToken, ExpiredTokenException, AccessDenied (`identity.saml`);
+   InvalidIdentityToken, ExpiredTokenException, AccessDenied (`identity.saml.verifier`);
 4. role lookup and trust policy for `sts:AssumeRoleWithSAML`, plus `sts:TagSession` /
    `sts:SetSourceIdentity` when the assertion carries session tags / a source identity
    → AccessDenied;
@@ -28,8 +29,9 @@ from typing import Any, Protocol
 from dynafed.core.arn import parse_arn
 from dynafed.core.clock import Clock
 from dynafed.errors import ExpiredToken, InvalidIdentityToken, ValidationError
-from dynafed.identity import saml_messages as msg
-from dynafed.identity.saml import (
+from dynafed.identity.registry import SamlProviderLookup
+from dynafed.identity.saml import messages as msg
+from dynafed.identity.saml.verifier import (
     SamlProviderRecord,
     SamlSettings,
     VerifiedSamlAssertion,
@@ -42,9 +44,6 @@ from dynafed.sts.role_sessions import INVALID_ROLE_ARN, IssuedSession, RoleSessi
 from dynafed.sts.service import Answer
 
 ACTION = "sts:AssumeRoleWithSAML"
-
-SamlProviderLookup = Callable[[str], SamlProviderRecord | None]
-"""The IAM SAML provider with this ARN, or None."""
 
 
 class RedeemedAssertions(Protocol):

@@ -3,9 +3,10 @@
 Validation order (iam-fgac.md §4.5; STS API reference, AssumeRoleWithWebIdentity):
 
 1. parameter constraints and the RoleArn's shape → ValidationError;
-2. the token's verifier: with no `ProviderId`, an OpenID Connect ID token whose `iss` names
-   an IAM OIDC provider; with one, the OAuth 2.0 verifier registered for it
-   (`www.amazon.com`, `graph.facebook.com`);
+2. the token's verifier, chosen by the identity registry (`identity.registry`): with no
+   `ProviderId`, an OpenID Connect ID token by its `iss` (an IAM OIDC provider, Google, or an
+   issuer this server runs); with one, the OAuth 2.0 verifier for it (`www.amazon.com`,
+   `graph.facebook.com`);
 3. the verifier checks keys, signature and claims (InvalidIdentityToken,
    ExpiredTokenException, IDPCommunicationError);
 4. role lookup and trust policy, for `sts:AssumeRoleWithWebIdentity` plus `sts:TagSession`
@@ -17,12 +18,10 @@ The call is unsigned: only the role's trust policy authorizes it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Protocol
 
-from dynafed.errors import InvalidIdentityToken
-from dynafed.identity.oidc import VerifiedIdentity
+from dynafed.identity.verified import VerifiedIdentity
 from dynafed.sts import responses
 from dynafed.sts.federated import issue_federated_session
 from dynafed.sts.parameters import WebIdentityRequest, parse_web_identity_request
@@ -33,39 +32,21 @@ ACTION = "sts:AssumeRoleWithWebIdentity"
 NOT_AUTHORIZED = f"Not authorized to perform {ACTION}"  # sts-identity.md §1.5
 
 
-class IdentityVerifier(Protocol):
-    def verify(self, token: str) -> VerifiedIdentity:
-        """Who the token vouches for, or raise the STS error for a bad token."""
+class WebIdentityVerifier(Protocol):
+    def verify_web_identity(self, token: str, provider_id: str | None) -> VerifiedIdentity:
+        """Who the token vouches for, or raise the STS error for a bad token
+        (`identity.registry.IdentityProviders`)."""
         ...
-
-
-@dataclass(frozen=True, slots=True)
-class WebIdentityVerifiers:
-    """Which verifier reads a token: the hook where other identity providers plug in."""
-
-    oidc: IdentityVerifier
-    """ID tokens (no ProviderId): IAM OIDC providers, and built-ins found by `iss`."""
-    oauth: Mapping[str, IdentityVerifier] = field(default_factory=dict)
-    """OAuth 2.0 access tokens, by the `ProviderId` the request names."""
-
-    def for_provider_id(self, provider_id: str | None) -> IdentityVerifier:
-        if provider_id is None:
-            return self.oidc
-        verifier = self.oauth.get(provider_id)
-        if verifier is None:
-            # AWS accepts only www.amazon.com and graph.facebook.com here (API reference).
-            raise InvalidIdentityToken(f"The ProviderId {provider_id} is not supported.")
-        return verifier
 
 
 class AssumeRoleWithWebIdentity:
     def __init__(
         self,
-        verifiers: WebIdentityVerifiers,
+        providers: WebIdentityVerifier,
         sessions: RoleSessions,
         request_context: Callable[[], dict[str, list[str]]],
     ) -> None:
-        self._verifiers = verifiers
+        self._providers = providers
         self._sessions = sessions
         self._request_context = request_context
         """Global keys of the request (time, region, transport) for the trust policy."""
@@ -73,8 +54,9 @@ class AssumeRoleWithWebIdentity:
     def __call__(self, params: dict[str, str]) -> Answer:
         request = parse_web_identity_request(params)
         check_role_arn(request.session.role_arn)
-        verifier = self._verifiers.for_provider_id(request.provider_id)
-        identity = verifier.verify(request.web_identity_token)
+        identity = self._providers.verify_web_identity(
+            request.web_identity_token, request.provider_id
+        )
         issued = self.issue(request, identity)
         return Answer(responses.web_identity_result(issued, identity), issued.trust_decisions[0])
 

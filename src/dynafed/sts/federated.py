@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from dynafed.identity.web_identity import ContextKeys, SessionTags
+from dynafed.identity.verified import ContextKeys, SessionTags
 from dynafed.policy import PrincipalType, RequestPrincipal
 from dynafed.sts.parameters import SessionRequest
 from dynafed.sts.role_sessions import IssuedSession, RoleSessions, SessionSpec

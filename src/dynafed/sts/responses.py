@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from dynafed.identity.oidc import VerifiedIdentity
+from dynafed.identity.verified import VerifiedIdentity
 from dynafed.sts.credentials import TemporaryCredentials
 from dynafed.sts.role_sessions import IssuedSession
 

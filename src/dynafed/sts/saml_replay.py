@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 
 from dynafed.errors import InvalidIdentityToken
-from dynafed.identity.saml import VerifiedSamlAssertion
+from dynafed.identity.saml.verifier import VerifiedSamlAssertion
 from dynafed.storage.port import Storage, WriteTxn
 
 DOCUMENT_KIND = "saml_assertion"

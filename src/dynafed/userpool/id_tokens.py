@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from dynafed.errors import AwsError
-from dynafed.identity import claims as token_claims
+from dynafed.identity.oidc import claims as token_claims
 from dynafed.userpool.issuer import PoolDirectory
 
 

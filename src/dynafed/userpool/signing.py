@@ -20,8 +20,8 @@ from joserfc.jwk import RSAKey
 from dynafed.core.clock import Clock
 from dynafed.errors import InvalidIdentityToken
 from dynafed.identity import messages
-from dynafed.identity.oidc import read_unverified, verified_claims
-from dynafed.identity.signing_keys import VerificationKey
+from dynafed.identity.oidc.signing_keys import VerificationKey
+from dynafed.identity.oidc.verifier import read_unverified, verified_claims
 from dynafed.storage.port import Storage, WriteTxn
 
 KEYS_KIND = "signing-keys"

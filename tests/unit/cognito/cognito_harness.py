@@ -13,16 +13,18 @@ from dynafed.auth.principal import Principal
 from dynafed.cognito.identities import Identities
 from dynafed.cognito.logins import LoginVerifier
 from dynafed.cognito.model import get_pool
-from dynafed.cognito.openid_token import CognitoAwareVerifier, OpenIdTokens
+from dynafed.cognito.openid_token import OpenIdTokens
 from dynafed.cognito.pools import PoolAdmin
 from dynafed.cognito.service import CognitoIdentityService
 from dynafed.enforcement.policy_cache import CompiledPolicies
 from dynafed.errors import InvalidIdentityToken
 from dynafed.iam.service import IamService
-from dynafed.identity.oidc import VerifiedIdentity
+from dynafed.identity.builtin.identity_pool_tokens import IdentityPoolTokens
+from dynafed.identity.registry import IdentityProviders
+from dynafed.identity.verified import VerifiedIdentity
+from dynafed.sts.assume_role_with_web_identity import AssumeRoleWithWebIdentity
 from dynafed.sts.keyring_store import KeyringStore
 from dynafed.sts.role_sessions import RoleSessions
-from dynafed.sts.web_identity import AssumeRoleWithWebIdentity, WebIdentityVerifiers
 from dynafed.userpool.signing import RotatingSigningKeys
 
 ACCOUNT = "123456789012"
@@ -33,6 +35,8 @@ ADMIN = Principal("AKIAADMIN", ACCOUNT, f"arn:aws:iam::{ACCOUNT}:root", ACCOUNT)
 
 
 class NoOidcProviders:
+    """The IAM OIDC verifier of an account that registered no provider."""
+
     def verify(self, token: str) -> VerifiedIdentity:
         raise InvalidIdentityToken("No OpenIDConnect provider found in your account for x")
 
@@ -64,17 +68,16 @@ class Cognito:
         keys = RotatingSigningKeys(
             self.storage, self.clock, "cognito-identity", "RS512", generate=next_key
         )
-        self.tokens = OpenIdTokens(keys, ISSUER, self.clock, self._classic)
+        self.tokens = OpenIdTokens(keys, ISSUER, self.clock)
         compiled = CompiledPolicies()
         keyring = KeyringStore(self.storage, self.clock, rng.randbytes)
         sessions = RoleSessions(
             self.storage, self.clock, keyring.current, rng.randbytes, compiled.get
         )
-        self.sts_verifier = CognitoAwareVerifier(self.tokens, NoOidcProviders())
-        self.sts = AssumeRoleWithWebIdentity(
-            WebIdentityVerifiers(oidc=self.sts_verifier), sessions, lambda: {}
-        )
-        logins = LoginVerifier(self.users.directory, NoOidcProviders())
+        pool_tokens = IdentityPoolTokens(keys, ISSUER, self.clock, self._classic)
+        self.providers = IdentityProviders(NoOidcProviders(), built_in=[pool_tokens])
+        self.sts = AssumeRoleWithWebIdentity(self.providers, sessions, lambda: {})
+        logins = LoginVerifier(self.users.directory, self.providers)
         identities = Identities(self.storage, self.clock, logins, self.tokens, self.sts.issue)
         self.service = CognitoIdentityService(PoolAdmin(self.storage), identities)
         self.iam = IamService(self.storage, ACCOUNT, self.clock)

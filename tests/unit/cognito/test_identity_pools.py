@@ -240,7 +240,7 @@ def test_sts_refuses_tokens_of_pools_without_classic_flow() -> None:
     identity_id = c.call("GetId", IdentityPoolId=pool_id, Logins=logins)["IdentityId"]
     token = c.call("GetOpenIdToken", IdentityId=identity_id, Logins=logins)["Token"]
     with pytest.raises(InvalidIdentityToken, match="Basic \\(classic\\) flow is not enabled"):
-        c.sts_verifier.verify(token)
+        c.providers.verify_web_identity(token)
 
 
 def test_basic_flow_token_is_accepted_by_sts_with_cognito_keys() -> None:
@@ -253,7 +253,7 @@ def test_basic_flow_token_is_accepted_by_sts_with_cognito_keys() -> None:
     request = parse_web_identity_request(
         {"RoleArn": role, "RoleSessionName": "web", "WebIdentityToken": token}
     )
-    identity = c.sts_verifier.verify(token)
+    identity = c.providers.verify_web_identity(token)
     issued = c.sts.issue(request, identity)
     keys = issued.session.context_keys
     assert keys["cognito-identity.amazonaws.com:sub"] == [identity_id]

@@ -6,8 +6,8 @@ import pytest
 from idp_double import CLIENT_ID, ISSUER, NOW, FakeIdp, SigningKey, generate_key
 
 from dynafed.core.clock import FixedClock
-from dynafed.identity.jwks import JwksCache
-from dynafed.identity.oidc import OidcProviderRecord, OidcVerifier
+from dynafed.identity.oidc.jwks import JwksCache
+from dynafed.identity.oidc.verifier import OidcProviderRecord, OidcVerifier
 
 
 @pytest.fixture(scope="session")

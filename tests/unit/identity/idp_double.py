@@ -14,7 +14,7 @@ from joserfc import jwt
 from joserfc.jwk import ECKey, RSAKey
 from joserfc.jws import JWSRegistry
 
-from dynafed.identity.jwks import FetchFailed, FetchResult
+from dynafed.identity.fetch import FetchFailed, FetchResult
 
 ISSUER = "https://idp.example.test/realms/game"
 CLIENT_ID = "game-web"

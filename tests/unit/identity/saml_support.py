@@ -17,7 +17,7 @@ from tests.fixtures.saml.factory import (
     encode,
 )
 
-from dynafed.identity.saml import (
+from dynafed.identity.saml.verifier import (
     SamlProviderRecord,
     SamlSettings,
     VerifiedSamlAssertion,

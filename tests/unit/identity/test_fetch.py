@@ -9,8 +9,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from dynafed.identity.fetch import UrllibFetcher
-from dynafed.identity.jwks import FetchFailed
+from dynafed.identity.fetch import FetchFailed, UrllibFetcher
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -22,7 +22,7 @@ from tests.fixtures.fake_providers.google import (
 from dynafed.core.clock import FixedClock
 from dynafed.errors import ExpiredToken, IDPCommunicationError, InvalidIdentityToken
 from dynafed.identity import messages
-from dynafed.identity.google import GoogleSettings, GoogleVerifier, google_key_cache
+from dynafed.identity.oidc.google import GoogleSettings, GoogleVerifier, google_key_cache
 
 
 @pytest.fixture

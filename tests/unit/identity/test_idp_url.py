@@ -5,12 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from dynafed.identity.idp_url import (
-    discovery_url,
-    is_allowed_idp_url,
-    is_loopback_host,
-    provider_key,
-)
+from dynafed.identity.fetch import is_allowed_idp_url, is_loopback_host
+from dynafed.identity.oidc.urls import discovery_url, provider_key
 
 
 @pytest.mark.parametrize("host", ["127.0.0.1", "127.5.6.7", "::1", "localhost", "LOCALHOST"])

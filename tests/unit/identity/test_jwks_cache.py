@@ -14,7 +14,7 @@ from idp_double import ISSUER, FakeIdp, SigningKey
 from dynafed.core.clock import FixedClock
 from dynafed.errors import IDPCommunicationError, InvalidIdentityToken
 from dynafed.identity import messages
-from dynafed.identity.jwks import JwksCache, JwksSettings, cache_max_age
+from dynafed.identity.oidc.jwks import JwksCache, JwksSettings, cache_max_age
 
 
 def test_first_lookup_reads_discovery_then_jwks(cache: JwksCache, idp: FakeIdp) -> None:

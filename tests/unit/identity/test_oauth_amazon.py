@@ -22,8 +22,8 @@ from tests.fixtures.fake_providers.amazon import (
 
 from dynafed.core.clock import FixedClock
 from dynafed.errors import IDPCommunicationError, IDPRejectedClaim
-from dynafed.identity.amazon import AmazonSettings, AmazonTokenVerifier
-from dynafed.identity.oauth_tokeninfo import IDP_REJECTED
+from dynafed.identity.oauth.amazon import AmazonSettings, AmazonTokenVerifier
+from dynafed.identity.oauth.tokeninfo import IDP_REJECTED
 
 USER = "amzn1.account.AF2L3S7QK4QZNEXAMPLE"
 

@@ -3,8 +3,8 @@ bounded in size, keyed by a digest so no token is kept in memory."""
 
 from __future__ import annotations
 
-from dynafed.identity.oauth_tokeninfo import TokenCacheSettings, TokenInfoCache, oauth_identity
-from dynafed.identity.oidc import VerifiedIdentity
+from dynafed.identity.oauth.tokeninfo import TokenCacheSettings, TokenInfoCache, oauth_identity
+from dynafed.identity.verified import VerifiedIdentity
 
 NOW = 1_800_000_000.0
 

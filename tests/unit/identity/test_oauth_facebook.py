@@ -23,8 +23,8 @@ from tests.fixtures.fake_providers.facebook import (
 
 from dynafed.core.clock import FixedClock
 from dynafed.errors import IDPCommunicationError, IDPRejectedClaim
-from dynafed.identity.facebook import FacebookSettings, FacebookTokenVerifier
-from dynafed.identity.oauth_tokeninfo import TokenCacheSettings
+from dynafed.identity.oauth.facebook import FacebookSettings, FacebookTokenVerifier
+from dynafed.identity.oauth.tokeninfo import TokenCacheSettings
 
 USER = "10158012345678901"
 MODES = ["debug_token", "token_itself"]

@@ -19,7 +19,7 @@ from joserfc.jwk import OctKey
 from dynafed.core.clock import FixedClock
 from dynafed.errors import ExpiredToken, IDPCommunicationError, InvalidIdentityToken
 from dynafed.identity import messages
-from dynafed.identity.oidc import OidcProviderRecord, OidcVerifier, OidcVerifierSettings
+from dynafed.identity.oidc.verifier import OidcProviderRecord, OidcVerifier, OidcVerifierSettings
 
 PREFIX = "idp.example.test/realms/game"
 
@@ -345,7 +345,7 @@ def test_unknown_issuer_never_triggers_a_fetch(
 def test_token_age_limit_can_be_disabled(
     cache: Any, clock: FixedClock, provider: OidcProviderRecord, key_pool: dict[str, SigningKey]
 ) -> None:
-    from dynafed.identity.claims import TimeRules
+    from dynafed.identity.oidc.claims import TimeRules
 
     settings = OidcVerifierSettings(times=TimeRules(max_age=None))
     verifier = OidcVerifier({provider.url: provider}.get, cache, clock, settings)

@@ -23,10 +23,10 @@ from tests.fixtures.saml.factory import (
 )
 
 from dynafed.errors import InvalidIdentityToken
-from dynafed.identity import saml_messages as msg
-from dynafed.identity.saml import SamlProviderRecord, VerifiedSamlAssertion
-from dynafed.identity.saml_attributes import names_role
-from dynafed.identity.web_identity import SessionTags
+from dynafed.identity.saml import messages as msg
+from dynafed.identity.saml.attributes import names_role
+from dynafed.identity.saml.verifier import SamlProviderRecord, VerifiedSamlAssertion
+from dynafed.identity.verified import SessionTags
 
 
 @pytest.fixture(scope="module")

@@ -17,9 +17,9 @@ from tests.fixtures.saml.factory import ATTR, AWS_SIGNIN
 from tests.fixtures.saml.pysaml2_idp import IDP_ENTITY_ID, Pysaml2Idp
 
 from dynafed.errors import ExpiredToken, InvalidIdentityToken
-from dynafed.iam.saml_metadata import parse_idp_metadata
-from dynafed.identity import saml_messages as msg
-from dynafed.identity.saml import SamlProviderRecord, SamlSettings, verify_saml_response
+from dynafed.identity.saml import messages as msg
+from dynafed.identity.saml.metadata import parse_idp_metadata
+from dynafed.identity.saml.verifier import SamlProviderRecord, SamlSettings, verify_saml_response
 
 ACCOUNT = "123456789012"
 PROVIDER_ARN = f"arn:aws:iam::{ACCOUNT}:saml-provider/Pysaml2IdP"

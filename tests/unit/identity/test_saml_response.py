@@ -35,8 +35,8 @@ from tests.fixtures.saml.factory import (
 )
 
 from dynafed.errors import AccessDenied, ExpiredToken, InvalidIdentityToken
-from dynafed.identity import saml_messages as msg
-from dynafed.identity.saml import (
+from dynafed.identity.saml import messages as msg
+from dynafed.identity.saml.verifier import (
     SamlProviderRecord,
     SamlSettings,
     verify_saml_response,

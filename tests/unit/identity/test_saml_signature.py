@@ -27,8 +27,8 @@ from tests.fixtures.saml.factory import (
 )
 
 from dynafed.errors import InvalidIdentityToken
-from dynafed.identity import saml_messages as msg
-from dynafed.identity.saml import SamlProviderRecord, SamlSettings
+from dynafed.identity.saml import messages as msg
+from dynafed.identity.saml.verifier import SamlProviderRecord, SamlSettings
 
 ADMIN_ROLE = "arn:aws:iam::123456789012:role/Admin"
 

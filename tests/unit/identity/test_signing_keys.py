@@ -6,7 +6,7 @@ import pytest
 from idp_double import FakeIdp, SigningKey
 from joserfc.jwk import OctKey, RSAKey
 
-from dynafed.identity.signing_keys import parse_jwks, select_key
+from dynafed.identity.oidc.signing_keys import parse_jwks, select_key
 
 
 def test_rsa_and_nist_ec_signature_keys_are_kept(key_pool: dict[str, SigningKey]) -> None:

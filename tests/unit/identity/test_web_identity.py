@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from dynafed.errors import InvalidIdentityToken
-from dynafed.identity.web_identity import (
+from dynafed.identity.verified import (
     SOURCE_IDENTITY_CLAIM,
     TAGS_CLAIM,
     SessionTags,

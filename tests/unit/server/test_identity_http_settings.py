@@ -29,9 +29,6 @@ from dynafed.server.wiring import build_app
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
 ADMIN = Principal("AKIAADMIN", ACCOUNT, f"arn:aws:iam::{ACCOUNT}:root", ACCOUNT)
-pytestmark = pytest.mark.xfail(
-    strict=True, reason="identity-pool logins build their own default fetcher (issue 18)"
-)
 ANSWER_DELAY = 1.0
 """How long the provider takes to answer: longer than the configured timeout below, far
 shorter than the 5-second default."""
@@ -148,9 +145,7 @@ def test_identity_pool_logins_give_up_after_the_configured_timeout(
         services.on_close()
 
 
-def test_identity_pool_logins_obey_loopback_http_switched_off(
-    tmp_path: Path, idp: SlowIdp
-) -> None:
+def test_identity_pool_logins_obey_loopback_http_switched_off(tmp_path: Path, idp: SlowIdp) -> None:
     services = served(tmp_path, HttpSettings(allow_loopback_http=False))
     try:
         pool_id = identity_pool_for(services, idp.issuer)

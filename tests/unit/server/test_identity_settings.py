@@ -14,8 +14,8 @@ from tests.fixtures.fake_providers import FakeFacebook, FakeLoginWithAmazon
 from dynafed.cli import main
 from dynafed.core.clock import FixedClock
 from dynafed.errors import InvalidIdentityToken
-from dynafed.identity.google import GOOGLE_JWKS_URL
-from dynafed.identity.providers import build_web_identity_providers
+from dynafed.identity.oidc.google import GOOGLE_JWKS_URL
+from dynafed.identity.registry import build_identity_providers
 from dynafed.server.identity_settings import (
     IdentityConfigError,
     IdentitySettings,
@@ -178,17 +178,19 @@ def test_the_verifiers_ask_the_configured_endpoints() -> None:
         service = amazon if url.startswith("https://lwa.") else facebook
         return service.fetch(url)
 
-    providers = build_web_identity_providers(
+    providers = build_identity_providers(
         fetch, FixedClock(1_800_000_000.0), lambda issuer: None, settings.web
     )
-    lwa = providers.verify(amazon.issue("amzn1.account.ALICE"), "www.amazon.com")
+    lwa = providers.verify_web_identity(amazon.issue("amzn1.account.ALICE"), "www.amazon.com")
     assert lwa.subject == "amzn1.account.ALICE"
-    fb = providers.verify(facebook.issue("1234567890"), "graph.facebook.com")
+    fb = providers.verify_web_identity(facebook.issue("1234567890"), "graph.facebook.com")
     assert fb.subject == "1234567890"
     assert amazon.requests[0].startswith("/auth/o2/tokeninfo?access_token=")
     assert facebook.requests[0].startswith("/me?")
     with pytest.raises(InvalidIdentityToken, match="not enabled"):
-        providers.verify("eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOiJhY2NvdW50cy5nb29nbGUuY29tIn0.c2ln")
+        providers.verify_web_identity(
+            "eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOiJhY2NvdW50cy5nb29nbGUuY29tIn0.c2ln"
+        )
 
 
 def test_the_documented_file_shows_the_real_defaults() -> None:

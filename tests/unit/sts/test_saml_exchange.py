@@ -28,9 +28,9 @@ from web_identity_harness import ACCOUNT, Harness, document
 
 from dynafed.enforcement.context import time_keys
 from dynafed.enforcement.policy_cache import CompiledPolicies
+from dynafed.iam.provider_records import IamSamlProviders
+from dynafed.sts.assume_role_with_saml import AssumeRoleWithSaml
 from dynafed.sts.role_sessions import RoleSessions
-from dynafed.sts.saml import AssumeRoleWithSaml
-from dynafed.sts.saml_providers import IamSamlProviders
 from dynafed.sts.saml_replay import DOCUMENT_KIND, AssertionLedger
 from dynafed.sts.service import StsService
 

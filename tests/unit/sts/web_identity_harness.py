@@ -1,7 +1,8 @@
 """An in-process STS + IAM that tests talk to as boto3 does: botocore's Query serializer builds
 the request, our XML renderer answers, botocore's parser reads the answer (errors become
 ClientError with AWS's code). Tokens come from the in-memory identity provider of the
-identity tests (`idp_double`), served to a real `JwksCache` + `OidcVerifier`.
+identity tests (`idp_double`), served to a real `JwksCache` + `OidcVerifier` in the identity
+registry.
 
 (A uniquely named helper module: pytest puts this directory on sys.path.)"""
 
@@ -25,18 +26,19 @@ from dynafed.enforcement.context import RequestFacts, time_keys
 from dynafed.enforcement.policy_cache import CompiledPolicies
 from dynafed.enforcement.role_cache import RoleCache
 from dynafed.errors import AwsError
+from dynafed.iam.provider_records import IamOidcProviders
 from dynafed.iam.service import IamService
-from dynafed.identity.jwks import JwksCache
-from dynafed.identity.oidc import OidcVerifier
+from dynafed.identity.oidc.jwks import JwksCache
+from dynafed.identity.oidc.verifier import OidcVerifier
+from dynafed.identity.registry import IdentityProviders
 from dynafed.server.query_protocol import render_error, render_result
 from dynafed.storage.memory import MemoryStorage
 from dynafed.sts.assume_role import AssumeRole
+from dynafed.sts.assume_role_with_web_identity import AssumeRoleWithWebIdentity
 from dynafed.sts.credentials import SessionTokenResolver
 from dynafed.sts.keyring_store import KeyringStore
-from dynafed.sts.providers import IamOidcProviders
 from dynafed.sts.role_sessions import RoleSessions
 from dynafed.sts.service import StsService
-from dynafed.sts.web_identity import AssumeRoleWithWebIdentity, WebIdentityVerifiers
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
@@ -86,7 +88,7 @@ class Harness:
             self.storage, self.clock, self.keyrings.current, self.random.randbytes, compiled.get
         )
         web_identity = AssumeRoleWithWebIdentity(
-            WebIdentityVerifiers(oidc=verifier), sessions, lambda: time_keys(self.clock.now())
+            IdentityProviders(verifier), sessions, lambda: time_keys(self.clock.now())
         )
         self.audit: list[dict[str, Any]] = []
         self.sts = StsService(

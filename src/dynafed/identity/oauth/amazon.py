@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dynafed.core.clock import Clock
-from dynafed.identity.jwks import Fetcher
-from dynafed.identity.oauth_tokeninfo import (
+from dynafed.identity.fetch import Fetcher
+from dynafed.identity.oauth.tokeninfo import (
     TokenCacheSettings,
     TokenInfoVerifier,
     ask,
@@ -31,7 +31,7 @@ from dynafed.identity.oauth_tokeninfo import (
     text_field,
     unreachable,
 )
-from dynafed.identity.oidc import VerifiedIdentity
+from dynafed.identity.verified import VerifiedIdentity
 
 AMAZON = "www.amazon.com"
 AMAZON_TOKENINFO_URL = "https://api.amazon.com/auth/o2/tokeninfo"

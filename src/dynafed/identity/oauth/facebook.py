@@ -25,8 +25,8 @@ from typing import Any
 
 from dynafed.core.clock import Clock
 from dynafed.errors import AwsError
-from dynafed.identity.jwks import Fetcher
-from dynafed.identity.oauth_tokeninfo import (
+from dynafed.identity.fetch import Fetcher
+from dynafed.identity.oauth.tokeninfo import (
     ProviderAnswer,
     TokenCacheSettings,
     TokenInfoVerifier,
@@ -36,7 +36,7 @@ from dynafed.identity.oauth_tokeninfo import (
     text_field,
     unreachable,
 )
-from dynafed.identity.oidc import VerifiedIdentity
+from dynafed.identity.verified import VerifiedIdentity
 
 FACEBOOK = "graph.facebook.com"
 FACEBOOK_GRAPH_URL = "https://graph.facebook.com"

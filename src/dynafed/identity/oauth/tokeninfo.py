@@ -28,10 +28,8 @@ import orjson
 from dynafed.core.clock import Clock
 from dynafed.errors import IDPCommunicationError, IDPRejectedClaim
 from dynafed.identity import messages
-from dynafed.identity.claims import printable
-from dynafed.identity.jwks import Fetcher, FetchFailed
-from dynafed.identity.oidc import VerifiedIdentity
-from dynafed.identity.web_identity import ContextKeys
+from dynafed.identity.fetch import Fetcher, FetchFailed
+from dynafed.identity.verified import ContextKeys, VerifiedIdentity, printable
 
 # botocore's sts model: IDPRejectedClaimException documentation
 IDP_REJECTED = (

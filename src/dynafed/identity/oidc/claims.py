@@ -14,6 +14,7 @@ from typing import Any
 
 from dynafed.errors import ExpiredToken, InvalidIdentityToken
 from dynafed.identity import messages
+from dynafed.identity.verified import printable
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,13 +93,3 @@ def subject(claims: Mapping[str, Any]) -> str:
     if not isinstance(sub, str):
         raise InvalidIdentityToken(messages.NOT_VALIDATED)
     return printable(sub)
-
-
-def printable(value: str) -> str:
-    """`value`, if it holds no control character. An identity's subject is echoed in STS's
-    XML answer and becomes policy-variable text (`${provider:sub}`); control characters
-    have no place in either (most cannot even be written in XML 1.0), so such a token is
-    refused, not repaired."""
-    if any(ord(char) < 0x20 or 0x7F <= ord(char) <= 0x9F for char in value):
-        raise InvalidIdentityToken(messages.NOT_VALIDATED)
-    return value

@@ -23,15 +23,12 @@ from typing import Any
 
 from dynafed.core.clock import Clock
 from dynafed.errors import InvalidIdentityToken
-from dynafed.identity import claims as token_claims
 from dynafed.identity import messages
-from dynafed.identity.jwks import Fetcher, JwksCache, JwksSettings
-from dynafed.identity.oidc import (
-    VerifiedIdentity,
-    id_token_identity,
-    read_unverified,
-    verified_claims,
-)
+from dynafed.identity.fetch import Fetcher
+from dynafed.identity.oidc import claims as token_claims
+from dynafed.identity.oidc.jwks import JwksCache, JwksSettings
+from dynafed.identity.oidc.verifier import id_token_identity, read_unverified, verified_claims
+from dynafed.identity.verified import VerifiedIdentity
 
 GOOGLE = "accounts.google.com"
 """The provider's name: condition-key prefix, Provider, and `Principal.Federated`."""

@@ -1,4 +1,5 @@
-"""Per-issuer cache of a provider's signing keys, fetched through an injected transport.
+"""Per-issuer cache of a provider's signing keys, fetched through the injected transport
+(`identity.fetch`).
 
 Keys come from the provider's discovery document (`jwks_uri`) and are kept for the JWKS
 response's `Cache-Control: max-age`, clamped. A token naming an unknown `kid` triggers one
@@ -11,7 +12,7 @@ the caller gets `IDPCommunicationError`, which SDKs retry.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import orjson
@@ -19,16 +20,9 @@ import orjson
 from dynafed.core.clock import Clock
 from dynafed.errors import AwsError, IDPCommunicationError, InvalidIdentityToken
 from dynafed.identity import messages
-from dynafed.identity.idp_url import discovery_url, is_allowed_idp_url
-from dynafed.identity.signing_keys import VerificationKey, parse_jwks, select_key
-
-FetchResult = tuple[int, Mapping[str, str], bytes]
-Fetcher = Callable[[str], FetchResult]
-"""`fetch(url) -> (status, headers, body)`; raises `FetchFailed` (or OSError) when no answer."""
-
-
-class FetchFailed(Exception):
-    """The transport got no HTTP answer: DNS, connect, TLS or timeout failure."""
+from dynafed.identity.fetch import Fetcher, FetchFailed, is_allowed_idp_url
+from dynafed.identity.oidc.signing_keys import VerificationKey, parse_jwks, select_key
+from dynafed.identity.oidc.urls import discovery_url
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,12 +21,12 @@ from joserfc.jws import JWSRegistry, deserialize_compact
 
 from dynafed.core.clock import Clock
 from dynafed.errors import InvalidIdentityToken
-from dynafed.identity import claims as token_claims
-from dynafed.identity import messages, web_identity
-from dynafed.identity.idp_url import provider_key
-from dynafed.identity.jwks import JwksCache
-from dynafed.identity.signing_keys import ALLOWED_ALGORITHMS, VerificationKey
-from dynafed.identity.web_identity import ContextKeys, SessionTags
+from dynafed.identity import messages, verified
+from dynafed.identity.oidc import claims as token_claims
+from dynafed.identity.oidc.jwks import JwksCache
+from dynafed.identity.oidc.signing_keys import ALLOWED_ALGORITHMS, VerificationKey
+from dynafed.identity.oidc.urls import provider_key
+from dynafed.identity.verified import ContextKeys, VerifiedIdentity
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,28 +42,6 @@ class OidcProviderRecord:
 
 ProviderLookup = Callable[[str], OidcProviderRecord | None]
 """Issuer URL (the token's `iss`, compared exactly) -> the registered provider, or None."""
-
-
-@dataclass(frozen=True, slots=True)
-class VerifiedIdentity:
-    issuer: str
-    provider_arn: str
-    provider_key: str
-    """The provider URL without scheme: the prefix of its condition keys."""
-    subject: str
-    """`sub`: becomes SubjectFromWebIdentityToken."""
-    audience: str
-    """The registered client id the token was issued to: the response's `Audience`."""
-    expires_at: int
-    issued_at: int | None
-    trust_context_keys: ContextKeys
-    """For the role's trust policy (`<prefix>:sub/aud/oaud/azp/amr`, `aws:FederatedProvider`,
-    `aws:RequestTag/*`, `aws:TagKeys`, `sts:SourceIdentity`)."""
-    session_context_keys: ContextKeys
-    """What the session keeps for later requests (`<prefix>:sub/aud/amr`, FederatedProvider)."""
-    tags: SessionTags | None
-    source_identity: str | None
-    claims: Mapping[str, Any] = field(repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,9 +137,9 @@ def id_token_identity(
     `trust_only_keys` are more keys for the trust policy (the session keeps only the
     `sub`, `aud` and `amr` families and `aws:FederatedProvider`)."""
     subject = token_claims.subject(claims)
-    tags = web_identity.session_tags(claims)
-    source = web_identity.source_identity(claims)
-    trust = web_identity.trust_context_keys(prefix, claims, audience, provider_arn, tags, source)
+    tags = verified.session_tags(claims)
+    source = verified.source_identity(claims)
+    trust = verified.trust_context_keys(prefix, claims, audience, provider_arn, tags, source)
     trust.update(trust_only_keys or {})
     return VerifiedIdentity(
         issuer=issuer,
@@ -172,7 +150,7 @@ def id_token_identity(
         expires_at=times.expires_at,
         issued_at=times.issued_at,
         trust_context_keys=trust,
-        session_context_keys=web_identity.session_context_keys(prefix, trust),
+        session_context_keys=verified.session_context_keys(prefix, trust),
         tags=tags,
         source_identity=source,
         claims=claims,

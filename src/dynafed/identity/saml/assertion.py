@@ -14,8 +14,8 @@ from datetime import UTC, datetime
 from lxml import etree
 
 from dynafed.errors import InvalidIdentityToken
-from dynafed.identity import saml_messages as msg
-from dynafed.identity.saml_signature import ASSERTION
+from dynafed.identity.saml import messages as msg
+from dynafed.identity.saml.signature import ASSERTION
 
 _XSI_NIL = "{http://www.w3.org/2001/XMLSchema-instance}nil"
 

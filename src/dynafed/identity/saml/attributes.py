@@ -19,8 +19,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from dynafed.errors import InvalidIdentityToken
-from dynafed.identity import saml_messages as msg
-from dynafed.identity.web_identity import (
+from dynafed.identity.saml import messages as msg
+from dynafed.identity.verified import (
     SOURCE_IDENTITY_CLAIM,
     TAGS_CLAIM,
     ContextKeys,

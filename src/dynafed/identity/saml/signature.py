@@ -28,7 +28,7 @@ from signxml.exceptions import SignXMLException
 from signxml.verifier import SignatureConfiguration, XMLVerifier
 
 from dynafed.errors import InvalidIdentityToken
-from dynafed.identity import saml_messages as msg
+from dynafed.identity.saml import messages as msg
 
 PROTOCOL = "urn:oasis:names:tc:SAML:2.0:protocol"
 ASSERTION = "urn:oasis:names:tc:SAML:2.0:assertion"

@@ -26,17 +26,16 @@ from dataclasses import dataclass
 from lxml import etree
 
 from dynafed.errors import AccessDenied, ExpiredToken, InvalidIdentityToken
-from dynafed.identity import saml_messages as msg
-from dynafed.identity.claims import printable
-from dynafed.identity.saml_assertion import AssertionContent, SubjectConfirmation, read_assertion
-from dynafed.identity.saml_attributes import (
+from dynafed.identity.saml import messages as msg
+from dynafed.identity.saml.assertion import AssertionContent, SubjectConfirmation, read_assertion
+from dynafed.identity.saml.attributes import (
     SessionRequest,
     attribute_condition_keys,
     names_role,
     session_request,
 )
-from dynafed.identity.saml_signature import ASSERTION, PROTOCOL, verify_signed_assertion
-from dynafed.identity.web_identity import ContextKeys, SessionTags
+from dynafed.identity.saml.signature import ASSERTION, PROTOCOL, verify_signed_assertion
+from dynafed.identity.verified import ContextKeys, SessionTags, printable
 
 AWS_SIGNIN_SAML = "https://signin.aws.amazon.com/saml"
 AWS_SP_ENTITY_ID = "urn:amazon:webservices"

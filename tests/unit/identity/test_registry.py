@@ -1,8 +1,11 @@
-"""WebIdentityProviders: which verifier a web identity token goes to (ProviderId for OAuth
-access tokens, `iss` for ID tokens), wired by `build_web_identity_providers` to one
-transport, as the STS service will use it."""
+"""IdentityProviders, the identity registry: which verifier a web identity token goes to
+(ProviderId for OAuth access tokens, `iss` for ID tokens, built-in issuers first), wired by
+`build_identity_providers` to one transport, as STS and identity pools use it; and the
+SAML provider lookup."""
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 import pytest
 from idp_double import CLIENT_ID, ISSUER, FakeIdp, SigningKey, mint
@@ -12,14 +15,16 @@ from tests.fixtures.fake_providers.google import WEB_CLIENT
 from dynafed.core.clock import FixedClock
 from dynafed.errors import InvalidIdentityToken
 from dynafed.identity import messages
-from dynafed.identity.google import GoogleSettings
-from dynafed.identity.jwks import FetchFailed, FetchResult
-from dynafed.identity.oidc import OidcProviderRecord
-from dynafed.identity.providers import (
+from dynafed.identity.fetch import FetchFailed, FetchResult
+from dynafed.identity.oidc.google import GoogleSettings
+from dynafed.identity.oidc.verifier import OidcProviderRecord
+from dynafed.identity.registry import (
     BuiltInProviderSettings,
-    WebIdentityProviders,
-    build_web_identity_providers,
+    IdentityProviders,
+    build_identity_providers,
 )
+from dynafed.identity.saml.verifier import SamlProviderRecord
+from dynafed.identity.verified import VerifiedIdentity
 
 ACCOUNT = "123456789012"
 GAME_PROVIDER = OidcProviderRecord(
@@ -52,9 +57,9 @@ class World:
                 continue
         return self.idp.fetch(url)
 
-    def providers(self, clock: FixedClock, **settings: object) -> WebIdentityProviders:
+    def providers(self, clock: FixedClock, **settings: object) -> IdentityProviders:
         config = BuiltInProviderSettings(**settings)  # type: ignore[arg-type]
-        return build_web_identity_providers(self.fetch, clock, self.iam.get, config)
+        return build_identity_providers(self.fetch, clock, self.iam.get, config)
 
 
 @pytest.fixture
@@ -63,28 +68,30 @@ def world(clock: FixedClock, key_pool: dict[str, SigningKey]) -> World:
 
 
 @pytest.fixture
-def providers(world: World, clock: FixedClock) -> WebIdentityProviders:
+def providers(world: World, clock: FixedClock) -> IdentityProviders:
     return world.providers(clock)
 
 
 def test_amazon_provider_id_goes_to_login_with_amazon(
-    providers: WebIdentityProviders, world: World
+    providers: IdentityProviders, world: World
 ) -> None:
-    identity = providers.verify(world.amazon.issue("amzn1.account.A"), provider_id="www.amazon.com")
+    identity = providers.verify_web_identity(
+        world.amazon.issue("amzn1.account.A"), provider_id="www.amazon.com"
+    )
     assert (identity.provider_arn, identity.subject) == ("www.amazon.com", "amzn1.account.A")
 
 
-def test_facebook_provider_id_goes_to_facebook(
-    providers: WebIdentityProviders, world: World
-) -> None:
-    identity = providers.verify(world.facebook.issue("1001"), provider_id="graph.facebook.com")
+def test_facebook_provider_id_goes_to_facebook(providers: IdentityProviders, world: World) -> None:
+    identity = providers.verify_web_identity(
+        world.facebook.issue("1001"), provider_id="graph.facebook.com"
+    )
     assert (identity.provider_arn, identity.subject) == ("graph.facebook.com", "1001")
 
 
 def test_google_id_token_goes_to_the_built_in_google_provider(
-    providers: WebIdentityProviders, world: World
+    providers: IdentityProviders, world: World
 ) -> None:
-    identity = providers.verify(world.google.id_token(sub="42", aud="any-client"))
+    identity = providers.verify_web_identity(world.google.id_token(sub="42", aud="any-client"))
     assert (identity.provider_arn, identity.subject, identity.audience) == (
         "accounts.google.com",
         "42",
@@ -93,17 +100,17 @@ def test_google_id_token_goes_to_the_built_in_google_provider(
 
 
 def test_other_issuers_go_to_the_iam_oidc_provider(
-    providers: WebIdentityProviders, key_pool: dict[str, SigningKey]
+    providers: IdentityProviders, key_pool: dict[str, SigningKey]
 ) -> None:
-    identity = providers.verify(mint(key_pool["rsa-1"]))
+    identity = providers.verify_web_identity(mint(key_pool["rsa-1"]))
     assert identity.provider_arn == GAME_PROVIDER.arn
 
 
 def test_unregistered_issuer_is_the_aws_no_provider_error(
-    providers: WebIdentityProviders, key_pool: dict[str, SigningKey]
+    providers: IdentityProviders, key_pool: dict[str, SigningKey]
 ) -> None:
     with pytest.raises(InvalidIdentityToken) as raised:
-        providers.verify(mint(key_pool["rsa-1"], iss="https://elsewhere.example.test"))
+        providers.verify_web_identity(mint(key_pool["rsa-1"], iss="https://elsewhere.example.test"))
     assert raised.value.message == messages.NO_PROVIDER.format(
         issuer="https://elsewhere.example.test"
     )
@@ -116,10 +123,10 @@ def test_google_registered_in_iam_is_verified_as_that_iam_provider(
     # The IAM path discovers the keys at the issuer, which the fake Google serves.
     providers = world.providers(clock)
     token = world.google.id_token(aud="registered-client.apps.googleusercontent.com")
-    identity = providers.verify(token)
+    identity = providers.verify_web_identity(token)
     assert identity.provider_arn == GOOGLE_IN_IAM.arn
     with pytest.raises(InvalidIdentityToken, match="Incorrect token audience"):
-        providers.verify(world.google.id_token(aud=WEB_CLIENT))
+        providers.verify_web_identity(world.google.id_token(aud=WEB_CLIENT))
 
 
 def test_google_spelled_without_scheme_stays_built_in_even_when_registered(
@@ -127,33 +134,33 @@ def test_google_spelled_without_scheme_stays_built_in_even_when_registered(
 ) -> None:
     world.iam[GOOGLE_IN_IAM.url] = GOOGLE_IN_IAM
     token = world.google.id_token(iss="accounts.google.com", aud=WEB_CLIENT)
-    assert world.providers(clock).verify(token).provider_arn == "accounts.google.com"
+    assert world.providers(clock).verify_web_identity(token).provider_arn == "accounts.google.com"
 
 
 @pytest.mark.parametrize(
     "provider_id", ["accounts.google.com", "www.facebook.com", "api.amazon.com"]
 )
 def test_other_provider_ids_are_refused(
-    providers: WebIdentityProviders, world: World, provider_id: str
+    providers: IdentityProviders, world: World, provider_id: str
 ) -> None:
     with pytest.raises(InvalidIdentityToken, match=r"ProviderId .* is not supported"):
-        providers.verify(world.amazon.issue(), provider_id=provider_id)
+        providers.verify_web_identity(world.amazon.issue(), provider_id=provider_id)
 
 
 def test_a_disabled_provider_is_refused_without_calling_it(world: World, clock: FixedClock) -> None:
     providers = world.providers(clock, amazon=None, google=None)
     with pytest.raises(InvalidIdentityToken, match=r"www\.amazon\.com is not enabled"):
-        providers.verify(world.amazon.issue(), provider_id="www.amazon.com")
+        providers.verify_web_identity(world.amazon.issue(), provider_id="www.amazon.com")
     with pytest.raises(InvalidIdentityToken, match=r"accounts\.google\.com is not enabled"):
-        providers.verify(world.google.id_token())
+        providers.verify_web_identity(world.google.id_token())
     assert world.amazon.requests == [] and world.google.requests == []
 
 
 def test_an_access_token_sent_without_provider_id_is_not_a_jwt(
-    providers: WebIdentityProviders, world: World
+    providers: IdentityProviders, world: World
 ) -> None:
     with pytest.raises(InvalidIdentityToken) as raised:
-        providers.verify(world.amazon.issue())
+        providers.verify_web_identity(world.amazon.issue())
     assert raised.value.message == messages.NOT_A_JWT
 
 
@@ -162,15 +169,56 @@ def test_google_keys_location_comes_from_settings(world: World, clock: FixedCloc
     world.google.apis_origin = world.google.accounts_origin = "https://google-mirror.internal"
     settings = GoogleSettings(jwks_url=None, discovery_issuer="https://google-mirror.internal")
     providers = world.providers(clock, google=settings)
-    assert providers.verify(world.google.id_token()).provider_arn == "accounts.google.com"
+    assert (
+        providers.verify_web_identity(world.google.id_token()).provider_arn == "accounts.google.com"
+    )
     assert world.google.requests == ["/.well-known/openid-configuration", "/oauth2/v3/certs"]
 
 
-def test_enabled_oauth_verifiers_are_offered_by_provider_id(
-    world: World, clock: FixedClock
+class BuiltIn:
+    """A built-in issuer that vouches for every token of its `iss` without asking anyone."""
+
+    def __init__(self, issuer: str, identity: VerifiedIdentity) -> None:
+        self.issuer = issuer
+        self.identity = identity
+        self.tokens: list[str] = []
+
+    def verify(self, token: str) -> VerifiedIdentity:
+        self.tokens.append(token)
+        return self.identity
+
+
+def test_built_in_issuers_are_verified_in_process_before_iam(
+    world: World, clock: FixedClock, key_pool: dict[str, SigningKey]
 ) -> None:
-    assert set(world.providers(clock).oauth_verifiers()) == {"www.amazon.com", "graph.facebook.com"}
-    only_facebook = world.providers(clock, amazon=None).oauth_verifiers()
-    token = world.facebook.issue("1001")
-    assert only_facebook["graph.facebook.com"].verify(token).subject == "1001"
-    assert "www.amazon.com" not in only_facebook
+    ours = BuiltIn(ISSUER, replace(world_identity(world, clock, key_pool), subject="ours"))
+    world.idp.requests.clear()
+    providers = build_identity_providers(world.fetch, clock, world.iam.get, built_in=[ours])
+    token = mint(key_pool["rsa-1"])
+    assert providers.verify_web_identity(token).subject == "ours"
+    assert ours.tokens == [token] and world.idp.requests == []
+
+
+def test_identity_pool_logins_reach_iam_providers_only(
+    world: World, clock: FixedClock, key_pool: dict[str, SigningKey]
+) -> None:
+    ours = BuiltIn(ISSUER, world_identity(world, clock, key_pool))
+    providers = build_identity_providers(world.fetch, clock, world.iam.get, built_in=[ours])
+    identity = providers.verify_iam_oidc_token(mint(key_pool["rsa-1"]))
+    assert identity.provider_arn == GAME_PROVIDER.arn and ours.tokens == []
+    with pytest.raises(InvalidIdentityToken, match="No OpenIDConnect provider found"):
+        providers.verify_iam_oidc_token(world.google.id_token())
+
+
+def test_saml_providers_are_looked_up_by_arn(world: World, clock: FixedClock) -> None:
+    record = SamlProviderRecord(f"arn:aws:iam::{ACCOUNT}:saml-provider/corp", "urn:corp", ("MII",))
+    lookup = {record.arn: record}.get
+    providers = build_identity_providers(world.fetch, clock, world.iam.get, saml_providers=lookup)
+    assert providers.saml_provider(record.arn) == record
+    assert providers.saml_provider(f"arn:aws:iam::{ACCOUNT}:saml-provider/other") is None
+
+
+def world_identity(
+    world: World, clock: FixedClock, key_pool: dict[str, SigningKey]
+) -> VerifiedIdentity:
+    return world.providers(clock).verify_web_identity(mint(key_pool["rsa-1"]))
