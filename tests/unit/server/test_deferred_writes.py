@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from dynafed.server.deferred_writes import Committed, committed
+from dynafed.server.deferred_writes import committed
+from dynafed.storage.port import Committed
 
 
 def writer_thread(outcome: tuple[Any, BaseException | None]) -> Any:
