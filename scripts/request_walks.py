@@ -33,8 +33,8 @@ from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
 from dynafed.auth.authenticator import AdminCredentials
+from dynafed.server.compose import build_app
 from dynafed.server.settings import Settings
-from dynafed.server.wiring import build_app
 
 HOST = "127.0.0.1:8000"
 REGION = "us-east-1"

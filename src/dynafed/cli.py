@@ -177,11 +177,11 @@ def _positive_int(text: str) -> int:
 
 def _run_serve(args: argparse.Namespace) -> int:
     from dynafed.server import admin_credentials
+    from dynafed.server.compose import storage_url
     from dynafed.server.identity_settings import IdentityConfigError, load_identity_settings
     from dynafed.server.preflight import StartupError
     from dynafed.server.private_files import make_private, tightened_notice
     from dynafed.server.runner import ANY_KEY_WARNING, Stopped, serve
-    from dynafed.server.wiring import storage_url
     from dynafed.server.workers import WorkersFailed
     from dynafed.storage.factory import sqlite_file_of
 
@@ -256,6 +256,7 @@ def _run_serve(args: argparse.Namespace) -> int:
 
 def _preflight(settings: Settings, *, any_key: bool) -> socket.socket:
     """The start-up mistakes (server.preflight), then the listening socket."""
+    from dynafed.server.compose import storage_url
     from dynafed.server.preflight import (
         StartupError,
         bind,
@@ -264,7 +265,6 @@ def _preflight(settings: Settings, *, any_key: bool) -> socket.socket:
         check_storage,
         is_loopback,
     )
-    from dynafed.server.wiring import storage_url
 
     check_port(settings.port)
     if any_key and not is_loopback(settings.host):

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
+import dynafed.server.compose  # noqa: F401  (imports every module that may define an error)
 import dynafed.server.query_endpoint as query_endpoint
-import dynafed.server.wiring  # noqa: F401  (imports every module that may define an error)
 from dynafed.errors import AwsError, CognitoIdentityError, DynamoDBError, QueryError
 from tests.docs.markdown import chapters, code_spans, read, table_rows
 

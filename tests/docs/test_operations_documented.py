@@ -26,8 +26,8 @@ from dynafed.enforcement.policy_cache import CompiledPolicies
 from dynafed.enforcement.role_cache import RoleCache
 from dynafed.errors import AwsError, CognitoUnknownOperation, InvalidAction
 from dynafed.iam.service import USE_CASES
+from dynafed.server.compose import build_sts
 from dynafed.server.identity_settings import IdentitySettings
-from dynafed.server.wiring import build_sts
 from dynafed.storage.memory import MemoryStorage
 from dynafed.sts.keyring_store import KeyringStore
 from tests.docs.markdown import chapters, first_column_names, read

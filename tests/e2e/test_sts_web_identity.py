@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from dynafed.server.wiring import JWKS_REFETCH_SECONDS
+from dynafed.server.compose import JWKS_REFETCH_SECONDS
 from tests.e2e.js.federation import CLIENT_ID, Federation, document, federation
 
 pytestmark = pytest.mark.e2e

@@ -90,7 +90,7 @@ INLINE_WHEN: dict[str, Callable[[Mapping[str, Any]], bool]] = {
 
 def runs_inline(operation: str, body: Mapping[str, Any]) -> bool:
     """Whether `operation` may run on the event loop, by what its module declares
-    (server.inline_reads explains when the edge asks)."""
+    (server.dynamodb_endpoint explains when the edge asks)."""
     if operation in INLINE:
         return True
     rule = INLINE_WHEN.get(operation)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import TYPE_CHECKING
 
 from dynafed.errors import (
     AwsError,
@@ -24,9 +23,7 @@ from dynafed.errors import (
 )
 from dynafed.server import query_protocol
 from dynafed.server.asgi import Request, sigv4_view
-
-if TYPE_CHECKING:
-    from dynafed.server.app import Services
+from dynafed.server.services import Response, Services
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +33,6 @@ STS_VERSION = "2011-06-15"
 IAM_VERSION = "2010-05-08"
 UNSIGNED_STS_ACTIONS = frozenset({"AssumeRoleWithWebIdentity", "AssumeRoleWithSAML"})
 
-Response = tuple[int, bytes, list[tuple[str, str]]]
 
 # SigV4 failures are raised once, with DynamoDB's codes; Query APIs name them differently.
 _AUTH_CODES: dict[type[DynamoDBError], tuple[str, int]] = {

@@ -26,9 +26,9 @@ import uvicorn
 from dynafed.auth.authenticator import AdminCredentials
 from dynafed.server.admin_credentials import ENVIRONMENT, SECRET_KEY_ENV
 from dynafed.server.app import DynafedApp
+from dynafed.server.compose import build_app, storage_url
 from dynafed.server.http_limits import HttpLimits, LimitedHttpToolsProtocol
 from dynafed.server.settings import Settings
-from dynafed.server.wiring import build_app, storage_url
 from dynafed.server.workers import run_workers
 from dynafed.storage.factory import prepare_for_processes
 

@@ -21,10 +21,10 @@ from tests.unit.identity.idp_double import CLIENT_ID, FakeIdp, generate_key, min
 from dynafed.auth.authenticator import AdminCredentials
 from dynafed.auth.principal import Principal
 from dynafed.errors import AwsError, ExternalServiceException, IDPCommunicationError
-from dynafed.server.app import Services
+from dynafed.server.compose import build_app
 from dynafed.server.identity_settings import HttpSettings, IdentitySettings
+from dynafed.server.services import Services
 from dynafed.server.settings import Settings
-from dynafed.server.wiring import build_app
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"

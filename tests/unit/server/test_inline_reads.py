@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from dynafed.dynamodb.reads.pages import INLINE_PAGE_LIMIT
-from dynafed.server.inline_reads import never_inline, runs_inline
+from dynafed.dynamodb.service import runs_inline
+from dynafed.server.services import never_inline
 
 
 @pytest.mark.parametrize("operation", ["GetItem", "DescribeTable", "ListTables"])

@@ -61,7 +61,7 @@ KEYS_AND_ATTRIBUTES = Struct(
 
 RUNS_INLINE = False
 """Up to 100 items, an answer of up to 16 MB: built on a worker so it never stalls the
-event loop and every other connection with it (server.inline_reads)."""
+event loop and every other connection with it (server.dynamodb_endpoint)."""
 
 REQUEST = Struct(
     java_name="BatchGetItemInput",

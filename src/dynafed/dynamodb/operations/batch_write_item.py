@@ -53,7 +53,7 @@ WRITE_REQUEST = Struct(
 )
 
 RUNS_INLINE = False
-"""A write: it waits for its commit, so never on the event loop (server.inline_reads)."""
+"""A write: it waits for its commit, so never on the event loop (server.dynamodb_endpoint)."""
 
 REQUEST = Struct(
     java_name="BatchWriteItemInput",

@@ -42,7 +42,7 @@ from dynafed.errors import ResourceInUseException
 from dynafed.storage.port import TableStats, WriteTxn
 
 RUNS_INLINE = False
-"""A write: it waits for its commit, so never on the event loop (server.inline_reads)."""
+"""A write: it waits for its commit, so never on the event loop (server.dynamodb_endpoint)."""
 
 REQUEST = Struct(
     java_name="CreateTableInput",

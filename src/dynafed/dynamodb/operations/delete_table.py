@@ -17,7 +17,7 @@ from dynafed.errors import ResourceInUseException, ValidationException
 from dynafed.storage.port import WriteTxn
 
 RUNS_INLINE = False
-"""A write: it waits for its commit, so never on the event loop (server.inline_reads)."""
+"""A write: it waits for its commit, so never on the event loop (server.dynamodb_endpoint)."""
 
 REQUEST = Struct(java_name="DeleteTableInput", fields={"TableName": TABLE_NAME_PATTERN_ONLY})
 

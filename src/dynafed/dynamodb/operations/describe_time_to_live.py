@@ -12,7 +12,7 @@ from dynafed.dynamodb.validation.shapes import Struct
 
 RUNS_INLINE = True
 """One table document: small and bounded, so it may run on the event loop
-(server.inline_reads)."""
+(server.dynamodb_endpoint)."""
 
 REQUEST = Struct(java_name="DescribeTimeToLiveInput", fields={"TableName": TABLE_NAME_PATTERN_ONLY})
 

@@ -34,7 +34,7 @@ from dynafed.errors import ResourceNotFoundException
 
 RUNS_INLINE = True
 """One item of at most 400 KB: small and bounded, so it may run on the event loop
-(server.inline_reads)."""
+(server.dynamodb_endpoint)."""
 
 authorization = fgac.get_item
 """`dynamodb:GetItem` and its fine-grained keys. A TransactGetItems element is authorized

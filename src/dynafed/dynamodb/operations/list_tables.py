@@ -15,7 +15,7 @@ DEFAULT_LIMIT = 100
 
 RUNS_INLINE = True
 """At most 100 table names: small and bounded, so it may run on the event loop
-(server.inline_reads)."""
+(server.dynamodb_endpoint)."""
 
 REQUEST = Struct(
     java_name="ListTablesInput",

@@ -16,7 +16,7 @@ from dynafed.errors import ResourceNotFoundException
 
 RUNS_INLINE = True
 """One table document: small and bounded, so it may run on the event loop
-(server.inline_reads)."""
+(server.dynamodb_endpoint)."""
 
 REQUEST = Struct(
     java_name="ListTagsOfResourceInput",

@@ -36,7 +36,7 @@ from dynafed.errors import ResourceNotFoundException
 from dynafed.storage.port import WriteTxn
 
 RUNS_INLINE = False
-"""A write: it waits for its commit, so never on the event loop (server.inline_reads)."""
+"""A write: it waits for its commit, so never on the event loop (server.dynamodb_endpoint)."""
 
 authorization = fgac.put_item
 """`dynamodb:PutItem` and its fine-grained keys. A TransactWriteItems element is authorized

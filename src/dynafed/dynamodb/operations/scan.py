@@ -41,7 +41,7 @@ from dynafed.storage.port import StoredItem
 
 RUNS_INLINE = small_page
 """On the event loop only with a small Limit (`reads.pages.INLINE_PAGE_LIMIT`): without one
-a page may read up to 1 MB (server.inline_reads)."""
+a page may read up to 1 MB (server.dynamodb_endpoint)."""
 
 REQUEST = Struct(
     java_name="ScanInput",

@@ -16,7 +16,7 @@ from dynafed.errors import ResourceNotFoundException, ValidationException
 from dynafed.storage.port import WriteTxn
 
 RUNS_INLINE = False
-"""A write: it waits for its commit, so never on the event loop (server.inline_reads)."""
+"""A write: it waits for its commit, so never on the event loop (server.dynamodb_endpoint)."""
 
 REQUEST = Struct(
     java_name="TagResourceInput",

@@ -55,7 +55,7 @@ GET = Struct(
 
 RUNS_INLINE = False
 """Up to 100 items, an answer of up to 4 MB: built on a worker so it never stalls the
-event loop and every other connection with it (server.inline_reads)."""
+event loop and every other connection with it (server.dynamodb_endpoint)."""
 
 REQUEST = Struct(
     java_name="TransactGetItemsInput",

@@ -99,7 +99,7 @@ TRANSACT_WRITE_ITEM = Struct(
 )
 
 RUNS_INLINE = False
-"""A write: it waits for its commit, so never on the event loop (server.inline_reads)."""
+"""A write: it waits for its commit, so never on the event loop (server.dynamodb_endpoint)."""
 
 REQUEST = Struct(
     java_name="TransactWriteItemsInput",

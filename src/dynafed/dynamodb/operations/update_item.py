@@ -50,7 +50,7 @@ ATTRIBUTE_UPDATES = MapOf(
 )
 
 RUNS_INLINE = False
-"""A write: it waits for its commit, so never on the event loop (server.inline_reads)."""
+"""A write: it waits for its commit, so never on the event loop (server.dynamodb_endpoint)."""
 
 authorization = fgac.update_item
 """`dynamodb:UpdateItem` and its fine-grained keys. A TransactWriteItems element is authorized

@@ -66,7 +66,7 @@ GSI_UPDATE = Struct(
 )
 
 RUNS_INLINE = False
-"""A write: it waits for its commit, so never on the event loop (server.inline_reads)."""
+"""A write: it waits for its commit, so never on the event loop (server.dynamodb_endpoint)."""
 
 REQUEST = Struct(
     java_name="UpdateTableInput",

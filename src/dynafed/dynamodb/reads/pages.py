@@ -70,7 +70,7 @@ READ_FIELDS: dict[str, Shape] = {
 
 INLINE_PAGE_LIMIT = 100
 """Query and Scan run on the event loop only with a Limit up to this many items (rows read,
-at most); see server.inline_reads."""
+at most); see server.dynamodb_endpoint."""
 
 
 def small_page(body: Mapping[str, Any]) -> bool:

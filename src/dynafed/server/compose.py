@@ -1,0 +1,313 @@
+"""The composition root: the running server built from its settings, every service once.
+
+`build_app(settings, admin)`: storage → the pieces every service shares (keyrings, compiled
+policies, authorizers, the session-token resolver) → the identity registry (one HTTP client
+from the `[http]` settings) → role sessions and `AssumeRoleWithWebIdentity` (one each,
+shared by STS and the identity pools' enhanced flow) → STS, IAM, DynamoDB, the identity
+endpoints → `Services` → the app. The builders take their collaborators as arguments, so
+tests call them with doubles (memory storage, a fixed clock).
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from dynafed.auth.authenticator import AdminCredentials, Authenticator
+from dynafed.cognito.identities import Identities
+from dynafed.cognito.logins import LoginVerifier
+from dynafed.cognito.model import get_pool
+from dynafed.cognito.openid_token import TOKEN_ALG, OpenIdTokens
+from dynafed.cognito.pools import PoolAdmin
+from dynafed.cognito.service import CognitoIdentityService
+from dynafed.core.clock import Clock, SystemClock
+from dynafed.core.regions import Regions
+from dynafed.demo import seed as demo_seed
+from dynafed.dynamodb.background import BackgroundWorker
+from dynafed.dynamodb.regional_keys import move_unregioned_tables
+from dynafed.dynamodb.service import DynamoDBService, runs_inline
+from dynafed.enforcement.audit import AuditSink, open_audit_log
+from dynafed.enforcement.authorizer import Authorizers
+from dynafed.enforcement.context import RequestFacts, time_keys
+from dynafed.enforcement.policy_cache import CompiledPolicies
+from dynafed.enforcement.role_cache import RoleCache
+from dynafed.iam.provider_records import IamOidcProviders, IamSamlProviders
+from dynafed.iam.service import IamService
+from dynafed.identity.builtin import BuiltInIssuer
+from dynafed.identity.builtin.identity_pool_tokens import IdentityPoolTokens
+from dynafed.identity.fetch import UrllibFetcher
+from dynafed.identity.registry import IdentityProviders, build_identity_providers
+from dynafed.server import cognito_endpoint, signin_pool
+from dynafed.server.app import DynafedApp
+from dynafed.server.identity_endpoints import IdentityEndpoints
+from dynafed.server.identity_settings import JWKS_REFETCH_SECONDS as JWKS_REFETCH_SECONDS
+from dynafed.server.identity_settings import IdentitySettings
+from dynafed.server.services import Services, never_inline
+from dynafed.server.settings import Settings
+from dynafed.server.signin_pool import SignInPool
+from dynafed.server.static_endpoint import StaticApp, default_web_dir
+from dynafed.storage.factory import open_storage
+from dynafed.storage.port import Storage
+from dynafed.sts.assume_role import AssumeRole
+from dynafed.sts.assume_role_with_saml import AssumeRoleWithSaml
+from dynafed.sts.assume_role_with_web_identity import AssumeRoleWithWebIdentity
+from dynafed.sts.credentials import SessionTokenResolver
+from dynafed.sts.keyring_store import KeyringStore
+from dynafed.sts.opened_sessions import OpenedSessions
+from dynafed.sts.role_sessions import RoleSessions
+from dynafed.sts.saml_replay import AssertionLedger
+from dynafed.sts.service import StsService
+from dynafed.userpool.issuer import Deps, PoolDirectory
+from dynafed.userpool.passwords import Passwords
+from dynafed.userpool.provider import UserPoolProvider
+from dynafed.userpool.rate_limit import BucketRules
+from dynafed.userpool.signin import Authenticator as PasswordCheck
+from dynafed.userpool.signing import RotatingSigningKeys
+from dynafed.userpool.throttle import DEFAULT_FAILURES_PER_MINUTE, SignInThrottle
+
+COGNITO_KEYS_NAME = "cognito-identity"
+RequestContext = Callable[[], dict[str, list[str]]]
+
+SQLITE_FILE = "dynafed.sqlite3"
+
+
+def storage_url(settings: Settings) -> str:
+    return settings.storage_url or f"sqlite:///{settings.data_dir.resolve() / SQLITE_FILE}"
+
+
+def request_context(clock: Clock, facts: RequestFacts) -> RequestContext:
+    """The global keys an unsigned STS call's trust policy sees: time, region, transport."""
+
+    def context() -> dict[str, list[str]]:
+        return {
+            **time_keys(clock.now()),
+            "aws:RequestedRegion": [facts.requested_region],
+            "aws:SecureTransport": ["true" if facts.secure_transport else "false"],
+        }
+
+    return context
+
+
+def identity_providers(
+    storage: Storage,
+    clock: Clock,
+    settings: IdentitySettings,
+    built_in: tuple[BuiltInIssuer, ...] = (),
+) -> IdentityProviders:
+    """The identity registry on IAM's providers in `storage`, every provider asked through
+    one HTTP client made from the `[http]` settings."""
+    http = settings.http
+    fetch = UrllibFetcher(
+        http.timeout, ca_file=http.ca_file, allow_loopback_http=http.allow_loopback_http
+    )
+    return build_identity_providers(
+        fetch,
+        clock,
+        IamOidcProviders(storage),
+        settings.web,
+        saml_providers=IamSamlProviders(storage),
+        built_in=built_in,
+    )
+
+
+def build_sts(
+    storage: Storage,
+    clock: Clock,
+    keyrings: KeyringStore,
+    compiled: CompiledPolicies,
+    authorizers: Authorizers,
+    facts: RequestFacts,
+    audit: AuditSink | None,
+    identity: IdentitySettings,
+    providers: IdentityProviders | None = None,
+    sessions: RoleSessions | None = None,
+    web_identity: AssumeRoleWithWebIdentity | None = None,
+) -> StsService:
+    """STS's actions on one set of role sessions. `providers`, `sessions`, `web_identity`:
+    the server's own (`build_app` makes each once); None builds them here, for STS alone."""
+    providers = providers or identity_providers(storage, clock, identity)
+    context = request_context(clock, facts)
+    if sessions is None:
+        sessions = RoleSessions(storage, clock, keyrings.current, secrets.token_bytes, compiled.get)
+    if web_identity is None:
+        web_identity = AssumeRoleWithWebIdentity(providers, sessions, context)
+    ledger = AssertionLedger(storage) if identity.saml_replay_protection else None
+    saml = AssumeRoleWithSaml(
+        providers.saml_provider, sessions, clock, context, identity.saml, ledger
+    )
+    assume_role = AssumeRole(sessions, authorizers)
+    exchange = web_identity
+    return StsService(
+        {
+            "AssumeRoleWithWebIdentity": lambda params, _caller: exchange(params),
+            "AssumeRoleWithSAML": lambda params, _caller: saml(params),
+            "AssumeRole": assume_role,
+        },
+        audit,
+    )
+
+
+def build_identity_endpoints(
+    storage: Storage,
+    clock: Clock,
+    public_url: str,
+    openid_tokens: OpenIdTokens,
+    providers: IdentityProviders,
+    web_identity: AssumeRoleWithWebIdentity,
+    demo_config: Callable[[], dict[str, Any] | None] = lambda: None,
+    *,
+    signin_failures_per_minute: int = DEFAULT_FAILURES_PER_MINUTE,
+    signin_threads: int = signin_pool.DEFAULT_THREADS,
+    signin_queue: int = signin_pool.DEFAULT_QUEUE,
+) -> IdentityEndpoints:
+    """The built-in user pools, identity pools and the web app, on the server's one
+    identity registry and its one `AssumeRoleWithWebIdentity` (the enhanced flow)."""
+    pools = PoolDirectory(Deps(storage, clock, public_url, secrets.token_urlsafe))
+    throttle = SignInThrottle(BucketRules.per_minute(signin_failures_per_minute))
+    check = PasswordCheck(storage, clock, Passwords(), throttle)
+    provider = UserPoolProvider(pools, check)
+    signins = SignInPool(signin_threads, signin_queue)
+    logins = LoginVerifier(pools, providers)
+    identities = Identities(storage, clock, logins, openid_tokens, web_identity.issue)
+    cognito = CognitoIdentityService(PoolAdmin(storage), identities)
+    static_app = StaticApp(default_web_dir(), demo_config)
+    return IdentityEndpoints(
+        cognito, openid_tokens, provider, pools, static_app, demo_config, signins, providers
+    )
+
+
+def identity_pool_issuer(
+    storage: Storage, clock: Clock, public_url: str
+) -> tuple[OpenIdTokens, IdentityPoolTokens]:
+    """The identity pools' OpenID issuer: what mints its tokens (GetOpenIdToken) and what
+    verifies them for STS (the basic flow), on one set of rotating signing keys."""
+
+    def classic_flow_allowed(pool_id: str) -> bool:
+        with storage.read() as view:
+            pool = get_pool(view, pool_id)
+        return pool is not None and pool.allow_classic_flow
+
+    keys = RotatingSigningKeys(storage, clock, COGNITO_KEYS_NAME, TOKEN_ALG, kid_prefix="dynafed-")
+    issuer = f"{public_url.rstrip('/')}{cognito_endpoint.ISSUER_PATH}"
+    return (
+        OpenIdTokens(keys, issuer, clock),
+        IdentityPoolTokens(keys, issuer, clock, classic_flow_allowed),
+    )
+
+
+def demo_config(
+    storage: Storage, public_url: str, region: str
+) -> Callable[[], dict[str, Any] | None]:
+    """The web app's `/app/config.json`, if the demo was ever seeded into this storage."""
+
+    def config() -> dict[str, Any] | None:
+        state = demo_seed.load(storage)
+        return demo_seed.web_config(state, public_url, region) if state is not None else None
+
+    return config
+
+
+def seed_demo(
+    services: Services, storage: Storage, clock: Clock, settings: Settings, public_url: str
+) -> str:
+    """Seed `--demo` (idempotent) and return the lines to print at start-up."""
+    demo_services = demo_seed.DemoServices(
+        storage,
+        clock,
+        services.iam,
+        services.dynamodb,
+        settings.account_id,
+        settings.region,
+        public_url,
+    )
+    return demo_seed.banner(demo_seed.seed(demo_services), public_url)
+
+
+def build_app(settings: Settings, admin: AdminCredentials) -> DynafedApp:
+    clock = SystemClock()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    storage = open_storage(storage_url(settings))
+    move_unregioned_tables(storage)
+    audit_log = open_audit_log(settings.audit_log, clock)
+    audit = audit_log.record if audit_log is not None else None
+    keyrings = KeyringStore(storage, clock, secrets.token_bytes)
+    compiled = CompiledPolicies()
+    facts = RequestFacts(requested_region=settings.region)
+    authorizers = Authorizers(RoleCache(storage, clock), compiled, clock, facts, audit)
+    session_tokens = SessionTokenResolver(keyrings.current, keyrings.containing, OpenedSessions())
+    identity_settings = settings.identity or IdentitySettings()
+
+    public_url = settings.public_url or f"http://{settings.host}:{settings.port}"
+    openid_tokens, pool_tokens = identity_pool_issuer(storage, clock, public_url)
+    providers = identity_providers(storage, clock, identity_settings, built_in=(pool_tokens,))
+    role_sessions = RoleSessions(
+        storage, clock, keyrings.current, secrets.token_bytes, compiled.get
+    )
+    web_identity = AssumeRoleWithWebIdentity(
+        providers, role_sessions, request_context(clock, facts)
+    )
+    identity = build_identity_endpoints(
+        storage,
+        clock,
+        public_url,
+        openid_tokens,
+        providers,
+        web_identity,
+        demo_config(storage, public_url, settings.region),
+        signin_failures_per_minute=settings.signin_failures_per_minute,
+        signin_threads=settings.signin_threads,
+        signin_queue=settings.signin_queue,
+    )
+
+    executor = ThreadPoolExecutor(settings.worker_threads, thread_name_prefix="dynafed")
+    background = BackgroundWorker(storage, clock, ttl_interval=settings.ttl_sweep_interval)
+    background.start()
+
+    def close() -> None:
+        background.stop()
+        executor.shutdown(wait=True)
+        identity.close()
+        storage.close()
+        if audit_log is not None:
+            audit_log.close()
+        print("dynafed stopped: in-flight requests finished, storage closed", flush=True)
+
+    services = Services(
+        authenticator=Authenticator(
+            admin,
+            settings.account_id,
+            clock,
+            sessions=session_tokens,
+            regions=Regions.of(settings.region, settings.regions),
+        ),
+        dynamodb=DynamoDBService(storage, settings.account_id, settings.region, clock),
+        sts=build_sts(
+            storage,
+            clock,
+            keyrings,
+            compiled,
+            authorizers,
+            facts,
+            audit,
+            identity_settings,
+            providers,
+            role_sessions,
+            web_identity,
+        ),
+        iam=IamService(storage, settings.account_id, clock),
+        authorizer_for=authorizers,
+        executor=executor,
+        max_body_bytes=settings.max_body_bytes,
+        on_close=close,
+        identity=identity,
+        # Local storage answers reads in microseconds: small ones run on the event loop
+        # (server/dynamodb_endpoint.py).
+        runs_inline=(runs_inline if storage.local_reads else never_inline),
+        # SQLite's group-commit writer reports commits to the loop (deferred_writes).
+        write_later=storage.write_later,
+    )
+    if settings.demo:
+        print(seed_demo(services, storage, clock, settings, public_url), flush=True)
+    return DynafedApp(services)

@@ -1,0 +1,95 @@
+"""What the HTTP edge is given: the services it routes to, and what it runs them on.
+
+`server/compose.py` builds one `Services` per process; the edge (`app.py`, the endpoint
+modules and `routes.py`) only reads it. The protocols say what the edge needs of each
+service, so tests can hand the edge doubles.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from dynafed.auth.authenticator import Authenticator
+from dynafed.auth.principal import Principal
+from dynafed.core.authorization import Authorizer
+from dynafed.enforcement.context import RequestFacts
+from dynafed.server.asgi import Request
+from dynafed.server.deferred_writes import DeferredWrite
+from dynafed.storage.port import WriteLater
+
+Response = tuple[int, bytes, list[tuple[str, str]]]
+"""(status, body, headers): what every endpoint answers."""
+
+
+class JsonService(Protocol):
+    """What the edge needs of a JSON-protocol service (DynamoDB)."""
+
+    def handle(
+        self,
+        operation: str,
+        body: dict[str, Any],
+        authorizer: Authorizer,
+        region: str | None = None,
+    ) -> dict[str, Any]: ...
+
+    def prepare(
+        self,
+        operation: str,
+        body: dict[str, Any],
+        authorizer: Authorizer,
+        region: str | None = None,
+    ) -> DeferredWrite | None:
+        """The request up to its write transaction, or None (server.deferred_writes)."""
+        ...
+
+
+class QueryService(Protocol):
+    """What the edge needs of a Query-protocol service (STS, IAM)."""
+
+    def handle(
+        self, action: str, params: dict[str, str], caller: Principal | None
+    ) -> dict[str, Any]: ...
+
+
+class IdentityEndpoints(Protocol):
+    """The identity features' endpoints (`server/identity_endpoints.py`)."""
+
+    async def cognito_identity(
+        self, services: Services, request: Request, target: str, request_id: str
+    ) -> Response: ...
+
+    async def user_pools(self, services: Services, request: Request) -> Response: ...
+
+    def pool_issuer(self, request: Request) -> Response | None: ...
+
+    def web_app(self, request: Request) -> Response: ...
+
+    def close(self) -> None: ...
+
+
+def never_inline(operation: str, body: dict[str, Any]) -> bool:
+    """For storage whose reads may wait on the network (PostgreSQL)."""
+    return False
+
+
+@dataclass
+class Services:
+    authenticator: Authenticator
+    dynamodb: JsonService
+    sts: QueryService
+    iam: QueryService
+    authorizer_for: Callable[[Principal, RequestFacts], Authorizer]
+    executor: ThreadPoolExecutor
+    max_body_bytes: int
+    on_close: Callable[[], None] | None = None
+    runs_inline: Callable[[str, dict[str, Any]], bool] = never_inline
+    """Whether a DynamoDB request runs on the event loop rather than `executor`: the
+    operation modules declare it (`RUNS_INLINE`); `never_inline` for remote storage."""
+    write_later: WriteLater | None = None
+    """Storage's non-blocking write, for writes the loop awaits (server.deferred_writes);
+    None: every write runs on `executor`."""
+    identity: IdentityEndpoints | None = None
+    """Identity pools, the built-in OpenID provider and the web app."""
