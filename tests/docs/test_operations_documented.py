@@ -25,7 +25,7 @@ from dynafed.enforcement.context import RequestFacts
 from dynafed.enforcement.policy_cache import CompiledPolicies
 from dynafed.enforcement.role_cache import RoleCache
 from dynafed.errors import AwsError, CognitoUnknownOperation, InvalidAction
-from dynafed.iam.service import USE_CASES
+from dynafed.iam.api.service import USE_CASES
 from dynafed.server.compose import build_sts
 from dynafed.server.identity_settings import IdentitySettings
 from dynafed.storage.memory import MemoryStorage

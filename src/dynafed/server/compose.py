@@ -33,8 +33,8 @@ from dynafed.enforcement.authorizer import Authorizers
 from dynafed.enforcement.context import RequestFacts, time_keys
 from dynafed.enforcement.policy_cache import CompiledPolicies
 from dynafed.enforcement.role_cache import RoleCache
+from dynafed.iam.api.service import IamService
 from dynafed.iam.provider_records import IamOidcProviders, IamSamlProviders
-from dynafed.iam.service import IamService
 from dynafed.identity.builtin import BuiltInIssuer
 from dynafed.identity.builtin.identity_pool_tokens import IdentityPoolTokens
 from dynafed.identity.fetch import UrllibFetcher

@@ -18,7 +18,7 @@ from dynafed.cognito.pools import PoolAdmin
 from dynafed.cognito.service import CognitoIdentityService
 from dynafed.enforcement.policy_cache import CompiledPolicies
 from dynafed.errors import InvalidIdentityToken
-from dynafed.iam.service import IamService
+from dynafed.iam.api.service import IamService
 from dynafed.identity.builtin.identity_pool_tokens import IdentityPoolTokens
 from dynafed.identity.registry import IdentityProviders
 from dynafed.identity.verified import VerifiedIdentity

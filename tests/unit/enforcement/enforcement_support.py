@@ -19,8 +19,8 @@ from dynafed.enforcement.authorizer import Authorizers
 from dynafed.enforcement.context import RequestFacts
 from dynafed.enforcement.policy_cache import CompiledPolicies
 from dynafed.enforcement.role_cache import RoleCache
+from dynafed.iam.api.service import IamService
 from dynafed.iam.lookup import get_role_by_arn
-from dynafed.iam.service import IamService
 from dynafed.storage.memory import MemoryStorage
 from dynafed.sts.credentials import session_principal
 

@@ -17,7 +17,7 @@ from botocore.serialize import create_serializer
 from dynafed.auth.principal import Principal, SessionContext
 from dynafed.core.clock import FixedClock
 from dynafed.errors import QueryError
-from dynafed.iam.service import IamService
+from dynafed.iam.api.service import IamService
 from dynafed.server.query_protocol import render_error, render_result
 from dynafed.storage.memory import MemoryStorage
 

@@ -7,8 +7,8 @@ from typing import Any
 import botocore.session
 import pytest
 
-from dynafed.iam.inputs import INPUTS
-from dynafed.iam.shapes import Boolean, Integer, ListOf, Structure, Text
+from dynafed.iam.api.inputs import INPUTS
+from dynafed.iam.api.shapes import Boolean, Integer, ListOf, Structure, Text
 
 _MODEL = botocore.session.get_session().get_service_model("iam")
 

@@ -7,11 +7,11 @@ import pytest
 from iam_harness import ACCOUNT, TRUST_POLICY, InProcessIam, allow
 
 from dynafed.errors import InvalidInput, MalformedInput
-from dynafed.iam.inputs import INPUTS
+from dynafed.iam.api.inputs import INPUTS
+from dynafed.iam.api.pagination import page
+from dynafed.iam.api.shapes import read_input
 from dynafed.iam.lookup import get_role_by_arn, get_role_by_name
-from dynafed.iam.pagination import page
-from dynafed.iam.shapes import read_input
-from dynafed.iam.statement_positions import Position, statement_positions
+from dynafed.iam.simulator.statement_positions import Position, statement_positions
 
 
 def test_role_authorization_carries_every_governing_policy(iam: InProcessIam) -> None:

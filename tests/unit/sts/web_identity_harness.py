@@ -26,8 +26,8 @@ from dynafed.enforcement.context import RequestFacts, time_keys
 from dynafed.enforcement.policy_cache import CompiledPolicies
 from dynafed.enforcement.role_cache import RoleCache
 from dynafed.errors import AwsError
+from dynafed.iam.api.service import IamService
 from dynafed.iam.provider_records import IamOidcProviders
-from dynafed.iam.service import IamService
 from dynafed.identity.oidc.jwks import JwksCache
 from dynafed.identity.oidc.verifier import OidcVerifier
 from dynafed.identity.registry import IdentityProviders

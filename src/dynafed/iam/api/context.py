@@ -1,0 +1,31 @@
+"""What every IAM use case works with: the storage, the account, the clock and the ids."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+from dynafed.core.clock import Clock
+from dynafed.iam.ids import IdSource
+from dynafed.storage.port import ReadViewContext, Storage, WriteTxn
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class IamContext:
+    storage: Storage
+    account_id: str
+    clock: Clock
+    ids: IdSource
+
+    def now(self) -> float:
+        # IAM dates have whole seconds on the wire; keep stored ones the same.
+        return float(int(self.clock.now()))
+
+    def read(self) -> ReadViewContext:
+        return self.storage.read()
+
+    def write(self, fn: Callable[[WriteTxn], T]) -> T:
+        return self.storage.write(fn)

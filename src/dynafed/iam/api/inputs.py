@@ -1,0 +1,192 @@
+"""The input shape of every IAM action served, with the constraints of the IAM service model
+(iam-2010-05-08). A unit test checks each one against botocore's copy of that model."""
+
+from __future__ import annotations
+
+from dynafed.iam.api.shapes import Boolean, Integer, ListOf, Member, Structure, Text
+
+ROLE_NAME = Text(1, 64, r"[\w+=,.@-]+")
+POLICY_NAME = Text(1, 128, r"[\w+=,.@-]+")
+POLICY_DOCUMENT = Text(1, 131072, r"[\u0009\u000A\u000D\u0020-\u00FF]+")
+ROLE_PATH = Text(1, 512, r"(\u002F)|(\u002F[\u0021-\u007E]+\u002F)")
+ROLE_PATH_PREFIX = Text(1, 512, r"\u002F[\u0021-\u007F]*")
+POLICY_PATH = Text(1, 512, r"((/[A-Za-z0-9\.,\+@=_-]+)*)/")
+ROLE_DESCRIPTION = Text(None, 1000, r"[\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]*")
+POLICY_DESCRIPTION = Text(None, 1000)
+ARN = Text(20, 2048)
+MARKER = Text(1, 320, r"[\u0020-\u00FF]+")
+MAX_ITEMS = Integer(1, 1000)
+VERSION_ID = Text(pattern=r"v[1-9][0-9]*(\.[A-Za-z0-9-]*)?")
+TAGS = ListOf(
+    Structure(
+        (
+            Member("Key", Text(1, 128, r"[\p{L}\p{Z}\p{N}_.:/=+\-@]+"), required=True),
+            Member("Value", Text(0, 256, r"[\p{L}\p{Z}\p{N}_.:/=+\-@]*"), required=True),
+        )
+    ),
+    max=50,
+)
+OIDC_URL = Text(1, 255)
+CLIENT_ID = Text(1, 255)
+THUMBPRINTS = ListOf(Text(40, 40))
+SAML_METADATA = Text(1000, 10000000)
+SAML_NAME = Text(1, 128, r"[\w._-]+")
+ENCRYPTION_MODE = Text(enum=("Required", "Allowed"))
+PRIVATE_KEY = Text(1, 16384, r"[\u0009\u000A\u000D\u0020-\u00FF]+")
+PRIVATE_KEY_ID = Text(22, 64, r"[A-Z0-9]+")
+RESOURCE_NAME = Text(1, 2048)
+CONTEXT_KEY_TYPES = (
+    "string", "stringList", "numeric", "numericList", "boolean", "booleanList",
+    "ip", "ipList", "binary", "binaryList", "date", "dateList",
+)  # fmt: skip
+
+
+def _shape(*members: Member) -> Structure:
+    return Structure(members)
+
+
+def _role(*members: Member) -> Structure:
+    return Structure((Member("RoleName", ROLE_NAME, required=True), *members))
+
+
+def _policy_arn(*members: Member) -> Structure:
+    return Structure((Member("PolicyArn", ARN, required=True), *members))
+
+
+def _oidc(*members: Member) -> Structure:
+    return Structure((Member("OpenIDConnectProviderArn", ARN, required=True), *members))
+
+
+_PAGING = (Member("Marker", MARKER), Member("MaxItems", MAX_ITEMS))
+
+_SIMULATION = (
+    Member("PermissionsBoundaryPolicyInputList", ListOf(POLICY_DOCUMENT)),
+    Member("ActionNames", ListOf(Text(3, 128)), required=True),
+    Member("ResourceArns", ListOf(RESOURCE_NAME)),
+    Member("ResourcePolicy", POLICY_DOCUMENT),
+    Member("ResourceOwner", RESOURCE_NAME),
+    Member("CallerArn", RESOURCE_NAME),
+    Member(
+        "ContextEntries",
+        ListOf(
+            Structure(
+                (
+                    Member("ContextKeyName", Text(5, 256)),
+                    Member("ContextKeyValues", ListOf(Text())),
+                    Member("ContextKeyType", Text(enum=CONTEXT_KEY_TYPES)),
+                )
+            )
+        ),
+    ),
+    Member("ResourceHandlingOption", Text(1, 64)),
+    *_PAGING,
+)
+
+INPUTS: dict[str, Structure] = {
+    # roles
+    "CreateRole": _shape(
+        Member("Path", ROLE_PATH),
+        Member("RoleName", ROLE_NAME, required=True),
+        Member("AssumeRolePolicyDocument", POLICY_DOCUMENT, required=True),
+        Member("Description", ROLE_DESCRIPTION),
+        Member("MaxSessionDuration", Integer(3600, 43200)),
+        Member("PermissionsBoundary", ARN),
+        Member("Tags", TAGS),
+    ),
+    "GetRole": _role(),
+    "ListRoles": _shape(Member("PathPrefix", ROLE_PATH_PREFIX), *_PAGING),
+    "DeleteRole": _role(),
+    "UpdateRole": _role(
+        Member("Description", ROLE_DESCRIPTION),
+        Member("MaxSessionDuration", Integer(3600, 43200)),
+    ),
+    "UpdateAssumeRolePolicy": _role(Member("PolicyDocument", POLICY_DOCUMENT, required=True)),
+    "TagRole": _role(Member("Tags", TAGS, required=True)),
+    "UntagRole": _role(
+        Member(
+            "TagKeys", ListOf(Text(1, 128, r"[\p{L}\p{Z}\p{N}_.:/=+\-@]+"), max=50), required=True
+        )
+    ),
+    "ListRoleTags": _role(*_PAGING),
+    # inline role policies
+    "PutRolePolicy": _role(
+        Member("PolicyName", POLICY_NAME, required=True),
+        Member("PolicyDocument", POLICY_DOCUMENT, required=True),
+    ),
+    "GetRolePolicy": _role(Member("PolicyName", POLICY_NAME, required=True)),
+    "DeleteRolePolicy": _role(Member("PolicyName", POLICY_NAME, required=True)),
+    "ListRolePolicies": _role(*_PAGING),
+    # managed policies
+    "CreatePolicy": _shape(
+        Member("PolicyName", POLICY_NAME, required=True),
+        Member("Path", POLICY_PATH),
+        Member("PolicyDocument", POLICY_DOCUMENT, required=True),
+        Member("Description", POLICY_DESCRIPTION),
+        Member("Tags", TAGS),
+    ),
+    "GetPolicy": _policy_arn(),
+    "DeletePolicy": _policy_arn(),
+    "GetPolicyVersion": _policy_arn(Member("VersionId", VERSION_ID, required=True)),
+    "CreatePolicyVersion": _policy_arn(
+        Member("PolicyDocument", POLICY_DOCUMENT, required=True),
+        Member("SetAsDefault", Boolean()),
+    ),
+    "DeletePolicyVersion": _policy_arn(Member("VersionId", VERSION_ID, required=True)),
+    "SetDefaultPolicyVersion": _policy_arn(Member("VersionId", VERSION_ID, required=True)),
+    "ListPolicyVersions": _policy_arn(*_PAGING),
+    "ListPolicies": _shape(
+        Member("Scope", Text(enum=("All", "AWS", "Local"))),
+        Member("OnlyAttached", Boolean()),
+        Member("PathPrefix", POLICY_PATH),
+        Member("PolicyUsageFilter", Text(enum=("PermissionsPolicy", "PermissionsBoundary"))),
+        *_PAGING,
+    ),
+    "AttachRolePolicy": _role(Member("PolicyArn", ARN, required=True)),
+    "DetachRolePolicy": _role(Member("PolicyArn", ARN, required=True)),
+    "ListAttachedRolePolicies": _role(Member("PathPrefix", POLICY_PATH), *_PAGING),
+    # permissions boundaries
+    "PutRolePermissionsBoundary": _role(Member("PermissionsBoundary", ARN, required=True)),
+    "DeleteRolePermissionsBoundary": _role(),
+    # OpenID Connect providers
+    "CreateOpenIDConnectProvider": _shape(
+        Member("Url", OIDC_URL, required=True),
+        Member("ClientIDList", ListOf(CLIENT_ID)),
+        Member("ThumbprintList", THUMBPRINTS),
+        Member("Tags", TAGS),
+    ),
+    "GetOpenIDConnectProvider": _oidc(),
+    "ListOpenIDConnectProviders": _shape(),
+    "DeleteOpenIDConnectProvider": _oidc(),
+    "AddClientIDToOpenIDConnectProvider": _oidc(Member("ClientID", CLIENT_ID, required=True)),
+    "RemoveClientIDFromOpenIDConnectProvider": _oidc(Member("ClientID", CLIENT_ID, required=True)),
+    "UpdateOpenIDConnectProviderThumbprint": _oidc(
+        Member("ThumbprintList", THUMBPRINTS, required=True)
+    ),
+    # SAML providers
+    "CreateSAMLProvider": _shape(
+        Member("SAMLMetadataDocument", SAML_METADATA, required=True),
+        Member("Name", SAML_NAME, required=True),
+        Member("Tags", TAGS),
+        Member("AssertionEncryptionMode", ENCRYPTION_MODE),
+        Member("AddPrivateKey", PRIVATE_KEY),
+    ),
+    "GetSAMLProvider": _shape(Member("SAMLProviderArn", ARN, required=True)),
+    "ListSAMLProviders": _shape(),
+    "UpdateSAMLProvider": _shape(
+        Member("SAMLMetadataDocument", SAML_METADATA),
+        Member("SAMLProviderArn", ARN, required=True),
+        Member("AssertionEncryptionMode", ENCRYPTION_MODE),
+        Member("AddPrivateKey", PRIVATE_KEY),
+        Member("RemovePrivateKey", PRIVATE_KEY_ID),
+    ),
+    "DeleteSAMLProvider": _shape(Member("SAMLProviderArn", ARN, required=True)),
+    # the policy simulator
+    "SimulateCustomPolicy": _shape(
+        Member("PolicyInputList", ListOf(POLICY_DOCUMENT), required=True), *_SIMULATION
+    ),
+    "SimulatePrincipalPolicy": _shape(
+        Member("PolicySourceArn", ARN, required=True),
+        Member("PolicyInputList", ListOf(POLICY_DOCUMENT)),
+        *_SIMULATION,
+    ),
+}
