@@ -13,6 +13,7 @@ import json
 import time
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import boto3
 import pytest
@@ -179,3 +180,31 @@ def test_sts_accepts_the_pools_id_token_as_an_iam_oidc_provider(site: UserPoolSi
             RoleSessionName="alice",
             WebIdentityToken=tokens["access_token"],
         )
+
+
+@pytest.mark.parametrize(
+    "callback", ["http://localhost:8123/callback", "http://[::1]:9000/callback"]
+)
+def test_a_loopback_callback_may_name_any_port_and_loopback_host(
+    site: UserPoolSite, callback: str
+) -> None:
+    """The client registered `http://127.0.0.1/callback`; the page was opened under another
+    loopback name and port (RFC 8252 §7.3). The code goes back there, and only there."""
+    verifier, challenge = pkce_pair()
+    answer = site.authorize("alice", "alice-password", challenge, redirect_uri=callback)
+    assert answer.status_code == 302, answer.text
+    assert answer.headers["location"].startswith(callback + "?")
+    code = parse_qs(urlsplit(answer.headers["location"]).query)["code"][0]
+    tokens = site.token(
+        grant_type="authorization_code",
+        code=code,
+        client_id=site.client_id,
+        redirect_uri=callback,
+        code_verifier=verifier,
+    )
+    assert tokens.status_code == 200, tokens.text
+    elsewhere = site.authorize(
+        "alice", "alice-password", challenge, redirect_uri="http://evil.example/callback"
+    )
+    assert elsewhere.status_code == 400
+    assert "not a callback URL registered" in elsewhere.text

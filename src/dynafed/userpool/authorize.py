@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from dynafed.userpool import pkce
+from dynafed.userpool.callbacks import is_registered
 from dynafed.userpool.model import AppClient
 from dynafed.userpool.oauth_errors import NoRedirect, OAuthError, invalid_request
 
@@ -61,7 +62,7 @@ def client_and_redirect(
     if client is None:
         raise NoRedirect("The client_id is not an app client of this user pool.")
     redirect_uri = params.get("redirect_uri", "")
-    if redirect_uri not in client.callback_urls:
+    if not is_registered(redirect_uri, client.callback_urls):
         raise NoRedirect("The redirect_uri is not a callback URL registered for this client.")
     return client, redirect_uri
 
