@@ -24,8 +24,9 @@ def _add_serve(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     serve.add_argument(
         "--data-dir",
         type=Path,
-        default=Path(".dynafed"),
-        help="where the embedded database and generated keys live",
+        default=None,
+        help="where the embedded database and generated keys live "
+        "(default .dynafed; with --demo, .dynafed-demo)",
     )
     serve.add_argument(
         "--storage",
@@ -175,7 +176,12 @@ def _positive_int(text: str) -> int:
     return int(text)
 
 
+DEFAULT_DATA_DIR = Path(".dynafed")
+DEMO_DATA_DIR = Path(".dynafed-demo")
+
+
 def _run_serve(args: argparse.Namespace) -> int:
+    from dynafed.demo.seed import DemoConflict
     from dynafed.server import admin_credentials
     from dynafed.server.compose import storage_url
     from dynafed.server.identity_settings import IdentityConfigError, load_identity_settings
@@ -196,10 +202,13 @@ def _run_serve(args: argparse.Namespace) -> int:
         except IdentityConfigError as error:
             print(f"dynafed serve: --identity-config {error}", file=sys.stderr)
             return 2
+    # The demo keeps to a directory of its own unless told otherwise: the README's examples
+    # (a GameScores table, a GameRole role) live in the default one.
+    data_dir = args.data_dir or (DEMO_DATA_DIR if args.demo else DEFAULT_DATA_DIR)
     settings = Settings(
         host=args.host,
         port=args.port,
-        data_dir=args.data_dir,
+        data_dir=data_dir,
         storage_url=args.storage,
         public_url=args.public_url,
         demo=args.demo,
@@ -248,6 +257,10 @@ def _run_serve(args: argparse.Namespace) -> int:
     except WorkersFailed as error:
         print(f"dynafed serve: {error}", file=sys.stderr)
         return 1
+    except DemoConflict as conflict:
+        for line in conflict.lines:
+            print(f"dynafed serve --demo: {line}", file=sys.stderr)
+        return 2
     except (KeyboardInterrupt, Stopped):  # stopped while starting: nothing was served
         print("dynafed stopped before it was serving", flush=True)
         return 0

@@ -1,7 +1,9 @@
 """Seeds the demo into a running server's storage, through the same services clients use.
 
 Idempotent: a second start finds the demo document and only re-registers the user pool's
-issuer with IAM (its URL carries the port, which may change between starts).
+issuer with IAM (its URL carries the port, which may change between starts). A first start
+reuses what the data directory already holds under the demo's names when it matches, and
+refuses, writing nothing, when it differs (`demo.existing`, `DemoConflict`).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from dynafed.cognito.pools import PoolAdmin
 from dynafed.core.authorization import AllowAll, Authorizer
 from dynafed.core.clock import Clock
 from dynafed.demo import gamescores as demo
+from dynafed.demo.existing import find_existing
 from dynafed.errors import AwsError
 from dynafed.storage.port import Storage, WriteTxn
 from dynafed.userpool.admin import UserPoolAdmin
@@ -83,32 +86,60 @@ def _admin(services: DemoServices) -> Principal:
     return Principal("demo-seed", account, f"arn:aws:iam::{account}:root", account)
 
 
+class DemoConflict(Exception):
+    """Resources of the demo's names exist and differ from the demo's: one line each."""
+
+    def __init__(self, lines: list[str]) -> None:
+        super().__init__("\n".join(lines))
+        self.lines = lines
+
+
 def _create(services: DemoServices, passwords: Passwords | None) -> DemoState:
+    """Seed what is missing and reuse what matches; refuse, writing nothing, when something
+    of the demo's names differs (`demo.existing`)."""
     region, storage = services.region, services.storage
-    users = UserPoolAdmin(storage, services.clock, passwords or Passwords())
+    passwords = passwords or Passwords()
+    with storage.read() as view:
+        found, conflicts = find_existing(view, region, passwords)
+    if conflicts:
+        raise DemoConflict(conflicts)
+    users = UserPoolAdmin(storage, services.clock, passwords)
     pool_id = demo.user_pool_id(region)
-    users.create_pool(pool_id, demo.USER_POOL_NAME)
-    callback = f"{services.public_url.rstrip('/')}/app/"
-    users.create_client(pool_id, "GameScores web app", [callback], client_id=demo.CLIENT_ID)
-    subs = {name: users.add_user(pool_id, name, password).sub for name, password in demo.PLAYERS}
+    if not found.user_pool:
+        users.create_pool(pool_id, demo.USER_POOL_NAME)
+    if not found.client:
+        callback = f"{services.public_url.rstrip('/')}/app/"
+        users.create_client(pool_id, "GameScores web app", [callback], client_id=demo.CLIENT_ID)
+    subs = {
+        name: found.player_subs.get(name) or users.add_user(pool_id, name, password).sub
+        for name, password in demo.PLAYERS
+    }
     provider = f"cognito-idp.{region}.amazonaws.com/{pool_id}"
-    identity_pool = PoolAdmin(storage).create(
-        {
-            "IdentityPoolName": demo.IDENTITY_POOL_NAME,
-            "AllowUnauthenticatedIdentities": False,
-            "AllowClassicFlow": True,
-            "CognitoIdentityProviders": [{"ProviderName": provider, "ClientId": demo.CLIENT_ID}],
-        },
-        region,
-    )["IdentityPoolId"]
-    role_arn = _create_role(services, identity_pool)
+    identity_pool = (
+        found.identity_pool_id
+        or PoolAdmin(storage).create(
+            {
+                "IdentityPoolName": demo.IDENTITY_POOL_NAME,
+                "AllowUnauthenticatedIdentities": False,
+                "AllowClassicFlow": True,
+                "CognitoIdentityProviders": [
+                    {"ProviderName": provider, "ClientId": demo.CLIENT_ID}
+                ],
+            },
+            region,
+        )["IdentityPoolId"]
+    )
+    role_arn = found.role_arn or _create_role(services, identity_pool)
     PoolAdmin(storage).set_roles(
         {"IdentityPoolId": identity_pool, "Roles": {"authenticated": role_arn}}, region
     )
     players = {
-        name: _link_identity(services, identity_pool, provider, sub) for name, sub in subs.items()
+        name: found.linked_identities.get(name)
+        or _link_identity(services, identity_pool, provider, sub)
+        for name, sub in subs.items()
     }
-    services.dynamodb.handle("CreateTable", demo.create_table_request(), AllowAll(), region)
+    if not found.table:
+        services.dynamodb.handle("CreateTable", demo.create_table_request(), AllowAll(), region)
     for name, scores in demo.SEEDED_SCORES.items():
         for game, top, wins, losses in scores:
             item = demo.score_item(players[name], game, top, wins, losses)
