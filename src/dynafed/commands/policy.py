@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from dynafed.errors import AwsError
+from dynafed.errors import AwsError, MalformedPolicyDocument
 from dynafed.policy.decision import Decision, StatementRef
 from dynafed.policy.explain import access_denied_message, access_denied_reason
 from dynafed.policy.kinds import PolicyKind
@@ -201,7 +201,9 @@ def _parse_file(path: Path, kind: PolicyKind) -> Policy:
     try:
         return parse_policy(text, kind)
     except AwsError as error:
-        raise _InvalidInput(f"{path}: {error.code}: {error.message}") from error
+        detail = error.detail if isinstance(error, MalformedPolicyDocument) else None
+        where = f" ({detail})" if detail else ""
+        raise _InvalidInput(f"{path}: {error.code}: {error.message}{where}") from error
 
 
 def _context(pairs: Sequence[str]) -> dict[str, list[str]]:

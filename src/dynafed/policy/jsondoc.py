@@ -58,9 +58,13 @@ def load_document(text: str, kind: PolicyKind) -> dict[str, Any]:
         )
     except _DuplicateKey as error:
         # Valid JSON, but the grammar forbids it: a structure error, not a JSON one.
-        raise MalformedPolicyDocument(messages.SYNTAX_ERRORS) from error
+        detail = f'the key "{error}" appears twice in one object'
+        raise MalformedPolicyDocument(messages.SYNTAX_ERRORS, detail) from error
+    except json.JSONDecodeError as error:
+        detail = f"line {error.lineno}, column {error.colno}: {error.msg}"
+        raise MalformedPolicyDocument(_not_json_message(text, kind), detail) from error
     except (ValueError, RecursionError) as error:
-        raise MalformedPolicyDocument(_not_json_message(text, kind)) from error
+        raise MalformedPolicyDocument(_not_json_message(text, kind), str(error)) from error
     if not isinstance(document, dict):
         raise MalformedPolicyDocument(_not_an_object_message(text, kind))
     return document

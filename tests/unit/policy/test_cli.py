@@ -69,6 +69,27 @@ def test_check_invalid_policy(tmp_path: Path) -> None:
     assert code == 0
 
 
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ('{"Version": "2012-10-17",\n "Statement": [{"Effect": "Allow",}]}', "line 2, column 35"),
+        ('{"Version": "2012-10-17" "Statement": []}', "line 1, column 26: Expecting ','"),
+        (
+            '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Effect": "Deny"}]}',
+            'the key "Effect" appears twice',
+        ),
+    ],
+)
+def test_check_says_where_a_document_is_not_json(tmp_path: Path, text: str, where: str) -> None:
+    """IAM answers only "Syntax errors in policy."; the check also says where."""
+    path = tmp_path / "broken.json"
+    path.write_text(text)
+    code, output = run("policy", "check", str(path))
+    assert code == 2
+    assert "MalformedPolicyDocument: Syntax errors in policy." in output
+    assert where in output
+
+
 def test_check_unreadable_file(tmp_path: Path) -> None:
     code, output = run("policy", "check", str(tmp_path / "missing.json"))
     assert code == 2
