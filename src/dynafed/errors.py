@@ -84,6 +84,15 @@ class ConditionalCheckFailedException(DynamoDBError):
         return {"Item": self.item} if self.item is not None else {}
 
 
+class DuplicateItemException(DynamoDBError):
+    """A PartiQL INSERT of a key that already exists (API reference: ExecuteStatement)."""
+
+    code = "DuplicateItemException"
+
+    def __init__(self, message: str = "Duplicate primary key exists in table") -> None:
+        super().__init__(message)
+
+
 class TransactionCanceledException(DynamoDBError):
     code = "TransactionCanceledException"
 
@@ -176,12 +185,6 @@ class MissingAction(QueryError):
 
 class MalformedPolicyDocument(QueryError):
     code = "MalformedPolicyDocument"
-
-    def __init__(self, message: str = "", detail: str | None = None) -> None:
-        super().__init__(message)
-        self.detail = detail
-        """Where the document goes wrong (line, column, what was expected), for tools that
-        show it (`dynafed policy check`); never part of the API's answer, which is AWS's."""
 
 
 class PackedPolicyTooLarge(QueryError):

@@ -30,6 +30,7 @@ from dynafed.dynamodb.operations import (
     scan,
     transact_write_items,
 )
+from dynafed.dynamodb.partiql.authorization import PARTIQL_ACTIONS, as_partiql
 from dynafed.dynamodb.service import OPERATIONS
 from dynafed.enforcement.context import RequestFacts, request_keys, session_keys, time_keys
 from dynafed.identity.verified import SessionTags, session_context_keys, trust_context_keys
@@ -92,18 +93,28 @@ TRANSACTIONS = {
     "TransactGetItems": {"GetItem"},
     "TransactWriteItems": {"PutItem", "UpdateItem", "DeleteItem", "ConditionCheckItem"},
 }
+PARTIQL_OPERATIONS = {"ExecuteStatement", "BatchExecuteStatement", "ExecuteTransaction"}
+"""Each statement is requested as a PartiQL action in place of its item operation's own."""
 
 
 def emitted_dynamodb_keys() -> dict[str, set[str]]:
     """Action → the `dynamodb:` keys its authorization request carries."""
     keys = {}
     for operation in OPERATIONS:
-        if operation in TRANSACTIONS or operation in ITEM_ACTIONS:
+        if (
+            operation in TRANSACTIONS
+            or operation in ITEM_ACTIONS
+            or operation in PARTIQL_OPERATIONS
+        ):
             continue
         request = fgac.control_plane(operation, ARN)[0]
         keys[request.action] = set(request.condition_keys)
     for request in (build() for build in ITEM_ACTIONS.values()):
         keys[request.action] = set(request.condition_keys)
+    for request in (build() for build in ITEM_ACTIONS.values()):
+        if f"dynamodb:{request.action.removeprefix('dynamodb:')}" in PARTIQL_ACTIONS:
+            partiql = as_partiql(request)
+            keys.setdefault(partiql.action, set()).update(partiql.condition_keys)
     return keys
 
 
@@ -133,7 +144,7 @@ def test_no_documented_dynamodb_action_is_unknown_to_the_code() -> None:
 
 
 def test_every_operation_is_authorized_as_a_documented_action() -> None:
-    covered = set(ITEM_ACTIONS) | set(TRANSACTIONS)
+    covered = set(ITEM_ACTIONS) | set(TRANSACTIONS) | PARTIQL_OPERATIONS
     control = {o for o in OPERATIONS if o not in covered}
     assert all(fgac.control_plane(o, ARN)[0].condition_keys == {} for o in control)
     for enclosing, actions in TRANSACTIONS.items():

@@ -4,7 +4,7 @@ the caller's authorizer. Operations are plain functions `run(ctx, body) -> dict`
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Generic, TypeVar
@@ -32,6 +32,12 @@ class OperationContext:
     clock: Clock
     authorizer: Authorizer
     new_id: Callable[[], str] = field(default=_new_uuid)
+    operations: Mapping[str, Callable[[OperationContext, dict[str, Any]], dict[str, Any]]] = field(
+        default_factory=dict
+    )
+    """The service's registry (`service.OPERATIONS`). Only the PartiQL operations use it: a
+    statement runs as the operation it translates to (`partiql.execution`), never by
+    importing that operation's module."""
 
     def table_arn(self, name: str) -> str:
         return table_arn(self.region, self.account_id, name)

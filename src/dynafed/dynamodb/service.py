@@ -20,6 +20,7 @@ from dynafed.core.authorization import Authorizer
 from dynafed.core.clock import Clock
 from dynafed.dynamodb.context import DeferredWrite, OperationContext
 from dynafed.dynamodb.operations import (
+    batch_execute_statement,
     batch_get_item,
     batch_write_item,
     create_table,
@@ -27,6 +28,8 @@ from dynafed.dynamodb.operations import (
     delete_table,
     describe_table,
     describe_time_to_live,
+    execute_statement,
+    execute_transaction,
     get_item,
     list_tables,
     list_tags_of_resource,
@@ -67,6 +70,9 @@ _MODULES: dict[str, ModuleType] = {
     "BatchWriteItem": batch_write_item,
     "TransactGetItems": transact_get_items,
     "TransactWriteItems": transact_write_items,
+    "ExecuteStatement": execute_statement,
+    "BatchExecuteStatement": batch_execute_statement,
+    "ExecuteTransaction": execute_transaction,
 }
 
 OPERATIONS: dict[str, Operation] = {name: module.run for name, module in _MODULES.items()}
@@ -141,8 +147,19 @@ class DynamoDBService:
         region = region or self._region
         if self._new_id is None:
             return OperationContext(
-                self._storage, self._account_id, region, self._clock, authorizer
+                self._storage,
+                self._account_id,
+                region,
+                self._clock,
+                authorizer,
+                operations=OPERATIONS,
             )
         return OperationContext(
-            self._storage, self._account_id, region, self._clock, authorizer, self._new_id
+            self._storage,
+            self._account_id,
+            region,
+            self._clock,
+            authorizer,
+            self._new_id,
+            OPERATIONS,
         )

@@ -1,0 +1,272 @@
+"""A parsed statement to the request of the existing operation that runs it.
+
+- SELECT with `=` on every key attribute and nothing else: GetItem (Key, projection).
+- SELECT with `=` on the partition key, AND-ed at the top: Query; the key condition is that
+  `=` and at most one sort-key comparison, BETWEEN or begins_with; the rest is the filter.
+- any other SELECT: Scan, the whole WHERE as the filter (a full table scan).
+- INSERT: PutItem with `attribute_not_exists(<partition key>)`; an existing item is a
+  DuplicateItem, never replaced.
+- UPDATE: UpdateItem; the WHERE must hold `=` on every key attribute (the Key); the rest
+  joins `attribute_exists(<partition key>)` as the condition: not an upsert.
+- DELETE: DeleteItem, keyed as UPDATE; the condition is
+  `attribute_not_exists(<partition key>) OR (rest)`: deleting a missing item is no error.
+
+AWS pages: "PartiQL select/insert/update/delete statements for DynamoDB" (a SELECT without
+an equality on the partition key is a full table scan; INSERT of an existing key is
+DuplicateItemException; UPDATE and DELETE address exactly one item by its full key).
+The authorization action is the PartiQL one (`Translation.action`); the operation's own
+fine-grained keys (LeadingKeys, Attributes, Select, ReturnValues) carry over unchanged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from dynafed.dynamodb.expr import ast
+from dynafed.dynamodb.partiql import statements as st
+from dynafed.dynamodb.partiql.render import Placeholders
+from dynafed.dynamodb.tables import KeySchema, Table
+from dynafed.errors import ValidationException
+
+SELECT, INSERT, UPDATE, DELETE = "PartiQLSelect", "PartiQLInsert", "PartiQLUpdate", "PartiQLDelete"
+ACTIONS: dict[type, str] = {
+    st.Select: SELECT,
+    st.Insert: INSERT,
+    st.Update: UPDATE,
+    st.Delete: DELETE,
+}
+MISSING_KEY_EQUALITY = "Where clause does not contain a mandatory equality on all key attributes"
+_FLIPPED: dict[str, ast.Comparator] = {"=": "=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
+
+
+@dataclass(frozen=True, slots=True)
+class Translation:
+    operation: str
+    """GetItem, Query, Scan, PutItem, UpdateItem or DeleteItem."""
+    action: str
+    """The IAM action the statement is authorized as: dynamodb:<action>."""
+    request: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def full_table_scan(self) -> bool:
+        return self.operation == "Scan"
+
+    @property
+    def is_read(self) -> bool:
+        return self.action == SELECT
+
+
+def action_of(statement: st.Statement) -> str:
+    return ACTIONS[type(statement)]
+
+
+def translate(statement: st.Statement, table: Table) -> Translation:
+    """The request for `statement` against `table` (which exists)."""
+    if isinstance(statement, st.Select):
+        return _select(statement, table)
+    if statement.target.index is not None:
+        raise ValidationException(
+            f"{action_of(statement).removeprefix('PartiQL')} statements can not be run on an index"
+        )
+    if isinstance(statement, st.Insert):
+        return _insert(statement, table)
+    if isinstance(statement, st.Update):
+        return _update(statement, table)
+    return _delete(statement, table)
+
+
+# --- WHERE analysis -------------------------------------------------------------------------
+
+
+def conjuncts(condition: ast.Condition | None) -> list[ast.Condition]:
+    """The top-level AND-ed parts of a WHERE clause."""
+    if condition is None:
+        return []
+    if isinstance(condition, ast.And):
+        return conjuncts(condition.left) + conjuncts(condition.right)
+    return [condition]
+
+
+def _attribute(node: ast.Operand) -> str | None:
+    if isinstance(node, ast.Path) and len(node.elements) == 1:
+        head = node.elements[0]
+        return head if isinstance(head, str) else None
+    return None
+
+
+def key_equality(part: ast.Condition, name: str) -> ast.AttributeValue | None:
+    """The value `part` pins attribute `name` to, if it is `name = <value>`."""
+    if not isinstance(part, ast.Comparison) or part.op != "=":
+        return None
+    for subject, other in ((part.left, part.right), (part.right, part.left)):
+        if _attribute(subject) == name and isinstance(other, ast.Literal):
+            return other.value
+    return None
+
+
+def _mentions(part: ast.Condition, name: str) -> bool:
+    """Whether `part` is a comparison, BETWEEN or function on attribute `name` itself."""
+    if isinstance(part, ast.Comparison):
+        return name in (_attribute(part.left), _attribute(part.right))
+    if isinstance(part, ast.Between):
+        return _attribute(part.subject) == name
+    if isinstance(part, ast.FunctionCall) and part.args:
+        return _attribute(part.args[0]) == name
+    return False
+
+
+def _sort_key_clause(part: ast.Condition, name: str) -> ast.Condition | None:
+    """`part` as a key-condition clause on sort key `name`, or None if Query can't take it."""
+    if isinstance(part, ast.Comparison) and part.op in _FLIPPED:
+        if _attribute(part.left) == name and isinstance(part.right, ast.Literal):
+            return part
+        if _attribute(part.right) == name and isinstance(part.left, ast.Literal):
+            return ast.Comparison(_FLIPPED[part.op], part.right, part.left)
+        return None
+    if isinstance(part, ast.Between) and _attribute(part.subject) == name:
+        literal = isinstance(part.low, ast.Literal) and isinstance(part.high, ast.Literal)
+        return part if literal else None
+    if isinstance(part, ast.FunctionCall) and part.name == "begins_with" and len(part.args) == 2:
+        first, prefix = part.args
+        return part if _attribute(first) == name and isinstance(prefix, ast.Literal) else None
+    return None
+
+
+def _full_key(
+    where: ast.Condition | None, schema: KeySchema
+) -> tuple[dict[str, Any], list[ast.Condition]]:
+    """The Key a write's WHERE pins (`=` on every key attribute) and the other conditions."""
+    key: dict[str, Any] = {}
+    rest: list[ast.Condition] = []
+    for part in conjuncts(where):
+        for name in schema.names:
+            value = key_equality(part, name)
+            if value is not None and name not in key:
+                key[name] = value
+                break
+        else:
+            rest.append(part)
+    if set(key) != set(schema.names):
+        raise ValidationException(MISSING_KEY_EQUALITY)
+    return key, rest
+
+
+def _and_all(parts: list[ast.Condition]) -> ast.Condition | None:
+    if not parts:
+        return None
+    result = parts[0]
+    for part in parts[1:]:
+        result = ast.And(result, part)
+    return result
+
+
+# --- SELECT ---------------------------------------------------------------------------------
+
+
+def _select(statement: st.Select, table: Table) -> Translation:
+    target = statement.target
+    index = None if target.index is None else table.index(target.index)
+    schema = table.key_schema if index is None else index.key_schema
+    names = Placeholders()
+    request: dict[str, Any] = {"TableName": target.table}
+    if target.index is not None:
+        request["IndexName"] = target.index
+    if statement.projection is not None:
+        request["ProjectionExpression"] = ", ".join(names.path(p) for p in statement.projection)
+
+    parts = conjuncts(statement.where)
+    if target.index is None or index is not None:
+        plan = _key_plan(parts, schema)
+        if plan is not None:
+            key, clauses, rest = plan
+            if target.index is None and not rest and len(key) == len(schema.names):
+                request["Key"] = key
+                return Translation("GetItem", SELECT, names.into(request))
+            key_condition = _and_all(clauses)
+            assert key_condition is not None  # the partition key's `=` at least
+            request["KeyConditionExpression"] = names.condition(key_condition)
+            filter_ = _and_all(rest)
+            if filter_ is not None:
+                request["FilterExpression"] = names.condition(filter_)
+            if statement.descending:
+                request["ScanIndexForward"] = False
+            return Translation("Query", SELECT, names.into(request))
+    if statement.where is not None:
+        request["FilterExpression"] = names.condition(statement.where)
+    return Translation("Scan", SELECT, names.into(request))
+
+
+def _key_plan(
+    parts: list[ast.Condition], schema: KeySchema
+) -> tuple[dict[str, Any], list[ast.Condition], list[ast.Condition]] | None:
+    """(Key when every key attribute is pinned, key-condition clauses, filter parts), or
+    None when the WHERE clause cannot be a Query (no partition-key `=`, or sort-key
+    conditions a key condition cannot express)."""
+    hash_key, range_key = schema.hash_key, schema.range_key
+    key: dict[str, Any] = {}
+    clauses: list[ast.Condition] = []
+    rest: list[ast.Condition] = []
+    sort_parts: list[ast.Condition] = []
+    for part in parts:
+        value = key_equality(part, hash_key)
+        if value is not None and hash_key not in key:
+            key[hash_key] = value
+            clauses.insert(0, ast.Comparison("=", ast.Path((hash_key,)), ast.Literal(value)))
+        elif range_key is not None and _mentions(part, range_key):
+            sort_parts.append(part)
+        else:
+            rest.append(part)
+    if hash_key not in key or len(sort_parts) > 1:
+        return None
+    if sort_parts:
+        clause = _sort_key_clause(sort_parts[0], range_key or "")
+        if clause is None:
+            return None
+        clauses.append(clause)
+        value = key_equality(clause, range_key or "")
+        if value is not None:
+            key[range_key or ""] = value
+    return key, clauses, rest
+
+
+# --- writes ---------------------------------------------------------------------------------
+
+
+def _insert(statement: st.Insert, table: Table) -> Translation:
+    names = Placeholders()
+    condition = f"attribute_not_exists({names.name(table.key_schema.hash_key)})"
+    request = {
+        "TableName": statement.target.table,
+        "Item": statement.item["M"],
+        "ConditionExpression": condition,
+    }
+    return Translation("PutItem", INSERT, names.into(request))
+
+
+def _update(statement: st.Update, table: Table) -> Translation:
+    key, rest = _full_key(statement.where, table.key_schema)
+    names = Placeholders()
+    request: dict[str, Any] = {"TableName": statement.target.table, "Key": key}
+    request["UpdateExpression"] = names.update(statement.actions)
+    condition = f"attribute_exists({names.name(table.key_schema.hash_key)})"
+    extra = _and_all(rest)
+    if extra is not None:
+        condition += f" AND ({names.condition(extra)})"
+    request["ConditionExpression"] = condition
+    if statement.returning is not None:
+        request["ReturnValues"] = statement.returning
+    return Translation("UpdateItem", UPDATE, names.into(request))
+
+
+def _delete(statement: st.Delete, table: Table) -> Translation:
+    key, rest = _full_key(statement.where, table.key_schema)
+    names = Placeholders()
+    request: dict[str, Any] = {"TableName": statement.target.table, "Key": key}
+    extra = _and_all(rest)
+    if extra is not None:
+        missing = f"attribute_not_exists({names.name(table.key_schema.hash_key)})"
+        request["ConditionExpression"] = f"{missing} OR ({names.condition(extra)})"
+    if statement.returning is not None:
+        request["ReturnValues"] = statement.returning
+    return Translation("DeleteItem", DELETE, names.into(request))
