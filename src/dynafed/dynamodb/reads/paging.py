@@ -17,7 +17,7 @@ from typing import Generic, TypeVar
 from dynafed.dynamodb import indexes
 from dynafed.dynamodb.keys import encode_key_value
 from dynafed.dynamodb.tables import Index, Table
-from dynafed.dynamodb.values import AttributeValue, Item, type_of
+from dynafed.dynamodb.values import AttributeValue, Item, type_of, validate_item
 from dynafed.errors import ValidationException
 
 MAX_PAGE_BYTES = 1024 * 1024
@@ -71,6 +71,7 @@ def start_position(
     """Storage position of an ExclusiveStartKey, after checking it names exactly the key
     attributes with their types. `detail` adds DynamoDB's reason to the message (Scan of a
     table does; Query and index scans answer only "The provided starting key is invalid")."""
+    start = validate_item(start)  # the values themselves, as any key: numbers, sets, empties
     names = indexes.key_names(table, index)
     well_formed = len(start) == len(names) and all(
         name in start and type_of(start[name]) == table.key_type(name) for name in names
