@@ -52,7 +52,12 @@ def fed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Federation]:
 
 @pytest.fixture(scope="module")
 def results(fed: Federation) -> dict[str, Any]:
-    role = fed.create_role("GameRole", fed.game_role_statement())
+    partiql = {
+        **fed.game_role_statement(),
+        "Sid": "PartiQLOnOwnItems",
+        "Action": ["dynamodb:PartiQLSelect"],
+    }
+    role = fed.create_role("GameRole", fed.game_role_statement(), partiql)
     scenario = {
         "endpoint": fed.server.endpoint,
         "region": fed.server.region,
@@ -133,4 +138,14 @@ def test_denied_and_doctored_writes_changed_nothing(
 def test_a_token_for_another_audience_is_refused(results: dict[str, Any]) -> None:
     assert denied(results["badIdToken"], "InvalidIdentityTokenException") == (
         "Incorrect token audience"
+    )
+
+
+def test_a_partiql_statement_runs_in_the_own_partition_only(
+    fed: Federation, results: dict[str, Any]
+) -> None:
+    assert results["partiqlOwn"] == {"ok": True, "value": [{"TopScore": {"N": "5000"}}]}
+    alice = f"arn:aws:sts::{fed.account}:assumed-role/GameRole/alice"
+    assert denied(results["partiqlOther"]).startswith(
+        f"User: {alice} is not authorized to perform: dynamodb:PartiQLSelect"
     )

@@ -14,6 +14,7 @@ import {
   QueryCommand,
   ScanCommand,
   DescribeTableCommand,
+  ExecuteStatementCommand,
 } from '@aws-sdk/client-dynamodb';
 
 const input = JSON.parse(await new Promise((resolve) => {
@@ -117,6 +118,13 @@ results.scan = await outcome(db.send(new ScanCommand({
   TableName: input.table, ProjectionExpression: 'TopScore',
 })));
 results.describeTable = await outcome(db.send(new DescribeTableCommand({ TableName: input.table })));
+const select = `SELECT TopScore FROM "${input.table}" WHERE UserId = ? AND GameTitle = ?`;
+results.partiqlOwn = await outcome(db.send(new ExecuteStatementCommand({
+  Statement: select, Parameters: [{ S: first }, { S: input.game }],
+})).then((r) => r.Items));
+results.partiqlOther = await outcome(db.send(new ExecuteStatementCommand({
+  Statement: select, Parameters: [{ S: second }, { S: input.game }],
+})));
 
 // Doctored credentials and tokens.
 const c = sessions[first].credentials;
