@@ -59,6 +59,8 @@ from dynafed.sts.opened_sessions import OpenedSessions
 from dynafed.sts.role_sessions import RoleSessions
 from dynafed.sts.saml_replay import AssertionLedger
 from dynafed.sts.service import StsService
+from dynafed.userpool.api.context import ApiContext
+from dynafed.userpool.api.service import CognitoIdpService
 from dynafed.userpool.issuer import Deps, PoolDirectory
 from dynafed.userpool.passwords import Passwords
 from dynafed.userpool.provider import UserPoolProvider
@@ -161,20 +163,31 @@ def build_identity_endpoints(
     signin_failures_per_minute: int = DEFAULT_FAILURES_PER_MINUTE,
     signin_threads: int = signin_pool.DEFAULT_THREADS,
     signin_queue: int = signin_pool.DEFAULT_QUEUE,
+    account_id: str = "000000000000",
 ) -> IdentityEndpoints:
     """The built-in user pools, identity pools and the web app, on the server's one
     identity registry and its one `AssumeRoleWithWebIdentity` (the enhanced flow)."""
     pools = PoolDirectory(Deps(storage, clock, public_url, secrets.token_urlsafe))
     throttle = SignInThrottle(BucketRules.per_minute(signin_failures_per_minute))
-    check = PasswordCheck(storage, clock, Passwords(), throttle)
+    passwords = Passwords()
+    check = PasswordCheck(storage, clock, passwords, throttle)
     provider = UserPoolProvider(pools, check)
+    cognito_idp = CognitoIdpService(ApiContext(pools, passwords, check, account_id))
     signins = SignInPool(signin_threads, signin_queue)
     logins = LoginVerifier(pools, providers)
     identities = Identities(storage, clock, logins, openid_tokens, web_identity.issue)
     cognito = CognitoIdentityService(PoolAdmin(storage), identities)
     static_app = StaticApp(default_web_dir(), demo_config)
     return IdentityEndpoints(
-        cognito, openid_tokens, provider, pools, static_app, demo_config, signins, providers
+        cognito,
+        openid_tokens,
+        provider,
+        pools,
+        static_app,
+        demo_config,
+        signins,
+        providers,
+        cognito_idp,
     )
 
 
@@ -259,6 +272,7 @@ def build_app(settings: Settings, admin: AdminCredentials) -> DynafedApp:
         signin_failures_per_minute=settings.signin_failures_per_minute,
         signin_threads=settings.signin_threads,
         signin_queue=settings.signin_queue,
+        account_id=settings.account_id,
     )
 
     executor = ThreadPoolExecutor(settings.worker_threads, thread_name_prefix="dynafed")

@@ -1,5 +1,6 @@
 """The identity features' endpoints: identity pools (`AWSCognitoIdentityService.*`), the
-built-in OpenID provider (`/idp/<pool>/…`), the identity pools' OpenID issuer documents
+user pools API (`AWSCognitoIdentityProviderService.*`), the built-in OpenID provider
+(`/idp/<pool>/…`), the identity pools' OpenID issuer documents
 (`/cognito-identity/.well-known/…`) and the web app (`/app/…`).
 
 `server/compose.py` builds one `IdentityEndpoints`; `server/routes.py` decides which of its
@@ -15,11 +16,12 @@ from typing import Any
 from dynafed.cognito.openid_token import OpenIdTokens
 from dynafed.cognito.service import CognitoIdentityService
 from dynafed.identity.registry import IdentityProviders
-from dynafed.server import cognito_endpoint, idp_endpoint
+from dynafed.server import cognito_endpoint, cognito_idp_endpoint, idp_endpoint
 from dynafed.server.asgi import Request
 from dynafed.server.services import Response, Services
 from dynafed.server.signin_pool import SignInPool
 from dynafed.server.static_endpoint import APP_PATH, StaticApp
+from dynafed.userpool.api.service import CognitoIdpService
 from dynafed.userpool.issuer import PoolDirectory
 from dynafed.userpool.provider import UserPoolProvider
 
@@ -37,12 +39,21 @@ class IdentityEndpoints:
     providers: IdentityProviders
     """The identity registry, shared with STS: identity-pool OpenID tokens are among its
     built-in issuers (the basic flow)."""
+    cognito_idp: CognitoIdpService
+    """The cognito-idp API over the same pools as `provider`."""
 
     async def cognito_identity(
         self, services: Services, request: Request, target: str, request_id: str
     ) -> Response:
         return await cognito_endpoint.handle(
             self.cognito, services.authenticator, services.executor, request, target, request_id
+        )
+
+    async def cognito_user_pools(
+        self, services: Services, request: Request, target: str, request_id: str
+    ) -> Response:
+        return await cognito_idp_endpoint.handle(
+            self.cognito_idp, services, self.signins, request, target, request_id
         )
 
     async def user_pools(self, services: Services, request: Request) -> Response:

@@ -18,6 +18,7 @@ from dynafed.server.asgi import Request
 from dynafed.server.cognito_endpoint import ISSUER_PATH
 from dynafed.server.services import Response, Services
 from dynafed.server.static_endpoint import APP_PATH
+from dynafed.userpool.api.service import TARGET_PREFIX as COGNITO_IDP_PREFIX
 from dynafed.userpool.issuer import PATH_PREFIX as USER_POOLS_PREFIX
 
 Endpoint = Callable[[Services, Request, str, str], Awaitable[Response]]
@@ -31,6 +32,8 @@ def route(services: Services, request: Request, target: str) -> Endpoint:
             return dynamodb_endpoint.handle
         if target.startswith(COGNITO_IDENTITY_PREFIX) and services.identity is not None:
             return _cognito_identity
+        if target.startswith(COGNITO_IDP_PREFIX) and services.identity is not None:
+            return _cognito_user_pools
         return _unknown_operation
     path = request.path
     if services.identity is not None:
@@ -48,6 +51,13 @@ async def _cognito_identity(
 ) -> Response:
     assert services.identity is not None
     return await services.identity.cognito_identity(services, request, target, request_id)
+
+
+async def _cognito_user_pools(
+    services: Services, request: Request, target: str, request_id: str
+) -> Response:
+    assert services.identity is not None
+    return await services.identity.cognito_user_pools(services, request, target, request_id)
 
 
 async def _user_pools(
@@ -81,8 +91,8 @@ async def _query_protocol(
 async def _unknown_operation(
     services: Services, request: Request, target: str, request_id: str
 ) -> Response:
-    """A JSON-protocol target nobody here serves (DynamoDB Streams, Cognito user pools, a
-    typo): the JSON error every AWS JSON service gives, in the request's JSON version."""
+    """A JSON-protocol target nobody here serves (DynamoDB Streams, a typo): the JSON error
+    every AWS JSON service gives, in the request's JSON version."""
     content_type = request.header("content-type") or "application/x-amz-json-1.0"
     if not content_type.startswith("application/x-amz-json-1."):
         content_type = "application/x-amz-json-1.0"

@@ -114,3 +114,9 @@ def revoke_refresh_token(txn: WriteTxn, token: str, client_id: str) -> None:
     if doc["sign_in"]["client_id"] != client_id:
         raise OAuthError("unauthorized_client", "The token was issued to another client")
     txn.delete_document(store.REFRESH_KIND, name)
+
+
+def save_refresh_token(txn: WriteTxn, token: str, sign_in: SignIn, expires_at: float) -> None:
+    """File a refresh token issued without a code (the cognito-idp API's sign-ins)."""
+    document = {"sign_in": asdict(sign_in), "expires_at": expires_at}
+    txn.put_document(store.REFRESH_KIND, store.digest(token), document)

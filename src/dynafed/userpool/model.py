@@ -17,6 +17,11 @@ POOL_ID_PATTERN = re.compile(r"[\w-]+_[0-9a-zA-Z]+")
 USERNAME_PATTERN = re.compile(r"[\w.@+=,-]{1,128}")
 """Letters, digits and `.@+=,-`: a subset of what Cognito allows, safe in URLs and HTML."""
 CLIENT_ID_PATTERN = re.compile(r"[\w+]+")
+DEFAULT_AUTH_FLOWS = ("ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_CUSTOM_AUTH")
+"""What a Cognito app client allows when created without `ExplicitAuthFlows`."""
+CONFIRMED = "CONFIRMED"
+FORCE_CHANGE_PASSWORD = "FORCE_CHANGE_PASSWORD"
+"""A user created with a temporary password: the next sign-in must set a new one."""
 
 
 @dataclass(slots=True)
@@ -39,6 +44,7 @@ class UserPool:
     lockout: LockoutRules = field(default_factory=LockoutRules)
     id_token_seconds: int = 3600
     access_token_seconds: int = 3600
+    deletion_protection: bool = False
 
     def to_document(self) -> dict[str, Any]:
         return asdict(self)
@@ -59,6 +65,9 @@ class AppClient:
     """None for a public client; the hex SHA-256 of the (high-entropy) secret otherwise."""
     allowed_scopes: list[str] = field(default_factory=lambda: ["openid", "email", "profile"])
     refresh_token_seconds: int = 30 * 86_400
+    explicit_auth_flows: list[str] = field(default_factory=lambda: list(DEFAULT_AUTH_FLOWS))
+    """The cognito-idp API's sign-in flows this client allows (`ExplicitAuthFlows`)."""
+    created_at: float = 0.0
 
     @property
     def is_public(self) -> bool:
@@ -84,6 +93,11 @@ class User:
     groups: list[str] = field(default_factory=list)
     failed_attempts: int = 0
     locked_until: float = 0.0
+    status: str = CONFIRMED
+    """`UserStatus`: CONFIRMED, or FORCE_CHANGE_PASSWORD after AdminCreateUser."""
+    attributes: dict[str, str] = field(default_factory=dict)
+    """User attributes besides `sub` and `email` (which have fields of their own)."""
+    modified_at: float = 0.0
 
     def to_document(self) -> dict[str, Any]:
         return asdict(self)

@@ -16,6 +16,8 @@ CLIENT_KIND = "userpool-client"
 USER_KIND = "userpool-user"
 CODE_KIND = "userpool-code"
 REFRESH_KIND = "userpool-refresh"
+SESSION_KIND = "userpool-session"
+"""A pending auth challenge (NEW_PASSWORD_REQUIRED), filed by the digest of its `Session`."""
 
 
 def digest(secret: str) -> str:
@@ -35,6 +37,15 @@ def save_pool(txn: WriteTxn, pool: UserPool) -> None:
     txn.put_document(POOL_KIND, pool.pool_id, pool.to_document())
 
 
+def delete_pool(txn: WriteTxn, pool_id: str) -> None:
+    """The pool with its clients and users."""
+    for kind in (CLIENT_KIND, USER_KIND):
+        for name, _ in txn.list_documents(kind):
+            if name.startswith(f"{pool_id}/"):
+                txn.delete_document(kind, name)
+    txn.delete_document(POOL_KIND, pool_id)
+
+
 def get_client(view: ReadView, pool_id: str, client_id: str) -> AppClient | None:
     doc = view.get_document(CLIENT_KIND, f"{pool_id}/{client_id}")
     return AppClient.from_document(doc) if doc is not None else None
@@ -42,6 +53,19 @@ def get_client(view: ReadView, pool_id: str, client_id: str) -> AppClient | None
 
 def list_clients(view: ReadView, pool_id: str) -> list[AppClient]:
     return [AppClient.from_document(doc) for doc in _pool_documents(view, CLIENT_KIND, pool_id)]
+
+
+def find_client(view: ReadView, client_id: str) -> AppClient | None:
+    """A client by its id alone (InitiateAuth names no pool); ids are unique across pools."""
+    suffix = f"/{client_id}"
+    for name, doc in view.list_documents(CLIENT_KIND):
+        if name.endswith(suffix):
+            return AppClient.from_document(doc)
+    return None
+
+
+def delete_client(txn: WriteTxn, pool_id: str, client_id: str) -> None:
+    txn.delete_document(CLIENT_KIND, f"{pool_id}/{client_id}")
 
 
 def save_client(txn: WriteTxn, client: AppClient) -> None:

@@ -1,0 +1,226 @@
+"""InitiateAuth, AdminInitiateAuth, RespondToAuthChallenge, AdminRespondToAuthChallenge.
+
+Flows: `USER_PASSWORD_AUTH` (InitiateAuth), `ADMIN_USER_PASSWORD_AUTH` (AdminInitiateAuth;
+its legacy name `ADMIN_NO_SRP_AUTH` too) and `REFRESH_TOKEN_AUTH` (`REFRESH_TOKEN`), each
+allowed only when the client's `ExplicitAuthFlows` include it, as Cognito requires
+(https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-authentication-flow-methods.html).
+Passwords are checked by the hosted UI's own check (`userpool/signin.py`): the same
+throttle per address, lockout per (user, address) and answers for unknown users. A user
+with a temporary password gets the `NEW_PASSWORD_REQUIRED` challenge; its `Session` is
+filed by digest and lives three minutes, as Cognito's.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from dynafed.storage.port import WriteTxn
+from dynafed.userpool import grants, store
+from dynafed.userpool.api.context import ApiContext, Call, require_client, require_pool
+from dynafed.userpool.api.errors import (
+    CognitoResourceNotFound,
+    InvalidParameterException,
+    NotAuthorizedException,
+    TooManyRequestsException,
+)
+from dynafed.userpool.api.tokens import authentication_result, new_sign_in
+from dynafed.userpool.api.users import hash_password
+from dynafed.userpool.model import CONFIRMED, FORCE_CHANGE_PASSWORD, AppClient, User, UserPool
+from dynafed.userpool.oauth_errors import OAuthError
+from dynafed.userpool.signin import SignInRefused
+
+SESSION_SECONDS = 180
+NEW_PASSWORD_REQUIRED = "NEW_PASSWORD_REQUIRED"
+USER_PASSWORD = ("USER_PASSWORD_AUTH", ("ALLOW_USER_PASSWORD_AUTH", "USER_PASSWORD_AUTH"))
+ADMIN_PASSWORD = (
+    "ADMIN_USER_PASSWORD_AUTH",
+    ("ALLOW_ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH"),
+)
+REFRESH_FLOWS = ("REFRESH_TOKEN_AUTH", "REFRESH_TOKEN")
+INVALID_SESSION = "Invalid session for the user."
+
+
+def initiate_auth(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict[str, Any]:
+    pool, client = _find_client(ctx, body["ClientId"])
+    flow, params = body["AuthFlow"], body.get("AuthParameters") or {}
+    if flow == USER_PASSWORD[0]:
+        _require_flow(client, *USER_PASSWORD)
+        return _password_sign_in(ctx, pool, client, params, call)
+    if flow in REFRESH_FLOWS:
+        return _refresh(ctx, pool, client, params)
+    raise InvalidParameterException(_unsupported(flow))
+
+
+def admin_initiate_auth(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict[str, Any]:
+    with ctx.pools.deps.storage.read() as view:
+        pool = require_pool(view, body["UserPoolId"], call.region)
+        client = require_client(view, pool.pool_id, body["ClientId"])
+    flow, params = body["AuthFlow"], body.get("AuthParameters") or {}
+    if flow in (ADMIN_PASSWORD[0], "ADMIN_NO_SRP_AUTH"):
+        _require_flow(client, *ADMIN_PASSWORD)
+        return _password_sign_in(ctx, pool, client, params, call)
+    if flow in REFRESH_FLOWS:
+        return _refresh(ctx, pool, client, params)
+    raise InvalidParameterException(_unsupported(flow))
+
+
+def respond_to_auth_challenge(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict[str, Any]:
+    pool, client = _find_client(ctx, body["ClientId"])
+    return _answer_challenge(ctx, pool, client, body)
+
+
+def admin_respond_to_auth_challenge(
+    ctx: ApiContext, body: dict[str, Any], call: Call
+) -> dict[str, Any]:
+    with ctx.pools.deps.storage.read() as view:
+        pool = require_pool(view, body["UserPoolId"], call.region)
+        client = require_client(view, pool.pool_id, body["ClientId"])
+    return _answer_challenge(ctx, pool, client, body)
+
+
+def _unsupported(flow: str) -> str:
+    return (
+        f"{flow} is not supported by this server (served: USER_PASSWORD_AUTH, "
+        "ADMIN_USER_PASSWORD_AUTH, REFRESH_TOKEN_AUTH)."
+    )
+
+
+def _find_client(ctx: ApiContext, client_id: str) -> tuple[UserPool, AppClient]:
+    with ctx.pools.deps.storage.read() as view:
+        client = store.find_client(view, client_id)
+        pool = store.get_pool(view, client.pool_id) if client is not None else None
+    if client is None or pool is None:
+        raise CognitoResourceNotFound(f"User pool client {client_id} does not exist.")
+    return pool, client
+
+
+def _require_flow(client: AppClient, flow: str, allowing: tuple[str, ...]) -> None:
+    if not set(allowing) & set(client.explicit_auth_flows):
+        raise InvalidParameterException(f"{flow} flow not enabled for this client")
+
+
+def _require_no_secret(client: AppClient) -> None:
+    """SECRET_HASH needs the client secret itself; only its digest is stored here."""
+    if not client.is_public:
+        raise NotAuthorizedException(
+            f"Client {client.client_id} is configured with a secret: this server does not "
+            "check SECRET_HASH yet, so sign in through a client without a secret."
+        )
+
+
+def _password_sign_in(
+    ctx: ApiContext, pool: UserPool, client: AppClient, params: dict[str, str], call: Call
+) -> dict[str, Any]:
+    username, password = params.get("USERNAME"), params.get("PASSWORD")
+    if not username:
+        raise InvalidParameterException("Missing required parameter USERNAME")
+    if not password:
+        raise InvalidParameterException("Missing required parameter PASSWORD")
+    _require_no_secret(client)
+    try:
+        user = ctx.check.authenticate(pool, username, password, call.client_ip)
+    except SignInRefused as refused:
+        if refused.status == 429:
+            raise TooManyRequestsException(refused.message) from None
+        raise NotAuthorizedException(refused.message) from None
+    if user.status == FORCE_CHANGE_PASSWORD:
+        return _new_password_challenge(ctx, client, user)
+    sign_in = new_sign_in(ctx, client, user)
+    result = authentication_result(ctx, pool, user, sign_in, client.refresh_token_seconds)
+    return {"ChallengeParameters": {}, "AuthenticationResult": result}
+
+
+def _new_password_challenge(ctx: ApiContext, client: AppClient, user: User) -> dict[str, Any]:
+    session = ctx.pools.deps.random_token(96)
+    document = {
+        "pool_id": user.pool_id,
+        "client_id": client.client_id,
+        "username": user.username,
+        "sub": user.sub,
+        "password_hash": user.password_hash,
+        "expires_at": ctx.now() + SESSION_SECONDS,
+    }
+    ctx.pools.deps.storage.write(
+        lambda txn: txn.put_document(store.SESSION_KIND, store.digest(session), document)
+    )
+    shown = {"email": user.email} if user.email else {}
+    return {
+        "ChallengeName": NEW_PASSWORD_REQUIRED,
+        "Session": session,
+        "ChallengeParameters": {
+            "USER_ID_FOR_SRP": user.username,
+            "requiredAttributes": "[]",
+            "userAttributes": json.dumps({**shown, **user.attributes}),
+        },
+    }
+
+
+def _answer_challenge(
+    ctx: ApiContext, pool: UserPool, client: AppClient, body: dict[str, Any]
+) -> dict[str, Any]:
+    if body["ChallengeName"] != NEW_PASSWORD_REQUIRED:
+        raise InvalidParameterException(f"{body['ChallengeName']} is not supported by this server.")
+    answers = body.get("ChallengeResponses") or {}
+    username, new_password = answers.get("USERNAME"), answers.get("NEW_PASSWORD")
+    if not username:
+        raise InvalidParameterException("Missing required parameter USERNAME")
+    if not new_password:
+        raise InvalidParameterException("Missing required parameter NEW_PASSWORD")
+    session = body.get("Session")
+    if not session:
+        raise NotAuthorizedException(INVALID_SESSION)
+    password_hash = hash_password(ctx, new_password)  # slow: outside the transaction
+    name, now = store.digest(session), ctx.now()
+
+    def write(txn: WriteTxn) -> User | str:
+        doc = txn.get_document(store.SESSION_KIND, name)
+        if doc is None or doc["client_id"] != client.client_id:
+            return INVALID_SESSION
+        txn.delete_document(store.SESSION_KIND, name)  # one answer per session
+        if now >= doc["expires_at"]:
+            return "Invalid session for the user, session is expired."
+        user = store.get_user(txn, pool.pool_id, doc["username"])
+        if (
+            doc["username"].lower() != username.lower()
+            or user is None
+            or (user.sub, user.password_hash) != (doc["sub"], doc["password_hash"])
+            or user.status != FORCE_CHANGE_PASSWORD
+        ):
+            return INVALID_SESSION
+        user.password_hash, user.status, user.modified_at = password_hash, CONFIRMED, now
+        store.save_user(txn, user)
+        return user
+
+    outcome = ctx.pools.deps.storage.write(write)
+    if isinstance(outcome, str):  # returned, not raised: the session stays used up
+        raise NotAuthorizedException(outcome)
+    sign_in = new_sign_in(ctx, client, outcome)
+    result = authentication_result(ctx, pool, outcome, sign_in, client.refresh_token_seconds)
+    return {"ChallengeParameters": {}, "AuthenticationResult": result}
+
+
+def _refresh(
+    ctx: ApiContext, pool: UserPool, client: AppClient, params: dict[str, str]
+) -> dict[str, Any]:
+    _require_flow(client, "REFRESH_TOKEN_AUTH", ("ALLOW_REFRESH_TOKEN_AUTH",))
+    token = params.get("REFRESH_TOKEN")
+    if not token:
+        raise InvalidParameterException("Missing required parameter REFRESH_TOKEN")
+    _require_no_secret(client)
+    now = ctx.now()
+    redeem: Callable[[WriteTxn], Any] = lambda txn: grants.redeem_refresh_token(  # noqa: E731
+        txn, token, client.client_id, now
+    )
+    outcome = ctx.pools.deps.storage.write(redeem)
+    if isinstance(outcome, OAuthError):
+        raise NotAuthorizedException(outcome.description)
+    with ctx.pools.deps.storage.read() as view:
+        user = store.get_user(view, pool.pool_id, outcome.username)
+    if user is None or user.sub != outcome.sub or outcome.pool_id != pool.pool_id:
+        raise NotAuthorizedException("Invalid Refresh Token")
+    if not user.enabled:
+        raise NotAuthorizedException("User is disabled.")
+    result = authentication_result(ctx, pool, user, outcome, None)
+    return {"ChallengeParameters": {}, "AuthenticationResult": result}

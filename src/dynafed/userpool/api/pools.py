@@ -1,0 +1,96 @@
+"""CreateUserPool, DescribeUserPool, ListUserPools, DeleteUserPool: the same pools the hosted
+UI and `dynafed users` use. Pool ids are `<region>_<id>`; a region sees only its own."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dynafed.storage.port import WriteTxn
+from dynafed.userpool import store
+from dynafed.userpool.admin import new_pool_id
+from dynafed.userpool.api.context import ApiContext, Call, page, require_pool
+from dynafed.userpool.api.errors import InvalidParameterException
+from dynafed.userpool.model import UserPool
+from dynafed.userpool.passwords import MIN_PASSWORD_LENGTH
+
+TEMPORARY_PASSWORD_DAYS = 7
+
+
+def pool_view(ctx: ApiContext, pool: UserPool, users: int) -> dict[str, Any]:
+    """`UserPoolType`: what DescribeUserPool and CreateUserPool answer."""
+    return {
+        "Id": pool.pool_id,
+        "Name": pool.name,
+        "Arn": ctx.pool_arn(pool.pool_id),
+        "CreationDate": pool.created_at,
+        "LastModifiedDate": pool.created_at,
+        "Policies": {
+            "PasswordPolicy": {
+                "MinimumLength": MIN_PASSWORD_LENGTH,
+                "RequireUppercase": False,
+                "RequireLowercase": False,
+                "RequireNumbers": False,
+                "RequireSymbols": False,
+                "TemporaryPasswordValidityDays": TEMPORARY_PASSWORD_DAYS,
+            }
+        },
+        "DeletionProtection": "ACTIVE" if pool.deletion_protection else "INACTIVE",
+        "LambdaConfig": {},
+        "MfaConfiguration": "OFF",
+        "EstimatedNumberOfUsers": users,
+        "AdminCreateUserConfig": {"AllowAdminCreateUserOnly": True},
+        "UsernameConfiguration": {"CaseSensitive": False},
+    }
+
+
+def create(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict[str, Any]:
+    pool = UserPool(
+        pool_id=new_pool_id(call.region),
+        name=body["PoolName"],
+        created_at=ctx.now(),
+        deletion_protection=body.get("DeletionProtection") == "ACTIVE",
+    )
+    ctx.pools.deps.storage.write(lambda txn: store.save_pool(txn, pool))
+    return {"UserPool": pool_view(ctx, pool, 0)}
+
+
+def describe(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict[str, Any]:
+    with ctx.pools.deps.storage.read() as view:
+        pool = require_pool(view, body["UserPoolId"], call.region)
+        users = len(store.list_users(view, pool.pool_id))
+    return {"UserPool": pool_view(ctx, pool, users)}
+
+
+def list_pools(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict[str, Any]:
+    with ctx.pools.deps.storage.read() as view:
+        pools = [p for p in store.list_pools(view) if p.pool_id.startswith(f"{call.region}_")]
+    chosen, token = page(pools, lambda p: p.pool_id, body["MaxResults"], body.get("NextToken"))
+    answer: dict[str, Any] = {
+        "UserPools": [
+            {
+                "Id": p.pool_id,
+                "Name": p.name,
+                "LambdaConfig": {},
+                "CreationDate": p.created_at,
+                "LastModifiedDate": p.created_at,
+            }
+            for p in chosen
+        ]
+    }
+    if token is not None:
+        answer["NextToken"] = token
+    return answer
+
+
+def delete(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict[str, Any]:
+    def write(txn: WriteTxn) -> None:
+        pool = require_pool(txn, body["UserPoolId"], call.region)
+        if pool.deletion_protection:
+            raise InvalidParameterException(
+                "The user pool cannot be deleted because deletion protection is activated. "
+                "Deletion protection must be inactivated first."
+            )
+        store.delete_pool(txn, pool.pool_id)
+
+    ctx.pools.deps.storage.write(write)
+    return {}

@@ -1,0 +1,85 @@
+"""The cognito-idp API behind the JSON 1.1 edge: operation name → use case.
+
+InitiateAuth and RespondToAuthChallenge are unsigned (`authtype: none` in the service
+model): apps call them before they have credentials. Every other operation is signed and
+authorized as IAM action `cognito-idp:<Operation>` on the pool's ARN (`*` for
+CreateUserPool and ListUserPools): admin credentials may do everything, a role session or
+IAM user what its policies allow, with IAM's `AccessDeniedException` otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from dynafed.core.authorization import AuthorizationRequest
+from dynafed.errors import CognitoUnknownOperation, NotAuthorizedException
+from dynafed.userpool.api import auth, clients, pools, users, validation
+from dynafed.userpool.api.context import ApiContext, Call
+
+UseCase = Callable[[ApiContext, dict[str, Any], Call], dict[str, Any]]
+TARGET_PREFIX = "AWSCognitoIdentityProviderService."
+
+USE_CASES: dict[str, UseCase] = {
+    "CreateUserPool": pools.create,
+    "DescribeUserPool": pools.describe,
+    "ListUserPools": pools.list_pools,
+    "DeleteUserPool": pools.delete,
+    "CreateUserPoolClient": clients.create,
+    "DescribeUserPoolClient": clients.describe,
+    "ListUserPoolClients": clients.list_clients,
+    "DeleteUserPoolClient": clients.delete,
+    "AdminCreateUser": users.admin_create_user,
+    "AdminSetUserPassword": users.admin_set_user_password,
+    "AdminGetUser": users.admin_get_user,
+    "AdminDeleteUser": users.admin_delete_user,
+    "ListUsers": users.list_users,
+    "AdminInitiateAuth": auth.admin_initiate_auth,
+    "AdminRespondToAuthChallenge": auth.admin_respond_to_auth_challenge,
+    "InitiateAuth": auth.initiate_auth,
+    "RespondToAuthChallenge": auth.respond_to_auth_challenge,
+}
+
+PASSWORD_OPERATIONS = frozenset(
+    {
+        "AdminCreateUser",
+        "AdminSetUserPassword",
+        "AdminInitiateAuth",
+        "AdminRespondToAuthChallenge",
+        "InitiateAuth",
+        "RespondToAuthChallenge",
+    }
+)
+"""Operations that hash or check a password (tens of milliseconds of CPU each): the edge
+runs them on the sign-in threads (server/signin_pool.py), never on the request workers."""
+
+
+class CognitoIdpService:
+    def __init__(self, context: ApiContext) -> None:
+        self._context = context
+
+    @staticmethod
+    def may_be_unsigned(operation: str) -> bool:
+        return operation in USE_CASES and validation.is_unsigned(operation)
+
+    @staticmethod
+    def uses_passwords(operation: str) -> bool:
+        return operation in PASSWORD_OPERATIONS
+
+    def handle(self, operation: str, body: dict[str, Any], call: Call) -> dict[str, Any]:
+        use_case = USE_CASES.get(operation)
+        if use_case is None:
+            raise CognitoUnknownOperation(f"Operation {operation} is not supported.")
+        validation.validate(operation, body)
+        if not validation.is_unsigned(operation):
+            self._authorize(operation, body, call)
+        return use_case(self._context, body, call)
+
+    def _authorize(self, operation: str, body: dict[str, Any], call: Call) -> None:
+        if call.caller is None or call.authorizer is None:
+            raise NotAuthorizedException(
+                f"User: anonymous is not authorized to perform: cognito-idp:{operation}"
+            )
+        pool_id = body.get("UserPoolId")
+        resource = self._context.pool_arn(pool_id) if isinstance(pool_id, str) else "*"
+        call.authorizer.authorize([AuthorizationRequest(f"cognito-idp:{operation}", resource)])

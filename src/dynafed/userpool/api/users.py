@@ -1,0 +1,178 @@
+"""AdminCreateUser, AdminSetUserPassword, AdminGetUser, AdminDeleteUser, ListUsers.
+
+No message is ever sent: every AdminCreateUser behaves as with `MessageAction=SUPPRESS`.
+A user created with a temporary password is FORCE_CHANGE_PASSWORD until a sign-in answers
+the NEW_PASSWORD_REQUIRED challenge (`api/auth.py`) or an admin sets a permanent password.
+Password hashing is slow: the edge runs these operations on the sign-in threads.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import uuid
+from typing import Any
+
+from dynafed.storage.port import ReadView, WriteTxn
+from dynafed.userpool import store
+from dynafed.userpool.api.context import ApiContext, Call, page, require_pool
+from dynafed.userpool.api.errors import (
+    InvalidParameterException,
+    InvalidPasswordException,
+    UsernameExistsException,
+    UserNotFoundException,
+)
+from dynafed.userpool.model import CONFIRMED, FORCE_CHANGE_PASSWORD, USERNAME_PATTERN, User
+from dynafed.userpool.passwords import WeakPassword
+
+FILTER = re.compile(r'\s*([\w:]+)\s*(\^?=)\s*"([^"]*)"\s*')
+"""ListUsers' `Filter`: `name = "value"` or `name ^= "value"` (prefix)."""
+
+
+def attributes(user: User) -> list[dict[str, str]]:
+    found = {"sub": user.sub, **({"email": user.email} if user.email else {}), **user.attributes}
+    return [{"Name": name, "Value": value} for name, value in found.items()]
+
+
+def user_view(user: User, attributes_key: str = "Attributes") -> dict[str, Any]:
+    """`UserType` (AdminGetUser names the list `UserAttributes`)."""
+    return {
+        "Username": user.username,
+        attributes_key: attributes(user),
+        "UserCreateDate": user.created_at,
+        "UserLastModifiedDate": user.modified_at or user.created_at,
+        "Enabled": user.enabled,
+        "UserStatus": user.status,
+    }
+
+
+def hash_password(ctx: ApiContext, password: str) -> str:
+    try:
+        return ctx.passwords.hash(password)
+    except WeakPassword as weak:
+        raise InvalidPasswordException(f"Password does not conform to policy: {weak}") from None
+
+
+def _split_attributes(given: list[dict[str, Any]]) -> tuple[str | None, dict[str, str]]:
+    email, others = None, {}
+    for attribute in given:
+        name, value = attribute["Name"], attribute.get("Value", "")
+        if name == "sub":
+            raise InvalidParameterException("Cannot modify an immutable attribute: sub")
+        if name == "email":
+            email = value
+        else:
+            others[name] = value
+    return email, others
+
+
+def admin_create_user(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict[str, Any]:
+    if body.get("MessageAction") == "RESEND":
+        raise InvalidParameterException(
+            "MessageAction RESEND is not supported: no messages are sent."
+        )
+    username = body["Username"]
+    if not USERNAME_PATTERN.fullmatch(username):
+        raise InvalidParameterException(
+            "Username may use letters, digits and .@+=,- on this server."
+        )
+    email, others = _split_attributes(body.get("UserAttributes") or [])
+    temporary = body.get("TemporaryPassword") or secrets.token_urlsafe(18)
+    now = ctx.now()
+    user = User(
+        pool_id=body["UserPoolId"],
+        username=username,
+        sub=str(uuid.uuid4()),
+        password_hash=hash_password(ctx, temporary),
+        created_at=now,
+        email=email,
+        status=FORCE_CHANGE_PASSWORD,
+        attributes=others,
+        modified_at=now,
+    )
+
+    def write(txn: WriteTxn) -> None:
+        require_pool(txn, user.pool_id, call.region)
+        if store.get_user(txn, user.pool_id, username) is not None:
+            raise UsernameExistsException()
+        store.save_user(txn, user)
+
+    ctx.pools.deps.storage.write(write)
+    return {"User": user_view(user)}
+
+
+def admin_set_user_password(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict[str, Any]:
+    """A new password also ends any lockout (the lockout counts against the old hash)."""
+    password_hash = hash_password(ctx, body["Password"])
+    status = CONFIRMED if body.get("Permanent") else FORCE_CHANGE_PASSWORD
+
+    def write(txn: WriteTxn) -> None:
+        user = _require_user(txn, body["UserPoolId"], body["Username"], call.region)
+        user.password_hash, user.status, user.modified_at = password_hash, status, ctx.now()
+        store.save_user(txn, user)
+
+    ctx.pools.deps.storage.write(write)
+    return {}
+
+
+def admin_get_user(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict[str, Any]:
+    with ctx.pools.deps.storage.read() as view:
+        user = _require_user(view, body["UserPoolId"], body["Username"], call.region)
+    return user_view(user, "UserAttributes")
+
+
+def admin_delete_user(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict[str, Any]:
+    def write(txn: WriteTxn) -> None:
+        user = _require_user(txn, body["UserPoolId"], body["Username"], call.region)
+        store.delete_user(txn, user.pool_id, user.username)
+
+    ctx.pools.deps.storage.write(write)
+    return {}
+
+
+def list_users(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict[str, Any]:
+    with ctx.pools.deps.storage.read() as view:
+        require_pool(view, body["UserPoolId"], call.region)
+        users = store.list_users(view, body["UserPoolId"])
+    if body.get("Filter"):
+        users = [user for user in users if _matches(user, body["Filter"])]
+    limit = body.get("Limit") or 60
+    chosen, token = page(users, lambda u: u.username.lower(), limit, body.get("PaginationToken"))
+    wanted = body.get("AttributesToGet")
+    views = []
+    for user in chosen:
+        shown = user_view(user)
+        if wanted is not None:
+            shown["Attributes"] = [a for a in shown["Attributes"] if a["Name"] in wanted]
+        views.append(shown)
+    answer: dict[str, Any] = {"Users": views}
+    if token is not None:
+        answer["PaginationToken"] = token
+    return answer
+
+
+def _matches(user: User, text: str) -> bool:
+    found = FILTER.fullmatch(text)
+    if found is None:
+        raise InvalidParameterException("Error while parsing filter.")
+    name, operator, wanted = found.groups()
+    values = {
+        "username": user.username,
+        "sub": user.sub,
+        "email": user.email,
+        "status": "Enabled" if user.enabled else "Disabled",
+        "cognito:user_status": user.status,
+        **user.attributes,
+    }
+    value = values.get(name)
+    if value is None:
+        return False
+    return value == wanted if operator == "=" else value.startswith(wanted)
+
+
+def _require_user(view: ReadView, pool_id: str, username: str, region: str) -> User:
+    require_pool(view, pool_id, region)
+    user = store.get_user(view, pool_id, username)
+    if user is None:
+        raise UserNotFoundException()
+    return user
