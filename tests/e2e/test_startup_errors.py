@@ -16,7 +16,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.server_process import POSTGRES_URL
+from tests.support.server_process import (
+    POSTGRES_URL,
+    new_postgres_schema,
+    postgres_storage_url,
+    running_server,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -131,5 +136,21 @@ def test_missing_postgres_database(tmp_path: Path) -> None:
         serve(data, "--port", "0", "--storage", url),
         '"dynafed_no_such_database" does not exist',
         "createdb",
+    )
+    assert not data.exists()
+
+
+def test_a_node_with_another_isolation_than_the_schemas_is_refused(tmp_path: Path) -> None:
+    """Nodes isolating writes differently on one schema lose acknowledged updates: the schema
+    records its nodes' `isolation=` and a node asking for another does not start."""
+    schema = new_postgres_schema("isolation")
+    with running_server(tmp_path / "first", "--storage", postgres_storage_url(schema)):
+        pass  # a first node (isolation=locks, the default) records the mode
+    data = tmp_path / "second"
+    url = postgres_storage_url(schema, isolation="serializable")
+    assert_refused(
+        serve(data, "--port", "0", "--storage", url),
+        f"schema {schema} is used with isolation=locks",
+        "isolation=serializable",
     )
     assert not data.exists()

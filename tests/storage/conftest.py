@@ -34,7 +34,17 @@ def postgres_schema() -> Iterator[str]:
     schema = f"dynafed_test_{os.getpid()}_{secrets.token_hex(4)}"
     yield schema
     with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
-        conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+        for name in (schema, *(isolation_schema(schema, i) for i in ISOLATIONS)):
+            conn.execute(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
+
+
+ISOLATIONS: tuple[Isolation, ...] = ("locks", "serializable")
+
+
+def isolation_schema(schema: str, isolation: Isolation) -> str:
+    """The session's schema for one isolation mode: a schema records the mode its nodes use
+    and refuses another, so the two modes do not share one."""
+    return f"{schema}_{isolation[:4]}"
 
 
 def empty_postgres(storage: PostgresStorage) -> PostgresStorage:
@@ -60,7 +70,11 @@ def postgres_storage(
     storage = cache.get(isolation)
     if storage is None or storage.closed:
         storage = PostgresStorage(
-            POSTGRES_URL, schema=schema, isolation=isolation, min_size=1, max_size=4
+            POSTGRES_URL,
+            schema=isolation_schema(schema, isolation),
+            isolation=isolation,
+            min_size=1,
+            max_size=4,
         )
         cache[isolation] = storage
     return empty_postgres(storage)

@@ -87,7 +87,9 @@ def test_postgres_url_opens_postgres_in_the_named_schema() -> None:
         storage.write(lambda txn: txn.put_document("k", "n", {"v": 1}))
         storage.close()
         with psycopg.connect(POSTGRES_URL) as conn:
-            rows = conn.execute(f'SELECT name FROM "{schema}".documents').fetchall()
+            rows = conn.execute(
+                f'SELECT name FROM "{schema}".documents WHERE kind = %s', ("k",)
+            ).fetchall()
         assert rows == [("n",)]
     finally:
         with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:

@@ -13,7 +13,11 @@ import pytest
 
 from dynafed.storage.port import TableStats, WriteConflictError, WriteTxn
 from dynafed.storage.postgres import COMPACT_EVERY, PostgresStorage
-from dynafed.storage.postgres_schema import SCHEMA_VERSION, SchemaTooNewError
+from dynafed.storage.postgres_schema import (
+    SCHEMA_VERSION,
+    IsolationMismatchError,
+    SchemaTooNewError,
+)
 from dynafed.storage.postgres_txn import Isolation, _item_lock_key, _lock_id
 
 T = "t"
@@ -67,6 +71,19 @@ def test_a_newer_schema_is_refused(schema: str) -> None:
     sql(f'UPDATE "{schema}".schema_version SET version = {SCHEMA_VERSION + 1}')
     with pytest.raises(SchemaTooNewError):
         open_storage(schema)
+
+
+def test_nodes_that_isolate_writes_differently_are_refused(schema: str) -> None:
+    """Two nodes on one schema, one taking locks and one relying on SERIALIZABLE, do not
+    exclude each other's writes: the schema records the first node's mode and refuses the
+    other (issue: 325 acknowledged updates lost in 30 s)."""
+    first = open_storage(schema, "serializable")
+    try:
+        with pytest.raises(IsolationMismatchError, match="isolation=serializable"):
+            open_storage(schema, "locks")
+        open_storage(schema, "serializable").close()  # the same mode is welcome
+    finally:
+        first.close()
 
 
 @pytest.mark.parametrize("bad", ["", "1abc", 'x"; DROP TABLE x; --', "a-b", "a" * 64])

@@ -18,6 +18,7 @@ from pathlib import Path
 import psycopg
 
 from dynafed.storage.factory import split_postgres_url, sqlite_file_of
+from dynafed.storage.postgres_schema import isolation_mismatch, recorded_isolation
 
 POSTGRES_CONNECT_TIMEOUT_SECONDS = 5
 _SCHEMES = ("sqlite://", "postgresql://", "postgres://", "memory://")
@@ -150,7 +151,7 @@ def _check_postgres(url: str) -> None:
         with psycopg.connect(
             conninfo, connect_timeout=POSTGRES_CONNECT_TIMEOUT_SECONDS, autocommit=True
         ) as conn:
-            conn.execute("SELECT 1")
+            recorded = recorded_isolation(conn, _options["schema"])
     except psycopg.ProgrammingError as error:  # libpq refused the URL itself
         raise StartupError(
             f"--storage is not a valid PostgreSQL URL ({_first_line(error)}): fix --storage"
@@ -160,6 +161,9 @@ def _check_postgres(url: str) -> None:
             f"cannot use PostgreSQL at {_where(conninfo)} ({_first_line(error)}): start the "
             f"server, create the database (createdb) or fix --storage"
         ) from None
+    asked = _options.get("isolation", "locks")
+    if recorded is not None and recorded != asked:
+        raise StartupError(isolation_mismatch(_options["schema"], recorded, asked))
 
 
 def _where(conninfo: str) -> str:

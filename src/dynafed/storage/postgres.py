@@ -89,7 +89,7 @@ class PostgresStorage:
         self._commits_per_table: Counter[str] = Counter()
         self._counter_lock = threading.Lock()
         with psycopg.connect(conninfo, autocommit=True) as conn:
-            migrate(conn, schema)
+            migrate(conn, schema, isolation)
         self._pool = ConnectionPool(
             conninfo,
             min_size=min_size,

@@ -14,6 +14,7 @@ under SERIALIZABLE, conflict over) a stats row.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 
 import psycopg
@@ -59,6 +60,22 @@ class SchemaTooNewError(RuntimeError):
     """The database was migrated by a newer dynafed than this one."""
 
 
+class IsolationMismatchError(RuntimeError):
+    """This node asks for another `isolation=` than the one the schema's nodes use: two
+    nodes isolating writes differently do not exclude each other, and lose updates."""
+
+
+ISOLATION_DOCUMENT = ("storage", "isolation")
+"""Where the schema records the `isolation=` its nodes use (a row of `documents`)."""
+
+
+def isolation_mismatch(schema: str, recorded: str, asked: str) -> str:
+    return (
+        f"PostgreSQL schema {schema} is used with isolation={recorded}, this node asks for "
+        f"isolation={asked}: start every node with the same isolation= in --storage"
+    )
+
+
 def check_schema_name(schema: str) -> str:
     """`schema` if it is a plain identifier (it is spliced into SQL, double-quoted)."""
     if not _SCHEMA_NAME.fullmatch(schema):
@@ -66,8 +83,11 @@ def check_schema_name(schema: str) -> str:
     return schema
 
 
-def migrate(conn: psycopg.Connection[tuple[object, ...]], schema: str) -> None:
-    """Create or upgrade `schema` on an autocommit connection.
+def migrate(
+    conn: psycopg.Connection[tuple[object, ...]], schema: str, isolation: str = "locks"
+) -> None:
+    """Create or upgrade `schema` on an autocommit connection, and record (or check) the
+    `isolation` its nodes use.
 
     A session advisory lock makes nodes that start together take turns; the steps and the
     version update commit together, so a failed step leaves the previous version intact.
@@ -91,8 +111,34 @@ def migrate(conn: psycopg.Connection[tuple[object, ...]], schema: str) -> None:
                     conn.execute(statement)
             conn.execute("DELETE FROM schema_version")
             conn.execute("INSERT INTO schema_version (version) VALUES (%s)", (SCHEMA_VERSION,))
+            _record_isolation(conn, schema, isolation)
     finally:
         conn.execute("SELECT pg_advisory_unlock(%s)", (lock_key,))
+
+
+def recorded_isolation(conn: psycopg.Connection[tuple[object, ...]], schema: str) -> str | None:
+    """The `isolation=` recorded in `schema`, or None (a new or older schema)."""
+    found = conn.execute("SELECT to_regclass(%s)", (f'"{schema}".documents',)).fetchone()
+    if found is None or found[0] is None:
+        return None
+    row = conn.execute(
+        f'SELECT body::text FROM "{schema}".documents WHERE kind = %s AND name = %s',
+        ISOLATION_DOCUMENT,
+    ).fetchone()
+    return None if row is None else str(json.loads(str(row[0]))["isolation"])
+
+
+def _record_isolation(
+    conn: psycopg.Connection[tuple[object, ...]], schema: str, isolation: str
+) -> None:
+    recorded = recorded_isolation(conn, schema)
+    if recorded is None:
+        conn.execute(
+            "INSERT INTO documents (kind, name, body) VALUES (%s, %s, %s)",
+            (*ISOLATION_DOCUMENT, json.dumps({"isolation": isolation})),
+        )
+    elif recorded != isolation:
+        raise IsolationMismatchError(isolation_mismatch(schema, recorded, isolation))
 
 
 def _lock_key(schema: str) -> int:
