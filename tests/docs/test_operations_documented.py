@@ -30,6 +30,7 @@ from dynafed.server.compose import build_sts
 from dynafed.server.identity_settings import IdentitySettings
 from dynafed.storage.memory import MemoryStorage
 from dynafed.sts.keyring_store import KeyringStore
+from dynafed.userpool.api.service import USE_CASES as USER_POOL_USE_CASES
 from tests.docs.markdown import chapters, first_column_names, read
 
 ACCOUNT = "123456789012"
@@ -93,6 +94,7 @@ REGISTERED: dict[str, Callable[[], set[str]]] = {
     "STS": sts_actions,
     "IAM": lambda: set(USE_CASES),
     "Cognito Identity": cognito_operations,
+    "Cognito user pools": lambda: set(USER_POOL_USE_CASES),
 }
 
 
@@ -132,3 +134,7 @@ def test_the_discovery_tells_served_from_unknown_operations() -> None:
     assert {"AssumeRoleWithWebIdentity", "GetCallerIdentity"} <= sts_actions()
     assert "GetOpenIdTokenForDeveloperIdentity" not in cognito_operations()
     assert "GetId" in cognito_operations()
+
+
+def test_every_user_pools_operation_is_one_of_the_cognito_idp_model() -> None:
+    assert set(USER_POOL_USE_CASES) <= set(model_operations("cognito-idp"))
