@@ -26,7 +26,7 @@ from dynafed.userpool.authorize import (
     redirect_with,
 )
 from dynafed.userpool.issuer import PoolDirectory
-from dynafed.userpool.model import UserPool
+from dynafed.userpool.model import FORCE_CHANGE_PASSWORD, UserPool
 from dynafed.userpool.oauth_errors import NoRedirect, OAuthError
 from dynafed.userpool.signin import Authenticator, SignInRefused
 from dynafed.userpool.signin_page import error_page, signin_page
@@ -36,6 +36,11 @@ from dynafed.userpool.web import IdpRequest, IdpResponse, json_response, redirec
 
 JWKS_MAX_AGE = 300
 """Short, so verifiers pick up a rotated key within minutes."""
+CHANGE_PASSWORD_FIRST = (
+    "Your password is temporary: set a new one through your app, or ask an administrator."
+)
+"""This page cannot change passwords: a temporary password (AdminCreateUser) signs in only
+through the cognito-idp API's NEW_PASSWORD_REQUIRED challenge."""
 
 
 def _not_found() -> IdpResponse:
@@ -114,6 +119,8 @@ class UserPoolProvider:
             if refused.retry_after is not None:
                 page.headers.append(("retry-after", str(math.ceil(refused.retry_after))))
             return page
+        if user.status == FORCE_CHANGE_PASSWORD:
+            return self._page(pool, auth, username, CHANGE_PASSWORD_FIRST)
         return redirect(self._issue_code(auth, user.username, user.sub))
 
     def _page(
