@@ -1,8 +1,9 @@
 """Who signed this request: SigV4 verification plus credential lookup.
 
-Long-term admin keys come from the server's configuration. Temporary (`ASIA…`) keys are
-resolved by a `SessionResolver` that opens the sealed session token without a database read,
-so every node accepts credentials any other node minted.
+Long-term admin keys come from the server's configuration. IAM users' long-term (`AKIA…`)
+keys are resolved by a `UserKeyResolver` (iam/user_keys.py: storage, kept for a short TTL).
+Temporary (`ASIA…`) keys are resolved by a `SessionResolver` that opens the sealed session
+token without a database read, so every node accepts credentials any other node minted.
 """
 
 from __future__ import annotations
@@ -40,6 +41,13 @@ class SessionResolver(Protocol):
         ...
 
 
+class UserKeyResolver(Protocol):
+    def resolve(self, access_key_id: str, now: float) -> tuple[str, Principal]:
+        """The secret key and principal of an IAM user's active access key, or raise
+        UnrecognizedClientException."""
+        ...
+
+
 @dataclass(slots=True)  # treat as immutable; not frozen: built for every request
 class Authenticated:
     principal: Principal
@@ -54,6 +62,7 @@ class Authenticator:
         clock: Clock,
         sessions: SessionResolver | None = None,
         regions: Regions | None = None,
+        users: UserKeyResolver | None = None,
     ) -> None:
         self._admin = admin
         self.regions = regions or Regions(DEFAULT_REGION)
@@ -66,6 +75,7 @@ class Authenticator:
         )
         self._clock = clock
         self._sessions = sessions
+        self._users = users
         self._any_key = admin.any_key
 
     def authenticate(
@@ -101,6 +111,8 @@ class Authenticator:
             return self._admin.secret_access_key, self._admin_principal
         if self._sessions is not None and key_id.startswith("ASIA"):
             return self._sessions.resolve(key_id, signed.security_token, now)
+        if self._users is not None and key_id.startswith("AKIA"):
+            return self._users.resolve(key_id, now)
         raise UnrecognizedClientException(INVALID_TOKEN_MESSAGE)
 
 

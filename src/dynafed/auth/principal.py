@@ -32,15 +32,29 @@ class SessionContext:
 
 
 @dataclass(frozen=True, slots=True)
+class UserContext:
+    """What an IAM user's long-term access key stands for."""
+
+    name: str
+    user_id: str
+    """`AIDA…`: the user's unique id (a user deleted and re-created is another user)."""
+    path: str
+
+
+@dataclass(frozen=True, slots=True)
 class Principal:
     access_key_id: str
     account_id: str
     arn: str
-    """`arn:aws:iam::ACCT:root`-style for admin keys; the assumed-role session ARN for sessions."""
+    """`arn:aws:iam::ACCT:root`-style for admin keys; the assumed-role session ARN for
+    sessions; `arn:aws:iam::ACCT:user/path/name` for IAM users."""
     user_id: str
-    """`aws:userid`: the account id for admin, `<role-id>:<session-name>` for sessions."""
+    """`aws:userid`: the account id for admin, `<role-id>:<session-name>` for sessions, the
+    user's `AIDA…` id for IAM users."""
     session: SessionContext | None = None
+    user: UserContext | None = None
+    """Set for an IAM user's access key (never together with `session`)."""
 
     @property
     def is_admin(self) -> bool:
-        return self.session is None
+        return self.session is None and self.user is None

@@ -1,6 +1,8 @@
 """The authorizer each request gets, by who signed it.
 
-Admin (long-term) credentials may do everything. A role session is evaluated by the policy
+Admin (long-term) credentials may do everything. An IAM user's access key is evaluated
+against the user's policies and its groups' (identity) ∩ its permissions boundary. A role
+session is evaluated by the policy
 engine for every `AuthorizationRequest` the service asks about: the role's identity
 policies ∩ permissions boundary ∩ session policies, with the session's global keys
 (`context`), the request time and the service's own keys (`dynamodb:LeadingKeys`, ...). The
@@ -19,7 +21,7 @@ import json
 import logging
 from collections.abc import Callable, Hashable, Sequence
 
-from dynafed.auth.principal import Principal, SessionContext
+from dynafed.auth.principal import Principal, SessionContext, UserContext
 from dynafed.core.authorization import AllowAll, AuthorizationRequest, Authorizer
 from dynafed.core.clock import Clock
 from dynafed.enforcement.audit import AuditSink, decision_event
@@ -29,11 +31,13 @@ from dynafed.enforcement.context import (
     request_principal,
     session_keys,
     time_keys,
+    user_keys,
 )
 from dynafed.enforcement.context import request_keys as request_keys_of
 from dynafed.enforcement.policy_cache import CompiledPolicies
-from dynafed.enforcement.policy_sets import session_policy_set
+from dynafed.enforcement.policy_sets import session_policy_set, user_policies
 from dynafed.enforcement.role_cache import RoleCache, RoleEntry
+from dynafed.enforcement.user_cache import UserCache, UserEntry
 from dynafed.errors import AccessDeniedException, AwsError
 from dynafed.policy import (
     Decision,
@@ -235,8 +239,10 @@ class Authorizers:
         clock: Clock,
         facts: RequestFacts,
         audit: AuditSink | None = None,
+        users: UserCache | None = None,
     ) -> None:
         self._roles = roles
+        self._users = users
         self._compiled = compiled
         self._clock = clock
         self._facts = facts
@@ -250,6 +256,8 @@ class Authorizers:
     def __call__(self, principal: Principal, facts: RequestFacts | None = None) -> Authorizer:
         """The authorizer for one request; `facts` say how it arrived (address, agent,
         region) and default to the server's own."""
+        if principal.user is not None:
+            return self._user_authorizer(principal, principal.user, facts)
         session = principal.session
         if session is None:
             if self._audit is not None:
@@ -273,6 +281,51 @@ class Authorizers:
         entry.authorizers[principal.access_key_id] = authorizer
         return authorizer.for_request(request_keys)
 
+    def _user_authorizer(
+        self, principal: Principal, user: UserContext, facts: RequestFacts | None
+    ) -> Authorizer:
+        """An IAM user's authorizer, built once per resolved key and user data read (the
+        user-key resolver hands out one Principal per key for its TTL)."""
+        request_keys = self._normalized_request_keys(facts or self._facts)
+        if self._users is None:
+            return SessionAuthorizer(principal, None, {}, self._time_keys, self._audit).for_request(
+                request_keys
+            )
+        entry = self._users.user(user.name, user.user_id)
+        cached = entry.authorizers.get(principal.access_key_id)
+        if isinstance(cached, SessionAuthorizer) and cached.principal is principal:
+            return cached.for_request(request_keys)
+        authorizer = SessionAuthorizer(
+            principal,
+            self._user_policy_set(entry, user),
+            self._user_context(principal, user, entry),
+            self._time_keys,
+            self._audit,
+        )
+        entry.authorizers[principal.access_key_id] = authorizer
+        return authorizer.for_request(request_keys)
+
+    def _user_entry(self, user: UserContext) -> UserEntry | None:
+        return self._users.user(user.name, user.user_id) if self._users is not None else None
+
+    def _user_context(
+        self, principal: Principal, user: UserContext, entry: UserEntry
+    ) -> ContextKeys:
+        tags = entry.user.tags if entry.user is not None else ()
+        return user_keys(principal, user, tags)
+
+    def _user_policy_set(self, entry: UserEntry, user: UserContext) -> PolicySet | None:
+        if entry.user is None or entry.user.user_id != user.user_id:
+            return None  # deleted, or re-created: another user
+        if not entry.built:
+            try:
+                entry.policy_set = user_policies(entry.user, self._compiled.get)
+            except AwsError:
+                log.exception("the policies of %s do not compile; denying", entry.user.arn)
+                entry.policy_set = None
+            entry.built = True
+        return entry.policy_set
+
     def _normalized_request_keys(self, facts: RequestFacts) -> NormalizedKeys:
         keys = self._request_keys.get(facts)
         if keys is None:
@@ -283,6 +336,9 @@ class Authorizers:
 
     def policies(self, caller: Principal) -> PolicySet | None:
         """The caller's permissions (None: nothing is allowed)."""
+        if caller.user is not None:
+            found = self._user_entry(caller.user)
+            return self._user_policy_set(found, caller.user) if found is not None else None
         if caller.session is None:
             return ADMIN_POLICIES
         return self._policy_set(
@@ -292,6 +348,14 @@ class Authorizers:
     def context(self, caller: Principal) -> ContextKeys:
         """The caller's global condition keys, current time included."""
         keys = time_keys(self._clock.now())
+        if caller.user is not None:
+            found = self._user_entry(caller.user)
+            tags = found.user.tags if found is not None and found.user is not None else ()
+            return {
+                **user_keys(caller, caller.user, tags),
+                **request_keys_of(self._facts),
+                **keys,
+            }
         if caller.session is None:
             keys.update(
                 {

@@ -23,7 +23,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from dynafed.auth.principal import Principal, SessionContext
+from dynafed.auth.principal import Principal, SessionContext, UserContext
 from dynafed.policy import PrincipalType, RequestPrincipal
 
 ContextKeys = dict[str, list[str]]
@@ -79,6 +79,23 @@ def session_keys(
     if session.source_identity is not None:
         keys["aws:SourceIdentity"] = [session.source_identity]
     keys.update(principal_tags(role_tags, session.tags))
+    return keys
+
+
+def user_keys(
+    principal: Principal, user: UserContext, user_tags: Iterable[tuple[str, str]]
+) -> ContextKeys:
+    """The keys of every request made with an IAM user's access key: `aws:userid` is the
+    user's `AIDA…` id, `aws:username` its name, `aws:PrincipalType` `User`, and the user's
+    tags are `aws:PrincipalTag/*` (IAM User Guide, global condition keys)."""
+    keys: ContextKeys = {
+        "aws:userid": [user.user_id],
+        "aws:username": [user.name],
+        "aws:PrincipalArn": [principal.arn],
+        "aws:PrincipalType": ["User"],
+        "aws:PrincipalAccount": [principal.account_id],
+    }
+    keys.update(principal_tags(user_tags, {}))
     return keys
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from dynafed.iam.lookup import PolicyText, RoleAuthorization
+from dynafed.iam.lookup import PolicyText, RoleAuthorization, UserAuthorization
 from dynafed.policy import NamedPolicy, Policy, PolicyKind, PolicySet
 
 ParsePolicy = Callable[[str, PolicyKind], Policy]
@@ -24,20 +24,32 @@ INLINE_SESSION_POLICY_ID = "session-policy"
 """How decisions and the audit log name the inline session policy."""
 
 
-def role_policies(role: RoleAuthorization, parse: ParsePolicy) -> PolicySet:
-    """The role's own policies (identity and boundary), with no session restriction."""
+def identity_policy_set(
+    policies: Sequence[PolicyText], boundary: PolicyText | None, parse: ParsePolicy
+) -> PolicySet:
+    """Identity policies limited by a permissions boundary (a role's or an IAM user's)."""
     identity = tuple(
         NamedPolicy(
             p.policy_id, parse(p.text, PolicyKind.MANAGED if p.managed else PolicyKind.IDENTITY)
         )
-        for p in role.identity_policies
+        for p in policies
     )
-    boundary = (
-        NamedPolicy(role.boundary.policy_id, parse(role.boundary.text, PolicyKind.BOUNDARY))
-        if role.boundary is not None
+    bound = (
+        NamedPolicy(boundary.policy_id, parse(boundary.text, PolicyKind.BOUNDARY))
+        if boundary is not None
         else None
     )
-    return PolicySet(identity=identity, boundary=boundary)
+    return PolicySet(identity=identity, boundary=bound)
+
+
+def role_policies(role: RoleAuthorization, parse: ParsePolicy) -> PolicySet:
+    """The role's own policies (identity and boundary), with no session restriction."""
+    return identity_policy_set(role.identity_policies, role.boundary, parse)
+
+
+def user_policies(user: UserAuthorization, parse: ParsePolicy) -> PolicySet:
+    """An IAM user's policies: its own and its groups', limited by its boundary."""
+    return identity_policy_set(user.identity_policies, user.boundary, parse)
 
 
 def session_policies(

@@ -13,6 +13,14 @@ def role_arn(account_id: str, path: str, name: str) -> str:
     return f"arn:aws:iam::{account_id}:role{path}{name}"
 
 
+def user_arn(account_id: str, path: str, name: str) -> str:
+    return f"arn:aws:iam::{account_id}:user{path}{name}"
+
+
+def group_arn(account_id: str, path: str, name: str) -> str:
+    return f"arn:aws:iam::{account_id}:group{path}{name}"
+
+
 def policy_arn(account_id: str, path: str, name: str) -> str:
     return f"arn:aws:iam::{account_id}:policy{path}{name}"
 

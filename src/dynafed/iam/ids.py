@@ -1,4 +1,5 @@
-"""Identifiers IAM generates: role and policy ids, SAML provider UUIDs.
+"""Identifiers IAM generates: role, user, group and policy ids, access key ids, SAML
+provider UUIDs.
 
 Randomness comes in through `IdSource` so tests can make ids deterministic.
 """
@@ -33,3 +34,16 @@ def policy_id(ids: IdSource) -> str:
 
 def saml_provider_uuid(ids: IdSource) -> str:
     return ids.token(26)
+
+
+def user_id(ids: IdSource) -> str:
+    return "AIDA" + ids.token(17)
+
+
+def group_id(ids: IdSource) -> str:
+    return "AGPA" + ids.token(17)
+
+
+def access_key_id(ids: IdSource) -> str:
+    """`AKIA` and 16 characters, as IAM's long-term key ids."""
+    return "AKIA" + ids.token(16)

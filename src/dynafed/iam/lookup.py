@@ -1,5 +1,5 @@
-"""What STS and request enforcement read from IAM: a role with every policy that governs
-it, and identity providers by issuer or ARN. Plain reads in a caller's `ReadView`; no
+"""What STS and request enforcement read from IAM: a role or a user with every policy that
+governs it, and identity providers by issuer or ARN. Plain reads in a caller's `ReadView`; no
 validation happens here (documents were validated when IAM stored them).
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dynafed.iam import repository
-from dynafed.iam.models import OidcProvider, Role, SamlProvider
+from dynafed.iam.models import ManagedPolicy, OidcProvider, Role, SamlProvider, User
 from dynafed.storage.port import ReadView
 
 
@@ -103,3 +103,61 @@ def find_oidc_provider_by_arn(view: ReadView, arn: str) -> OidcProvider | None:
 
 def find_saml_provider_by_arn(view: ReadView, arn: str) -> SamlProvider | None:
     return repository.find_saml_provider(view, arn)
+
+
+@dataclass(frozen=True, slots=True)
+class UserAuthorization:
+    """An IAM user as the authorizer needs it."""
+
+    arn: str
+    user_id: str
+    name: str
+    path: str
+    identity_policies: tuple[PolicyText, ...]
+    """The user's inline policies, its attached managed policies, then each of its groups'
+    inline and attached policies (a managed policy attached twice counts once)."""
+    boundary: PolicyText | None
+    tags: tuple[tuple[str, str], ...]
+    """User tags (become `aws:PrincipalTag/*`)."""
+
+
+def _managed(policy: ManagedPolicy) -> PolicyText:
+    return PolicyText(policy.arn, policy.default_version.document, managed=True)
+
+
+def user_authorization(view: ReadView, user: User) -> UserAuthorization:
+    identity = [
+        PolicyText(name, text, managed=False) for name, text in sorted(user.inline_policies.items())
+    ]
+    attached = list(user.attached_policy_arns)
+    for group_name in user.groups:
+        group = repository.find_group(view, group_name)
+        if group is None:
+            continue
+        identity.extend(
+            PolicyText(f"{group.name}/{name}", text, managed=False)
+            for name, text in sorted(group.inline_policies.items())
+        )
+        attached.extend(group.attached_policy_arns)
+    for arn in dict.fromkeys(attached):
+        policy = repository.find_policy(view, arn)
+        if policy is not None:
+            identity.append(_managed(policy))
+    boundary = None
+    if user.boundary_arn is not None:
+        found = repository.find_policy(view, user.boundary_arn)
+        boundary = _managed(found) if found is not None else None
+    return UserAuthorization(
+        arn=user.arn,
+        user_id=user.user_id,
+        name=user.name,
+        path=user.path,
+        identity_policies=tuple(identity),
+        boundary=boundary,
+        tags=tuple(user.tags),
+    )
+
+
+def get_user_by_name(view: ReadView, name: str) -> UserAuthorization | None:
+    user = repository.find_user(view, name)
+    return user_authorization(view, user) if user is not None else None

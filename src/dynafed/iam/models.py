@@ -18,6 +18,9 @@ ROLE_KIND = "iam-role"
 POLICY_KIND = "iam-policy"
 OIDC_PROVIDER_KIND = "iam-oidc-provider"
 SAML_PROVIDER_KIND = "iam-saml-provider"
+USER_KIND = "iam-user"
+GROUP_KIND = "iam-group"
+ACCESS_KEY_KIND = "iam-access-key"
 
 DEFAULT_MAX_SESSION_DURATION = 3600
 
@@ -205,4 +208,113 @@ class SamlProvider:
             valid_until=float(doc["valid_until"]),
             assertion_encryption_mode=doc.get("assertion_encryption_mode", "Allowed"),
             tags=_tags_from_document(doc.get("tags")),
+        )
+
+
+@dataclass(slots=True)
+class User:
+    name: str
+    path: str
+    user_id: str
+    arn: str
+    created_at: float
+    boundary_arn: str | None = None
+    tags: Tags = field(default_factory=list)
+    inline_policies: dict[str, str] = field(default_factory=dict)
+    """Policy name -> document text, as given to PutUserPolicy."""
+    attached_policy_arns: list[str] = field(default_factory=list)
+    groups: list[str] = field(default_factory=list)
+    """Names of the groups the user is in, as the groups were created, in joining order."""
+    access_key_ids: list[str] = field(default_factory=list)
+    """The user's access keys (each one a document of its own, by key id)."""
+
+    @property
+    def key(self) -> str:
+        return self.name.lower()
+
+    def to_document(self) -> dict[str, Any]:
+        return {**asdict(self), "tags": _tags_to_document(self.tags)}
+
+    @classmethod
+    def from_document(cls, doc: dict[str, Any]) -> User:
+        return cls(
+            name=doc["name"],
+            path=doc["path"],
+            user_id=doc["user_id"],
+            arn=doc["arn"],
+            created_at=float(doc["created_at"]),
+            boundary_arn=doc.get("boundary_arn"),
+            tags=_tags_from_document(doc.get("tags")),
+            inline_policies=dict(doc.get("inline_policies") or {}),
+            attached_policy_arns=list(doc.get("attached_policy_arns") or []),
+            groups=list(doc.get("groups") or []),
+            access_key_ids=list(doc.get("access_key_ids") or []),
+        )
+
+
+@dataclass(slots=True)
+class Group:
+    name: str
+    path: str
+    group_id: str
+    arn: str
+    created_at: float
+    inline_policies: dict[str, str] = field(default_factory=dict)
+    attached_policy_arns: list[str] = field(default_factory=list)
+    members: list[str] = field(default_factory=list)
+    """Names of the member users, in joining order."""
+
+    @property
+    def key(self) -> str:
+        return self.name.lower()
+
+    def to_document(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_document(cls, doc: dict[str, Any]) -> Group:
+        return cls(
+            name=doc["name"],
+            path=doc["path"],
+            group_id=doc["group_id"],
+            arn=doc["arn"],
+            created_at=float(doc["created_at"]),
+            inline_policies=dict(doc.get("inline_policies") or {}),
+            attached_policy_arns=list(doc.get("attached_policy_arns") or []),
+            members=list(doc.get("members") or []),
+        )
+
+
+ACTIVE = "Active"
+INACTIVE = "Inactive"
+
+
+@dataclass(slots=True)
+class AccessKey:
+    """A user's long-term access key. The secret is never stored: only `sealed_secret`, the
+    secret encrypted with the server's access-key sealing key (iam/secret_seal.py)."""
+
+    access_key_id: str
+    user_name: str
+    user_id: str
+    status: str
+    created_at: float
+    sealed_secret: str
+
+    @property
+    def key(self) -> str:
+        return self.access_key_id
+
+    def to_document(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_document(cls, doc: dict[str, Any]) -> AccessKey:
+        return cls(
+            access_key_id=doc["access_key_id"],
+            user_name=doc["user_name"],
+            user_id=doc["user_id"],
+            status=doc["status"],
+            created_at=float(doc["created_at"]),
+            sealed_secret=doc["sealed_secret"],
         )

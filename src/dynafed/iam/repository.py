@@ -5,14 +5,20 @@ from __future__ import annotations
 
 from dynafed.errors import NoSuchEntity
 from dynafed.iam.models import (
+    ACCESS_KEY_KIND,
+    GROUP_KIND,
     OIDC_PROVIDER_KIND,
     POLICY_KIND,
     ROLE_KIND,
     SAML_PROVIDER_KIND,
+    USER_KIND,
+    AccessKey,
+    Group,
     ManagedPolicy,
     OidcProvider,
     Role,
     SamlProvider,
+    User,
 )
 from dynafed.storage.port import ReadView, WriteTxn
 
@@ -158,3 +164,73 @@ def save_saml_provider(txn: WriteTxn, provider: SamlProvider) -> None:
 
 def delete_saml_provider(txn: WriteTxn, provider: SamlProvider) -> None:
     txn.delete_document(SAML_PROVIDER_KIND, provider.key)
+
+
+# --- users ----------------------------------------------------------------------------------
+
+
+def find_user(view: ReadView, name: str) -> User | None:
+    doc = view.get_document(USER_KIND, name.lower())
+    return User.from_document(doc) if doc is not None else None
+
+
+def get_user(view: ReadView, name: str) -> User:
+    user = find_user(view, name)
+    if user is None:
+        raise NoSuchEntity(f"The user with name {name} cannot be found.")
+    return user
+
+
+def list_users(view: ReadView) -> list[User]:
+    return [User.from_document(doc) for _, doc in view.list_documents(USER_KIND)]
+
+
+def save_user(txn: WriteTxn, user: User) -> None:
+    txn.put_document(USER_KIND, user.key, user.to_document())
+
+
+def delete_user(txn: WriteTxn, user: User) -> None:
+    txn.delete_document(USER_KIND, user.key)
+
+
+# --- groups ---------------------------------------------------------------------------------
+
+
+def find_group(view: ReadView, name: str) -> Group | None:
+    doc = view.get_document(GROUP_KIND, name.lower())
+    return Group.from_document(doc) if doc is not None else None
+
+
+def get_group(view: ReadView, name: str) -> Group:
+    group = find_group(view, name)
+    if group is None:
+        raise NoSuchEntity(f"The group with name {name} cannot be found.")
+    return group
+
+
+def list_groups(view: ReadView) -> list[Group]:
+    return [Group.from_document(doc) for _, doc in view.list_documents(GROUP_KIND)]
+
+
+def save_group(txn: WriteTxn, group: Group) -> None:
+    txn.put_document(GROUP_KIND, group.key, group.to_document())
+
+
+def delete_group(txn: WriteTxn, group: Group) -> None:
+    txn.delete_document(GROUP_KIND, group.key)
+
+
+# --- access keys ----------------------------------------------------------------------------
+
+
+def find_access_key(view: ReadView, access_key_id: str) -> AccessKey | None:
+    doc = view.get_document(ACCESS_KEY_KIND, access_key_id)
+    return AccessKey.from_document(doc) if doc is not None else None
+
+
+def save_access_key(txn: WriteTxn, key: AccessKey) -> None:
+    txn.put_document(ACCESS_KEY_KIND, key.key, key.to_document())
+
+
+def delete_access_key(txn: WriteTxn, key: AccessKey) -> None:
+    txn.delete_document(ACCESS_KEY_KIND, key.key)

@@ -10,6 +10,7 @@ tests call them with doubles (memory storage, a fixed clock).
 
 from __future__ import annotations
 
+import os
 import secrets
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -32,9 +33,12 @@ from dynafed.enforcement.audit import AuditSink, open_audit_log
 from dynafed.enforcement.authorizer import Authorizers
 from dynafed.enforcement.context import RequestFacts, time_keys
 from dynafed.enforcement.policy_cache import CompiledPolicies
-from dynafed.enforcement.role_cache import RoleCache
+from dynafed.enforcement.role_cache import DEFAULT_TTL_SECONDS, RoleCache
+from dynafed.enforcement.user_cache import UserCache
 from dynafed.iam.api.service import IamService
 from dynafed.iam.provider_records import IamOidcProviders, IamSamlProviders
+from dynafed.iam.secret_seal import SecretSealer
+from dynafed.iam.user_keys import UserKeys
 from dynafed.identity.builtin import BuiltInIssuer
 from dynafed.identity.builtin.identity_pool_tokens import IdentityPoolTokens
 from dynafed.identity.fetch import UrllibFetcher
@@ -73,6 +77,19 @@ COGNITO_KEYS_NAME = "cognito-identity"
 RequestContext = Callable[[], dict[str, list[str]]]
 
 SQLITE_FILE = "dynafed.sqlite3"
+IAM_CACHE_ENV = "DYNAFED_IAM_CACHE_SECONDS"
+"""How long a node keeps IAM data it read for enforcement (roles, users, access keys):
+the bound on how late an IAM change (a detached policy, an inactive key) takes effect."""
+
+
+def iam_cache_seconds(environ: dict[str, str] | None = None) -> float:
+    raw = (environ if environ is not None else dict(os.environ)).get(IAM_CACHE_ENV)
+    if not raw:
+        return DEFAULT_TTL_SECONDS
+    value = float(raw)
+    if not 0 <= value <= 300:
+        raise ValueError(f"{IAM_CACHE_ENV} must be between 0 and 300 seconds")
+    return value
 
 
 def storage_url(settings: Settings) -> str:
@@ -248,7 +265,16 @@ def build_app(settings: Settings, admin: AdminCredentials) -> DynafedApp:
     keyrings = KeyringStore(storage, clock, secrets.token_bytes)
     compiled = CompiledPolicies()
     facts = RequestFacts(requested_region=settings.region)
-    authorizers = Authorizers(RoleCache(storage, clock), compiled, clock, facts, audit)
+    iam_ttl = iam_cache_seconds()
+    authorizers = Authorizers(
+        RoleCache(storage, clock, iam_ttl),
+        compiled,
+        clock,
+        facts,
+        audit,
+        users=UserCache(storage, clock, iam_ttl),
+    )
+    sealer = SecretSealer(storage, admin.secret_access_key)
     session_tokens = SessionTokenResolver(keyrings.current, keyrings.containing, OpenedSessions())
     identity_settings = settings.identity or IdentitySettings()
 
@@ -295,6 +321,7 @@ def build_app(settings: Settings, admin: AdminCredentials) -> DynafedApp:
             clock,
             sessions=session_tokens,
             regions=Regions.of(settings.region, settings.regions),
+            users=UserKeys(storage, sealer, clock, settings.account_id, iam_ttl),
         ),
         dynamodb=DynamoDBService(storage, settings.account_id, settings.region, clock),
         sts=build_sts(
@@ -310,7 +337,9 @@ def build_app(settings: Settings, admin: AdminCredentials) -> DynafedApp:
             role_sessions,
             web_identity,
         ),
-        iam=IamService(storage, settings.account_id, clock),
+        iam=IamService(
+            storage, settings.account_id, clock, sealer=sealer, authorizer_for=authorizers
+        ),
         authorizer_for=authorizers,
         executor=executor,
         max_body_bytes=settings.max_body_bytes,

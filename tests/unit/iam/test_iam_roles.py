@@ -202,9 +202,9 @@ def test_unknown_action_is_invalid_action(iam: InProcessIam) -> None:
     from dynafed.errors import InvalidAction
 
     try:
-        iam.service.handle("CreateUser", {"UserName": "u"}, None)
+        iam.service.handle("CreateLoginProfile", {"UserName": "u"}, None)
     except InvalidAction as error:
-        assert error.message == "Could not find operation CreateUser for version 2010-05-08"
+        assert error.message == "Could not find operation CreateLoginProfile for version 2010-05-08"
     else:
         raise AssertionError("unknown action accepted")
 

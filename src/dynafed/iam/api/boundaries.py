@@ -1,7 +1,8 @@
-"""Permissions boundaries of roles: PutRolePermissionsBoundary, DeleteRolePermissionsBoundary.
+"""Permissions boundaries of roles and users: Put/DeleteRolePermissionsBoundary,
+Put/DeleteUserPermissionsBoundary.
 
 A boundary is a customer managed policy; its `PermissionsBoundaryUsageCount` counts the
-roles using it, and a policy in use cannot be deleted.
+roles and users using it, and a policy in use cannot be deleted.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dynafed.iam import repository
 from dynafed.iam.api.context import IamContext
 from dynafed.iam.api.shapes import Args
 from dynafed.iam.arns import is_policy_arn
-from dynafed.iam.models import Role
+from dynafed.iam.models import Role, User
 from dynafed.storage.port import WriteTxn
 
 
@@ -22,9 +23,9 @@ def check_boundary_arn(arn: str) -> None:
         raise InvalidInput(f"ARN {arn} is not valid.")
 
 
-def set_boundary(txn: WriteTxn, role: Role, arn: str | None) -> None:
-    """Point `role` at boundary `arn` (or none), keeping the policies' usage counts right.
-    The caller saves the role."""
+def set_boundary(txn: WriteTxn, role: Role | User, arn: str | None) -> None:
+    """Point `role` (or user) at boundary `arn` (or none), keeping the policies' usage
+    counts right. The caller saves the entity."""
     if arn == role.boundary_arn:
         return
     if arn is not None:
@@ -59,6 +60,29 @@ def delete_role_permissions_boundary(ctx: IamContext, args: Args) -> dict[str, A
         role = repository.get_role(txn, args["RoleName"])
         set_boundary(txn, role, None)
         repository.save_role(txn, role)
+
+    ctx.write(write)
+    return {}
+
+
+def put_user_permissions_boundary(ctx: IamContext, args: Args) -> dict[str, Any]:
+    arn = args["PermissionsBoundary"]
+    check_boundary_arn(arn)
+
+    def write(txn: WriteTxn) -> None:
+        user = repository.get_user(txn, args["UserName"])
+        set_boundary(txn, user, arn)
+        repository.save_user(txn, user)
+
+    ctx.write(write)
+    return {}
+
+
+def delete_user_permissions_boundary(ctx: IamContext, args: Args) -> dict[str, Any]:
+    def write(txn: WriteTxn) -> None:
+        user = repository.get_user(txn, args["UserName"])
+        set_boundary(txn, user, None)
+        repository.save_user(txn, user)
 
     ctx.write(write)
     return {}

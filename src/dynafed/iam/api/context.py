@@ -1,4 +1,5 @@
-"""What every IAM use case works with: the storage, the account, the clock and the ids."""
+"""What every IAM use case works with: the storage, the account, the clock, the ids, and
+what seals access-key secrets."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import TypeVar
 
 from dynafed.core.clock import Clock
 from dynafed.iam.ids import IdSource
+from dynafed.iam.secret_seal import SecretSealer
 from dynafed.storage.port import ReadViewContext, Storage, WriteTxn
 
 T = TypeVar("T")
@@ -19,6 +21,8 @@ class IamContext:
     account_id: str
     clock: Clock
     ids: IdSource
+    sealer: SecretSealer | None = None
+    """None: access keys cannot be created (an IAM service built without storage secrets)."""
 
     def now(self) -> float:
         # IAM dates have whole seconds on the wire; keep stored ones the same.

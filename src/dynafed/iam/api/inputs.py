@@ -49,6 +49,21 @@ def _role(*members: Member) -> Structure:
     return Structure((Member("RoleName", ROLE_NAME, required=True), *members))
 
 
+USER_NAME = Text(1, 64, r"[\w+=,.@-]+")
+EXISTING_USER_NAME = Text(1, 128, r"[\w+=,.@-]+")
+GROUP_NAME = Text(1, 128, r"[\w+=,.@-]+")
+ACCESS_KEY_ID = Text(16, 128, r"[\w]+")
+TAG_KEYS = ListOf(Text(1, 128, r"[\p{L}\p{Z}\p{N}_.:/=+\-@]+"), max=50)
+
+
+def _user(*members: Member, name: Text = EXISTING_USER_NAME, required: bool = True) -> Structure:
+    return Structure((Member("UserName", name, required=required), *members))
+
+
+def _group(*members: Member) -> Structure:
+    return Structure((Member("GroupName", GROUP_NAME, required=True), *members))
+
+
 def _policy_arn(*members: Member) -> Structure:
     return Structure((Member("PolicyArn", ARN, required=True), *members))
 
@@ -180,6 +195,65 @@ INPUTS: dict[str, Structure] = {
         Member("RemovePrivateKey", PRIVATE_KEY_ID),
     ),
     "DeleteSAMLProvider": _shape(Member("SAMLProviderArn", ARN, required=True)),
+    # users
+    "CreateUser": _shape(
+        Member("Path", ROLE_PATH),
+        Member("UserName", USER_NAME, required=True),
+        Member("PermissionsBoundary", ARN),
+        Member("Tags", TAGS),
+    ),
+    "GetUser": _user(required=False),
+    "ListUsers": _shape(Member("PathPrefix", ROLE_PATH_PREFIX), *_PAGING),
+    "UpdateUser": _user(Member("NewPath", ROLE_PATH), Member("NewUserName", USER_NAME)),
+    "DeleteUser": _user(),
+    "TagUser": _user(Member("Tags", TAGS, required=True)),
+    "UntagUser": _user(Member("TagKeys", TAG_KEYS, required=True)),
+    "ListUserTags": _user(*_PAGING),
+    "PutUserPermissionsBoundary": _user(
+        Member("PermissionsBoundary", ARN, required=True), name=USER_NAME
+    ),
+    "DeleteUserPermissionsBoundary": _user(name=USER_NAME),
+    "PutUserPolicy": _user(
+        Member("PolicyName", POLICY_NAME, required=True),
+        Member("PolicyDocument", POLICY_DOCUMENT, required=True),
+    ),
+    "GetUserPolicy": _user(Member("PolicyName", POLICY_NAME, required=True)),
+    "ListUserPolicies": _user(*_PAGING),
+    "DeleteUserPolicy": _user(Member("PolicyName", POLICY_NAME, required=True)),
+    "AttachUserPolicy": _user(Member("PolicyArn", ARN, required=True), name=USER_NAME),
+    "DetachUserPolicy": _user(Member("PolicyArn", ARN, required=True), name=USER_NAME),
+    "ListAttachedUserPolicies": _user(Member("PathPrefix", POLICY_PATH), *_PAGING, name=USER_NAME),
+    # access keys
+    "CreateAccessKey": _user(required=False),
+    "ListAccessKeys": _user(*_PAGING, required=False),
+    "UpdateAccessKey": _user(
+        Member("AccessKeyId", ACCESS_KEY_ID, required=True),
+        Member("Status", Text(enum=("Active", "Inactive", "Expired")), required=True),
+        required=False,
+    ),
+    "DeleteAccessKey": _user(Member("AccessKeyId", ACCESS_KEY_ID, required=True), required=False),
+    "GetAccessKeyLastUsed": _shape(Member("AccessKeyId", ACCESS_KEY_ID, required=True)),
+    # groups
+    "CreateGroup": _shape(
+        Member("Path", ROLE_PATH), Member("GroupName", GROUP_NAME, required=True)
+    ),
+    "GetGroup": _group(*_PAGING),
+    "ListGroups": _shape(Member("PathPrefix", ROLE_PATH_PREFIX), *_PAGING),
+    "UpdateGroup": _group(Member("NewPath", ROLE_PATH), Member("NewGroupName", GROUP_NAME)),
+    "DeleteGroup": _group(),
+    "AddUserToGroup": _group(Member("UserName", EXISTING_USER_NAME, required=True)),
+    "RemoveUserFromGroup": _group(Member("UserName", EXISTING_USER_NAME, required=True)),
+    "ListGroupsForUser": _user(*_PAGING),
+    "PutGroupPolicy": _group(
+        Member("PolicyName", POLICY_NAME, required=True),
+        Member("PolicyDocument", POLICY_DOCUMENT, required=True),
+    ),
+    "GetGroupPolicy": _group(Member("PolicyName", POLICY_NAME, required=True)),
+    "ListGroupPolicies": _group(*_PAGING),
+    "DeleteGroupPolicy": _group(Member("PolicyName", POLICY_NAME, required=True)),
+    "AttachGroupPolicy": _group(Member("PolicyArn", ARN, required=True)),
+    "DetachGroupPolicy": _group(Member("PolicyArn", ARN, required=True)),
+    "ListAttachedGroupPolicies": _group(Member("PathPrefix", POLICY_PATH), *_PAGING),
     # the policy simulator
     "SimulateCustomPolicy": _shape(
         Member("PolicyInputList", ListOf(POLICY_DOCUMENT), required=True), *_SIMULATION

@@ -2,8 +2,10 @@
 
 `handle` validates the flat form parameters against the action's input shape (IAM's
 `ValidationError`s), then runs the use case, whose result dict is the content of
-`<{Action}Result>`. Only the account's admin credentials may call IAM; enforcing IAM
-actions for temporary sessions is not served.
+`<{Action}Result>`. The account's admin credentials may call every action; any other
+caller (an IAM user's key, a role session) is authorized by its own policies for
+`iam:<Action>` on the entity the action names (authorization.py). Actions whose `UserName`
+is optional (GetUser, the access-key actions) act on the calling user when it is omitted.
 """
 
 from __future__ import annotations
@@ -12,22 +14,31 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from dynafed.auth.principal import Principal
+from dynafed.core.authorization import Authorizer
 from dynafed.core.clock import Clock
-from dynafed.errors import AccessDenied, InvalidAction
+from dynafed.errors import AccessDenied, AccessDeniedException, InvalidAction, ValidationError
 from dynafed.iam.api import (
+    access_keys,
     attachments,
     boundaries,
+    groups,
     managed_policies,
+    member_policies,
     oidc_providers,
     role_policies,
     role_tags,
     roles,
     saml_providers,
+    users,
 )
+from dynafed.iam.api.authorization import authorization_request
 from dynafed.iam.api.context import IamContext
 from dynafed.iam.api.inputs import INPUTS
+from dynafed.iam.api.member_policies import GROUP, USER
 from dynafed.iam.api.shapes import Args, read_input
+from dynafed.iam.api.views import timestamp
 from dynafed.iam.ids import IdSource, RandomIds
+from dynafed.iam.secret_seal import SecretSealer
 from dynafed.iam.simulator import simulate as simulator
 from dynafed.storage.port import Storage
 
@@ -79,18 +90,71 @@ USE_CASES: dict[str, UseCase] = {
     "ListSAMLProviders": saml_providers.list_saml_providers,
     "UpdateSAMLProvider": saml_providers.update_saml_provider,
     "DeleteSAMLProvider": saml_providers.delete_saml_provider,
+    "CreateUser": users.create_user,
+    "GetUser": users.get_user,
+    "ListUsers": users.list_users,
+    "UpdateUser": users.update_user,
+    "DeleteUser": users.delete_user,
+    "TagUser": users.tag_user,
+    "UntagUser": users.untag_user,
+    "ListUserTags": users.list_user_tags,
+    "PutUserPermissionsBoundary": boundaries.put_user_permissions_boundary,
+    "DeleteUserPermissionsBoundary": boundaries.delete_user_permissions_boundary,
+    "PutUserPolicy": member_policies.put_policy(USER),
+    "GetUserPolicy": member_policies.get_policy(USER),
+    "ListUserPolicies": member_policies.list_policies(USER),
+    "DeleteUserPolicy": member_policies.delete_policy(USER),
+    "AttachUserPolicy": member_policies.attach_policy(USER),
+    "DetachUserPolicy": member_policies.detach_policy(USER),
+    "ListAttachedUserPolicies": member_policies.list_attached_policies(USER),
+    "CreateAccessKey": access_keys.create_access_key,
+    "ListAccessKeys": access_keys.list_access_keys,
+    "UpdateAccessKey": access_keys.update_access_key,
+    "DeleteAccessKey": access_keys.delete_access_key,
+    "GetAccessKeyLastUsed": access_keys.get_access_key_last_used,
+    "CreateGroup": groups.create_group,
+    "GetGroup": groups.get_group,
+    "ListGroups": groups.list_groups,
+    "UpdateGroup": groups.update_group,
+    "DeleteGroup": groups.delete_group,
+    "AddUserToGroup": groups.add_user_to_group,
+    "RemoveUserFromGroup": groups.remove_user_from_group,
+    "ListGroupsForUser": groups.list_groups_for_user,
+    "PutGroupPolicy": member_policies.put_policy(GROUP),
+    "GetGroupPolicy": member_policies.get_policy(GROUP),
+    "ListGroupPolicies": member_policies.list_policies(GROUP),
+    "DeleteGroupPolicy": member_policies.delete_policy(GROUP),
+    "AttachGroupPolicy": member_policies.attach_policy(GROUP),
+    "DetachGroupPolicy": member_policies.detach_policy(GROUP),
+    "ListAttachedGroupPolicies": member_policies.list_attached_policies(GROUP),
     "SimulateCustomPolicy": simulator.simulate_custom_policy,
     "SimulatePrincipalPolicy": simulator.simulate_principal_policy,
 }
 
 IAM_VERSION = "2010-05-08"
 
+CALLER_DEFAULT_ACTIONS = frozenset(
+    {"GetUser", "CreateAccessKey", "ListAccessKeys", "UpdateAccessKey", "DeleteAccessKey"}
+)
+"""Actions whose `UserName` defaults to the calling user."""
+
+AuthorizerFor = Callable[[Principal], Authorizer]
+
 
 class IamService:
     def __init__(
-        self, storage: Storage, account_id: str, clock: Clock, ids: IdSource | None = None
+        self,
+        storage: Storage,
+        account_id: str,
+        clock: Clock,
+        ids: IdSource | None = None,
+        *,
+        sealer: SecretSealer | None = None,
+        authorizer_for: AuthorizerFor | None = None,
     ) -> None:
-        self.context = IamContext(storage, account_id, clock, ids or RandomIds())
+        self.context = IamContext(storage, account_id, clock, ids or RandomIds(), sealer)
+        self._authorizer_for = authorizer_for
+        """None: only the admin may call IAM."""
 
     def handle(
         self, action: str, params: Mapping[str, str], caller: Principal | None
@@ -98,7 +162,36 @@ class IamService:
         use_case = USE_CASES.get(action)
         if use_case is None:
             raise InvalidAction(f"Could not find operation {action} for version {IAM_VERSION}")
-        if caller is None or not caller.is_admin:
-            who = caller.arn if caller is not None else "anonymous"
-            raise AccessDenied(f"User: {who} is not authorized to perform: iam:{action}")
-        return use_case(self.context, read_input(params, INPUTS[action]))
+        if caller is None:
+            raise AccessDenied(f"User: anonymous is not authorized to perform: iam:{action}")
+        if not caller.is_admin and self._authorizer_for is None:
+            raise AccessDenied(f"User: {caller.arn} is not authorized to perform: iam:{action}")
+        args = read_input(params, INPUTS[action])
+        if action in CALLER_DEFAULT_ACTIONS and args["UserName"] is None:
+            if caller.user is None:
+                if action == "GetUser" and caller.is_admin:
+                    return {"User": self._root_user(caller)}
+                raise ValidationError(
+                    "Must specify userName when calling with non-User credentials"
+                )
+            args["UserName"] = caller.user.name
+        if not caller.is_admin:
+            self._authorize(caller, action, args)
+        return use_case(self.context, args)
+
+    def _authorize(self, caller: Principal, action: str, args: dict[str, Any]) -> None:
+        assert self._authorizer_for is not None
+        with self.context.read() as view:
+            asked = authorization_request(view, self.context.account_id, action, args)
+        try:
+            self._authorizer_for(caller).authorize([asked])
+        except AccessDeniedException as denied:
+            raise AccessDenied(denied.message) from denied
+
+    def _root_user(self, caller: Principal) -> dict[str, Any]:
+        """GetUser with the account's own (admin) credentials: the root user, as IAM answers."""
+        return {
+            "UserId": caller.account_id,
+            "Arn": caller.arn,
+            "CreateDate": timestamp(0),
+        }

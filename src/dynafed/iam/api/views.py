@@ -13,7 +13,7 @@ from typing import Any, Literal
 from urllib.parse import quote
 
 from dynafed.iam.api.tags import tags_view
-from dynafed.iam.models import ManagedPolicy, PolicyVersion, Role
+from dynafed.iam.models import AccessKey, Group, ManagedPolicy, PolicyVersion, Role, User
 
 Detail = Literal["create", "get", "list"]
 
@@ -79,4 +79,41 @@ def version_view(
         "VersionId": version.version_id,
         "IsDefaultVersion": version.version_id == policy.default_version_id,
         "CreateDate": timestamp(version.created_at),
+    }
+
+
+def user_view(user: User, detail: Detail) -> dict[str, Any]:
+    view: dict[str, Any] = {
+        "Path": user.path,
+        "UserName": user.name,
+        "UserId": user.user_id,
+        "Arn": user.arn,
+        "CreateDate": timestamp(user.created_at),
+    }
+    if detail != "list" and user.boundary_arn is not None:
+        view["PermissionsBoundary"] = {
+            "PermissionsBoundaryType": "Policy",
+            "PermissionsBoundaryArn": user.boundary_arn,
+        }
+    if detail != "list" and user.tags:
+        view["Tags"] = tags_view(user.tags)
+    return view
+
+
+def group_view(group: Group) -> dict[str, Any]:
+    return {
+        "Path": group.path,
+        "GroupName": group.name,
+        "GroupId": group.group_id,
+        "Arn": group.arn,
+        "CreateDate": timestamp(group.created_at),
+    }
+
+
+def access_key_metadata(key: AccessKey) -> dict[str, Any]:
+    return {
+        "UserName": key.user_name,
+        "AccessKeyId": key.access_key_id,
+        "Status": key.status,
+        "CreateDate": timestamp(key.created_at),
     }
