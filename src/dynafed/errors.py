@@ -186,6 +186,12 @@ class MissingAction(QueryError):
 class MalformedPolicyDocument(QueryError):
     code = "MalformedPolicyDocument"
 
+    def __init__(self, message: str = "", detail: str | None = None) -> None:
+        super().__init__(message)
+        self.detail = detail
+        """Where the document goes wrong (line, column, what was expected), for tools that
+        show it (`dynafed policy check`); never part of the API's answer, which is AWS's."""
+
 
 class PackedPolicyTooLarge(QueryError):
     code = "PackedPolicyTooLarge"
