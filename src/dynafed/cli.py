@@ -74,6 +74,14 @@ def _add_serve(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         help="how often expired TTL items are deleted (default 60)",
     )
     serve.add_argument(
+        "--stream-shard-records",
+        type=int,
+        default=None,
+        metavar="N",
+        help="roll a DynamoDB stream's shard over after N records, besides every 4 hours "
+        "(for tests of shard lineage; default: by age only)",
+    )
+    serve.add_argument(
         "--identity-config",
         type=Path,
         default=os.environ.get("DYNAFED_IDENTITY_CONFIG"),
@@ -217,6 +225,7 @@ def _run_serve(args: argparse.Namespace) -> int:
         regions=args.regions,
         audit_log=args.audit_log,
         ttl_sweep_interval=args.ttl_sweep_interval,
+        stream_shard_records=args.stream_shard_records,
         identity=identity,
         workers=args.workers,
         trusted_proxies=args.trusted_proxies,

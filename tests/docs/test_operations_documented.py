@@ -3,7 +3,8 @@
 Registered operations come from the services themselves: DynamoDB's and IAM's dispatch
 tables, and for STS and Cognito Identity (whose tables are built at wiring time) every
 operation of botocore's service model is sent to the service as the server builds it; an
-operation is served unless the answer is the API's unknown-operation error.
+operation is served unless the answer is the API's unknown-operation error. DynamoDB
+Streams' table is `streams.service.OPERATIONS`.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from dynafed.auth.principal import Principal
 from dynafed.cognito.service import CognitoIdentityService
 from dynafed.core.clock import FixedClock
 from dynafed.dynamodb.service import OPERATIONS
+from dynafed.dynamodb.streams.service import OPERATIONS as STREAMS_OPERATIONS
 from dynafed.enforcement.authorizer import Authorizers
 from dynafed.enforcement.context import RequestFacts
 from dynafed.enforcement.policy_cache import CompiledPolicies
@@ -91,6 +93,7 @@ def cognito_operations() -> set[str]:
 
 REGISTERED: dict[str, Callable[[], set[str]]] = {
     "DynamoDB": lambda: set(OPERATIONS),
+    "DynamoDB Streams": lambda: set(STREAMS_OPERATIONS),
     "STS": sts_actions,
     "IAM": lambda: set(USE_CASES),
     "Cognito Identity": cognito_operations,

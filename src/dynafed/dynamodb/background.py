@@ -1,5 +1,5 @@
 """The DynamoDB service's background work: index backfills (secondary and TTL expiry
-indexes) and the TTL sweeper.
+indexes), the TTL sweeper and the 24-hour trim of stream records.
 
 One daemon thread per server. It backfills newly added global secondary indexes promptly
 (it looks for scheduled backfills every `backfill_poll` seconds; a look is one small storage
@@ -15,6 +15,7 @@ import threading
 
 from dynafed.core.clock import Clock
 from dynafed.dynamodb import backfill, ttl
+from dynafed.dynamodb.streams import lifecycle as stream_lifecycle
 from dynafed.storage.port import Storage, StorageClosedError
 
 DEFAULT_TTL_INTERVAL = 60.0
@@ -71,3 +72,4 @@ class BackgroundWorker:
         if now >= self._next_sweep and not stopping():
             self._next_sweep = now + self._ttl_interval
             ttl.sweep(self._storage, now, stopping)
+            stream_lifecycle.trim(self._storage, now, stopping)

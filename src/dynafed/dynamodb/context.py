@@ -13,11 +13,13 @@ import orjson
 
 from dynafed.core.authorization import AuthorizationRequest, Authorizer
 from dynafed.core.clock import Clock
+from dynafed.dynamodb.streams.model import StreamPolicy
 from dynafed.dynamodb.tables import DOCUMENT_KIND, Table, table_arn, table_key
 from dynafed.errors import ResourceNotFoundException
 from dynafed.storage.port import ReadView, Storage, WriteTxn
 
 T = TypeVar("T")
+DEFAULT_STREAM_POLICY = StreamPolicy()
 
 
 def _new_uuid() -> str:
@@ -38,6 +40,8 @@ class OperationContext:
     """The service's registry (`service.OPERATIONS`). Only the PartiQL operations use it: a
     statement runs as the operation it translates to (`partiql.execution`), never by
     importing that operation's module."""
+    stream_policy: StreamPolicy = field(default=DEFAULT_STREAM_POLICY)
+    """When the shards of streams this request enables roll over (`streams.model`)."""
 
     def table_arn(self, name: str) -> str:
         return table_arn(self.region, self.account_id, name)

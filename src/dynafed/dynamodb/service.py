@@ -44,6 +44,7 @@ from dynafed.dynamodb.operations import (
     update_table,
     update_time_to_live,
 )
+from dynafed.dynamodb.streams.model import StreamPolicy
 from dynafed.errors import UnknownOperationException
 from dynafed.storage.port import Storage
 
@@ -111,8 +112,10 @@ class DynamoDBService:
         region: str,
         clock: Clock,
         new_id: Callable[[], str] | None = None,
+        stream_policy: StreamPolicy | None = None,
     ) -> None:
         self._storage = storage
+        self._stream_policy = stream_policy
         self._account_id = account_id
         self._region = region
         self._clock = clock
@@ -145,21 +148,10 @@ class DynamoDBService:
 
     def _context(self, authorizer: Authorizer, region: str | None) -> OperationContext:
         region = region or self._region
-        if self._new_id is None:
-            return OperationContext(
-                self._storage,
-                self._account_id,
-                region,
-                self._clock,
-                authorizer,
-                operations=OPERATIONS,
-            )
-        return OperationContext(
-            self._storage,
-            self._account_id,
-            region,
-            self._clock,
-            authorizer,
-            self._new_id,
-            OPERATIONS,
-        )
+        ctx = OperationContext(self._storage, self._account_id, region, self._clock, authorizer)
+        ctx.operations = OPERATIONS
+        if self._new_id is not None:
+            ctx.new_id = self._new_id
+        if self._stream_policy is not None:
+            ctx.stream_policy = self._stream_policy
+        return ctx

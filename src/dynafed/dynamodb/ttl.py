@@ -21,6 +21,7 @@ from decimal import Decimal, InvalidOperation
 from functools import partial
 from itertools import islice
 
+from dynafed.core.clock import FixedClock
 from dynafed.dynamodb import expiry_index, idempotency
 from dynafed.dynamodb.context import find_table
 from dynafed.dynamodb.items import writes as item_writes
@@ -157,11 +158,12 @@ def _delete(txn: WriteTxn, table: Table, entry_keys: list[bytes], now: float) ->
     if current is None or current.table_id != table.table_id or attribute is None:
         return 0
     deleted = 0
+    clock = FixedClock(now)
     for entry_key in entry_keys:
         pk, sk = expiry_index.item_position(entry_key)
         item = txn.get_item(current.table_id, pk, sk)
         if item is not None and is_expired(item, attribute, now):
-            item_writes.remove(txn, current, pk, sk, item)
+            item_writes.remove(txn, current, pk, sk, item, clock=clock, by_ttl=True)
             deleted += 1
         elif item is None or expiry_index.entry_key(current, item, pk, sk) != entry_key:
             # an entry its item no longer justifies: drop it rather than read it forever

@@ -29,6 +29,8 @@ from dynafed.demo import seed as demo_seed
 from dynafed.dynamodb.background import BackgroundWorker
 from dynafed.dynamodb.regional_keys import move_unregioned_tables
 from dynafed.dynamodb.service import DynamoDBService, runs_inline
+from dynafed.dynamodb.streams.model import StreamPolicy
+from dynafed.dynamodb.streams.service import StreamsService
 from dynafed.enforcement.audit import AuditSink, open_audit_log
 from dynafed.enforcement.authorizer import Authorizers
 from dynafed.enforcement.context import RequestFacts, time_keys
@@ -323,7 +325,16 @@ def build_app(settings: Settings, admin: AdminCredentials) -> DynafedApp:
             regions=Regions.of(settings.region, settings.regions),
             users=UserKeys(storage, sealer, clock, settings.account_id, iam_ttl),
         ),
-        dynamodb=DynamoDBService(storage, settings.account_id, settings.region, clock),
+        dynamodb=DynamoDBService(
+            storage,
+            settings.account_id,
+            settings.region,
+            clock,
+            stream_policy=StreamPolicy(shard_records=settings.stream_shard_records),
+        ),
+        streams=StreamsService(
+            storage, settings.account_id, settings.region, clock, secrets.token_bytes
+        ),
         sts=build_sts(
             storage,
             clock,

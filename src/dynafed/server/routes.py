@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 import orjson
 
 from dynafed.cognito.service import TARGET_PREFIX as COGNITO_IDENTITY_PREFIX
-from dynafed.server import dynamodb_endpoint, query_endpoint
+from dynafed.server import dynamodb_endpoint, query_endpoint, streams_endpoint
 from dynafed.server.asgi import Request
 from dynafed.server.cognito_endpoint import ISSUER_PATH
 from dynafed.server.services import Response, Services
@@ -30,6 +30,8 @@ def route(services: Services, request: Request, target: str) -> Endpoint:
     if target:
         if target.startswith(dynamodb_endpoint.TARGET_PREFIX):
             return dynamodb_endpoint.handle
+        if target.startswith(streams_endpoint.TARGET_PREFIX) and services.streams is not None:
+            return streams_endpoint.handle
         if target.startswith(COGNITO_IDENTITY_PREFIX) and services.identity is not None:
             return _cognito_identity
         if target.startswith(COGNITO_IDP_PREFIX) and services.identity is not None:
@@ -91,8 +93,8 @@ async def _query_protocol(
 async def _unknown_operation(
     services: Services, request: Request, target: str, request_id: str
 ) -> Response:
-    """A JSON-protocol target nobody here serves (DynamoDB Streams, a typo): the JSON error
-    every AWS JSON service gives, in the request's JSON version."""
+    """A JSON-protocol target nobody here serves (a typo, an API not built): the JSON
+    error every AWS JSON service gives, in the request's JSON version."""
     content_type = request.header("content-type") or "application/x-amz-json-1.0"
     if not content_type.startswith("application/x-amz-json-1."):
         content_type = "application/x-amz-json-1.0"

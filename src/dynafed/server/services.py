@@ -97,3 +97,5 @@ class Services:
     None: every write runs on `executor`."""
     identity: IdentityEndpoints | None = None
     """Identity pools, the built-in OpenID provider and the web app."""
+    streams: JsonService | None = None
+    """DynamoDB Streams (`dynamodb/streams`); None: its targets are unknown operations."""

@@ -34,6 +34,9 @@ class Settings:
     """None: off; "-": stdout; anything else: a file path."""
     ttl_sweep_interval: float = 60.0
     """Seconds between sweeps that delete items whose DynamoDB TTL has passed."""
+    stream_shard_records: int | None = None
+    """Roll a DynamoDB stream's shard over after this many records, besides every 4 hours
+    (`--stream-shard-records`; docs/streams.md). None: by age only."""
     identity: IdentitySettings | None = None
     """Identity providers (`--identity-config`): built-in web identity endpoints, SAML
     checks. None: every default (docs/identity-providers.md)."""

@@ -10,10 +10,16 @@ then maintained too, which is what keeps a concurrent backfill correct.
 Storage layout: index entries under `indexes.storage_id(table, index)`; the size of each item
 collection (tables with local indexes only) as a one-row counter per partition key under
 `<table_id>/collections`; the expiry index of a table with TTL enabled (`expiry_index`).
+
+A table with a stream gets the write's stream record in the same transaction
+(`streams.records`): pass `clock`, whose time the record carries (the system clock when
+omitted; read only for a table with a stream), and
+`by_ttl` for deletions by Time to Live. A table without a stream pays one attribute check.
 """
 
 from __future__ import annotations
 
+from dynafed.core.clock import Clock, SystemClock
 from dynafed.dynamodb import expiry_index, indexes
 from dynafed.dynamodb.items.item_collections import (
     CollectionSize,
@@ -21,11 +27,13 @@ from dynafed.dynamodb.items.item_collections import (
     collection_key,
     tracks_collections,
 )
+from dynafed.dynamodb.streams import records as stream_records
 from dynafed.dynamodb.tables import Table
 from dynafed.dynamodb.values import Item, item_size
 from dynafed.storage.port import WriteTxn
 
 _NO_SORT_KEY = b""
+_SYSTEM_CLOCK = SystemClock()
 
 
 def collections_id(table: Table) -> str:
@@ -33,18 +41,34 @@ def collections_id(table: Table) -> str:
 
 
 def store(
-    txn: WriteTxn, table: Table, pk: bytes, sk: bytes, old: Item | None, new: Item
+    txn: WriteTxn,
+    table: Table,
+    pk: bytes,
+    sk: bytes,
+    old: Item | None,
+    new: Item,
+    *,
+    clock: Clock | None = None,
 ) -> CollectionSize | None:
     """Put `new` (replacing `old`, the item currently stored under its key, if any)."""
     collection = _resize_collection(txn, table, pk, old, new)
     txn.put_item(table.table_id, pk, sk, new, item_size(new))
     _update_entries(txn, table, old, new)
     _update_expiry(txn, table, pk, sk, old, new)
+    if table.stream is not None:
+        stream_records.append(txn, table, old, new, _now(clock))
     return collection
 
 
 def remove(
-    txn: WriteTxn, table: Table, pk: bytes, sk: bytes, old: Item | None
+    txn: WriteTxn,
+    table: Table,
+    pk: bytes,
+    sk: bytes,
+    old: Item | None,
+    *,
+    clock: Clock | None = None,
+    by_ttl: bool = False,
 ) -> CollectionSize | None:
     """Delete the item stored under `(pk, sk)`; `old` is that item (None: nothing stored,
     nothing to do, and no collection to report)."""
@@ -54,7 +78,13 @@ def remove(
     txn.delete_item(table.table_id, pk, sk)
     _update_entries(txn, table, old, None)
     _update_expiry(txn, table, pk, sk, old, None)
+    if table.stream is not None:
+        stream_records.append(txn, table, old, None, _now(clock), by_ttl=by_ttl)
     return collection
+
+
+def _now(clock: Clock | None) -> float:
+    return (clock or _SYSTEM_CLOCK).now()
 
 
 def drop_all(txn: WriteTxn, table: Table) -> None:

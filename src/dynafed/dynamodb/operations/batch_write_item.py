@@ -102,9 +102,9 @@ def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
             pk, sk = storage_key(table, write.key)
             old = txn.get_item(table.table_id, pk, sk)
             if write.item is not None:
-                size = item_writes.store(txn, table, pk, sk, old, write.item)
+                size = item_writes.store(txn, table, pk, sk, old, write.item, clock=ctx.clock)
             else:
-                size = item_writes.remove(txn, table, pk, sk, old)
+                size = item_writes.remove(txn, table, pk, sk, old, clock=ctx.clock)
             capacity_totals.accumulate(used, table.name, capacity.write(table, old, write.item))
             if size is not None:
                 collections.setdefault(table.name, {})[pk] = size

@@ -27,6 +27,8 @@ from dynafed.dynamodb.control_plane.shapes import (
     TAGS,
 )
 from dynafed.dynamodb.control_plane.table_description import describe
+from dynafed.dynamodb.streams import lifecycle as stream_lifecycle
+from dynafed.dynamodb.streams.model import StreamPolicy
 from dynafed.dynamodb.tables import (
     DOCUMENT_KIND,
     PAY_PER_REQUEST,
@@ -69,7 +71,7 @@ def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
     request = validate_request(REQUEST, body, precheck=require_table_name)
     table = define_table(ctx, request)
     ctx.authorize(fgac.control_plane("CreateTable", table.arn))
-    ctx.storage.write(lambda txn: _insert(txn, table))
+    ctx.storage.write(lambda txn: _insert(txn, table, ctx.stream_policy))
     description = describe(table, TableStats(0, 0), status="CREATING", index_status="CREATING")
     return {"TableDescription": description}
 
@@ -128,7 +130,9 @@ def _stream(spec: dict[str, Any] | None, table_arn: str, now: float) -> Stream |
     return rules.new_stream(view_type, table_arn, now)
 
 
-def _insert(txn: WriteTxn, table: Table) -> None:
+def _insert(txn: WriteTxn, table: Table, policy: StreamPolicy) -> None:
     if txn.get_document(DOCUMENT_KIND, table.key) is not None:
         raise ResourceInUseException(f"Table already exists: {table.name}")
     txn.put_document(DOCUMENT_KIND, table.key, table.to_document())
+    if table.stream is not None:
+        stream_lifecycle.open_stream(txn, table, table.created_at, policy)

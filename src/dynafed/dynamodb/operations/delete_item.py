@@ -68,7 +68,7 @@ def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
         current = current_table(txn, table)
         old = txn.get_item(table.table_id, pk, sk)
         check_condition(condition, old, request)
-        return old, item_writes.remove(txn, current, pk, sk, old)
+        return old, item_writes.remove(txn, current, pk, sk, old, clock=ctx.clock)
 
     old, collection = ctx.storage.write(delete)
     returned = old if request.get("ReturnValues") == "ALL_OLD" else None

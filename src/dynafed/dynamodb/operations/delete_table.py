@@ -9,6 +9,7 @@ from dynafed.dynamodb import fgac
 from dynafed.dynamodb.context import OperationContext, find_table, table_not_found
 from dynafed.dynamodb.control_plane.table_description import describe
 from dynafed.dynamodb.items import writes as item_writes
+from dynafed.dynamodb.streams import lifecycle as stream_lifecycle
 from dynafed.dynamodb.tables import DOCUMENT_KIND
 from dynafed.dynamodb.validation import validate_request
 from dynafed.dynamodb.validation.common import TABLE_NAME_PATTERN_ONLY, require_table_name
@@ -26,11 +27,12 @@ def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
     request = validate_request(REQUEST, body, precheck=require_table_name)
     name = request["TableName"]
     ctx.authorize(fgac.control_plane("DeleteTable", ctx.table_arn(name)))
-    description = ctx.storage.write(lambda txn: _delete(txn, ctx.table_key(name), name))
+    now = ctx.clock.now()
+    description = ctx.storage.write(lambda txn: _delete(txn, ctx.table_key(name), name, now))
     return {"TableDescription": description}
 
 
-def _delete(txn: WriteTxn, key: str, name: str) -> dict[str, Any]:
+def _delete(txn: WriteTxn, key: str, name: str, now: float) -> dict[str, Any]:
     table = find_table(txn, key)
     if table is None:
         raise table_not_found(name)
@@ -47,5 +49,7 @@ def _delete(txn: WriteTxn, key: str, name: str) -> dict[str, Any]:
     description = describe(table, txn.table_stats(table.table_id), status="DELETING")
     txn.delete_table_items(table.table_id)
     item_writes.drop_all(txn, table)
+    if table.stream is not None:  # its records stay readable for 24 hours
+        stream_lifecycle.close_stream(txn, table.stream.arn, now)
     txn.delete_document(DOCUMENT_KIND, key)
     return description

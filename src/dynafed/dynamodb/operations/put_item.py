@@ -82,7 +82,7 @@ def prepare(ctx: OperationContext, body: dict[str, Any]) -> DeferredWrite[Writte
         current = current_table(txn, table)
         old = txn.get_item(table.table_id, pk, sk)
         check_condition(condition, old, request)
-        return old, item_writes.store(txn, current, pk, sk, old, item)
+        return old, item_writes.store(txn, current, pk, sk, old, item, clock=ctx.clock)
 
     def finish(written: Written) -> dict[str, Any]:
         old, collection = written

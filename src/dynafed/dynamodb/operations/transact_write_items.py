@@ -20,6 +20,7 @@ from functools import partial
 from typing import Any
 
 from dynafed.core.authorization import AuthorizationRequest
+from dynafed.core.clock import Clock, FixedClock
 from dynafed.dynamodb import (
     capacity,
     capacity_totals,
@@ -268,11 +269,12 @@ def _apply(
         return _Outcome(_replay_reads(actions, olds), {}, replayed=True)
     _check_conditions(actions, olds)
     news = _new_items(current, actions, olds)
+    clock = FixedClock(now)
     used: dict[str, capacity.Consumption] = {}
     collections: dict[str, dict[bytes, item_collections.CollectionSize]] = {}
     for action, (pk, sk), old, new in zip(actions, positions, olds, news, strict=True):
         table = current[action.table_name]
-        size = _write(txn, table, action, pk, sk, old, new)
+        size = _write(txn, table, action, pk, sk, old, new, clock)
         capacity_totals.accumulate(used, table.name, _cost(table, action, old, new))
         if size is not None:
             collections.setdefault(table.name, {})[pk] = size
@@ -339,13 +341,14 @@ def _write(
     sk: bytes,
     old: Item | None,
     new: Item | None,
+    clock: Clock,
 ) -> item_collections.CollectionSize | None:
     if action.kind == "ConditionCheck":
         return None
     if action.kind == "Delete":
-        return item_writes.remove(txn, table, pk, sk, old)
+        return item_writes.remove(txn, table, pk, sk, old, clock=clock)
     assert new is not None
-    return item_writes.store(txn, table, pk, sk, old, new)
+    return item_writes.store(txn, table, pk, sk, old, new, clock=clock)
 
 
 def _cost(

@@ -104,7 +104,7 @@ def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
             return old, None, None
         check_index_keys(table, new)
         check_item_size(new, update=True)
-        return old, new, item_writes.store(txn, current, pk, sk, old, new)
+        return old, new, item_writes.store(txn, current, pk, sk, old, new, clock=ctx.clock)
 
     old, new, collection = ctx.storage.write(write)
     returned = _return_values(request.get("ReturnValues", "NONE"), update, old, new)

@@ -27,6 +27,8 @@ from dynafed.dynamodb.control_plane.shapes import (
 )
 from dynafed.dynamodb.control_plane.table_description import describe
 from dynafed.dynamodb.indexes import storage_id
+from dynafed.dynamodb.streams import lifecycle as stream_lifecycle
+from dynafed.dynamodb.streams.model import StreamPolicy
 from dynafed.dynamodb.tables import (
     DOCUMENT_KIND,
     PAY_PER_REQUEST,
@@ -97,7 +99,8 @@ def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
     ctx.authorize(fgac.control_plane("UpdateTable", ctx.table_arn(name)))
     now = ctx.clock.now()
     key = ctx.table_key(name)
-    description = ctx.storage.write(lambda txn: _update(txn, key, name, request, now))
+    policy = ctx.stream_policy
+    description = ctx.storage.write(lambda txn: _update(txn, key, name, request, now, policy))
     return {"TableDescription": description}
 
 
@@ -142,7 +145,12 @@ def _check_index_bounds(index_name: str, throughput: dict[str, int]) -> None:
 
 
 def _update(
-    txn: WriteTxn, key: str, name: str, request: dict[str, Any], now: float
+    txn: WriteTxn,
+    key: str,
+    name: str,
+    request: dict[str, Any],
+    now: float,
+    policy: StreamPolicy,
 ) -> dict[str, Any]:
     table = find_table(txn, key)
     if table is None:
@@ -155,6 +163,7 @@ def _update(
     if "TableClass" in request:
         updated = updated.with_changes(table_class=request["TableClass"])
     txn.put_document(DOCUMENT_KIND, key, updated.to_document())
+    _switch_stream(txn, table, updated, now, policy)
     kept = {index.name for index in updated.global_indexes}
     for index in table.global_indexes:
         if index.name not in kept:
@@ -166,6 +175,18 @@ def _update(
     answered = updated.with_changes(throughput=_pending(table.throughput, updated.throughput))
     status = "UPDATING" if _is_structural(request) else "ACTIVE"
     return describe(answered, txn.table_stats(table.table_id), status=status)
+
+
+def _switch_stream(
+    txn: WriteTxn, table: Table, updated: Table, now: float, policy: StreamPolicy
+) -> None:
+    """The old stream (if any) is disabled and stays readable; a new one gets a new ARN."""
+    if table.stream == updated.stream:
+        return
+    if table.stream is not None:
+        stream_lifecycle.close_stream(txn, table.stream.arn, now)
+    if updated.stream is not None:
+        stream_lifecycle.open_stream(txn, updated, now, policy)
 
 
 def _is_structural(request: dict[str, Any]) -> bool:

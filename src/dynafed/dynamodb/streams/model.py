@@ -1,0 +1,169 @@
+"""A stream as stored: one document (kind `stream`, name = the stream ARN) holding its status,
+view type, key schema, the lineage of its shards and the next sequence number; its records
+as items under `records_id(stream)`, partition = the shard id, sort key = the record's
+sequence number as 8 big-endian bytes, so a range read returns a shard's records in order.
+
+Sequence numbers count up from 1 per stream (so they increase within every shard and from a
+parent shard to its child); on the wire they are decimal strings of 21 digits
+(`10**20 + n`), the length AWS's have.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+DOCUMENT_KIND = "stream"
+
+ENABLED = "ENABLED"
+DISABLED = "DISABLED"
+
+RETENTION_SECONDS = 24 * 60 * 60
+"""Records, and streams whose table is gone or whose stream was disabled, stay readable this
+long (Developer Guide: "DynamoDB Streams ... stores this information in a log for up to 24
+hours")."""
+SHARD_SECONDS = 4 * 60 * 60
+"""A shard is rolled over to a child once it is this old (AWS rolls shards over every few
+hours); `StreamPolicy.shard_records` can also roll over by record count."""
+
+_WIRE_OFFSET = 10**20
+
+
+@dataclass(frozen=True, slots=True)
+class StreamPolicy:
+    """When shards roll over: by age, and optionally after a number of records (for tests
+    and for readers that want to exercise lineage; `serve --stream-shard-records`)."""
+
+    shard_seconds: float = SHARD_SECONDS
+    shard_records: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Shard:
+    shard_id: str
+    parent: str | None
+    created_at: float
+    start: int
+    """The sequence number of the shard's first record (or of its first one to come)."""
+    end: int | None = None
+    """The last sequence number the shard can hold, once it is closed; None while open."""
+    count: int = 0
+    """Records written to the shard (the rollover policy counts them)."""
+    trimmed_to: int = 0
+    """Records below this sequence number were trimmed (0: none were)."""
+
+    @property
+    def is_open(self) -> bool:
+        return self.end is None
+
+    @property
+    def horizon(self) -> int:
+        """The oldest sequence number still readable."""
+        return max(self.start, self.trimmed_to)
+
+
+@dataclass(frozen=True, slots=True)
+class Stream:
+    arn: str
+    label: str
+    table_name: str
+    table_id: str
+    key_schema: tuple[str, ...]
+    view_type: str
+    created_at: float
+    status: str = ENABLED
+    disabled_at: float | None = None
+    next_seq: int = 1
+    policy: StreamPolicy = field(default_factory=StreamPolicy)
+    shards: tuple[Shard, ...] = ()
+
+    @property
+    def region(self) -> str:
+        return self.arn.split(":", 4)[3]
+
+    @property
+    def open_shard(self) -> Shard | None:
+        last = self.shards[-1] if self.shards else None
+        return last if last is not None and last.is_open else None
+
+    def shard(self, shard_id: str) -> Shard | None:
+        for shard in self.shards:
+            if shard.shard_id == shard_id:
+                return shard
+        return None
+
+    def with_shard(self, shard: Shard) -> Stream:
+        """The stream with `shard` replacing the shard of the same id (or appended)."""
+        kept = tuple(s for s in self.shards if s.shard_id != shard.shard_id)
+        if len(kept) == len(self.shards):
+            return replace(self, shards=(*self.shards, shard))
+        return replace(
+            self, shards=tuple(shard if s.shard_id == shard.shard_id else s for s in self.shards)
+        )
+
+    def to_document(self) -> dict[str, Any]:
+        return {
+            "arn": self.arn,
+            "label": self.label,
+            "table_name": self.table_name,
+            "table_id": self.table_id,
+            "key_schema": list(self.key_schema),
+            "view_type": self.view_type,
+            "created_at": self.created_at,
+            "status": self.status,
+            "disabled_at": self.disabled_at,
+            "next_seq": self.next_seq,
+            "policy": [self.policy.shard_seconds, self.policy.shard_records],
+            "shards": [
+                [s.shard_id, s.parent, s.created_at, s.start, s.end, s.count, s.trimmed_to]
+                for s in self.shards
+            ],
+        }
+
+    @classmethod
+    def from_document(cls, doc: dict[str, Any]) -> Stream:
+        seconds, records = doc["policy"]
+        return cls(
+            arn=doc["arn"],
+            label=doc["label"],
+            table_name=doc["table_name"],
+            table_id=doc["table_id"],
+            key_schema=tuple(doc["key_schema"]),
+            view_type=doc["view_type"],
+            created_at=doc["created_at"],
+            status=doc["status"],
+            disabled_at=doc["disabled_at"],
+            next_seq=doc["next_seq"],
+            policy=StreamPolicy(seconds, records),
+            shards=tuple(Shard(*row) for row in doc["shards"]),
+        )
+
+
+def records_id(stream: Stream) -> str:
+    """Where a stream's records are stored (never removed with the table's own items)."""
+    return f"{stream.table_id}/stream/{stream.label}"
+
+
+def seq_key(seq: int) -> bytes:
+    return seq.to_bytes(8, "big")
+
+
+def seq_of_key(key: bytes) -> int:
+    return int.from_bytes(key, "big")
+
+
+def seq_to_wire(seq: int) -> str:
+    return str(_WIRE_OFFSET + seq)
+
+
+def seq_from_wire(text: str) -> int | None:
+    """The sequence number a client sent, or None if it is not one of ours."""
+    if not (21 <= len(text) <= 40) or not text.isdigit():
+        return None
+    seq = int(text) - _WIRE_OFFSET
+    return seq if 0 < seq < 2**63 else None
+
+
+def shard_id(created_at: float, suffix: str) -> str:
+    """AWS's shape: `shardId-<20-digit creation time in ms>-<8 hex digits>`."""
+    return f"shardId-{int(created_at * 1000):020d}-{suffix}"
