@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 import yaml
 
+from tests.support.clients import client
 from tests.support.server_process import ServerProcess
 
 pytestmark = pytest.mark.e2e
@@ -209,3 +210,37 @@ def test_apply_reports_a_change_only_after_the_server_accepted_it(
     assert lines[1].startswith(f"table Refused-{suffix}: create failed: ValidationException: ")
     assert len(lines) == 2, result.stdout
     assert f"Refused-{suffix}: created" not in result.stdout
+
+
+def test_apply_honours_the_aws_environment_the_banner_exports(
+    server: ServerProcess, tmp_path: Path
+) -> None:
+    """Run from any directory with the variables `dynafed serve` prints exported, as any AWS
+    tool would be: no data directory, no dynafed-specific variable, no flag."""
+    spec = tmp_path / "declared.json"
+    table = {
+        "TableName": "FromTheEnvironment",
+        "AttributeDefinitions": [{"AttributeName": "Id", "AttributeType": "S"}],
+        "KeySchema": [{"AttributeName": "Id", "KeyType": "HASH"}],
+        "BillingMode": "PAY_PER_REQUEST",
+    }
+    spec.write_text(json.dumps({"tables": [table]}))
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "DYNAFED_"))}
+    env.update(
+        {
+            "AWS_ENDPOINT_URL": server.endpoint,
+            "AWS_REGION": server.region,
+            "AWS_ACCESS_KEY_ID": server.access_key,
+            "AWS_SECRET_ACCESS_KEY": server.secret_key,
+            "AWS_CONFIG_FILE": "/dev/null",
+            "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
+        }
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "dynafed.cli", "apply", str(spec)],
+        env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert not (tmp_path / ".dynafed").exists()
+    tables = client(server, "dynamodb").list_tables()["TableNames"]
+    assert "FromTheEnvironment" in tables

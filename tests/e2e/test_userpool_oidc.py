@@ -10,8 +10,12 @@ AssumeRoleWithWebIdentity with an IAM OIDC provider (id_roles_providers_oidc).
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -208,3 +212,17 @@ def test_a_loopback_callback_may_name_any_port_and_loopback_host(
     )
     assert elsewhere.status_code == 400
     assert "not a callback URL registered" in elsewhere.text
+
+
+def test_users_run_from_another_directory_refuses_instead_of_making_a_database(
+    tmp_path: Path,
+) -> None:
+    """Run where no server keeps its data, `dynafed users` says so and creates nothing."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DYNAFED_")}
+    result = subprocess.run(
+        [sys.executable, "-m", "dynafed.cli", "users", "list", POOL],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "no dynafed database at" in result.stderr and "--data-dir" in result.stderr
+    assert list(tmp_path.iterdir()) == []

@@ -126,10 +126,16 @@ def apply_spec(spec: Spec, clients: Clients, *, dry_run: bool, out: TextIO) -> i
 
 
 def admin_credentials(data_dir: Path) -> tuple[str, str]:
-    access_key = os.environ.get(ACCESS_KEY_ENV, "")
-    secret_key = os.environ.get(SECRET_KEY_ENV, "")
-    if access_key and secret_key:
-        return access_key, secret_key
+    """The server's admin keys, as every AWS tool finds keys: dynafed's own variables, else
+    the standard AWS ones (what `dynafed serve` tells you to export), else the data dir."""
+    for access_env, secret_env in (
+        (ACCESS_KEY_ENV, SECRET_KEY_ENV),
+        ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"),
+    ):
+        access_key = os.environ.get(access_env, "")
+        secret_key = os.environ.get(secret_env, "")
+        if access_key and secret_key:
+            return access_key, secret_key
     path = data_dir / CREDENTIALS_FILE
     try:
         stored: dict[str, Any] = json.loads(path.read_text())
@@ -162,19 +168,24 @@ def add_apply_command(subparsers: argparse._SubParsersAction[argparse.ArgumentPa
     command.add_argument("file", type=Path, help="YAML or JSON file (see docs/apply.md)")
     command.add_argument(
         "--endpoint-url",
-        default=os.environ.get("DYNAFED_ENDPOINT_URL", DEFAULT_ENDPOINT),
-        help=f"the server (default {DEFAULT_ENDPOINT}; env DYNAFED_ENDPOINT_URL)",
+        default=os.environ.get("DYNAFED_ENDPOINT_URL")
+        or os.environ.get("AWS_ENDPOINT_URL")
+        or DEFAULT_ENDPOINT,
+        help=f"the server (default: env DYNAFED_ENDPOINT_URL, else AWS_ENDPOINT_URL, else "
+        f"{DEFAULT_ENDPOINT})",
     )
     command.add_argument(
         "--data-dir",
         type=Path,
         default=Path(".dynafed"),
-        help=f"where to read {CREDENTIALS_FILE} when {ACCESS_KEY_ENV} is not set",
+        help=f"where to read {CREDENTIALS_FILE} when neither {ACCESS_KEY_ENV} nor "
+        "AWS_ACCESS_KEY_ID is set",
     )
     command.add_argument(
         "--region",
-        default=os.environ.get("AWS_REGION", "us-east-1"),
-        help="the region the server serves (default us-east-1)",
+        default=os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1",
+        help="the region to work in (default: env AWS_REGION, else AWS_DEFAULT_REGION, else "
+        "us-east-1)",
     )
     command.add_argument(
         "--dry-run", action="store_true", help="report what would change without changing anything"

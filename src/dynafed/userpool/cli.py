@@ -22,7 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from dynafed.core.clock import SystemClock
-from dynafed.storage.factory import open_storage
+from dynafed.storage.factory import SQLITE_FILE_NAME, open_storage, sqlite_file_of
 from dynafed.userpool.admin import AdminError, UserPoolAdmin
 from dynafed.userpool.model import LockoutRules
 from dynafed.userpool.passwords import Passwords, WeakPassword
@@ -98,6 +98,10 @@ def _pool_user(parser: argparse.ArgumentParser) -> None:
 
 def _runner(command: Command) -> Callable[[argparse.Namespace], int]:
     def run(args: argparse.Namespace) -> int:
+        missing = _missing_database(args)
+        if missing is not None:
+            print(f"dynafed users: {missing}", file=sys.stderr)
+            return 2
         storage = open_storage(args.storage or str(args.data_dir))
         try:
             command(UserPoolAdmin(storage, SystemClock(), Passwords()), args)
@@ -109,6 +113,20 @@ def _runner(command: Command) -> Callable[[argparse.Namespace], int]:
         return 0
 
     return run
+
+
+def _missing_database(args: argparse.Namespace) -> str | None:
+    """Why there is no server database to work on, if there is none: run from another
+    directory, `dynafed users` must not quietly make an empty one."""
+    if args.storage and not args.storage.startswith("sqlite://"):
+        return None  # PostgreSQL or memory: the server's own connection string
+    file = sqlite_file_of(args.storage) if args.storage else Path(args.data_dir) / SQLITE_FILE_NAME
+    if file is None or file.exists():
+        return None
+    return (
+        f"no dynafed database at {file}: run from the directory `dynafed serve` uses, or "
+        "pass its --data-dir (or --storage)"
+    )
 
 
 def _password(args: argparse.Namespace) -> str:
