@@ -2,12 +2,21 @@
 # Makes sure what the test suite talks to is there: a PostgreSQL server on 127.0.0.1:5432
 # (trust auth, database `test`), the npm packages of the test OpenID provider, xmlsec1
 # for the test SAML IdP, Chromium plus the built web app for the browser test, and wrk for
-# the benchmark harness's tests.
+# the benchmark harness's tests. What is missing is installed from Debian's packages (apt,
+# which needs root) and the npm registry, and each install says so on stderr first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+ensure_test_database() {
+  # A running server may still lack the `test` database: create it (as the server's owner).
+  psql -h 127.0.0.1 -U postgres -qtAc "SELECT 1 FROM pg_database WHERE datname='test'" \
+    2>/dev/null | grep -q 1 && return
+  echo "creating the PostgreSQL database 'test' for the test suite" >&2
+  createdb -h 127.0.0.1 -U postgres test 2>/dev/null || su postgres -c "createdb test"
+}
+
 ensure_postgres() {
-  if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then return; fi
+  if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then ensure_test_database; return; fi
   if ! command -v pg_ctlcluster >/dev/null 2>&1; then
     echo "installing PostgreSQL from Debian's packages" >&2
     export DEBIAN_FRONTEND=noninteractive
@@ -24,8 +33,7 @@ ensure_postgres() {
     pg_isready -q -h 127.0.0.1 -p 5432 && break
     sleep 1
   done
-  su postgres -c "psql -qtAc \"SELECT 1 FROM pg_database WHERE datname='test'\"" | grep -q 1 \
-    || su postgres -c "createdb test"
+  ensure_test_database
 }
 
 ensure_node_packages() {
@@ -34,6 +42,7 @@ ensure_node_packages() {
   for dir in tests/fixtures/oidc tests/e2e/js; do
     [ -f "$dir/package.json" ] || continue
     if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules" ]; then
+      echo "installing the npm packages of $dir" >&2
       (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
     fi
   done
