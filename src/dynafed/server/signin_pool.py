@@ -4,9 +4,10 @@ An Argon2 check costs tens to hundreds of milliseconds of CPU and 64 MiB. Run on
 request workers, a flood of bad sign-ins once held every worker and left DynamoDB and STS
 requests queued behind it for seconds. Sign-ins run here instead: `threads` at a time, at
 most `queue` more waiting; beyond that the caller is told at once to answer "busy" rather
-than queue without bound. On Linux the threads also run at a lower CPU priority (nice +10),
-so when sign-ins and requests compete for cores, the requests go first: sign-in latency
-absorbs the load, DynamoDB and STS latency do not.
+than queue without bound. On Linux the threads also run at a lower CPU priority (nice +10)
+and on the last half of the process's cores only, so when sign-ins and requests compete,
+the requests go first and always have cores Argon2's memory traffic does not touch:
+sign-in latency absorbs the load, DynamoDB and STS latency do not.
 """
 
 from __future__ import annotations
@@ -33,6 +34,12 @@ def _lower_priority() -> None:
     # process, so leave it.
     if sys.platform == "linux":
         os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), NICE_INCREMENT)
+        # Argon2 is memory-hard: besides CPU it takes caches and memory bandwidth from
+        # whatever shares its cores. Keep it to the last half of the cores this process may
+        # use (on two cores, one), so requests always find a core it does not touch.
+        cores = sorted(os.sched_getaffinity(0))
+        if len(cores) > 1:
+            os.sched_setaffinity(0, cores[len(cores) // 2 :])
 
 
 class SignInPool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import threading
 
 from dynafed.server.signin_pool import SignInPool
@@ -43,3 +44,22 @@ def test_the_work_runs_on_a_sign_in_thread() -> None:
         assert name is not None and name.startswith("dynafed-signin")
     finally:
         pool.close()
+
+
+def test_sign_ins_run_at_a_lower_priority_on_the_last_half_of_the_cores() -> None:
+    """Argon2 takes caches and memory bandwidth as well as CPU: requests keep cores of their
+    own (Linux, where a thread's priority and cores are its own)."""
+    cores = sorted(os.sched_getaffinity(0))
+    pool = SignInPool(threads=1, queue=0)
+    try:
+        seen = asyncio.run(
+            pool.run(lambda: (os.sched_getaffinity(0), os.getpriority(os.PRIO_PROCESS, 0)))
+        )
+    finally:
+        pool.close()
+    assert seen is not None
+    affinity, nice = seen
+    expected = set(cores[len(cores) // 2 :]) if len(cores) > 1 else set(cores)
+    assert affinity == expected
+    assert nice >= os.getpriority(os.PRIO_PROCESS, 0) + 10 or nice == 19
+    assert os.sched_getaffinity(0) == set(cores)  # the rest of the process is untouched
