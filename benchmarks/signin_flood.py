@@ -123,8 +123,10 @@ def _flood(
     port: int, client_id: str, clients: int, budget: int, started: Event, stop: Event, queue: Any
 ) -> None:
     """The flood's own process, so its HTTP work never shares the measuring client's GIL,
-    at a low CPU priority: a real attacker's CPU is not the server's."""
+    at a low CPU priority and on the last core: a real attacker's CPU is not the server's."""
     os.nice(10)
+    cores = sorted(os.sched_getaffinity(0))
+    os.sched_setaffinity(0, cores[-1:])
     counts: Counter[int] = Counter()
     threads = [
         threading.Thread(target=_attacker, args=(port, client_id, n, stop, budget, counts))
