@@ -10,6 +10,10 @@ from typing import Any
 import pytest
 from tests.unit.dynamodb.conftest import ACCOUNT, NOW, REGION, Dynamo
 
+from dynafed.dynamodb.operations import create_table
+from dynafed.dynamodb.validation import validate_request
+from dynafed.errors import ValidationException
+
 ATTRS = [{"AttributeName": "a", "AttributeType": "S"}, {"AttributeName": "b", "AttributeType": "S"}]
 HASH_A = {"AttributeName": "a", "KeyType": "HASH"}
 RANGE_B = {"AttributeName": "b", "KeyType": "RANGE"}
@@ -448,3 +452,25 @@ def test_create_table_is_authorized_on_the_table_arn(dynamo: Dynamo) -> None:
     assert request.action == "dynamodb:CreateTable"
     assert request.resource == f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/Music"
     assert request.condition_keys == {}
+
+
+def test_a_list_of_structures_is_shown_as_java_prints_it() -> None:
+    """AWS shows `Value '[KeySchemaElement(attributeName=pk, keyType=HASH), ...]'` for a list
+    of structures that breaks a length constraint (conformance suite, tier 3)."""
+    body = {
+        "TableName": "Three",
+        "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
+        "KeySchema": [
+            {"AttributeName": "pk", "KeyType": "HASH"},
+            {"AttributeName": "sk", "KeyType": "RANGE"},
+            {"AttributeName": "extra", "KeyType": "RANGE"},
+        ],
+    }
+    with pytest.raises(ValidationException) as raised:
+        validate_request(create_table.REQUEST, body)
+    assert raised.value.message == (
+        "1 validation error detected: Value '[KeySchemaElement(attributeName=pk, keyType=HASH), "
+        "KeySchemaElement(attributeName=sk, keyType=RANGE), KeySchemaElement(attributeName="
+        "extra, keyType=RANGE)]' at 'keySchema' failed to satisfy constraint: Member must have "
+        "length less than or equal to 2"
+    )

@@ -57,7 +57,8 @@ def _check(shape: Shape, value: Any, path: str, errors: list[str]) -> None:
     elif isinstance(shape, Long):
         _check_range(shape, value, path, errors)
     elif isinstance(shape, ListOf):
-        _check_length(shape.min_len, shape.max_len, value, path, errors)
+        shown = _structs(shape.member, value) if isinstance(shape.member, Struct) else value
+        _check_length(shape.min_len, shape.max_len, shown, path, errors)
         for index, member in enumerate(value):
             member_path = f"{path}.{index + 1}.member"
             if member is None:  # a null list element is never acceptable
@@ -111,8 +112,32 @@ def _check_range(shape: Long, value: int, path: str, errors: list[str]) -> None:
         _fail(errors, value, path, f"Member must have value less than or equal to {shape.maximum}")
 
 
+class _JavaObject:
+    """A structure as Java's generated `toString` prints it: `KeySchemaElement(attributeName=pk,
+    keyType=HASH)`, members in the model's order (how AWS shows a list of structures)."""
+
+    def __init__(self, shape: Struct, value: Mapping[str, Any]) -> None:
+        self.text = (
+            f"{shape.java_name}("
+            + ", ".join(
+                f"{_lower_first(name)}={render(value[name])}"
+                for name in shape.fields
+                if name in value
+            )
+            + ")"
+        )
+
+
+def _structs(shape: Struct, value: Any) -> Any:
+    if not isinstance(value, list):
+        return value
+    return [_JavaObject(shape, m) if isinstance(m, Mapping) else m for m in value]
+
+
 def render(value: Any) -> str:
     """A value as AWS prints it inside `Value '...'` (Java `toString` style)."""
+    if isinstance(value, _JavaObject):
+        return value.text
     if isinstance(value, list):
         return "[" + ", ".join(render(member) for member in value) + "]"
     if isinstance(value, dict):
