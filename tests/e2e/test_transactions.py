@@ -314,3 +314,21 @@ def test_transactions_maintain_indexes(server: ServerProcess, dynamodb: Any, acc
         ExpressionAttributeValues={":o": {"S": owner}},
     )
     assert page["Count"] == 3
+
+
+def test_items_that_together_pass_4_mb_are_refused_whole(dynamodb: Any, accounts: str) -> None:
+    """AWS: the aggregate size of the items in a transaction cannot exceed 4 MB."""
+    puts = [
+        {
+            "Put": {
+                "TableName": accounts,
+                "Item": {"id": {"S": f"big-{n}"}, "blob": {"S": "x" * 350_000}},
+            }
+        }
+        for n in range(12)  # about 4.2 MB
+    ]
+    code, message = error_of(dynamodb.transact_write_items, TransactItems=puts)
+    assert code == "ValidationException"
+    assert "4 MB" in message
+    assert get(dynamodb, accounts, {"id": {"S": "big-0"}}) is None  # nothing was written
+    dynamodb.transact_write_items(TransactItems=puts[:11])  # about 3.85 MB: allowed

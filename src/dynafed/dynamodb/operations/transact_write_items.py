@@ -73,6 +73,10 @@ from dynafed.errors import ValidationException
 from dynafed.storage.port import WriteTxn
 
 MAX_ACTIONS = 100
+MAX_AGGREGATE_BYTES = 4 * 1024 * 1024
+"""AWS: "The aggregate size of the items in the transaction cannot exceed 4 MB" (API
+reference, TransactWriteItems): items put, measured as DynamoDB sizes items."""
+TOO_LARGE = "Transaction request cannot exceed the aggregate item size limit of 4 MB"
 ENCLOSING = "TransactWriteItems"
 
 _CONDITIONAL: dict[str, Shape] = {
@@ -144,6 +148,8 @@ class _Outcome:
 def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
     request = validate_request(REQUEST, body)
     actions = [_action_of(element) for element in request["TransactItems"]]
+    if sum(item_size(a.key) for a in actions if a.kind == "Put") > MAX_AGGREGATE_BYTES:
+        raise ValidationException(TOO_LARGE)
     token = idempotency.token_of(request)
     mode = request.get("ReturnConsumedCapacity")
 
