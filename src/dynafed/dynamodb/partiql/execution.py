@@ -19,6 +19,7 @@ import orjson
 
 from dynafed.core.authorization import AuthorizationRequest
 from dynafed.dynamodb.context import ITEM_TABLE_NOT_FOUND, OperationContext
+from dynafed.dynamodb.expr import ast
 from dynafed.dynamodb.partiql.authorization import PartiQLAuthorizer
 from dynafed.dynamodb.partiql.parser import parse
 from dynafed.dynamodb.partiql.statements import Statement
@@ -98,8 +99,36 @@ def answer(translation: Translation, result: Mapping[str, Any]) -> dict[str, Any
         answered["Items"] = [result["Item"]] if "Item" in result else []
     else:
         answered["Items"] = [result["Attributes"]] if "Attributes" in result else []
+    if translation.columns is not None:
+        answered["Items"] = [columns_of(item, translation.columns) for item in answered["Items"]]
     if "ConsumedCapacity" in result:
         answered["ConsumedCapacity"] = result["ConsumedCapacity"]
+    return answered
+
+
+def columns_of(item: Mapping[str, Any], columns: tuple[ast.Path, ...]) -> dict[str, Any]:
+    """A projected item as a PartiQL SELECT answers it: each selected path's value under the
+    path's last name (a path that reaches nothing is left out)."""
+    answered: dict[str, Any] = {}
+    for path in columns:
+        value: Any = item
+        name: str | None = None
+        for element in path.elements:
+            if isinstance(element, int):
+                value = value.get("L") if isinstance(value, Mapping) else None
+                value = value[element] if isinstance(value, list) and element < len(value) else None
+            else:
+                name = element if isinstance(element, str) else element.placeholder
+                container = (
+                    value
+                    if value is item
+                    else (value.get("M") if isinstance(value, Mapping) else None)
+                )
+                value = container.get(name) if isinstance(container, Mapping) else None
+            if value is None:
+                break
+        if value is not None and name is not None:
+            answered[name] = value
     return answered
 
 

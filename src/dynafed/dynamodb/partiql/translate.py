@@ -47,6 +47,9 @@ class Translation:
     action: str
     """The IAM action the statement is authorized as: dynamodb:<action>."""
     request: dict[str, Any] = field(default_factory=dict)
+    columns: tuple[ast.Path, ...] | None = None
+    """A SELECT's projected paths: each answers under its last name (`mymap.nested` →
+    `nested`), as DynamoDB's PartiQL does; None for `*` and for writes."""
 
     @property
     def full_table_scan(self) -> bool:
@@ -182,7 +185,7 @@ def _select(statement: st.Select, table: Table) -> Translation:
             key, clauses, rest = plan
             if target.index is None and not rest and len(key) == len(schema.names):
                 request["Key"] = key
-                return Translation("GetItem", SELECT, names.into(request))
+                return Translation("GetItem", SELECT, names.into(request), statement.projection)
             key_condition = _and_all(clauses)
             assert key_condition is not None  # the partition key's `=` at least
             request["KeyConditionExpression"] = names.condition(key_condition)
@@ -191,10 +194,10 @@ def _select(statement: st.Select, table: Table) -> Translation:
                 request["FilterExpression"] = names.condition(filter_)
             if statement.descending:
                 request["ScanIndexForward"] = False
-            return Translation("Query", SELECT, names.into(request))
+            return Translation("Query", SELECT, names.into(request), statement.projection)
     if statement.where is not None:
         request["FilterExpression"] = names.condition(statement.where)
-    return Translation("Scan", SELECT, names.into(request))
+    return Translation("Scan", SELECT, names.into(request), statement.projection)
 
 
 def _key_plan(
