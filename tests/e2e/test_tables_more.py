@@ -244,10 +244,14 @@ def test_table_name_lengths(dynamodb: Any, raw: Any) -> None:
     for name in (shortest, longest, f"a.b-c_{uuid.uuid4().hex[:6]}"):
         assert dynamodb.create_table(**table_request(name))["TableDescription"]["TableName"] == name
         assert dynamodb.describe_table(TableName=name)["Table"]["TableStatus"] == "ACTIVE"
-    for name in ("ab", longest + "x"):
+    for name, constraint in (
+        ("ab", "Member must have length greater than or equal to 3"),
+        (longest + "x", "Member must have length less than or equal to 255"),
+    ):
         assert error_of(raw.create_table, **table_request(name)) == (
             "ValidationException",
-            "TableName must be at least 3 characters long and at most 255 characters long",
+            f"1 validation error detected: Value '{name}' at 'tableName' failed to satisfy "
+            f"constraint: {constraint}",
         )
     assert error_of(raw.create_table, **table_request("bad name!")) == (
         "ValidationException",
