@@ -38,7 +38,7 @@ from dynafed.dynamodb.tables import (
     Throughput,
 )
 from dynafed.dynamodb.validation import validate_request
-from dynafed.dynamodb.validation.common import TABLE_NAME
+from dynafed.dynamodb.validation.common import TABLE_NAME, require_table_name_present
 from dynafed.dynamodb.validation.shapes import Bool, ListOf, Str, Struct
 from dynafed.errors import ResourceInUseException
 from dynafed.storage.port import TableStats, WriteTxn
@@ -68,10 +68,10 @@ REQUEST = Struct(
 
 
 def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
-    # A bad TableName is reported with every other constraint violation, as DynamoDB's model
-    # validator does for CreateTable (the conformance suite recorded against AWS); the
-    # table-name pre-check of DescribeTable and friends is not CreateTable's.
-    request = validate_request(REQUEST, body)
+    # A missing TableName has a message of its own; a bad one is reported with every other
+    # constraint violation, as DynamoDB answers CreateTable (the conformance suite's
+    # recording of AWS), unlike DescribeTable and friends' table-name pre-check.
+    request = validate_request(REQUEST, body, precheck=require_table_name_present)
     table = define_table(ctx, request)
     ctx.authorize(fgac.control_plane("CreateTable", table.arn))
     ctx.storage.write(lambda txn: _insert(txn, table, ctx.stream_policy))
