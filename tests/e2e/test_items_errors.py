@@ -166,6 +166,10 @@ def name_errors(name: str, *constraints: str) -> str:
 PATTERN = "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+"
 TOO_SHORT = "Member must have length greater than or equal to 3"
 TOO_LONG = "Member must have length less than or equal to 255"
+# The model types a data-plane TableName as TableArn (1 to 1024, no pattern); AWS reports a
+# failure of that shape alone, before any table-name rule (conformance suite, recorded on AWS).
+EMPTY = "Member must have length greater than or equal to 1"
+BEYOND_ARN = "Member must have length less than or equal to 1024"
 
 
 @pytest.mark.parametrize(
@@ -177,6 +181,8 @@ TOO_LONG = "Member must have length less than or equal to 255"
         ("a!", (PATTERN, TOO_SHORT)),
         ("x" * 256, (TOO_LONG,)),
         ("é" * 256, (PATTERN, TOO_LONG)),
+        ("", (EMPTY,)),
+        ("!" * 1025, (BEYOND_ARN,)),
     ],
 )
 @pytest.mark.parametrize("operation", ["get_item", "put_item", "update_item", "delete_item"])

@@ -78,6 +78,7 @@ def test_missing_table_name_has_its_own_message(dynamo: Dynamo) -> None:
     [
         ("ab", "Member must have length greater than or equal to 3"),
         ("a" * 256, "Member must have length less than or equal to 255"),
+        ("", "Member must have length greater than or equal to 1"),
     ],
 )
 def test_table_name_length_is_a_model_constraint(

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from dynafed.dynamodb.validation.shapes import AttrValue, Bool, ListOf, MapOf, Str, Struct
+from dynafed.dynamodb.validation.shapes import (
+    AttrValue,
+    Bool,
+    ListOf,
+    MapOf,
+    Str,
+    Struct,
+    TableReference,
+)
 from dynafed.errors import ValidationException
 
 NAME_PATTERN = "[a-zA-Z0-9_.-]+"
 
-TABLE_NAME = Str(required=True, min_len=3, max_len=255, pattern=NAME_PATTERN)
+TABLE_NAME = TableReference(required=True, min_len=3, max_len=255, pattern=NAME_PATTERN)
 TABLE_NAME_PATTERN_ONLY = Str(pattern=NAME_PATTERN)
 """For operations whose table-name presence and length are checked by `require_table_name`."""
 

@@ -16,7 +16,16 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
-from dynafed.dynamodb.validation.shapes import AttrValue, ListOf, Long, MapOf, Shape, Str, Struct
+from dynafed.dynamodb.validation.shapes import (
+    AttrValue,
+    ListOf,
+    Long,
+    MapOf,
+    Shape,
+    Str,
+    Struct,
+    TableReference,
+)
 from dynafed.errors import ValidationException
 
 MAX_REPORTED = 10
@@ -85,6 +94,8 @@ def _fail(errors: list[str], value: Any, path: str, constraint: str) -> None:
 
 
 def _check_string(shape: Str, value: str, path: str, errors: list[str]) -> None:
+    if isinstance(shape, TableReference) and not _is_table_reference(shape, value, path, errors):
+        return
     if shape.pattern is not None and not _compiled(shape.pattern).fullmatch(value):
         _fail(
             errors, value, path, f"Member must satisfy regular expression pattern: {shape.pattern}"
@@ -92,6 +103,12 @@ def _check_string(shape: Str, value: str, path: str, errors: list[str]) -> None:
     _check_length(shape.min_len, shape.max_len, value, path, errors)
     if shape.enum is not None and value not in shape.enum:
         _fail(errors, value, path, f"Member must satisfy enum value set: [{', '.join(shape.enum)}]")
+
+
+def _is_table_reference(shape: TableReference, value: str, path: str, errors: list[str]) -> bool:
+    found = len(errors)
+    _check_length(shape.reference_min_len, shape.reference_max_len, value, path, errors)
+    return len(errors) == found
 
 
 def _check_length(

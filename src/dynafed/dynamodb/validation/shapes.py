@@ -33,6 +33,17 @@ class Str(Shape):
 
 
 @dataclass(frozen=True, slots=True)
+class TableReference(Str):
+    """A data-plane `TableName`, which the API model types as `TableArn` (length 1 to 1024,
+    no pattern). AWS checks that shape first and applies the table-name rules (`min_len`,
+    `max_len`, `pattern`) only to a value that passed it: an empty name fails with "length
+    greater than or equal to 1" alone."""
+
+    reference_min_len: int = 1
+    reference_max_len: int = 1024
+
+
+@dataclass(frozen=True, slots=True)
 class Bool(Shape):
     pass
 
