@@ -1,20 +1,20 @@
-"""Tags of roles: TagRole, UntagRole, ListRoleTags. Role tag keys are case-insensitive: a
-tag whose key differs only in case replaces the existing one (IAM User Guide, "Tagging IAM
-resources")."""
+"""Tags of roles: TagRole, UntagRole, ListRoleTags (case-insensitive keys: `api.tags`)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from dynafed.errors import LimitExceeded
 from dynafed.iam import repository
 from dynafed.iam.api.context import IamContext
-from dynafed.iam.api.pagination import page
 from dynafed.iam.api.shapes import Args
-from dynafed.iam.api.tags import reject_duplicate_keys, tags_from_args, tags_view
+from dynafed.iam.api.tags import (
+    reject_duplicate_keys,
+    tags_from_args,
+    tags_page,
+    with_tags,
+    without_tags,
+)
 from dynafed.storage.port import WriteTxn
-
-TAGS_PER_ROLE = 50
 
 
 def tag_role(ctx: IamContext, args: Args) -> dict[str, Any]:
@@ -23,11 +23,7 @@ def tag_role(ctx: IamContext, args: Args) -> dict[str, Any]:
 
     def write(txn: WriteTxn) -> None:
         role = repository.get_role(txn, args["RoleName"])
-        replaced = {key.lower() for key, _ in new_tags}
-        merged = [tag for tag in role.tags if tag[0].lower() not in replaced] + new_tags
-        if len(merged) > TAGS_PER_ROLE:
-            raise LimitExceeded("The number of tags has reached the maximum limit.")
-        role.tags = merged
+        role.tags = with_tags(role.tags, new_tags)
         repository.save_role(txn, role)
 
     ctx.write(write)
@@ -35,11 +31,9 @@ def tag_role(ctx: IamContext, args: Args) -> dict[str, Any]:
 
 
 def untag_role(ctx: IamContext, args: Args) -> dict[str, Any]:
-    removed = {key.lower() for key in args["TagKeys"]}
-
     def write(txn: WriteTxn) -> None:
         role = repository.get_role(txn, args["RoleName"])
-        role.tags = [tag for tag in role.tags if tag[0].lower() not in removed]
+        role.tags = without_tags(role.tags, args["TagKeys"])
         repository.save_role(txn, role)
 
     ctx.write(write)
@@ -49,6 +43,4 @@ def untag_role(ctx: IamContext, args: Args) -> dict[str, Any]:
 def list_role_tags(ctx: IamContext, args: Args) -> dict[str, Any]:
     with ctx.read() as view:
         role = repository.get_role(view, args["RoleName"])
-    keyed = [(f"{index:04d}", tag) for index, tag in enumerate(role.tags)]
-    chunk, paging = page(keyed, lambda item: item[0], args["Marker"], args["MaxItems"])
-    return {"Tags": tags_view([tag for _, tag in chunk]), **paging}
+    return tags_page(role.tags, args)

@@ -10,19 +10,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from dynafed.errors import DeleteConflict, EntityAlreadyExists, LimitExceeded
+from dynafed.errors import DeleteConflict, EntityAlreadyExists
 from dynafed.iam import ids, repository
 from dynafed.iam.api.boundaries import check_boundary_arn, set_boundary
 from dynafed.iam.api.context import IamContext
 from dynafed.iam.api.pagination import page
 from dynafed.iam.api.shapes import Args
-from dynafed.iam.api.tags import reject_duplicate_keys, tags_from_args, tags_view
+from dynafed.iam.api.tags import (
+    reject_duplicate_keys,
+    tags_from_args,
+    tags_page,
+    with_tags,
+    without_tags,
+)
 from dynafed.iam.api.views import user_view
 from dynafed.iam.arns import user_arn
 from dynafed.iam.models import USER_KIND, User
 from dynafed.storage.port import WriteTxn
-
-TAGS_PER_USER = 50
 
 
 def create_user(ctx: IamContext, args: Args) -> dict[str, Any]:
@@ -133,11 +137,7 @@ def tag_user(ctx: IamContext, args: Args) -> dict[str, Any]:
 
     def write(txn: WriteTxn) -> None:
         user = repository.get_user(txn, args["UserName"])
-        replaced = {key.lower() for key, _ in new_tags}
-        merged = [tag for tag in user.tags if tag[0].lower() not in replaced] + new_tags
-        if len(merged) > TAGS_PER_USER:
-            raise LimitExceeded("The number of tags has reached the maximum limit.")
-        user.tags = merged
+        user.tags = with_tags(user.tags, new_tags)
         repository.save_user(txn, user)
 
     ctx.write(write)
@@ -145,11 +145,9 @@ def tag_user(ctx: IamContext, args: Args) -> dict[str, Any]:
 
 
 def untag_user(ctx: IamContext, args: Args) -> dict[str, Any]:
-    removed = {key.lower() for key in args["TagKeys"]}
-
     def write(txn: WriteTxn) -> None:
         user = repository.get_user(txn, args["UserName"])
-        user.tags = [tag for tag in user.tags if tag[0].lower() not in removed]
+        user.tags = without_tags(user.tags, args["TagKeys"])
         repository.save_user(txn, user)
 
     ctx.write(write)
@@ -159,6 +157,4 @@ def untag_user(ctx: IamContext, args: Args) -> dict[str, Any]:
 def list_user_tags(ctx: IamContext, args: Args) -> dict[str, Any]:
     with ctx.read() as view:
         user = repository.get_user(view, args["UserName"])
-    keyed = [(f"{index:04d}", tag) for index, tag in enumerate(user.tags)]
-    chunk, paging = page(keyed, lambda item: item[0], args["Marker"], args["MaxItems"])
-    return {"Tags": tags_view([tag for _, tag in chunk]), **paging}
+    return tags_page(user.tags, args)
