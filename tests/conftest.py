@@ -17,6 +17,12 @@ settings.register_profile("ci", derandomize=True, print_blob=True)
 settings.register_profile("explore", derandomize=False, max_examples=2_000, print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
+# Keep the developer's own AWS configuration out of every client the tests create.
+os.environ["AWS_CONFIG_FILE"] = "/dev/null"
+os.environ["AWS_SHARED_CREDENTIALS_FILE"] = "/dev/null"
+for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_SESSION_TOKEN"):
+    os.environ.pop(name, None)
+
 
 _FAST_FOLDERS = ("unit", "conformance")
 """Pure tests (no server process, no database server): marked `unit`, run by `make

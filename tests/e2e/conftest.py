@@ -5,7 +5,6 @@ PostgreSQL schema of its own (see `tests/support/server_process.py`)."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from typing import Any
 
@@ -13,12 +12,6 @@ import pytest
 
 from tests.support.clients import client
 from tests.support.server_process import ServerProcess, start_server
-
-# Keep the developer's own AWS configuration out of every client the tests create.
-os.environ["AWS_CONFIG_FILE"] = "/dev/null"
-os.environ["AWS_SHARED_CREDENTIALS_FILE"] = "/dev/null"
-for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_SESSION_TOKEN"):
-    os.environ.pop(name, None)
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,6 @@ AWS would give."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from typing import Any
 
@@ -14,11 +13,6 @@ import pytest
 
 from tests.support.clients import client
 from tests.support.server_process import ServerProcess, start_server
-
-os.environ["AWS_CONFIG_FILE"] = "/dev/null"
-os.environ["AWS_SHARED_CREDENTIALS_FILE"] = "/dev/null"
-for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_SESSION_TOKEN"):
-    os.environ.pop(name, None)
 
 
 @pytest.fixture(scope="module")
