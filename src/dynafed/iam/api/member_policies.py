@@ -1,9 +1,11 @@
 """Policies of users and groups: inline (Put/Get/List/Delete{User,Group}Policy) and attached
-managed ones (Attach/Detach/ListAttached{User,Group}Policies).
+managed ones (Attach/Detach/ListAttached{User,Group,Role}Policies).
 
-One implementation for both kinds of entity; `USER` and `GROUP` say what differs: the name
-parameter, IAM's wording, the aggregate inline-policy size (2,048 / 5,120 characters) and
-the attached-policy quota. `AttachmentCount` on a managed policy follows every change.
+One implementation for every kind of entity; `USER`, `GROUP` and `ROLE` say what differs:
+the name parameter, IAM's wording, the aggregate inline-policy size (2,048 / 5,120 / 10,240
+characters) and the attached-policy quota. A role's inline policies have their own module
+(`role_policies`), older than this one; its attachments are served here. `AttachmentCount`
+on a managed policy follows every change.
 """
 
 from __future__ import annotations
@@ -19,25 +21,27 @@ from dynafed.iam.api.pagination import page
 from dynafed.iam.api.shapes import Args
 from dynafed.iam.api.views import encode_document
 from dynafed.iam.arns import is_arn
-from dynafed.iam.models import Group, User
+from dynafed.iam.models import Group, Role, User
 from dynafed.iam.policy_adapter import PolicyKind, validate
 from dynafed.iam.quotas import (
     GROUP_INLINE_POLICIES_CHARS,
     MANAGED_POLICIES_PER_GROUP,
+    MANAGED_POLICIES_PER_ROLE,
     MANAGED_POLICIES_PER_USER,
     USER_INLINE_POLICIES_CHARS,
 )
 from dynafed.policy import policy_size
+from dynafed.policy.limits import ROLE_INLINE_LIMIT
 from dynafed.storage.port import ReadView, WriteTxn
 
-Member = User | Group
+Member = User | Group | Role
 UseCase = Callable[[IamContext, Args], dict[str, Any]]
 
 
 @dataclass(frozen=True, slots=True)
 class MemberKind:
     label: str
-    """`user` / `group`, as IAM's messages name them."""
+    """`user` / `group` / `role`, as IAM's messages name them."""
     name_arg: str
     inline_limit: int
     attached_limit: int
@@ -47,8 +51,10 @@ class MemberKind:
     def save(self, txn: WriteTxn, entity: Member) -> None:
         if isinstance(entity, User):
             repository.save_user(txn, entity)
-        else:
+        elif isinstance(entity, Group):
             repository.save_group(txn, entity)
+        else:
+            repository.save_role(txn, entity)
 
 
 USER = MemberKind(
@@ -66,6 +72,14 @@ GROUP = MemberKind(
     MANAGED_POLICIES_PER_GROUP,
     "PoliciesPerGroup",
     repository.get_group,
+)
+ROLE = MemberKind(
+    "role",
+    "RoleName",
+    ROLE_INLINE_LIMIT,
+    MANAGED_POLICIES_PER_ROLE,
+    "PoliciesPerRole",
+    repository.get_role,
 )
 
 

@@ -19,7 +19,6 @@ from dynafed.core.clock import Clock
 from dynafed.errors import AccessDenied, AccessDeniedException, InvalidAction, ValidationError
 from dynafed.iam.api import (
     access_keys,
-    attachments,
     boundaries,
     groups,
     managed_policies,
@@ -34,7 +33,7 @@ from dynafed.iam.api import (
 from dynafed.iam.api.authorization import authorization_request
 from dynafed.iam.api.context import IamContext
 from dynafed.iam.api.inputs import INPUTS
-from dynafed.iam.api.member_policies import GROUP, USER
+from dynafed.iam.api.member_policies import GROUP, ROLE, USER
 from dynafed.iam.api.shapes import Args, read_input
 from dynafed.iam.api.views import timestamp
 from dynafed.iam.ids import IdSource, RandomIds
@@ -67,9 +66,9 @@ USE_CASES: dict[str, UseCase] = {
     "DeletePolicyVersion": managed_policies.delete_policy_version,
     "SetDefaultPolicyVersion": managed_policies.set_default_policy_version,
     "ListPolicyVersions": managed_policies.list_policy_versions,
-    "AttachRolePolicy": attachments.attach_role_policy,
-    "DetachRolePolicy": attachments.detach_role_policy,
-    "ListAttachedRolePolicies": attachments.list_attached_role_policies,
+    "AttachRolePolicy": member_policies.attach_policy(ROLE),
+    "DetachRolePolicy": member_policies.detach_policy(ROLE),
+    "ListAttachedRolePolicies": member_policies.list_attached_policies(ROLE),
     "PutRolePermissionsBoundary": boundaries.put_role_permissions_boundary,
     "DeleteRolePermissionsBoundary": boundaries.delete_role_permissions_boundary,
     "CreateOpenIDConnectProvider": oidc_providers.create_open_id_connect_provider,
