@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Any
 
 from dynafed.auth.authenticator import Authenticated
@@ -38,6 +40,24 @@ SIGNED_TARGET = ("x-amz-target",)
 
 async def handle(services: Services, request: Request, target: str, request_id: str) -> Response:
     operation = target[len(TARGET_PREFIX) :]
+    run = partial(_run, services, operation)
+    return await serve_json(services, request, request_id, ("DynamoDB", operation), run)
+
+
+JsonOperation = Callable[[dict[str, Any], Authorizer, str], Awaitable[dict[str, Any]]]
+"""One operation of a JSON-protocol service: (body, caller's authorizer, region) -> result."""
+
+
+async def serve_json(
+    services: Services,
+    request: Request,
+    request_id: str,
+    label: tuple[str, str],
+    run: JsonOperation,
+) -> Response:
+    """Authenticate a request signed for `dynamodb` (DynamoDB and DynamoDB Streams), run it,
+    render the result or the typed error in DynamoDB's shape. `label` (service, operation)
+    names the operation in the log of an internal error."""
     try:
         authenticated = services.authenticator.authenticate(
             sigv4_view(request), request.query_params(), SIGNING_NAMES, SIGNED_TARGET
@@ -46,14 +66,14 @@ async def handle(services: Services, request: Request, target: str, request_id: 
         authorizer = services.authorizer_for(
             authenticated.principal, request_facts(request, authenticated)
         )
-        result = await _run(services, operation, body, authorizer, authenticated.scope.region)
+        result = await run(body, authorizer, authenticated.scope.region)
     except DynamoDBError as error:
         return json_protocol.render_error(error, request_id)
     except AwsError as error:  # a Query-family error raised on a JSON path
         return json_protocol.render_error(json_protocol.as_dynamodb_error(error), request_id)
     except Exception:
         # A bug, not bad input: log it, and still answer in DynamoDB's error shape.
-        log.exception("internal error in DynamoDB %s", operation)
+        log.exception("internal error in %s %s", *label)
         return json_protocol.render_error(json_protocol.internal_error(), request_id)
     return json_protocol.render_result(result, request_id)
 
