@@ -39,7 +39,7 @@ def render_error(error: AwsError, request_id: str) -> Response:
     return error.status, body, _headers(request_id, error.code)
 
 
-def _parse(body: bytes) -> dict[str, Any]:
+def parse_body(body: bytes) -> dict[str, Any]:
     try:
         parsed = orjson.loads(body) if body else {}
     except orjson.JSONDecodeError:
@@ -59,7 +59,7 @@ async def handle(
 ) -> Response:
     operation = target[len(TARGET_PREFIX) :]
     try:
-        body = _parse(request.body)
+        body = parse_body(request.body)
         caller = None
         region = authenticator.regions.of_id(body.get("IdentityPoolId", body.get("IdentityId")))
         if not (service.may_be_unsigned(operation) and request.header("authorization") is None):

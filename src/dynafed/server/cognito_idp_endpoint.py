@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any
 
 import orjson
 
-from dynafed.errors import AwsError, CognitoSerializationException
+from dynafed.errors import AwsError
 from dynafed.server.asgi import Request, sigv4_view
-from dynafed.server.cognito_endpoint import CONTENT_TYPE, render_error
+from dynafed.server.cognito_endpoint import CONTENT_TYPE, parse_body, render_error
 from dynafed.server.dynamodb_endpoint import request_facts
 from dynafed.server.services import Response, Services
 from dynafed.server.signin_pool import SignInPool
@@ -29,16 +28,6 @@ log = logging.getLogger(__name__)
 
 SIGNING_NAMES = ("cognito-idp",)
 BUSY = "Too many sign-ins are waiting; try again shortly."
-
-
-def _parse(body: bytes) -> dict[str, Any]:
-    try:
-        parsed = orjson.loads(body) if body else {}
-    except orjson.JSONDecodeError:
-        raise CognitoSerializationException("The request body is not valid JSON.") from None
-    if not isinstance(parsed, dict):
-        raise CognitoSerializationException("The request body must be a JSON object.")
-    return parsed
 
 
 def _call(services: Services, service: CognitoIdpService, request: Request, op: str) -> Call:
@@ -66,7 +55,7 @@ async def handle(
 ) -> Response:
     operation = target[len(TARGET_PREFIX) :]
     try:
-        body = _parse(request.body)
+        body = parse_body(request.body)
         call = _call(services, service, request, operation)
         if service.uses_passwords(operation):
             result = await signins.run(service.handle, operation, body, call)
