@@ -11,11 +11,11 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from dynafed.core.validation.constraints import render
 from dynafed.dynamodb.context import ITEM_TABLE_NOT_FOUND, find_table
 from dynafed.dynamodb.items.keys import storage_key
 from dynafed.dynamodb.tables import Table, table_key
-from dynafed.dynamodb.validation.common import NAME_PATTERN
-from dynafed.dynamodb.validation.constraints import render
+from dynafed.dynamodb.validation.model import NAME_PATTERN
 from dynafed.dynamodb.values import AttributeValue
 from dynafed.errors import ResourceNotFoundException, ValidationException
 from dynafed.storage.port import ReadView

@@ -16,19 +16,6 @@ from dynafed.dynamodb.expr import (
 )
 from dynafed.dynamodb.items.item_collections import CollectionSize, metrics, wants_metrics
 from dynafed.dynamodb.tables import Table
-from dynafed.dynamodb.validation.common import (
-    CONDITIONAL_OPERATOR,
-    EXPECTED,
-    EXPRESSION,
-    EXPRESSION_ATTRIBUTE_NAMES,
-    EXPRESSION_ATTRIBUTE_VALUES,
-    RETURN_CONSUMED_CAPACITY,
-    RETURN_ITEM_COLLECTION_METRICS,
-    RETURN_VALUES,
-    RETURN_VALUES_ON_CONDITION_CHECK_FAILURE,
-    TABLE_NAME,
-)
-from dynafed.dynamodb.validation.shapes import Shape
 from dynafed.dynamodb.values import Item
 from dynafed.errors import (
     ConditionalCheckFailedException,
@@ -36,21 +23,6 @@ from dynafed.errors import (
     ValidationException,
 )
 from dynafed.storage.port import ReadView
-
-WRITE_FIELDS: dict[str, Shape] = {
-    "TableName": TABLE_NAME,
-    "Expected": EXPECTED,
-    "ConditionalOperator": CONDITIONAL_OPERATOR,
-    "ConditionExpression": EXPRESSION,
-    "ExpressionAttributeNames": EXPRESSION_ATTRIBUTE_NAMES,
-    "ExpressionAttributeValues": EXPRESSION_ATTRIBUTE_VALUES,
-    "ReturnValues": RETURN_VALUES,
-    "ReturnValuesOnConditionCheckFailure": RETURN_VALUES_ON_CONDITION_CHECK_FAILURE,
-    "ReturnConsumedCapacity": RETURN_CONSUMED_CAPACITY,
-    "ReturnItemCollectionMetrics": RETURN_ITEM_COLLECTION_METRICS,
-}
-"""Fields every single-item write accepts (each adds its own key/item/update fields)."""
-
 
 _EXPRESSION_MEMBERS = (
     "UpdateExpression",

@@ -21,12 +21,7 @@ from dynafed.dynamodb.partiql.authorization import PartiQLAuthorizer
 from dynafed.dynamodb.partiql.parser import parse
 from dynafed.dynamodb.partiql.statements import Select, Statement
 from dynafed.dynamodb.validation import validate_request
-from dynafed.dynamodb.validation.common import (
-    CONSISTENT_READ,
-    RETURN_CONSUMED_CAPACITY,
-    RETURN_VALUES_ON_CONDITION_CHECK_FAILURE,
-)
-from dynafed.dynamodb.validation.shapes import AttrValue, ListOf, Str, Struct
+from dynafed.dynamodb.validation.model import request_shape
 from dynafed.errors import ConditionalCheckFailedException, DynamoDBError, ValidationException
 
 RUNS_INLINE = False
@@ -43,26 +38,7 @@ READ_NEEDS_KEY = (
     "all key attributes"
 )
 
-REQUEST = Struct(
-    java_name="BatchExecuteStatementInput",
-    fields={
-        "Statements": ListOf(
-            required=True,
-            min_len=1,
-            max_len=MAX_STATEMENTS,
-            member=Struct(
-                java_name="BatchStatementRequest",
-                fields={
-                    "Statement": Str(required=True, min_len=1, max_len=8192),
-                    "Parameters": ListOf(member=AttrValue(), min_len=1),
-                    "ConsistentRead": CONSISTENT_READ,
-                    "ReturnValuesOnConditionCheckFailure": RETURN_VALUES_ON_CONDITION_CHECK_FAILURE,
-                },
-            ),
-        ),
-        "ReturnConsumedCapacity": RETURN_CONSUMED_CAPACITY,
-    },
-)
+REQUEST = request_shape("BatchExecuteStatement")
 
 
 def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:

@@ -33,14 +33,7 @@ from dynafed.dynamodb.items.multi_item import (
 )
 from dynafed.dynamodb.tables import Table
 from dynafed.dynamodb.validation import validate_request
-from dynafed.dynamodb.validation.common import (
-    ATTRIBUTES_TO_GET,
-    CONSISTENT_READ,
-    EXPRESSION,
-    EXPRESSION_ATTRIBUTE_NAMES,
-    RETURN_CONSUMED_CAPACITY,
-)
-from dynafed.dynamodb.validation.shapes import AttrValue, ListOf, MapOf, Struct
+from dynafed.dynamodb.validation.model import request_shape
 from dynafed.dynamodb.values import Item, item_size, validate_item
 from dynafed.errors import ValidationException
 from dynafed.storage.port import ReadView
@@ -48,28 +41,12 @@ from dynafed.storage.port import ReadView
 MAX_KEYS = 100
 MAX_RESPONSE_BYTES = 16 * 1024 * 1024
 
-KEYS_AND_ATTRIBUTES = Struct(
-    java_name="KeysAndAttributes",
-    fields={
-        "Keys": ListOf(required=True, member=MapOf(value=AttrValue()), min_len=1, max_len=MAX_KEYS),
-        "AttributesToGet": ATTRIBUTES_TO_GET,
-        "ConsistentRead": CONSISTENT_READ,
-        "ProjectionExpression": EXPRESSION,
-        "ExpressionAttributeNames": EXPRESSION_ATTRIBUTE_NAMES,
-    },
-)
 
 RUNS_INLINE = False
 """Up to 100 items, an answer of up to 16 MB: built on a worker so it never stalls the
 event loop and every other connection with it (server.dynamodb_endpoint)."""
 
-REQUEST = Struct(
-    java_name="BatchGetItemInput",
-    fields={
-        "RequestItems": MapOf(required=True, value=KEYS_AND_ATTRIBUTES),
-        "ReturnConsumedCapacity": RETURN_CONSUMED_CAPACITY,
-    },
-)
+REQUEST = request_shape("BatchGetItem")
 
 
 def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from dynafed.core.authorization import AuthorizationRequest
+from dynafed.core.validation.constraints import render
 from dynafed.dynamodb import capacity, capacity_totals, fgac
 from dynafed.dynamodb.context import OperationContext
 from dynafed.dynamodb.items import item_collections
@@ -30,39 +31,18 @@ from dynafed.dynamodb.items.multi_item import (
 from dynafed.dynamodb.items.single_item import current_table
 from dynafed.dynamodb.tables import Table
 from dynafed.dynamodb.validation import validate_request
-from dynafed.dynamodb.validation.common import (
-    ITEM,
-    KEY,
-    RETURN_CONSUMED_CAPACITY,
-    RETURN_ITEM_COLLECTION_METRICS,
-)
-from dynafed.dynamodb.validation.constraints import render
-from dynafed.dynamodb.validation.shapes import ListOf, MapOf, Struct
+from dynafed.dynamodb.validation.model import request_shape
 from dynafed.dynamodb.values import Item, check_item_size, validate_item
 from dynafed.errors import ValidationException
 from dynafed.storage.port import WriteTxn
 
 MAX_REQUESTS = 25
 
-WRITE_REQUEST = Struct(
-    java_name="WriteRequest",
-    fields={
-        "PutRequest": Struct(java_name="PutRequest", fields={"Item": ITEM}),
-        "DeleteRequest": Struct(java_name="DeleteRequest", fields={"Key": KEY}),
-    },
-)
 
 RUNS_INLINE = False
 """A write: it waits for its commit, so never on the event loop (server.dynamodb_endpoint)."""
 
-REQUEST = Struct(
-    java_name="BatchWriteItemInput",
-    fields={
-        "RequestItems": MapOf(required=True, value=ListOf(member=WRITE_REQUEST)),
-        "ReturnConsumedCapacity": RETURN_CONSUMED_CAPACITY,
-        "ReturnItemCollectionMetrics": RETURN_ITEM_COLLECTION_METRICS,
-    },
-)
+REQUEST = request_shape("BatchWriteItem")
 
 
 @dataclass(frozen=True, slots=True)

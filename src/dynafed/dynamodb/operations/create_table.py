@@ -13,19 +13,6 @@ from typing import Any
 from dynafed.dynamodb import fgac
 from dynafed.dynamodb.context import OperationContext
 from dynafed.dynamodb.control_plane import schema_rules as rules
-from dynafed.dynamodb.control_plane.shapes import (
-    ATTRIBUTE_DEFINITION,
-    BILLING_MODE,
-    GLOBAL_SECONDARY_INDEX,
-    KEY_SCHEMA,
-    LOCAL_SECONDARY_INDEX,
-    ON_DEMAND_THROUGHPUT,
-    PROVISIONED_THROUGHPUT,
-    SSE_SPECIFICATION,
-    STREAM_SPECIFICATION,
-    TABLE_CLASS,
-    TAGS,
-)
 from dynafed.dynamodb.control_plane.table_description import describe
 from dynafed.dynamodb.streams import lifecycle as stream_lifecycle
 from dynafed.dynamodb.streams.model import StreamPolicy
@@ -38,33 +25,15 @@ from dynafed.dynamodb.tables import (
     Throughput,
 )
 from dynafed.dynamodb.validation import validate_request
-from dynafed.dynamodb.validation.common import TABLE_NAME, require_table_name_present
-from dynafed.dynamodb.validation.shapes import Bool, ListOf, Str, Struct
+from dynafed.dynamodb.validation.common import require_table_name_present
+from dynafed.dynamodb.validation.model import request_shape
 from dynafed.errors import ResourceInUseException
 from dynafed.storage.port import TableStats, WriteTxn
 
 RUNS_INLINE = False
 """A write: it waits for its commit, so never on the event loop (server.dynamodb_endpoint)."""
 
-REQUEST = Struct(
-    java_name="CreateTableInput",
-    fields={
-        "AttributeDefinitions": ListOf(required=True, member=ATTRIBUTE_DEFINITION),
-        "TableName": TABLE_NAME,
-        "KeySchema": KEY_SCHEMA,
-        "LocalSecondaryIndexes": ListOf(member=LOCAL_SECONDARY_INDEX),
-        "GlobalSecondaryIndexes": ListOf(member=GLOBAL_SECONDARY_INDEX),
-        "BillingMode": BILLING_MODE,
-        "ProvisionedThroughput": PROVISIONED_THROUGHPUT,
-        "StreamSpecification": STREAM_SPECIFICATION,
-        "SSESpecification": SSE_SPECIFICATION,
-        "Tags": TAGS,
-        "TableClass": TABLE_CLASS,
-        "DeletionProtectionEnabled": Bool(),
-        "OnDemandThroughput": ON_DEMAND_THROUGHPUT,
-        "ResourcePolicy": Str(),
-    },
-)
+REQUEST = request_shape("CreateTable")
 
 
 def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:

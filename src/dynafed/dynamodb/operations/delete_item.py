@@ -16,7 +16,6 @@ from dynafed.dynamodb.items import writes as item_writes
 from dynafed.dynamodb.items.item_collections import CollectionSize
 from dynafed.dynamodb.items.keys import check_key, storage_key
 from dynafed.dynamodb.items.single_item import (
-    WRITE_FIELDS,
     answer,
     check_condition,
     compile_request_expressions,
@@ -25,8 +24,7 @@ from dynafed.dynamodb.items.single_item import (
     require_whole_item_return_values,
 )
 from dynafed.dynamodb.validation import validate_request
-from dynafed.dynamodb.validation.common import KEY
-from dynafed.dynamodb.validation.shapes import Struct
+from dynafed.dynamodb.validation.model import request_shape
 from dynafed.dynamodb.values import validate_item
 from dynafed.errors import ResourceNotFoundException
 from dynafed.storage.port import WriteTxn
@@ -38,7 +36,7 @@ authorization = fgac.delete_item
 """`dynamodb:DeleteItem` and its fine-grained keys. A TransactWriteItems element is authorized
 as the same action, so the keys are computed in `fgac`, which both use."""
 
-REQUEST = Struct(java_name="DeleteItemInput", fields={"Key": KEY, **WRITE_FIELDS})
+REQUEST = request_shape("DeleteItem")
 
 
 def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:

@@ -12,15 +12,15 @@ from dynafed.dynamodb.items import writes as item_writes
 from dynafed.dynamodb.streams import lifecycle as stream_lifecycle
 from dynafed.dynamodb.tables import DOCUMENT_KIND
 from dynafed.dynamodb.validation import validate_request
-from dynafed.dynamodb.validation.common import TABLE_NAME_PATTERN_ONLY, require_table_name
-from dynafed.dynamodb.validation.shapes import Struct
+from dynafed.dynamodb.validation.common import require_table_name
+from dynafed.dynamodb.validation.model import request_shape
 from dynafed.errors import ResourceInUseException, ValidationException
 from dynafed.storage.port import WriteTxn
 
 RUNS_INLINE = False
 """A write: it waits for its commit, so never on the event loop (server.dynamodb_endpoint)."""
 
-REQUEST = Struct(java_name="DeleteTableInput", fields={"TableName": TABLE_NAME_PATTERN_ONLY})
+REQUEST = request_shape("DeleteTable")
 
 
 def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:

@@ -10,14 +10,14 @@ from dynafed.dynamodb.context import OperationContext, find_table, table_not_fou
 from dynafed.dynamodb.control_plane.table_description import describe
 from dynafed.dynamodb.indexes import all_indexes, storage_id
 from dynafed.dynamodb.validation import validate_request
-from dynafed.dynamodb.validation.common import TABLE_NAME_PATTERN_ONLY, require_table_name
-from dynafed.dynamodb.validation.shapes import Struct
+from dynafed.dynamodb.validation.common import require_table_name
+from dynafed.dynamodb.validation.model import request_shape
 
 RUNS_INLINE = True
 """One table document and its index statistics: small and bounded, so it may run on the event loop
 (server.dynamodb_endpoint)."""
 
-REQUEST = Struct(java_name="DescribeTableInput", fields={"TableName": TABLE_NAME_PATTERN_ONLY})
+REQUEST = request_shape("DescribeTable")
 
 
 def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:

@@ -7,14 +7,14 @@ from typing import Any
 from dynafed.dynamodb import fgac
 from dynafed.dynamodb.context import OperationContext, table_not_found
 from dynafed.dynamodb.validation import validate_request
-from dynafed.dynamodb.validation.common import TABLE_NAME_PATTERN_ONLY, require_table_name
-from dynafed.dynamodb.validation.shapes import Struct
+from dynafed.dynamodb.validation.common import require_table_name
+from dynafed.dynamodb.validation.model import request_shape
 
 RUNS_INLINE = True
 """One table document: small and bounded, so it may run on the event loop
 (server.dynamodb_endpoint)."""
 
-REQUEST = Struct(java_name="DescribeTimeToLiveInput", fields={"TableName": TABLE_NAME_PATTERN_ONLY})
+REQUEST = request_shape("DescribeTimeToLive")
 
 
 def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:

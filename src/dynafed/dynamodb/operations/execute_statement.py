@@ -12,16 +12,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from dynafed.core.validation.shapes import AttrValue, ListOf, Str
 from dynafed.dynamodb.context import OperationContext
 from dynafed.dynamodb.partiql import execution
 from dynafed.dynamodb.partiql.authorization import PartiQLAuthorizer
 from dynafed.dynamodb.validation import validate_request
-from dynafed.dynamodb.validation.common import (
-    CONSISTENT_READ,
-    RETURN_CONSUMED_CAPACITY,
-    RETURN_VALUES_ON_CONDITION_CHECK_FAILURE,
-)
-from dynafed.dynamodb.validation.shapes import AttrValue, ListOf, Long, Str, Struct
+from dynafed.dynamodb.validation.model import request_shape
 
 RUNS_INLINE = False
 """A statement may be a write or a full table scan: never on the event loop."""
@@ -33,18 +29,7 @@ PartiQL action in place of that operation's own, with its keys and `dynamodb:Ful
 STATEMENT = Str(required=True, min_len=1, max_len=8192)
 PARAMETERS = ListOf(member=AttrValue(), min_len=1)
 
-REQUEST = Struct(
-    java_name="ExecuteStatementInput",
-    fields={
-        "Statement": STATEMENT,
-        "Parameters": PARAMETERS,
-        "ConsistentRead": CONSISTENT_READ,
-        "NextToken": Str(min_len=1, max_len=32768),
-        "ReturnConsumedCapacity": RETURN_CONSUMED_CAPACITY,
-        "Limit": Long(minimum=1, java_type="Integer"),
-        "ReturnValuesOnConditionCheckFailure": RETURN_VALUES_ON_CONDITION_CHECK_FAILURE,
-    },
-)
+REQUEST = request_shape("ExecuteStatement")
 
 
 def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:

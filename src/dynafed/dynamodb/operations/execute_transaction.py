@@ -24,11 +24,7 @@ from dynafed.dynamodb.partiql.parser import parse
 from dynafed.dynamodb.partiql.statements import Delete, Update
 from dynafed.dynamodb.partiql.translate import Translation
 from dynafed.dynamodb.validation import validate_request
-from dynafed.dynamodb.validation.common import (
-    RETURN_CONSUMED_CAPACITY,
-    RETURN_VALUES_ON_CONDITION_CHECK_FAILURE,
-)
-from dynafed.dynamodb.validation.shapes import AttrValue, ListOf, Str, Struct
+from dynafed.dynamodb.validation.model import request_shape
 from dynafed.errors import TransactionCanceledException, ValidationException
 
 RUNS_INLINE = False
@@ -58,26 +54,7 @@ _ELEMENT_FIELDS = (
 )
 _ELEMENTS = {"GetItem": "Get", "PutItem": "Put", "UpdateItem": "Update", "DeleteItem": "Delete"}
 
-REQUEST = Struct(
-    java_name="ExecuteTransactionInput",
-    fields={
-        "TransactStatements": ListOf(
-            required=True,
-            min_len=1,
-            max_len=MAX_STATEMENTS,
-            member=Struct(
-                java_name="ParameterizedStatement",
-                fields={
-                    "Statement": Str(required=True, min_len=1, max_len=8192),
-                    "Parameters": ListOf(member=AttrValue(), min_len=1),
-                    "ReturnValuesOnConditionCheckFailure": RETURN_VALUES_ON_CONDITION_CHECK_FAILURE,
-                },
-            ),
-        ),
-        "ClientRequestToken": Str(min_len=1, max_len=36),
-        "ReturnConsumedCapacity": RETURN_CONSUMED_CAPACITY,
-    },
-)
+REQUEST = request_shape("ExecuteTransaction")
 
 
 def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:

@@ -19,16 +19,7 @@ from dynafed.dynamodb.expr import (
 from dynafed.dynamodb.items.keys import check_key, check_projected_keys, storage_key
 from dynafed.dynamodb.items.single_item import compile_request_expressions
 from dynafed.dynamodb.validation import validate_request
-from dynafed.dynamodb.validation.common import (
-    ATTRIBUTES_TO_GET,
-    CONSISTENT_READ,
-    EXPRESSION,
-    EXPRESSION_ATTRIBUTE_NAMES,
-    KEY,
-    RETURN_CONSUMED_CAPACITY,
-    TABLE_NAME,
-)
-from dynafed.dynamodb.validation.shapes import Struct
+from dynafed.dynamodb.validation.model import request_shape
 from dynafed.dynamodb.values import validate_item
 from dynafed.errors import ResourceNotFoundException
 
@@ -40,18 +31,7 @@ authorization = fgac.get_item
 """`dynamodb:GetItem` and its fine-grained keys. A TransactGetItems element is authorized
 as the same action, so the keys are computed in `fgac`, which both use."""
 
-REQUEST = Struct(
-    java_name="GetItemInput",
-    fields={
-        "TableName": TABLE_NAME,
-        "Key": KEY,
-        "AttributesToGet": ATTRIBUTES_TO_GET,
-        "ConsistentRead": CONSISTENT_READ,
-        "ReturnConsumedCapacity": RETURN_CONSUMED_CAPACITY,
-        "ProjectionExpression": EXPRESSION,
-        "ExpressionAttributeNames": EXPRESSION_ATTRIBUTE_NAMES,
-    },
-)
+REQUEST = request_shape("GetItem")
 
 
 def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:

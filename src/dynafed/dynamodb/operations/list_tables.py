@@ -8,8 +8,7 @@ from dynafed.dynamodb import fgac
 from dynafed.dynamodb.context import OperationContext
 from dynafed.dynamodb.tables import DOCUMENT_KIND
 from dynafed.dynamodb.validation import validate_request
-from dynafed.dynamodb.validation.common import NAME_PATTERN
-from dynafed.dynamodb.validation.shapes import Long, Str, Struct
+from dynafed.dynamodb.validation.model import request_shape
 
 DEFAULT_LIMIT = 100
 
@@ -17,13 +16,7 @@ RUNS_INLINE = True
 """At most 100 table names: small and bounded, so it may run on the event loop
 (server.dynamodb_endpoint)."""
 
-REQUEST = Struct(
-    java_name="ListTablesInput",
-    fields={
-        "ExclusiveStartTableName": Str(min_len=3, max_len=255, pattern=NAME_PATTERN),
-        "Limit": Long(minimum=1, maximum=100, java_type="Integer"),
-    },
-)
+REQUEST = request_shape("ListTables")
 
 
 def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:

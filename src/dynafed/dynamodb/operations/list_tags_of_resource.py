@@ -5,23 +5,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from dynafed.core.validation.constraints import check_constraints
 from dynafed.dynamodb import fgac
 from dynafed.dynamodb.context import OperationContext, find_table
 from dynafed.dynamodb.control_plane import resource_arns
-from dynafed.dynamodb.control_plane.shapes import RESOURCE_ARN
-from dynafed.dynamodb.validation.constraints import check_constraints
+from dynafed.dynamodb.validation.model import request_shape
 from dynafed.dynamodb.validation.serialization import check_types
-from dynafed.dynamodb.validation.shapes import Str, Struct
 from dynafed.errors import ResourceNotFoundException
 
 RUNS_INLINE = True
 """One table document: small and bounded, so it may run on the event loop
 (server.dynamodb_endpoint)."""
 
-REQUEST = Struct(
-    java_name="ListTagsOfResourceInput",
-    fields={"ResourceArn": RESOURCE_ARN, "NextToken": Str()},
-)
+REQUEST = request_shape("ListTagsOfResource")
 
 
 def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:

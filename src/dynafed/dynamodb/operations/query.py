@@ -27,8 +27,6 @@ from dynafed.dynamodb.expr import (
 from dynafed.dynamodb.items.keys import check_projected_keys
 from dynafed.dynamodb.keys import encode_key_value
 from dynafed.dynamodb.reads.pages import (
-    CONDITIONS,
-    READ_FIELDS,
     ReadPlan,
     filter_of,
     projection_of,
@@ -40,7 +38,7 @@ from dynafed.dynamodb.reads.select import check_index_select, choose
 from dynafed.dynamodb.reads.targets import ReadTarget, key_range, resolve
 from dynafed.dynamodb.tables import Table
 from dynafed.dynamodb.validation import validate_request
-from dynafed.dynamodb.validation.shapes import Bool, Long, Struct
+from dynafed.dynamodb.validation.model import request_shape
 from dynafed.dynamodb.values import check_key_not_empty
 from dynafed.errors import ResourceNotFoundException, ValidationException
 
@@ -48,17 +46,7 @@ RUNS_INLINE = small_page
 """On the event loop only with a small Limit (`reads.pages.INLINE_PAGE_LIMIT`): without one
 a page may read up to 1 MB (server.dynamodb_endpoint)."""
 
-REQUEST = Struct(
-    java_name="QueryInput",
-    fields={
-        **READ_FIELDS,
-        "Limit": Long(java_type="Integer"),
-        "KeyConditions": CONDITIONS,
-        "QueryFilter": CONDITIONS,
-        "ScanIndexForward": Bool(),
-        "KeyConditionExpression": READ_FIELDS["FilterExpression"],
-    },
-)
+REQUEST = request_shape("Query")
 
 
 def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:

@@ -22,8 +22,6 @@ from dynafed.dynamodb.expr import (
 )
 from dynafed.dynamodb.items.keys import check_projected_keys
 from dynafed.dynamodb.reads.pages import (
-    CONDITIONS,
-    READ_FIELDS,
     ReadPlan,
     filter_of,
     projection_of,
@@ -35,7 +33,7 @@ from dynafed.dynamodb.reads.segments import check_segments, segment_of
 from dynafed.dynamodb.reads.select import check_index_select, choose
 from dynafed.dynamodb.reads.targets import resolve
 from dynafed.dynamodb.validation import validate_request
-from dynafed.dynamodb.validation.shapes import Long, Struct
+from dynafed.dynamodb.validation.model import request_shape
 from dynafed.errors import ResourceNotFoundException
 from dynafed.storage.port import StoredItem
 
@@ -43,16 +41,7 @@ RUNS_INLINE = small_page
 """On the event loop only with a small Limit (`reads.pages.INLINE_PAGE_LIMIT`): without one
 a page may read up to 1 MB (server.dynamodb_endpoint)."""
 
-REQUEST = Struct(
-    java_name="ScanInput",
-    fields={
-        **READ_FIELDS,
-        "Limit": Long(minimum=1, java_type="Integer"),
-        "ScanFilter": CONDITIONS,
-        "Segment": Long(minimum=0, maximum=999_999, java_type="Integer"),
-        "TotalSegments": Long(minimum=1, maximum=1_000_000, java_type="Integer"),
-    },
-)
+REQUEST = request_shape("Scan")
 
 
 def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:

@@ -23,14 +23,7 @@ from dynafed.dynamodb.items.multi_item import KeyRegistry, existing, hash_key_of
 from dynafed.dynamodb.items.transactions import DUPLICATE_ITEMS, check_actions
 from dynafed.dynamodb.tables import Table
 from dynafed.dynamodb.validation import validate_request
-from dynafed.dynamodb.validation.common import (
-    EXPRESSION,
-    EXPRESSION_ATTRIBUTE_NAMES,
-    KEY,
-    RETURN_CONSUMED_CAPACITY,
-    TABLE_NAME,
-)
-from dynafed.dynamodb.validation.shapes import ListOf, Struct
+from dynafed.dynamodb.validation.model import request_shape
 from dynafed.dynamodb.values import Item, item_size, validate_item
 from dynafed.errors import ValidationException
 
@@ -42,33 +35,12 @@ TOO_LARGE = (
     "Transaction cancelled: the aggregate size of the items in the transaction exceeded 4 MB"
 )
 
-GET = Struct(
-    required=True,
-    java_name="Get",
-    fields={
-        "Key": KEY,
-        "TableName": TABLE_NAME,
-        "ProjectionExpression": EXPRESSION,
-        "ExpressionAttributeNames": EXPRESSION_ATTRIBUTE_NAMES,
-    },
-)
 
 RUNS_INLINE = False
 """Up to 100 items, an answer of up to 4 MB: built on a worker so it never stalls the
 event loop and every other connection with it (server.dynamodb_endpoint)."""
 
-REQUEST = Struct(
-    java_name="TransactGetItemsInput",
-    fields={
-        "TransactItems": ListOf(
-            required=True,
-            member=Struct(java_name="TransactGetItem", fields={"Get": GET}),
-            min_len=1,
-            max_len=MAX_ACTIONS,
-        ),
-        "ReturnConsumedCapacity": RETURN_CONSUMED_CAPACITY,
-    },
-)
+REQUEST = request_shape("TransactGetItems")
 
 
 @dataclass(frozen=True, slots=True)

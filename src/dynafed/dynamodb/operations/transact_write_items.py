@@ -50,18 +50,7 @@ from dynafed.dynamodb.items.transactions import (
 )
 from dynafed.dynamodb.tables import Table
 from dynafed.dynamodb.validation import validate_request
-from dynafed.dynamodb.validation.common import (
-    EXPRESSION,
-    EXPRESSION_ATTRIBUTE_NAMES,
-    EXPRESSION_ATTRIBUTE_VALUES,
-    ITEM,
-    KEY,
-    RETURN_CONSUMED_CAPACITY,
-    RETURN_ITEM_COLLECTION_METRICS,
-    RETURN_VALUES_ON_CONDITION_CHECK_FAILURE,
-    TABLE_NAME,
-)
-from dynafed.dynamodb.validation.shapes import ListOf, Shape, Str, Struct
+from dynafed.dynamodb.validation.model import request_shape
 from dynafed.dynamodb.values import (
     Item,
     check_item_size,
@@ -79,44 +68,11 @@ reference, TransactWriteItems): items put, measured as DynamoDB sizes items."""
 TOO_LARGE = "Transaction request cannot exceed the aggregate item size limit of 4 MB"
 ENCLOSING = "TransactWriteItems"
 
-_CONDITIONAL: dict[str, Shape] = {
-    "TableName": TABLE_NAME,
-    "ConditionExpression": EXPRESSION,
-    "ExpressionAttributeNames": EXPRESSION_ATTRIBUTE_NAMES,
-    "ExpressionAttributeValues": EXPRESSION_ATTRIBUTE_VALUES,
-    "ReturnValuesOnConditionCheckFailure": RETURN_VALUES_ON_CONDITION_CHECK_FAILURE,
-}
-
-TRANSACT_WRITE_ITEM = Struct(
-    java_name="TransactWriteItem",
-    fields={
-        "ConditionCheck": Struct(
-            java_name="ConditionCheck",
-            fields={**_CONDITIONAL, "Key": KEY, "ConditionExpression": Str(required=True)},
-        ),
-        "Put": Struct(java_name="Put", fields={**_CONDITIONAL, "Item": ITEM}),
-        "Delete": Struct(java_name="Delete", fields={**_CONDITIONAL, "Key": KEY}),
-        "Update": Struct(
-            java_name="Update",
-            fields={**_CONDITIONAL, "Key": KEY, "UpdateExpression": Str(required=True)},
-        ),
-    },
-)
 
 RUNS_INLINE = False
 """A write: it waits for its commit, so never on the event loop (server.dynamodb_endpoint)."""
 
-REQUEST = Struct(
-    java_name="TransactWriteItemsInput",
-    fields={
-        "TransactItems": ListOf(
-            required=True, member=TRANSACT_WRITE_ITEM, min_len=1, max_len=MAX_ACTIONS
-        ),
-        "ReturnConsumedCapacity": RETURN_CONSUMED_CAPACITY,
-        "ReturnItemCollectionMetrics": RETURN_ITEM_COLLECTION_METRICS,
-        "ClientRequestToken": Str(min_len=1, max_len=36),
-    },
-)
+REQUEST = request_shape("TransactWriteItems")
 
 _KINDS = ("ConditionCheck", "Put", "Delete", "Update")
 

@@ -4,27 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from dynafed.core.validation.constraints import check_constraints
 from dynafed.dynamodb import fgac
 from dynafed.dynamodb.context import OperationContext, find_table
 from dynafed.dynamodb.control_plane import resource_arns
-from dynafed.dynamodb.control_plane.shapes import RESOURCE_ARN
 from dynafed.dynamodb.tables import DOCUMENT_KIND
-from dynafed.dynamodb.validation.constraints import check_constraints
+from dynafed.dynamodb.validation.model import request_shape
 from dynafed.dynamodb.validation.serialization import check_types
-from dynafed.dynamodb.validation.shapes import ListOf, Str, Struct
 from dynafed.errors import ResourceNotFoundException, ValidationException
 from dynafed.storage.port import WriteTxn
 
 RUNS_INLINE = False
 """A write: it waits for its commit, so never on the event loop (server.dynamodb_endpoint)."""
 
-REQUEST = Struct(
-    java_name="UntagResourceInput",
-    fields={
-        "ResourceArn": RESOURCE_ARN,
-        "TagKeys": ListOf(required=True, member=Str(min_len=1, max_len=128)),
-    },
-)
+REQUEST = request_shape("UntagResource")
 
 
 def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from dynafed.core.validation.shapes import AttrValue, MapOf, Str, Struct
 from dynafed.dynamodb import capacity, fgac
 from dynafed.dynamodb.context import ITEM_TABLE_NOT_FOUND, OperationContext
 from dynafed.dynamodb.expr import (
@@ -28,7 +29,6 @@ from dynafed.dynamodb.items.keys import (
     storage_key,
 )
 from dynafed.dynamodb.items.single_item import (
-    WRITE_FIELDS,
     answer,
     check_condition,
     compile_request_expressions,
@@ -36,15 +36,14 @@ from dynafed.dynamodb.items.single_item import (
     legacy_condition,
 )
 from dynafed.dynamodb.validation import validate_request
-from dynafed.dynamodb.validation.common import EXPRESSION, KEY
-from dynafed.dynamodb.validation.shapes import AttrValue, MapOf, Str, Struct
+from dynafed.dynamodb.validation.model import request_shape
 from dynafed.dynamodb.values import Item, check_item_size, validate_item
 from dynafed.errors import ResourceNotFoundException
 from dynafed.storage.port import WriteTxn
 
 ATTRIBUTE_UPDATES = MapOf(
     value=Struct(
-        java_name="AttributeValueUpdate",
+        name="AttributeValueUpdate",
         fields={"Value": AttrValue(), "Action": Str(enum=("ADD", "PUT", "DELETE"))},
     )
 )
@@ -56,15 +55,7 @@ authorization = fgac.update_item
 """`dynamodb:UpdateItem` and its fine-grained keys. A TransactWriteItems element is authorized
 as the same action, so the keys are computed in `fgac`, which both use."""
 
-REQUEST = Struct(
-    java_name="UpdateItemInput",
-    fields={
-        "Key": KEY,
-        "AttributeUpdates": ATTRIBUTE_UPDATES,
-        "UpdateExpression": EXPRESSION,
-        **WRITE_FIELDS,
-    },
-)
+REQUEST = request_shape("UpdateItem")
 
 
 def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:

@@ -14,17 +14,6 @@ from typing import Any
 from dynafed.dynamodb import backfill, fgac
 from dynafed.dynamodb.context import OperationContext, find_table, table_not_found
 from dynafed.dynamodb.control_plane import schema_rules as rules
-from dynafed.dynamodb.control_plane.shapes import (
-    ATTRIBUTE_DEFINITION,
-    BILLING_MODE,
-    GLOBAL_SECONDARY_INDEX,
-    INDEX_NAME,
-    ON_DEMAND_THROUGHPUT,
-    PROVISIONED_THROUGHPUT,
-    SSE_SPECIFICATION,
-    STREAM_SPECIFICATION,
-    TABLE_CLASS,
-)
 from dynafed.dynamodb.control_plane.table_description import describe
 from dynafed.dynamodb.indexes import storage_id
 from dynafed.dynamodb.streams import lifecycle as stream_lifecycle
@@ -38,53 +27,21 @@ from dynafed.dynamodb.tables import (
     Throughput,
 )
 from dynafed.dynamodb.validation import validate_request
-from dynafed.dynamodb.validation.common import TABLE_NAME_PATTERN_ONLY, require_table_name
-from dynafed.dynamodb.validation.shapes import Bool, ListOf, Struct
+from dynafed.dynamodb.validation.common import require_table_name
+from dynafed.dynamodb.validation.model import request_shape
 from dynafed.errors import LimitExceededException, ResourceNotFoundException, ValidationException
 from dynafed.storage.port import WriteTxn
 
-_REQUIRED_THROUGHPUT = replace(PROVISIONED_THROUGHPUT, required=True)
 _ONLINE_INDEX_LIMIT = LimitExceededException(
     "Subscriber limit exceeded: Only 1 online index can be created or deleted simultaneously "
     "per table"
 )
 
-GSI_UPDATE = Struct(
-    java_name="GlobalSecondaryIndexUpdate",
-    fields={
-        "Update": Struct(
-            java_name="UpdateGlobalSecondaryIndexAction",
-            fields={
-                "IndexName": INDEX_NAME,
-                "ProvisionedThroughput": _REQUIRED_THROUGHPUT,
-                "OnDemandThroughput": ON_DEMAND_THROUGHPUT,
-            },
-        ),
-        "Create": replace(GLOBAL_SECONDARY_INDEX, java_name="CreateGlobalSecondaryIndexAction"),
-        "Delete": Struct(
-            java_name="DeleteGlobalSecondaryIndexAction", fields={"IndexName": INDEX_NAME}
-        ),
-    },
-)
 
 RUNS_INLINE = False
 """A write: it waits for its commit, so never on the event loop (server.dynamodb_endpoint)."""
 
-REQUEST = Struct(
-    java_name="UpdateTableInput",
-    fields={
-        "AttributeDefinitions": ListOf(member=ATTRIBUTE_DEFINITION),
-        "TableName": TABLE_NAME_PATTERN_ONLY,
-        "BillingMode": BILLING_MODE,
-        "ProvisionedThroughput": PROVISIONED_THROUGHPUT,
-        "GlobalSecondaryIndexUpdates": ListOf(member=GSI_UPDATE),
-        "StreamSpecification": STREAM_SPECIFICATION,
-        "SSESpecification": SSE_SPECIFICATION,
-        "TableClass": TABLE_CLASS,
-        "DeletionProtectionEnabled": Bool(),
-        "OnDemandThroughput": ON_DEMAND_THROUGHPUT,
-    },
-)
+REQUEST = request_shape("UpdateTable")
 
 _CHANGES = (
     "BillingMode", "ProvisionedThroughput", "GlobalSecondaryIndexUpdates", "StreamSpecification",

@@ -13,25 +13,15 @@ from dynafed.dynamodb import ttl as expiry
 from dynafed.dynamodb.context import OperationContext, find_table, table_not_found
 from dynafed.dynamodb.tables import DOCUMENT_KIND, TimeToLive
 from dynafed.dynamodb.validation import validate_request
-from dynafed.dynamodb.validation.common import TABLE_NAME_PATTERN_ONLY, require_table_name
-from dynafed.dynamodb.validation.shapes import Bool, Str, Struct
+from dynafed.dynamodb.validation.common import require_table_name
+from dynafed.dynamodb.validation.model import request_shape
 from dynafed.errors import ValidationException
 from dynafed.storage.port import WriteTxn
 
 RUNS_INLINE = False
 """A write: it waits for its commit, so never on the event loop (server.dynamodb_endpoint)."""
 
-REQUEST = Struct(
-    java_name="UpdateTimeToLiveInput",
-    fields={
-        "TableName": TABLE_NAME_PATTERN_ONLY,
-        "TimeToLiveSpecification": Struct(
-            required=True,
-            java_name="TimeToLiveSpecification",
-            fields={"Enabled": Bool(required=True), "AttributeName": Str(required=True)},
-        ),
-    },
-)
+REQUEST = request_shape("UpdateTimeToLive")
 
 
 def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:

@@ -24,49 +24,10 @@ from dynafed.dynamodb.expr import (
 )
 from dynafed.dynamodb.items.keys import storage_key
 from dynafed.dynamodb.reads.paging import last_evaluated_key, take_page
-from dynafed.dynamodb.reads.select import ALL_ATTRIBUTES, COUNT, SPECIFIC_ATTRIBUTES, VALUES
+from dynafed.dynamodb.reads.select import ALL_ATTRIBUTES, COUNT, SPECIFIC_ATTRIBUTES
 from dynafed.dynamodb.reads.targets import ReadTarget
-from dynafed.dynamodb.validation.common import (
-    ATTRIBUTES_TO_GET,
-    COMPARISON_OPERATORS,
-    CONDITIONAL_OPERATOR,
-    CONSISTENT_READ,
-    EXPRESSION,
-    EXPRESSION_ATTRIBUTE_NAMES,
-    EXPRESSION_ATTRIBUTE_VALUES,
-    INDEX_NAME,
-    RETURN_CONSUMED_CAPACITY,
-    TABLE_NAME,
-)
-from dynafed.dynamodb.validation.shapes import AttrValue, ListOf, MapOf, Shape, Str, Struct
 from dynafed.dynamodb.values import Item, item_size, read_capacity_units
 from dynafed.storage.port import ReadView, StoredItem
-
-CONDITIONS = MapOf(
-    value=Struct(
-        java_name="Condition",
-        fields={
-            "AttributeValueList": ListOf(member=AttrValue()),
-            "ComparisonOperator": Str(required=True, enum=COMPARISON_OPERATORS),
-        },
-    )
-)
-
-READ_FIELDS: dict[str, Shape] = {
-    "TableName": TABLE_NAME,
-    "IndexName": INDEX_NAME,
-    "AttributesToGet": ATTRIBUTES_TO_GET,
-    "Select": Str(enum=VALUES),
-    "ConsistentRead": CONSISTENT_READ,
-    "ConditionalOperator": CONDITIONAL_OPERATOR,
-    "ExclusiveStartKey": MapOf(value=AttrValue()),
-    "ReturnConsumedCapacity": RETURN_CONSUMED_CAPACITY,
-    "ProjectionExpression": EXPRESSION,
-    "FilterExpression": EXPRESSION,
-    "ExpressionAttributeNames": EXPRESSION_ATTRIBUTE_NAMES,
-    "ExpressionAttributeValues": EXPRESSION_ATTRIBUTE_VALUES,
-}
-"""Fields Query and Scan both accept (each adds its own)."""
 
 INLINE_PAGE_LIMIT = 100
 """Query and Scan run on the event loop only with a Limit up to this many items (rows read,

@@ -9,16 +9,9 @@ from typing import Any
 from dynafed.dynamodb.streams.context import StreamsContext, load_stream
 from dynafed.dynamodb.streams.model import Shard, Stream, seq_to_wire
 from dynafed.dynamodb.validation import validate_request
-from dynafed.dynamodb.validation.shapes import Long, Str, Struct
+from dynafed.dynamodb.validation.model import streams_request_shape
 
-REQUEST = Struct(
-    java_name="DescribeStreamInput",
-    fields={
-        "StreamArn": Str(required=True, min_len=37, max_len=1024),
-        "Limit": Long(minimum=1, maximum=100, java_type="Integer"),
-        "ExclusiveStartShardId": Str(min_len=28, max_len=65),
-    },
-)
+REQUEST = streams_request_shape("DescribeStream")
 DEFAULT_LIMIT = 100
 
 

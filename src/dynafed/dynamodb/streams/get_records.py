@@ -14,15 +14,9 @@ from dynafed.dynamodb.streams.context import StreamsContext, load_stream
 from dynafed.dynamodb.streams.errors import TrimmedDataAccessException
 from dynafed.dynamodb.streams.model import records_id, seq_key, seq_of_key
 from dynafed.dynamodb.validation import validate_request
-from dynafed.dynamodb.validation.shapes import Long, Str, Struct
+from dynafed.dynamodb.validation.model import streams_request_shape
 
-REQUEST = Struct(
-    java_name="GetRecordsInput",
-    fields={
-        "ShardIterator": Str(required=True, min_len=1, max_len=2048),
-        "Limit": Long(minimum=1, maximum=1000, java_type="Integer"),
-    },
-)
+REQUEST = streams_request_shape("GetRecords")
 MAX_RECORDS = 1000
 MAX_BYTES = 1024 * 1024
 

@@ -12,19 +12,11 @@ from dynafed.dynamodb.streams.context import StreamsContext, load_stream, shard_
 from dynafed.dynamodb.streams.errors import TrimmedDataAccessException
 from dynafed.dynamodb.streams.model import Shard, Stream, seq_from_wire
 from dynafed.dynamodb.validation import validate_request
-from dynafed.dynamodb.validation.shapes import Str, Struct
+from dynafed.dynamodb.validation.model import streams_request_shape
 from dynafed.errors import ValidationException
 
 TYPES = ("TRIM_HORIZON", "LATEST", "AT_SEQUENCE_NUMBER", "AFTER_SEQUENCE_NUMBER")
-REQUEST = Struct(
-    java_name="GetShardIteratorInput",
-    fields={
-        "StreamArn": Str(required=True, min_len=37, max_len=1024),
-        "ShardId": Str(required=True, min_len=28, max_len=65),
-        "ShardIteratorType": Str(required=True, enum=TYPES),
-        "SequenceNumber": Str(min_len=21, max_len=40),
-    },
-)
+REQUEST = streams_request_shape("GetShardIterator")
 
 
 def run(ctx: StreamsContext, body: dict[str, Any]) -> dict[str, Any]:

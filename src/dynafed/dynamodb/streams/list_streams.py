@@ -9,16 +9,9 @@ from typing import Any
 from dynafed.dynamodb.streams.context import StreamsContext
 from dynafed.dynamodb.streams.model import DOCUMENT_KIND
 from dynafed.dynamodb.validation import validate_request
-from dynafed.dynamodb.validation.shapes import Long, Str, Struct
+from dynafed.dynamodb.validation.model import streams_request_shape
 
-REQUEST = Struct(
-    java_name="ListStreamsInput",
-    fields={
-        "TableName": Str(min_len=3, max_len=255, pattern="[a-zA-Z0-9_.-]+"),
-        "Limit": Long(minimum=1, maximum=100, java_type="Integer"),
-        "ExclusiveStartStreamArn": Str(min_len=37, max_len=1024),
-    },
-)
+REQUEST = streams_request_shape("ListStreams")
 DEFAULT_LIMIT = 100
 
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from dynafed.dynamodb.validation.constraints import check_constraints
+from dynafed.core.validation.constraints import check_constraints
+from dynafed.core.validation.shapes import Struct
 from dynafed.dynamodb.validation.serialization import check_types
-from dynafed.dynamodb.validation.shapes import Struct
 
 
 def validate_request(

@@ -19,7 +19,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from dynafed.dynamodb.validation.shapes import (
+from dynafed.core.validation.shapes import (
     AttrValue,
     Blob,
     Bool,
@@ -29,11 +29,13 @@ from dynafed.dynamodb.validation.shapes import (
     Shape,
     Str,
     Struct,
-    java_class,
 )
 from dynafed.errors import SerializationException, ValidationException
 
 _BASE64_ALPHABET = re.compile(r"[A-Za-z0-9+/=]*")
+
+MODEL_PACKAGE = "com.amazonaws.dynamodb.v20120810"
+"""The Java package of DynamoDB's model classes, as its messages name them."""
 
 _ATTRIBUTE_VALUE_MEMBERS: dict[str, Shape] = {}
 """The members of an AttributeValue; filled below once the shapes exist."""
@@ -200,6 +202,26 @@ def _check_blob(value: Any) -> Any:
         # AWS's own spelling ("dectected") kept on purpose.
         raise SerializationException("Invalid last non-pad Base64 character dectected")
     return value
+
+
+def java_class(shape: Shape) -> str:
+    """The Java type AWS names in "Unrecognized collection type ..." messages."""
+    if isinstance(shape, Str):
+        return "class java.lang.String"
+    if isinstance(shape, Bool):
+        return "class java.lang.Boolean"
+    if isinstance(shape, Long):
+        return f"class java.lang.{shape.java_type}"
+    if isinstance(shape, Blob):
+        return "class java.nio.ByteBuffer"
+    if isinstance(shape, AttrValue):
+        return f"class {MODEL_PACKAGE}.AttributeValue"
+    if isinstance(shape, Struct):
+        return f"class {MODEL_PACKAGE}.{shape.name}"
+    if isinstance(shape, MapOf):
+        element = java_class(shape.value).removeprefix("class ")
+        return f"java.util.Map<java.lang.String, {element}>"
+    return "java.util.List"
 
 
 def _without(result: dict[str, Any], original: dict[str, Any], key: str) -> dict[str, Any]:

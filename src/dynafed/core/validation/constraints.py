@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
-from dynafed.dynamodb.validation.shapes import (
+from dynafed.core.validation.shapes import (
     AttrValue,
     ListOf,
     Long,
@@ -135,7 +135,7 @@ class _JavaObject:
 
     def __init__(self, shape: Struct, value: Mapping[str, Any]) -> None:
         self.text = (
-            f"{shape.java_name}("
+            f"{shape.name}("
             + ", ".join(
                 f"{_lower_first(name)}={render(value[name])}"
                 for name in shape.fields

@@ -1,21 +1,14 @@
-"""Declarative request shapes: what each DynamoDB operation accepts, field by field.
+"""Request shapes: what an operation accepts, member by member, with its constraints.
 
-An operation module declares its input as a `Struct` of fields, each a shape with the
-constraints of the DynamoDB API model (required, length, range, pattern, enum). The checker
-(`check.py`) walks a request body against the shape twice, in AWS's order: first the JSON
-types (a wrong type is a `SerializationException`), then the constraints (collected into one
-"N validation errors detected: ..." `ValidationException`).
-
-`java_name` is the class AWS's Java model uses for a structure; it appears verbatim in some
-of AWS's serialization messages ("Unrecognized collection type class ...").
+`models.input_shape` reads them from botocore's service models; `constraints` checks a
+request against them. A protocol's first pass (JSON types for DynamoDB and Cognito, the
+flattened parameters of IAM and STS) also walks them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-
-MODEL_PACKAGE = "com.amazonaws.dynamodb.v20120810"
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +23,8 @@ class Str(Shape):
     max_len: int | None = None
     pattern: str | None = None
     enum: tuple[str, ...] | None = None
+    sensitive: bool = False
+    """Never echoed in a message (passwords, secrets): shown as `***`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,34 +71,13 @@ class MapOf(Shape):
 
 @dataclass(frozen=True, slots=True)
 class Struct(Shape):
-    java_name: str = ""
+    name: str = ""
+    """The model's name for the structure, which is also the class AWS's Java model uses (it
+    appears verbatim in some serialization messages)."""
+
     fields: Mapping[str, Shape] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
 class AttrValue(Shape):
     """A DynamoDB AttributeValue (`{"S": ...}`, `{"M": {...}}`, ...), recursively."""
-
-
-def java_class(shape: Shape) -> str:
-    """The Java type AWS names in "Unrecognized collection type ..." messages."""
-    if isinstance(shape, Str):
-        return "class java.lang.String"
-    if isinstance(shape, Bool):
-        return "class java.lang.Boolean"
-    if isinstance(shape, Long):
-        return f"class java.lang.{shape.java_type}"
-    if isinstance(shape, Blob):
-        return "class java.nio.ByteBuffer"
-    if isinstance(shape, AttrValue):
-        return f"class {MODEL_PACKAGE}.AttributeValue"
-    if isinstance(shape, Struct):
-        return f"class {MODEL_PACKAGE}.{shape.java_name}"
-    if isinstance(shape, MapOf):
-        return f"java.util.Map<java.lang.String, {_java_element(shape.value)}>"
-    return "java.util.List"
-
-
-def _java_element(shape: Shape) -> str:
-    name = java_class(shape)
-    return name.removeprefix("class ")
