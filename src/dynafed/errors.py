@@ -222,6 +222,14 @@ class AccessDenied(QueryError):
     status = 403
 
 
+class InvalidClientTokenId(QueryError):
+    """Query APIs' refusal of credentials they do not accept (e.g. IAM called with
+    GetSessionToken credentials that carry no MFA)."""
+
+    code = "InvalidClientTokenId"
+    status = 403
+
+
 class InvalidIdentityToken(QueryError):
     code = "InvalidIdentityToken"
 

@@ -242,6 +242,7 @@ def key_literals() -> set[str]:
             found.add(node.value)
     actions = {f"dynamodb:{o}" for o in OPERATIONS} | {TAG_SESSION, SET_SOURCE_IDENTITY}
     actions |= {"sts:AssumeRole", "sts:AssumeRoleWithWebIdentity", "sts:AssumeRoleWithSAML"}
+    actions |= {"sts:GetFederationToken", "sts:GetAccessKeyInfo"}
     return found - actions
 
 

@@ -133,7 +133,7 @@ def test_the_page_has_a_chapter_per_api_and_no_other() -> None:
 def test_the_discovery_tells_served_from_unknown_operations() -> None:
     # What the documentation tests rely on: an operation AWS has and dynafed does not
     # serve is found unserved, and one dynafed serves is found served.
-    assert "GetSessionToken" not in sts_actions()
+    assert "DecodeAuthorizationMessage" not in sts_actions()
     assert {"AssumeRoleWithWebIdentity", "GetCallerIdentity"} <= sts_actions()
     assert "GetOpenIdTokenForDeveloperIdentity" not in cognito_operations()
     assert "GetId" in cognito_operations()

@@ -21,13 +21,14 @@ import json
 import logging
 from collections.abc import Callable, Hashable, Sequence
 
-from dynafed.auth.principal import Principal, SessionContext, UserContext
+from dynafed.auth.principal import Principal, SessionContext, SessionKind, UserContext
 from dynafed.core.authorization import AllowAll, AuthorizationRequest, Authorizer
 from dynafed.core.clock import Clock
 from dynafed.enforcement.audit import AuditSink, decision_event
 from dynafed.enforcement.context import (
     ContextKeys,
     RequestFacts,
+    federated_user_keys,
     request_principal,
     session_keys,
     time_keys,
@@ -35,8 +36,12 @@ from dynafed.enforcement.context import (
 )
 from dynafed.enforcement.context import request_keys as request_keys_of
 from dynafed.enforcement.policy_cache import CompiledPolicies
-from dynafed.enforcement.policy_sets import session_policy_set, user_policies
-from dynafed.enforcement.role_cache import RoleCache, RoleEntry
+from dynafed.enforcement.policy_sets import (
+    federated_policy_set,
+    session_policy_set,
+    user_policies,
+)
+from dynafed.enforcement.role_cache import BuiltAuthorizer, RoleCache, RoleEntry
 from dynafed.enforcement.user_cache import UserCache, UserEntry
 from dynafed.errors import AccessDeniedException, AwsError
 from dynafed.policy import (
@@ -252,6 +257,8 @@ class Authorizers:
         self._request_keys: dict[RequestFacts, NormalizedKeys] = {}
         """Normalized `request_keys` by the facts they come from: one client sends the same
         facts (address, agent, region) with every request."""
+        self._account_federations: dict[str, BuiltAuthorizer] = {}
+        """Authorizers of federated users the account's own credentials minted, by key."""
 
     def __call__(self, principal: Principal, facts: RequestFacts | None = None) -> Authorizer:
         """The authorizer for one request; `facts` say how it arrived (address, agent,
@@ -259,10 +266,12 @@ class Authorizers:
         if principal.user is not None:
             return self._user_authorizer(principal, principal.user, facts)
         session = principal.session
-        if session is None:
+        if session is None or principal.is_admin:
             if self._audit is not None:
                 return AuditedAllowAll(principal, self._audit)
             return self._allow_all
+        if session.kind is SessionKind.FEDERATED_USER:
+            return self._federated_authorizer(principal, session, facts)
         entry = self._roles.role(session.role_arn, session.role_id)
         # The authenticator hands out one Principal object per open session token, so the
         # authorizer built for it (policies and global keys) serves its later requests too,
@@ -305,6 +314,58 @@ class Authorizers:
         entry.authorizers[principal.access_key_id] = authorizer
         return authorizer.for_request(request_keys)
 
+    def _federated_authorizer(
+        self, principal: Principal, session: SessionContext, facts: RequestFacts | None
+    ) -> Authorizer:
+        """A GetFederationToken session's authorizer: its user's policies (the account's,
+        when the admin key minted it) ∩ its session policies, built once per session."""
+        request_keys = self._normalized_request_keys(facts or self._facts)
+        user = session.user
+        entry = None
+        if user is None:
+            authorizers = self._account_federations
+        elif self._users is not None:
+            entry = self._users.user(user.name, user.user_id)
+            authorizers = entry.authorizers
+        else:
+            authorizers = {}
+        cached = authorizers.get(principal.access_key_id)
+        if isinstance(cached, SessionAuthorizer) and cached.principal is principal:
+            return cached.for_request(request_keys)
+        if user is None:
+            caller: PolicySet | None = ADMIN_POLICIES
+        else:
+            caller = self._user_policy_set(entry, user) if entry is not None else None
+        tags = entry.user.tags if entry is not None and entry.user is not None else ()
+        authorizer = SessionAuthorizer(
+            principal,
+            self._federated_policies(caller, session),
+            federated_user_keys(principal, session, tags),
+            self._time_keys,
+            self._audit,
+        )
+        if len(authorizers) >= _REQUEST_KEYS_CACHE_SIZE:
+            authorizers.clear()
+        authorizers[principal.access_key_id] = authorizer
+        return authorizer.for_request(request_keys)
+
+    def _federated_policies(
+        self, caller: PolicySet | None, session: SessionContext
+    ) -> PolicySet | None:
+        if caller is None:
+            return None
+        try:
+            return federated_policy_set(
+                caller,
+                session.session_policies,
+                session.policy_arns,
+                self._compiled.get,
+                self._roles.managed_policy,
+            )
+        except AwsError:
+            log.exception("the session policies of %s do not compile; denying", session.user)
+            return None
+
     def _user_entry(self, user: UserContext) -> UserEntry | None:
         return self._users.user(user.name, user.user_id) if self._users is not None else None
 
@@ -339,8 +400,10 @@ class Authorizers:
         if caller.user is not None:
             found = self._user_entry(caller.user)
             return self._user_policy_set(found, caller.user) if found is not None else None
-        if caller.session is None:
+        if caller.session is None or caller.is_admin:
             return ADMIN_POLICIES
+        if not caller.session.is_role_session:
+            return None  # a federated user may call no STS action but GetCallerIdentity
         return self._policy_set(
             self._roles.role(caller.session.role_arn, caller.session.role_id), caller.session
         )
@@ -356,7 +419,13 @@ class Authorizers:
                 **request_keys_of(self._facts),
                 **keys,
             }
-        if caller.session is None:
+        if caller.session is not None and caller.session.kind is SessionKind.FEDERATED_USER:
+            return {
+                **federated_user_keys(caller, caller.session, ()),
+                **request_keys_of(self._facts),
+                **keys,
+            }
+        if caller.session is None or caller.is_admin:
             keys.update(
                 {
                     "aws:userid": [caller.user_id],

@@ -82,6 +82,31 @@ def session_keys(
     return keys
 
 
+def temporary_keys(session: SessionContext) -> ContextKeys:
+    """The keys every request with temporary credentials carries (dynafed has no MFA)."""
+    keys: ContextKeys = {"aws:MultiFactorAuthPresent": ["false"]}
+    if session.issued_at is not None:
+        keys["aws:TokenIssueTime"] = [iso8601(session.issued_at)]
+    return keys
+
+
+def federated_user_keys(
+    principal: Principal, session: SessionContext, user_tags: Iterable[tuple[str, str]]
+) -> ContextKeys:
+    """A GetFederationToken session's keys: `aws:userid` is `<account>:<name>`,
+    `aws:PrincipalType` `FederatedUser`, no `aws:username`; session tags override the
+    calling user's tags with the same key (IAM User Guide, id_session-tags.html)."""
+    keys: ContextKeys = {
+        "aws:userid": [principal.user_id],
+        "aws:PrincipalArn": [principal.arn],
+        "aws:PrincipalType": ["FederatedUser"],
+        "aws:PrincipalAccount": [principal.account_id],
+        **temporary_keys(session),
+    }
+    keys.update(principal_tags(user_tags, session.tags))
+    return keys
+
+
 def user_keys(
     principal: Principal, user: UserContext, user_tags: Iterable[tuple[str, str]]
 ) -> ContextKeys:
@@ -96,6 +121,8 @@ def user_keys(
         "aws:PrincipalAccount": [principal.account_id],
     }
     keys.update(principal_tags(user_tags, {}))
+    if principal.session is not None:  # a GetSessionToken session of the user
+        keys.update(temporary_keys(principal.session))
     return keys
 
 
@@ -106,7 +133,7 @@ def request_principal(principal: Principal) -> RequestPrincipal:
     return RequestPrincipal(
         id=principal.arn,
         type=PrincipalType.AWS,
-        role_arn=session.role_arn if session is not None else None,
+        role_arn=session.role_arn if session is not None and session.is_role_session else None,
         account=principal.account_id,
     )
 

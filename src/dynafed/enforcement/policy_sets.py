@@ -81,3 +81,17 @@ def session_policy_set(
         return own
     session = session_policies(inline, managed_arns, parse, find_managed)
     return PolicySet(identity=own.identity, boundary=own.boundary, session=session)
+
+
+def federated_policy_set(
+    caller: PolicySet,
+    inline: Sequence[str],
+    managed_arns: Sequence[str],
+    parse: ParsePolicy,
+    find_managed: FindManagedPolicy,
+) -> PolicySet:
+    """A GetFederationToken session: the calling user's policies ∩ the session policies.
+    With no session policy the session may do nothing ("if you do not pass a policy, then
+    the resulting federated user session has no permissions", STS API reference)."""
+    session = session_policies(inline, managed_arns, parse, find_managed)
+    return PolicySet(identity=caller.identity, boundary=caller.boundary, session=session)

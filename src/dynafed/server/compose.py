@@ -59,6 +59,7 @@ from dynafed.storage.port import Storage
 from dynafed.sts.assume_role import AssumeRole
 from dynafed.sts.assume_role_with_saml import AssumeRoleWithSaml
 from dynafed.sts.assume_role_with_web_identity import AssumeRoleWithWebIdentity
+from dynafed.sts.caller_sessions import CallerSessions
 from dynafed.sts.credentials import SessionTokenResolver
 from dynafed.sts.keyring_store import KeyringStore
 from dynafed.sts.opened_sessions import OpenedSessions
@@ -160,11 +161,17 @@ def build_sts(
     )
     assume_role = AssumeRole(sessions, authorizers)
     exchange = web_identity
+    callers = CallerSessions(
+        storage, clock, keyrings.current, secrets.token_bytes, compiled.get, authorizers
+    )
     return StsService(
         {
             "AssumeRoleWithWebIdentity": lambda params, _caller: exchange(params),
             "AssumeRoleWithSAML": lambda params, _caller: saml(params),
             "AssumeRole": assume_role,
+            "GetSessionToken": callers.get_session_token,
+            "GetFederationToken": callers.get_federation_token,
+            "GetAccessKeyInfo": callers.get_access_key_info,
         },
         audit,
     )
@@ -277,7 +284,9 @@ def build_app(settings: Settings, admin: AdminCredentials) -> DynafedApp:
         users=UserCache(storage, clock, iam_ttl),
     )
     sealer = SecretSealer(storage, admin.secret_access_key)
-    session_tokens = SessionTokenResolver(keyrings.current, keyrings.containing, OpenedSessions())
+    session_tokens = SessionTokenResolver(
+        keyrings.current, keyrings.containing, OpenedSessions(), settings.account_id
+    )
     identity_settings = settings.identity or IdentitySettings()
 
     public_url = settings.public_url or f"http://{settings.host}:{settings.port}"

@@ -75,7 +75,8 @@ class AssumeRole:
 
 
 def _session_spec(request: AssumeRoleRequest, caller: Principal) -> SessionSpec:
-    session = caller.session
+    # Only a role session chains; a user's GetSessionToken session assumes as the user.
+    session = caller.session if caller.session and caller.session.is_role_session else None
     tags = dict(request.tags)
     transitive = list(request.transitive_tag_keys)
     source_identity = request.source_identity

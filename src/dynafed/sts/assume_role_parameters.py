@@ -43,13 +43,13 @@ def parse_assume_role(params: dict[str, str]) -> AssumeRoleRequest:
     source_identity = params.get("SourceIdentity")
     violations.length(source_identity, "sourceIdentity", 2, 64)
     violations.pattern(source_identity, "sourceIdentity", _SOURCE_IDENTITY, SOURCE_IDENTITY_PATTERN)
-    tags = _tags(params, violations)
+    tags = session_tags(params, violations)
     transitive = _transitive_keys(params, violations)
     violations.raise_if_any()
     return AssumeRoleRequest(session, name, external_id, source_identity, tags, transitive)
 
 
-def _tags(params: dict[str, str], violations: Violations) -> dict[str, str]:
+def session_tags(params: dict[str, str], violations: Violations) -> dict[str, str]:
     tags: dict[str, str] = {}
     index = 1
     while f"Tags.member.{index}.Key" in params:

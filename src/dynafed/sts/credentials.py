@@ -13,8 +13,9 @@ import base64
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from dynafed.auth.principal import Principal, SessionContext
+from dynafed.auth.principal import Principal, SessionContext, SessionKind
 from dynafed.errors import UnrecognizedClientException
+from dynafed.iam.arns import user_arn
 from dynafed.sts.opened_sessions import OpenedCredentials, OpenedSessions
 from dynafed.sts.session_token import (
     INVALID_TOKEN,
@@ -61,7 +62,20 @@ def assumed_role_arn(role_arn: str, session_name: str) -> str:
     return f"arn:aws:sts::{account}:assumed-role/{role_name}/{session_name}"
 
 
-def session_principal(access_key_id: str, session: SessionContext) -> Principal:
+def federated_user_arn(account_id: str, name: str) -> str:
+    """`arn:aws:sts::<acct>:federated-user/<name>` (GetFederationToken's `FederatedUser.Arn`)."""
+    return f"arn:aws:sts::{account_id}:federated-user/{name}"
+
+
+def session_principal(
+    access_key_id: str, session: SessionContext, account_id: str | None = None
+) -> Principal:
+    """Who a session's requests come from. Sessions a user or the account minted for
+    themselves act as them (GetSessionToken); federated users have their own ARN, and
+    `<account>:<name>` as `aws:userid` (IAM User Guide, reference_policies_variables,
+    "Information available in all requests")."""
+    if not session.is_role_session:
+        return _minted_by_caller(access_key_id, session, account_id or "")
     account, _ = _account_and_role_name(session.role_arn)
     return Principal(
         access_key_id=access_key_id,
@@ -69,6 +83,28 @@ def session_principal(access_key_id: str, session: SessionContext) -> Principal:
         arn=assumed_role_arn(session.role_arn, session.session_name),
         user_id=f"{session.role_id}:{session.session_name}",
         session=session,
+    )
+
+
+def _minted_by_caller(access_key_id: str, session: SessionContext, account: str) -> Principal:
+    user = session.user
+    if session.kind is SessionKind.FEDERATED_USER:
+        return Principal(
+            access_key_id=access_key_id,
+            account_id=account,
+            arn=federated_user_arn(account, session.session_name),
+            user_id=f"{account}:{session.session_name}",
+            session=session,
+        )
+    if user is None:  # the account's own GetSessionToken session
+        return Principal(access_key_id, account, f"arn:aws:iam::{account}:root", account, session)
+    return Principal(
+        access_key_id=access_key_id,
+        account_id=account,
+        arn=user_arn(account, user.path, user.name),
+        user_id=user.user_id,
+        session=session,
+        user=user,
     )
 
 
@@ -80,6 +116,7 @@ class SessionTokenResolver:
         keyring: Callable[[], Keyring],
         keyring_containing: Callable[[str], Keyring] | None = None,
         opened: OpenedSessions | None = None,
+        account_id: str = "",
     ) -> None:
         self._keyring = keyring
         """Called per request, so a rotated keyring takes effect without a restart."""
@@ -87,6 +124,8 @@ class SessionTokenResolver:
         """Called when a token names a key id the keyring lacks (another node rotated)."""
         self._opened = opened
         """Tokens already opened (None: open every token in full)."""
+        self._account_id = account_id
+        """The account of sessions that name no role (a user's or the account's own)."""
 
     def resolve(
         self, access_key_id: str, session_token: str | None, now: float
@@ -102,7 +141,7 @@ class SessionTokenResolver:
         if key_id is not None and keyring.find(key_id) is None and self._keyring_containing:
             keyring = self._keyring_containing(key_id)
         opened = open_session_token(session_token, access_key_id, keyring, now)
-        principal = session_principal(access_key_id, opened.session)
+        principal = session_principal(access_key_id, opened.session, self._account_id)
         if self._opened is not None:
             self._opened.put(
                 access_key_id,

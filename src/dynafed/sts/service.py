@@ -12,9 +12,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from dynafed.auth.principal import Principal
+from dynafed.auth.principal import Principal, SessionKind
 from dynafed.enforcement.audit import AuditSink, decision_fields
-from dynafed.errors import AwsError, InvalidAction
+from dynafed.errors import AccessDenied, AwsError, InvalidAction
 from dynafed.policy import Decision
 from dynafed.sts.trust import TrustRefused
 
@@ -28,6 +28,24 @@ class Answer:
 
 
 Handler = Callable[[dict[str, str], Principal | None], dict[str, Any] | Answer]
+
+MINTED_BY_CALLER = frozenset({"GetSessionToken", "GetFederationToken"})
+ALLOWED_TO_USER_SESSIONS = frozenset({"AssumeRole", "GetCallerIdentity"})
+"""What a GetSessionToken session may call of STS; a federated user only GetCallerIdentity
+(STS API reference, GetSessionToken and GetFederationToken, "Permissions")."""
+
+
+def check_session_may_call(caller: Principal, action: str) -> None:
+    session = caller.session
+    if session is None:
+        return
+    if action in MINTED_BY_CALLER:
+        raise AccessDenied(f"Cannot call {action} with session credentials")
+    if session.kind is SessionKind.FEDERATED_USER or (
+        not session.is_role_session and action not in ALLOWED_TO_USER_SESSIONS
+    ):
+        raise AccessDenied(f"User: {caller.arn} is not authorized to perform: sts:{action}")
+
 
 AUDITED_ACTIONS = frozenset({"AssumeRole", "AssumeRoleWithWebIdentity", "AssumeRoleWithSAML"})
 _RESULT_FIELDS = {
@@ -54,6 +72,8 @@ class StsService:
         handler = self._handlers.get(action)
         if handler is None:
             raise InvalidAction(f"Could not find operation {action} for version 2011-06-15")
+        if caller is not None:
+            check_session_may_call(caller, action)
         if self._audit is None or action not in AUDITED_ACTIONS:
             return _result(handler(params, caller))
         try:

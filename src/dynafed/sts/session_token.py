@@ -27,7 +27,7 @@ import orjson
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from dynafed.auth.principal import SessionContext
+from dynafed.auth.principal import SessionContext, SessionKind, UserContext
 from dynafed.errors import ExpiredTokenException, UnrecognizedClientException
 
 RandomBytes = Callable[[int], bytes]
@@ -226,6 +226,8 @@ def _unpack(plaintext: bytes) -> OpenedSession:
         issued_at=_number(extra.get(ISSUED_AT)),
         policy_arns=_strings(extra.get(POLICY_ARNS)),
         transitive_tag_keys=_strings(extra.get(TRANSITIVE_TAG_KEYS)),
+        kind=SessionKind(extra.get(KIND, SessionKind.ASSUMED_ROLE)),
+        user=_user(extra.get(USER)),
     )
     return OpenedSession(session, secret)
 
@@ -235,6 +237,8 @@ def _unpack(plaintext: bytes) -> OpenedSession:
 ISSUED_AT = "issued_at"
 POLICY_ARNS = "policy_arns"
 TRANSITIVE_TAG_KEYS = "transitive_tag_keys"
+KIND = "kind"
+USER = "user"
 
 
 def _extra(session: SessionContext) -> dict[str, Any]:
@@ -245,11 +249,20 @@ def _extra(session: SessionContext) -> dict[str, Any]:
         extra[POLICY_ARNS] = list(session.policy_arns)
     if session.transitive_tag_keys:
         extra[TRANSITIVE_TAG_KEYS] = list(session.transitive_tag_keys)
+    if not session.is_role_session:
+        extra[KIND] = session.kind.value
+    if session.user is not None:
+        extra[USER] = [session.user.name, session.user.user_id, session.user.path]
     return extra
 
 
 def _number(value: Any) -> float | None:
     return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def _user(value: Any) -> UserContext | None:
+    names = _strings(value)
+    return UserContext(*names) if len(names) == 3 else None
 
 
 def _strings(value: Any) -> tuple[str, ...]:

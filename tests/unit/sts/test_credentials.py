@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from dynafed.auth.principal import SessionContext
+from dynafed.auth.principal import SessionContext, SessionKind, UserContext
 from dynafed.errors import ExpiredTokenException, UnrecognizedClientException
 from dynafed.sts.credentials import (
     SessionTokenResolver,
@@ -74,3 +74,28 @@ def test_resolver_rejects_a_missing_token_and_reports_expiry(keyring: Keyring) -
 def test_assumed_role_arn_drops_the_role_path() -> None:
     arn = assumed_role_arn("arn:aws:iam::123456789012:role/app/web/GameRole", "s1")
     assert arn == "arn:aws:sts::123456789012:assumed-role/GameRole/s1"
+
+
+def test_sessions_a_user_mints_open_as_the_user_or_its_federated_user(keyring: Keyring) -> None:
+    user = UserContext("bob", "AIDAEXAMPLEUSERID0001", "/ops/")
+    resolver = SessionTokenResolver(lambda: keyring, account_id="123456789012")
+    own = SessionContext("", "", "bob", NOW + 900, kind=SessionKind.USER, user=user)
+    creds = issue_credentials(own, keyring, random.Random(3).randbytes)
+    _, principal = resolver.resolve(creds.access_key_id, creds.session_token, NOW)
+    assert principal.arn == "arn:aws:iam::123456789012:user/ops/bob"
+    assert principal.user == user and principal.session == own
+    assert principal.user_id == user.user_id and not principal.is_admin
+
+    federated = SessionContext(
+        "", "", "Carol", NOW + 900, kind=SessionKind.FEDERATED_USER, user=user
+    )
+    creds = issue_credentials(federated, keyring, random.Random(4).randbytes)
+    _, principal = resolver.resolve(creds.access_key_id, creds.session_token, NOW)
+    assert principal.arn == "arn:aws:sts::123456789012:federated-user/Carol"
+    assert principal.user_id == "123456789012:Carol"
+    assert principal.user is None and principal.session == federated
+
+    root = SessionContext("", "", "", NOW + 900, kind=SessionKind.ROOT)
+    creds = issue_credentials(root, keyring, random.Random(5).randbytes)
+    _, principal = resolver.resolve(creds.access_key_id, creds.session_token, NOW)
+    assert principal.arn == "arn:aws:iam::123456789012:root" and principal.is_admin

@@ -16,7 +16,13 @@ from typing import Any
 from dynafed.auth.principal import Principal
 from dynafed.core.authorization import Authorizer
 from dynafed.core.clock import Clock
-from dynafed.errors import AccessDenied, AccessDeniedException, InvalidAction, ValidationError
+from dynafed.errors import (
+    AccessDenied,
+    AccessDeniedException,
+    InvalidAction,
+    InvalidClientTokenId,
+    ValidationError,
+)
 from dynafed.iam.api import (
     access_keys,
     boundaries,
@@ -131,6 +137,7 @@ USE_CASES: dict[str, UseCase] = {
 }
 
 IAM_VERSION = "2010-05-08"
+INVALID_SESSION_FOR_IAM = "The security token included in the request is invalid"
 
 CALLER_DEFAULT_ACTIONS = frozenset(
     {"GetUser", "CreateAccessKey", "ListAccessKeys", "UpdateAccessKey", "DeleteAccessKey"}
@@ -163,6 +170,10 @@ class IamService:
             raise InvalidAction(f"Could not find operation {action} for version {IAM_VERSION}")
         if caller is None:
             raise AccessDenied(f"User: anonymous is not authorized to perform: iam:{action}")
+        if caller.session is not None and not caller.session.is_role_session:
+            # GetSessionToken sessions call IAM only with MFA (which dynafed lacks),
+            # federated users never (STS API reference, "Permissions").
+            raise InvalidClientTokenId(INVALID_SESSION_FOR_IAM)
         if not caller.is_admin and self._authorizer_for is None:
             raise AccessDenied(f"User: {caller.arn} is not authorized to perform: iam:{action}")
         args = read_input(params, INPUTS[action])
