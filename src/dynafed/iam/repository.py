@@ -4,6 +4,14 @@ with IAM's wording for each kind of entity."""
 from __future__ import annotations
 
 from dynafed.errors import NoSuchEntity
+from dynafed.iam.aws_managed import (
+    AWS_POLICY_PREFIX,
+    AWS_POLICY_USAGE_KIND,
+    aws_managed_names,
+    aws_managed_policy,
+    is_aws_managed,
+    usage_document,
+)
 from dynafed.iam.models import (
     ACCESS_KEY_KIND,
     GROUP_KIND,
@@ -53,9 +61,12 @@ def delete_role(txn: WriteTxn, role: Role) -> None:
 
 
 def find_policy(view: ReadView, arn: str) -> ManagedPolicy | None:
-    """The customer managed policy with exactly this ARN (names are unique per account,
-    so the ARN's last segment is the storage key; the path must match too)."""
+    """The managed policy with exactly this ARN: an AWS managed one (`aws_managed`), or a
+    customer managed one (names are unique per account, so the ARN's last segment is the
+    storage key; the path must match too)."""
     name = arn.rsplit("/", 1)[-1]
+    if is_aws_managed(arn):
+        return aws_managed_policy(arn, view.get_document(AWS_POLICY_USAGE_KIND, name))
     doc = view.get_document(POLICY_KIND, name.lower())
     if doc is None:
         return None
@@ -76,10 +87,24 @@ def get_policy(view: ReadView, arn: str) -> ManagedPolicy:
 
 
 def list_policies(view: ReadView) -> list[ManagedPolicy]:
+    """The account's customer managed policies."""
     return [ManagedPolicy.from_document(doc) for _, doc in view.list_documents(POLICY_KIND)]
 
 
+def list_aws_policies(view: ReadView) -> list[ManagedPolicy]:
+    """Every AWS managed policy, with this account's usage counts."""
+    usage = dict(view.list_documents(AWS_POLICY_USAGE_KIND))
+    found = (
+        aws_managed_policy(f"{AWS_POLICY_PREFIX}/{name}", usage.get(name))
+        for name in aws_managed_names()
+    )
+    return [policy for policy in found if policy is not None]
+
+
 def save_policy(txn: WriteTxn, policy: ManagedPolicy) -> None:
+    if is_aws_managed(policy.arn):  # only the account's usage of it is stored
+        txn.put_document(AWS_POLICY_USAGE_KIND, policy.name, usage_document(policy))
+        return
     txn.put_document(POLICY_KIND, policy.key, policy.to_document())
 
 

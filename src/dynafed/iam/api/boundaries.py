@@ -1,8 +1,9 @@
 """Permissions boundaries of roles and users: Put/DeleteRolePermissionsBoundary,
 Put/DeleteUserPermissionsBoundary.
 
-A boundary is a customer managed policy; its `PermissionsBoundaryUsageCount` counts the
-roles and users using it, and a policy in use cannot be deleted.
+A boundary is a managed policy (the account's or AWS's); its
+`PermissionsBoundaryUsageCount` counts the roles and users using it, and a policy in use
+cannot be deleted.
 """
 
 from __future__ import annotations

@@ -1,5 +1,7 @@
-"""Customer managed policies and their versions: CreatePolicy, GetPolicy, DeletePolicy,
-ListPolicies, Create/Get/Delete/ListPolicyVersions, SetDefaultPolicyVersion."""
+"""Managed policies and their versions: CreatePolicy, GetPolicy, DeletePolicy,
+ListPolicies, Create/Get/Delete/ListPolicyVersions, SetDefaultPolicyVersion. AWS managed
+policies (`dynafed.iam.aws_managed`) are read like the account's own; the service refuses
+every change to them before a use case runs."""
 
 from __future__ import annotations
 
@@ -92,8 +94,6 @@ def delete_policy(ctx: IamContext, args: Args) -> dict[str, Any]:
 def _listed(policy: ManagedPolicy, args: Args) -> bool:
     if not policy.path.startswith(args["PathPrefix"] or "/"):
         return False
-    if args["Scope"] == "AWS":  # no AWS managed policies are served
-        return False
     usage = args["PolicyUsageFilter"]
     if usage == "PermissionsPolicy":
         in_use = policy.attachment_count > 0
@@ -104,10 +104,21 @@ def _listed(policy: ManagedPolicy, args: Args) -> bool:
     return in_use or not args["OnlyAttached"]
 
 
+def _listing_key(policy: ManagedPolicy) -> str:
+    # By name, as IAM lists them; an AWS managed and a customer policy may share a name.
+    return f"{policy.key}\n{policy.arn}"
+
+
 def list_policies(ctx: IamContext, args: Args) -> dict[str, Any]:
+    """`Scope`: `Local` the account's own policies, `AWS` the AWS managed ones, `All`
+    (the default) both."""
+    scope = args["Scope"] or "All"
     with ctx.read() as view:
-        policies = [p for p in repository.list_policies(view) if _listed(p, args)]
-    chunk, paging = page(policies, lambda p: p.key, args["Marker"], args["MaxItems"])
+        found = repository.list_policies(view) if scope != "AWS" else []
+        if scope != "Local":
+            found.extend(repository.list_aws_policies(view))
+    policies = sorted((p for p in found if _listed(p, args)), key=_listing_key)
+    chunk, paging = page(policies, _listing_key, args["Marker"], args["MaxItems"])
     return {"Policies": [policy_view(p, "list") for p in chunk], **paging}
 
 

@@ -42,6 +42,7 @@ from dynafed.iam.api.inputs import INPUTS
 from dynafed.iam.api.member_policies import GROUP, ROLE, USER
 from dynafed.iam.api.shapes import Args, read_input
 from dynafed.iam.api.views import timestamp
+from dynafed.iam.aws_managed import is_aws_managed
 from dynafed.iam.ids import IdSource, RandomIds
 from dynafed.iam.secret_seal import SecretSealer
 from dynafed.iam.simulator import simulate as simulator
@@ -144,6 +145,12 @@ CALLER_DEFAULT_ACTIONS = frozenset(
 )
 """Actions whose `UserName` defaults to the calling user."""
 
+AWS_POLICY_IMMUTABLE_ACTIONS = frozenset(
+    {"DeletePolicy", "CreatePolicyVersion", "DeletePolicyVersion", "SetDefaultPolicyVersion"}
+)
+"""AWS managed policies belong to AWS's account: no account may change them, so IAM
+refuses these as it refuses any action on another account's resource."""
+
 AuthorizerFor = Callable[[Principal], Authorizer]
 
 
@@ -187,6 +194,11 @@ class IamService:
             args["UserName"] = caller.user.name
         if not caller.is_admin:
             self._authorize(caller, action, args)
+        if action in AWS_POLICY_IMMUTABLE_ACTIONS and is_aws_managed(args["PolicyArn"]):
+            raise AccessDenied(
+                f"User: {caller.arn} is not authorized to perform: iam:{action} on resource: "
+                f"policy {args['PolicyArn']}"
+            )
         return use_case(self.context, args)
 
     def _authorize(self, caller: Principal, action: str, args: dict[str, Any]) -> None:
