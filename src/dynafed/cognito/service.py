@@ -38,7 +38,7 @@ class CognitoIdentityService:
 
     @staticmethod
     def may_be_unsigned(operation: str) -> bool:
-        return validation.input_shape(operation) is not None and validation.is_unsigned(operation)
+        return validation.is_unsigned(operation)
 
     def handle(
         self, operation: str, body: dict[str, Any], caller: Principal | None, region: str
@@ -53,5 +53,4 @@ class CognitoIdentityService:
             raise NotAuthorizedException(
                 f"User: {who} is not authorized to perform: cognito-identity:{operation}"
             )
-        validation.validate(operation, body)
-        return use_case(body, region)
+        return use_case(validation.validate(operation, body), region)

@@ -5,7 +5,8 @@ one `ValidationException` listing the failures, at most ten:
 "2 validation errors detected: Value null at 'key' failed to satisfy constraint: Member must
 not be null; Value 'a;' at 'tableName' failed to satisfy constraint: ...".
 Paths use the member names with a lower-case first letter; list members read
-`keySchema.1.member.attributeName` (1-based), map values `expected.<key>.member`.
+`keySchema.1.member.attributeName` (1-based), map values `expected.<key>.member`. Sensitive
+members (passwords, secrets) are shown as `***`.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
+from dynafed.core.validation.failures import ValidationFailed
 from dynafed.core.validation.shapes import (
     AttrValue,
     ListOf,
@@ -26,17 +28,16 @@ from dynafed.core.validation.shapes import (
     Struct,
     TableReference,
 )
-from dynafed.errors import ValidationException
 
 MAX_REPORTED = 10
 
 
 def check_constraints(shape: Struct, body: Mapping[str, Any]) -> None:
-    """Raise the combined ValidationException if any constraint of `shape` fails."""
+    """Raise `ValidationFailed`, listing the failures, if any constraint of `shape` fails."""
     errors: list[str] = []
     _check_fields(shape.fields, body, "", errors)
     if errors:
-        raise ValidationException(validation_message(errors[:MAX_REPORTED]))
+        raise ValidationFailed(validation_message(errors[:MAX_REPORTED]))
 
 
 def validation_message(errors: list[str]) -> str:
@@ -96,13 +97,15 @@ def _fail(errors: list[str], value: Any, path: str, constraint: str) -> None:
 def _check_string(shape: Str, value: str, path: str, errors: list[str]) -> None:
     if isinstance(shape, TableReference) and not _is_table_reference(shape, value, path, errors):
         return
-    if shape.pattern is not None and not _compiled(shape.pattern).fullmatch(value):
+    shown = "***" if shape.sensitive else value
+    pattern = None if shape.pattern is None else _compiled(shape.pattern)
+    if pattern is not None and not pattern.fullmatch(value):
         _fail(
-            errors, value, path, f"Member must satisfy regular expression pattern: {shape.pattern}"
+            errors, shown, path, f"Member must satisfy regular expression pattern: {shape.pattern}"
         )
-    _check_length(shape.min_len, shape.max_len, value, path, errors)
+    _check_length(shape.min_len, shape.max_len, value, path, errors, shown=shown)
     if shape.enum is not None and value not in shape.enum:
-        _fail(errors, value, path, f"Member must satisfy enum value set: [{', '.join(shape.enum)}]")
+        _fail(errors, shown, path, f"Member must satisfy enum value set: [{', '.join(shape.enum)}]")
 
 
 def _is_table_reference(shape: TableReference, value: str, path: str, errors: list[str]) -> bool:
@@ -112,12 +115,19 @@ def _is_table_reference(shape: TableReference, value: str, path: str, errors: li
 
 
 def _check_length(
-    min_len: int | None, max_len: int | None, value: Any, path: str, errors: list[str]
+    min_len: int | None,
+    max_len: int | None,
+    value: Any,
+    path: str,
+    errors: list[str],
+    *,
+    shown: Any = None,
 ) -> None:
+    shown = value if shown is None else shown
     if min_len is not None and len(value) < min_len:
-        _fail(errors, value, path, f"Member must have length greater than or equal to {min_len}")
+        _fail(errors, shown, path, f"Member must have length greater than or equal to {min_len}")
     if max_len is not None and len(value) > max_len:
-        _fail(errors, value, path, f"Member must have length less than or equal to {max_len}")
+        _fail(errors, shown, path, f"Member must have length less than or equal to {max_len}")
 
 
 def _check_range(shape: Long, value: int, path: str, errors: list[str]) -> None:
@@ -169,6 +179,13 @@ def _lower_first(name: str) -> str:
     return name[:1].lower() + name[1:]
 
 
-@lru_cache(maxsize=64)
-def _compiled(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
+@lru_cache(maxsize=256)
+def _compiled(pattern: str) -> re.Pattern[str] | None:
+    """The model's (Java) pattern as a Python one; None for the few Python cannot express
+    (Unicode classes such as `\\p{L}`), whose members keep their length and enum checks."""
+    if "\\p{" in pattern:
+        return None
+    try:
+        return re.compile(pattern)
+    except re.error:
+        return None

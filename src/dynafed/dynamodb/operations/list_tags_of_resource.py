@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from dynafed.core.validation.constraints import check_constraints
 from dynafed.dynamodb import fgac
 from dynafed.dynamodb.context import OperationContext, find_table
 from dynafed.dynamodb.control_plane import resource_arns
+from dynafed.dynamodb.validation import check_constraints, check_types
 from dynafed.dynamodb.validation.model import request_shape
-from dynafed.dynamodb.validation.serialization import check_types
 from dynafed.errors import ResourceNotFoundException
 
 RUNS_INLINE = True

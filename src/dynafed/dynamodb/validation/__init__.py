@@ -1,7 +1,7 @@
-"""Request validation in AWS's order: JSON types, then field constraints.
+"""DynamoDB's request validation: the common validator with DynamoDB's error codes.
 
-Semantic checks that need more than one field (and those that parse expressions) live with
-the operation that owns them; this package only knows shapes.
+Shapes come from `model.request_shape`; semantic checks that need more than one member (and
+those that parse expressions) live with the operation that owns them.
 """
 
 from __future__ import annotations
@@ -9,9 +9,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from dynafed.core.validation.constraints import check_constraints
+from dynafed.core.validation import constraints, json_types
+from dynafed.core.validation.failures import ValidationFailed, WrongJsonType
+from dynafed.core.validation.json_request import validate_json
 from dynafed.core.validation.shapes import Struct
-from dynafed.dynamodb.validation.serialization import check_types
+from dynafed.errors import SerializationException, ValidationException
+
+
+def _dynamodb_error(failure: ValueError) -> Exception:
+    if isinstance(failure, WrongJsonType):
+        return SerializationException(str(failure))
+    return ValidationException(str(failure))
 
 
 def validate_request(
@@ -19,13 +27,24 @@ def validate_request(
     body: dict[str, Any],
     precheck: Callable[[dict[str, Any]], None] | None = None,
 ) -> dict[str, Any]:
-    """The body with nulls removed, after both passes; raises the first failing pass's error.
+    """`core.validation.validate_json`, failing with DynamoDB's errors."""
+    try:  # not a context manager: this is on every request's path
+        return validate_json(shape, body, precheck)
+    except (WrongJsonType, ValidationFailed) as failure:
+        raise _dynamodb_error(failure) from None
 
-    `precheck` runs between the passes: some operations reject a missing or mis-sized table
-    name with a message of its own before the combined constraint report.
-    """
-    cleaned = check_types(shape, body)
-    if precheck is not None:
-        precheck(cleaned)
-    check_constraints(shape, cleaned)
-    return cleaned
+
+def check_types(shape: Struct, body: dict[str, Any]) -> dict[str, Any]:
+    """The first pass alone, for operations that authorize before the constraints."""
+    try:
+        return json_types.check_types(shape, body)
+    except (WrongJsonType, ValidationFailed) as failure:
+        raise _dynamodb_error(failure) from None
+
+
+def check_constraints(shape: Struct, body: dict[str, Any]) -> None:
+    """The second pass alone (see `check_types`)."""
+    try:
+        constraints.check_constraints(shape, body)
+    except ValidationFailed as failure:
+        raise _dynamodb_error(failure) from None

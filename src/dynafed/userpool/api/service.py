@@ -72,7 +72,7 @@ class CognitoIdpService:
         use_case = USE_CASES.get(operation)
         if use_case is None:
             raise CognitoUnknownOperation(f"Operation {operation} is not supported.")
-        validation.validate(operation, body)
+        body = validation.validate(operation, body)
         if not validation.is_unsigned(operation):
             self._authorize(operation, body, call)
         return use_case(self._context, body, call)

@@ -1,33 +1,36 @@
-"""Request validation from the cognito-idp service model botocore ships."""
+"""Cognito user pools' request validation: the common validator over botocore's
+`cognito-idp` model, failing with Cognito's error codes."""
 
 from __future__ import annotations
 
 from functools import cache
 from typing import Any
 
-import botocore.loaders
-
-from dynafed.core import service_model
+from dynafed.core.validation.failures import ValidationFailed, WrongJsonType
+from dynafed.core.validation.json_request import validate_json
+from dynafed.core.validation.models import input_shape
+from dynafed.core.validation.models import is_unsigned as _is_unsigned
+from dynafed.core.validation.shapes import Struct
 from dynafed.errors import CognitoSerializationException, CognitoValidationException
+
+SERVICE = "cognito-idp"
 
 
 @cache
-def _model() -> service_model.Model:
-    model: service_model.Model = botocore.loaders.Loader().load_service_model(
-        "cognito-idp", "service-2"
-    )
-    return model
+def _shape(operation: str) -> Struct:
+    return input_shape(SERVICE, operation)
 
 
 def is_unsigned(operation: str) -> bool:
     """InitiateAuth, RespondToAuthChallenge, SignUp…: `authtype: none` in the model."""
-    return service_model.is_unsigned(_model(), operation)
+    return _is_unsigned(SERVICE, operation)
 
 
-def validate(operation: str, body: dict[str, Any]) -> None:
+def validate(operation: str, body: dict[str, Any]) -> dict[str, Any]:
+    """The body without nulls and unknown members, or Cognito's error for it."""
     try:
-        message = service_model.violations(_model(), operation, body)
-    except service_model.WrongType as wrong:
+        return validate_json(_shape(operation), body)
+    except WrongJsonType as wrong:
         raise CognitoSerializationException(str(wrong)) from None
-    if message is not None:
-        raise CognitoValidationException(message)
+    except ValidationFailed as failed:
+        raise CognitoValidationException(str(failed)) from None

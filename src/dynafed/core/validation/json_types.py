@@ -1,10 +1,11 @@
 """First validation pass: JSON types against the request shape.
 
 AWS deserializes the JSON body into its Java model before looking at any constraint, so a
-value of the wrong JSON type fails the whole request with a `SerializationException` whose
-message names the JSON token and the Java type (wording as observed from DynamoDB, e.g.
-"NUMBER_VALUE cannot be converted to String"). `null` counts as absent, and members the model
-does not know are ignored, as AWS does.
+value of the wrong JSON type fails the whole request (`WrongJsonType`: the service's
+`SerializationException`) with a message naming the JSON token and the Java type (wording as
+observed from DynamoDB, e.g. "NUMBER_VALUE cannot be converted to String"; the Java classes
+named are DynamoDB's, the only service whose such messages were recorded). `null` counts as
+absent, and members the model does not know are ignored, as AWS does.
 
 `check_types` returns the body with every `null` member and every unknown member removed
 (copying only the containers that held one), so later passes see only what the model knows.
@@ -19,6 +20,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from dynafed.core.validation.failures import ValidationFailed, WrongJsonType
 from dynafed.core.validation.shapes import (
     AttrValue,
     Blob,
@@ -30,12 +32,11 @@ from dynafed.core.validation.shapes import (
     Str,
     Struct,
 )
-from dynafed.errors import SerializationException, ValidationException
 
 _BASE64_ALPHABET = re.compile(r"[A-Za-z0-9+/=]*")
 
 MODEL_PACKAGE = "com.amazonaws.dynamodb.v20120810"
-"""The Java package of DynamoDB's model classes, as its messages name them."""
+"""The Java package of the model classes, as DynamoDB's messages name them."""
 
 _ATTRIBUTE_VALUE_MEMBERS: dict[str, Shape] = {}
 """The members of an AttributeValue; filled below once the shapes exist."""
@@ -58,7 +59,7 @@ def _check(shape: Shape, value: Any, depth: int, *, as_value: bool) -> Any:
     if isinstance(shape, Str):
         return _check_string(value)
     if depth > MAX_DEPTH:
-        raise ValidationException("Nesting Levels have exceeded supported limits")
+        raise ValidationFailed("Nesting Levels have exceeded supported limits")
     if isinstance(shape, AttrValue):
         _expect_structure(shape, value, as_value=as_value)
         return _check_struct(_ATTRIBUTE_VALUE_MEMBERS, value, depth + 1)
@@ -93,9 +94,9 @@ def _check_struct(fields: Mapping[str, Shape], value: dict[str, Any], depth: int
 
 def _check_list(shape: ListOf, value: Any, depth: int, *, as_value: bool) -> Any:
     if isinstance(value, dict):
-        raise SerializationException("Start of structure or map found where not expected")
+        raise WrongJsonType("Start of structure or map found where not expected")
     if not isinstance(value, list):
-        raise SerializationException(_unexpected(as_value))
+        raise WrongJsonType(_unexpected(as_value))
     result = value
     for index, member in enumerate(value):
         if member is None:
@@ -110,9 +111,9 @@ def _check_list(shape: ListOf, value: Any, depth: int, *, as_value: bool) -> Any
 
 def _check_map(shape: MapOf, value: Any, depth: int, *, as_value: bool) -> Any:
     if isinstance(value, list):
-        raise SerializationException(f"Unrecognized collection type {java_class(shape)}")
+        raise WrongJsonType(f"Unrecognized collection type {java_class(shape)}")
     if not isinstance(value, dict):
-        raise SerializationException(_unexpected(as_value))
+        raise WrongJsonType(_unexpected(as_value))
     result = value
     for key, member in value.items():
         if member is None:
@@ -126,9 +127,9 @@ def _check_map(shape: MapOf, value: Any, depth: int, *, as_value: bool) -> Any:
 
 def _expect_structure(shape: Shape, value: Any, *, as_value: bool) -> None:
     if isinstance(value, list):
-        raise SerializationException(f"Unrecognized collection type {java_class(shape)}")
+        raise WrongJsonType(f"Unrecognized collection type {java_class(shape)}")
     if not isinstance(value, dict):
-        raise SerializationException(_unexpected(as_value))
+        raise WrongJsonType(_unexpected(as_value))
 
 
 def _unexpected(as_value: bool) -> str:
@@ -149,16 +150,16 @@ def _token_name(value: Any) -> str:
 
 def _reject_container(value: Any, java: str) -> None:
     if isinstance(value, list):
-        raise SerializationException(f"Unrecognized collection type {java}")
+        raise WrongJsonType(f"Unrecognized collection type {java}")
     if isinstance(value, dict):
-        raise SerializationException("Start of structure or map found where not expected")
+        raise WrongJsonType("Start of structure or map found where not expected")
 
 
 def _check_string(value: Any) -> Any:
     if isinstance(value, str):
         return value
     _reject_container(value, "class java.lang.String")
-    raise SerializationException(f"{_token_name(value)} cannot be converted to String")
+    raise WrongJsonType(f"{_token_name(value)} cannot be converted to String")
 
 
 def _check_bool(value: Any) -> Any:
@@ -166,8 +167,8 @@ def _check_bool(value: Any) -> Any:
         return value
     _reject_container(value, "class java.lang.Boolean")
     if isinstance(value, str):
-        raise SerializationException("Unexpected token received from parser")
-    raise SerializationException(f"{_token_name(value)} cannot be converted to Boolean")
+        raise WrongJsonType("Unexpected token received from parser")
+    raise WrongJsonType(f"{_token_name(value)} cannot be converted to Boolean")
 
 
 def _check_long(shape: Long, value: Any) -> Any:
@@ -176,31 +177,31 @@ def _check_long(shape: Long, value: Any) -> Any:
     if isinstance(value, float):
         if not math.isfinite(value):
             # The wire JSON parser never yields these; a direct caller might.
-            raise SerializationException("Non-standard token is not allowed as a number")
+            raise WrongJsonType("Non-standard token is not allowed as a number")
         # Jackson coerces a decimal into a Long by truncation.
         return int(value)
     _reject_container(value, f"class java.lang.{shape.java_type}")
-    raise SerializationException(f"{_token_name(value)} cannot be converted to {shape.java_type}")
+    raise WrongJsonType(f"{_token_name(value)} cannot be converted to {shape.java_type}")
 
 
 def _check_blob(value: Any) -> Any:
     if not isinstance(value, str):
         _reject_container(value, "class java.nio.ByteBuffer")
-        raise SerializationException("only base-64-encoded strings are convertible to bytes")
+        raise WrongJsonType("only base-64-encoded strings are convertible to bytes")
     if len(value) % 4:
-        raise SerializationException(
+        raise WrongJsonType(
             f"Base64 encoded length is expected a multiple of 4 bytes but found: {len(value)}"
         )
     if not _BASE64_ALPHABET.fullmatch(value):
         bad = next(c for c in value if not _BASE64_ALPHABET.fullmatch(c))
-        raise SerializationException(f"Invalid Base64 character: '{bad}'")
+        raise WrongJsonType(f"Invalid Base64 character: '{bad}'")
     try:
         canonical = base64.b64encode(base64.b64decode(value, validate=True)).decode("ascii")
     except (binascii.Error, ValueError):
         canonical = ""
     if canonical != value:
         # AWS's own spelling ("dectected") kept on purpose.
-        raise SerializationException("Invalid last non-pad Base64 character dectected")
+        raise WrongJsonType("Invalid last non-pad Base64 character dectected")
     return value
 
 
