@@ -21,6 +21,10 @@ def group_arn(account_id: str, path: str, name: str) -> str:
     return f"arn:aws:iam::{account_id}:group{path}{name}"
 
 
+def instance_profile_arn(account_id: str, path: str, name: str) -> str:
+    return f"arn:aws:iam::{account_id}:instance-profile{path}{name}"
+
+
 def policy_arn(account_id: str, path: str, name: str) -> str:
     return f"arn:aws:iam::{account_id}:policy{path}{name}"
 

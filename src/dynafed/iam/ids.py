@@ -1,5 +1,5 @@
-"""Identifiers IAM generates: role, user, group and policy ids, access key ids, SAML
-provider UUIDs.
+"""Identifiers IAM generates: role, user, group, policy and instance-profile ids, access
+key ids, SAML provider UUIDs.
 
 Randomness comes in through `IdSource` so tests can make ids deterministic.
 """
@@ -42,6 +42,10 @@ def user_id(ids: IdSource) -> str:
 
 def group_id(ids: IdSource) -> str:
     return "AGPA" + ids.token(17)
+
+
+def instance_profile_id(ids: IdSource) -> str:
+    return "AIPA" + ids.token(17)
 
 
 def access_key_id(ids: IdSource) -> str:

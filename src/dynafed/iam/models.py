@@ -21,6 +21,7 @@ SAML_PROVIDER_KIND = "iam-saml-provider"
 USER_KIND = "iam-user"
 GROUP_KIND = "iam-group"
 ACCESS_KEY_KIND = "iam-access-key"
+INSTANCE_PROFILE_KIND = "iam-instance-profile"
 
 DEFAULT_MAX_SESSION_DURATION = 3600
 
@@ -317,4 +318,38 @@ class AccessKey:
             status=doc["status"],
             created_at=float(doc["created_at"]),
             sealed_secret=doc["sealed_secret"],
+        )
+
+
+@dataclass(slots=True)
+class InstanceProfile:
+    """A container for one role that EC2 instances take on; dynafed keeps them so that
+    infrastructure tools can create and destroy them around roles."""
+
+    name: str
+    path: str
+    instance_profile_id: str
+    arn: str
+    created_at: float
+    roles: list[str] = field(default_factory=list)
+    """Names of its roles (IAM allows one)."""
+    tags: Tags = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        return self.name.lower()
+
+    def to_document(self) -> dict[str, Any]:
+        return {**asdict(self), "tags": _tags_to_document(self.tags)}
+
+    @classmethod
+    def from_document(cls, doc: dict[str, Any]) -> InstanceProfile:
+        return cls(
+            name=doc["name"],
+            path=doc["path"],
+            instance_profile_id=doc["instance_profile_id"],
+            arn=doc["arn"],
+            created_at=float(doc["created_at"]),
+            roles=list(doc.get("roles") or []),
+            tags=_tags_from_document(doc.get("tags")),
         )

@@ -15,6 +15,7 @@ from dynafed.iam.aws_managed import (
 from dynafed.iam.models import (
     ACCESS_KEY_KIND,
     GROUP_KIND,
+    INSTANCE_PROFILE_KIND,
     OIDC_PROVIDER_KIND,
     POLICY_KIND,
     ROLE_KIND,
@@ -22,6 +23,7 @@ from dynafed.iam.models import (
     USER_KIND,
     AccessKey,
     Group,
+    InstanceProfile,
     ManagedPolicy,
     OidcProvider,
     Role,
@@ -259,3 +261,37 @@ def save_access_key(txn: WriteTxn, key: AccessKey) -> None:
 
 def delete_access_key(txn: WriteTxn, key: AccessKey) -> None:
     txn.delete_document(ACCESS_KEY_KIND, key.key)
+
+
+# --- instance profiles ------------------------------------------------------------------------
+
+
+def find_instance_profile(view: ReadView, name: str) -> InstanceProfile | None:
+    doc = view.get_document(INSTANCE_PROFILE_KIND, name.lower())
+    return InstanceProfile.from_document(doc) if doc is not None else None
+
+
+def get_instance_profile(view: ReadView, name: str) -> InstanceProfile:
+    profile = find_instance_profile(view, name)
+    if profile is None:
+        raise NoSuchEntity(f"Instance Profile {name} cannot be found.")
+    return profile
+
+
+def list_instance_profiles(view: ReadView) -> list[InstanceProfile]:
+    return [
+        InstanceProfile.from_document(doc) for _, doc in view.list_documents(INSTANCE_PROFILE_KIND)
+    ]
+
+
+def instance_profiles_of_role(view: ReadView, role_name: str) -> list[InstanceProfile]:
+    wanted = role_name.lower()
+    return [p for p in list_instance_profiles(view) if any(r.lower() == wanted for r in p.roles)]
+
+
+def save_instance_profile(txn: WriteTxn, profile: InstanceProfile) -> None:
+    txn.put_document(INSTANCE_PROFILE_KIND, profile.key, profile.to_document())
+
+
+def delete_instance_profile(txn: WriteTxn, profile: InstanceProfile) -> None:
+    txn.delete_document(INSTANCE_PROFILE_KIND, profile.key)

@@ -15,7 +15,14 @@ from __future__ import annotations
 from dynafed.core.authorization import AuthorizationRequest
 from dynafed.iam import repository
 from dynafed.iam.api.shapes import Args
-from dynafed.iam.arns import group_arn, oidc_provider_arn, policy_arn, role_arn, user_arn
+from dynafed.iam.arns import (
+    group_arn,
+    instance_profile_arn,
+    oidc_provider_arn,
+    policy_arn,
+    role_arn,
+    user_arn,
+)
 from dynafed.storage.port import ReadView
 
 _POLICY_ARN_ACTIONS = frozenset(
@@ -31,6 +38,11 @@ _POLICY_ARN_ACTIONS = frozenset(
 
 
 def _resource(view: ReadView, account: str, action: str, args: Args) -> str:
+    if args.get("InstanceProfileName"):
+        profile = repository.find_instance_profile(view, args["InstanceProfileName"])
+        if profile is not None:
+            return profile.arn
+        return instance_profile_arn(account, args.get("Path") or "/", args["InstanceProfileName"])
     if args.get("RoleName"):
         role = repository.find_role(view, args["RoleName"])
         path = role.path if role is not None else (args.get("Path") or "/")

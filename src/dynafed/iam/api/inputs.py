@@ -74,6 +74,15 @@ def _oidc(*members: Member) -> Structure:
 
 _PAGING = (Member("Marker", MARKER), Member("MaxItems", MAX_ITEMS))
 
+INSTANCE_PROFILE_NAME = Text(1, 128, r"[\w+=,.@-]+")
+
+
+def _instance_profile(*members: Member) -> Structure:
+    return Structure(
+        (Member("InstanceProfileName", INSTANCE_PROFILE_NAME, required=True), *members)
+    )
+
+
 _SIMULATION = (
     Member("PermissionsBoundaryPolicyInputList", ListOf(POLICY_DOCUMENT)),
     Member("ActionNames", ListOf(Text(3, 128)), required=True),
@@ -254,6 +263,16 @@ INPUTS: dict[str, Structure] = {
     "AttachGroupPolicy": _group(Member("PolicyArn", ARN, required=True)),
     "DetachGroupPolicy": _group(Member("PolicyArn", ARN, required=True)),
     "ListAttachedGroupPolicies": _group(Member("PathPrefix", POLICY_PATH), *_PAGING),
+    # instance profiles
+    "CreateInstanceProfile": _instance_profile(Member("Path", ROLE_PATH), Member("Tags", TAGS)),
+    "GetInstanceProfile": _instance_profile(),
+    "DeleteInstanceProfile": _instance_profile(),
+    "ListInstanceProfiles": _shape(Member("PathPrefix", ROLE_PATH_PREFIX), *_PAGING),
+    "AddRoleToInstanceProfile": _instance_profile(Member("RoleName", ROLE_NAME, required=True)),
+    "RemoveRoleFromInstanceProfile": _instance_profile(
+        Member("RoleName", ROLE_NAME, required=True)
+    ),
+    "ListInstanceProfilesForRole": _role(*_PAGING),
     # the policy simulator
     "SimulateCustomPolicy": _shape(
         Member("PolicyInputList", ListOf(POLICY_DOCUMENT), required=True), *_SIMULATION

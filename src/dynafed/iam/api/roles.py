@@ -102,6 +102,10 @@ def delete_role(ctx: IamContext, args: Args) -> dict[str, Any]:
             raise DeleteConflict("Cannot delete entity, must detach all policies first.")
         if role.inline_policies:
             raise DeleteConflict("Cannot delete entity, must delete policies first.")
+        if repository.instance_profiles_of_role(txn, role.name):
+            raise DeleteConflict(
+                "Cannot delete entity, must remove roles from instance profile first."
+            )
         set_boundary(txn, role, None)
         repository.delete_role(txn, role)
 

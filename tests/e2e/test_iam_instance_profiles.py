@@ -1,0 +1,93 @@
+"""Instance profiles through the real server, as infrastructure tools drive them: boto3
+creates a role in a profile; destroying the role the way terraform does (list the role's
+instance profiles, remove it from each, delete the role) works, and deleting it first is
+refused; the AWS CLI lists and deletes profiles."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+
+import pytest
+from botocore.exceptions import ClientError
+
+from tests.support.clients import aws_cli_env, client
+from tests.support.iam_users import unique
+from tests.support.server_process import ACCOUNT_ID, ServerProcess, start_server
+
+pytestmark = pytest.mark.e2e
+
+TRUST = json.dumps(
+    {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": "ec2.amazonaws.com"},
+                "Action": "sts:AssumeRole",
+            }
+        ],
+    }
+)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    process = start_server(tmp_path_factory.mktemp("dynafed-instance-profiles"))
+    yield process
+    process.stop()
+
+
+def test_a_role_in_a_profile_is_destroyed_as_terraform_does(server: ServerProcess) -> None:
+    iam = client(server, "iam")
+    role, profile = unique("web"), unique("web-profile")
+    iam.create_role(RoleName=role, AssumeRolePolicyDocument=TRUST)
+    created = iam.create_instance_profile(InstanceProfileName=profile, Path="/ec2/")
+    assert created["InstanceProfile"]["Arn"] == (
+        f"arn:aws:iam::{ACCOUNT_ID}:instance-profile/ec2/{profile}"
+    )
+    iam.add_role_to_instance_profile(InstanceProfileName=profile, RoleName=role)
+    got = iam.get_instance_profile(InstanceProfileName=profile)["InstanceProfile"]
+    assert [r["RoleName"] for r in got["Roles"]] == [role]
+    assert got["Roles"][0]["AssumeRolePolicyDocument"] == json.loads(TRUST)
+
+    with pytest.raises(ClientError) as conflict:
+        iam.delete_role(RoleName=role)
+    assert conflict.value.response["Error"]["Code"] == "DeleteConflict"
+
+    paginator = iam.get_paginator("list_instance_profiles_for_role")
+    for page in paginator.paginate(RoleName=role):
+        for found in page["InstanceProfiles"]:
+            iam.remove_role_from_instance_profile(
+                InstanceProfileName=found["InstanceProfileName"], RoleName=role
+            )
+    iam.delete_role(RoleName=role)
+    with pytest.raises(ClientError) as gone:
+        iam.list_instance_profiles_for_role(RoleName=role)
+    assert gone.value.response["Error"]["Code"] == "NoSuchEntity"
+    assert iam.get_instance_profile(InstanceProfileName=profile)["InstanceProfile"]["Roles"] == []
+
+
+def test_the_cli_lists_and_deletes_instance_profiles(server: ServerProcess) -> None:
+    iam = client(server, "iam")
+    profile = unique("cli-profile")
+    iam.create_instance_profile(InstanceProfileName=profile, Path="/cli/")
+
+    def aws(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "awscli", "--endpoint-url", server.endpoint, "iam", *args],
+            env=aws_cli_env(server),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+
+    listed = aws("list-instance-profiles", "--path-prefix", "/cli/")
+    assert listed.returncode == 0, listed.stderr
+    names = [p["InstanceProfileName"] for p in json.loads(listed.stdout)["InstanceProfiles"]]
+    assert names == [profile]
+    assert aws("delete-instance-profile", "--instance-profile-name", profile).returncode == 0
+    missing = aws("get-instance-profile", "--instance-profile-name", profile)
+    assert missing.returncode != 0 and "NoSuchEntity" in missing.stderr
