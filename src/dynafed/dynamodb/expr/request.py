@@ -77,6 +77,8 @@ def compile_expressions(params: Mapping[str, Any]) -> CompiledExpressions:
     condition with every request, and resolving it cost more than the read it shapes.
     Requests with an UpdateExpression are not cached (an update copies its values into the
     item it writes; a cached value must never be shared with an item)."""
+    if params.keys().isdisjoint(_EXPRESSION_MEMBERS):
+        return _NO_EXPRESSIONS  # most requests carry none: skip the work
     key = _cache_key(params)
     if key is None:
         return _compile(params)
@@ -90,6 +92,17 @@ def compile_expressions(params: Mapping[str, Any]) -> CompiledExpressions:
 
 
 _compiled_cache: dict[tuple[Any, ...], CompiledExpressions] = {}
+
+_EXPRESSION_MEMBERS = (
+    "UpdateExpression",
+    "ConditionExpression",
+    "KeyConditionExpression",
+    "FilterExpression",
+    "ProjectionExpression",
+    "ExpressionAttributeNames",
+    "ExpressionAttributeValues",
+)
+_NO_EXPRESSIONS = CompiledExpressions()
 
 
 def _cache_key(params: Mapping[str, Any]) -> tuple[Any, ...] | None:

@@ -9,9 +9,7 @@ from typing import Any
 from dynafed.dynamodb import capacity
 from dynafed.dynamodb.context import ITEM_TABLE_NOT_FOUND, find_table
 from dynafed.dynamodb.expr import (
-    CompiledExpressions,
     Condition,
-    compile_expressions,
     condition_from_expected,
 )
 from dynafed.dynamodb.items.item_collections import CollectionSize, metrics, wants_metrics
@@ -23,22 +21,6 @@ from dynafed.errors import (
     ValidationException,
 )
 from dynafed.storage.port import ReadView
-
-_EXPRESSION_MEMBERS = (
-    "UpdateExpression",
-    "ConditionExpression",
-    "ProjectionExpression",
-    "ExpressionAttributeNames",
-    "ExpressionAttributeValues",
-)
-_NO_EXPRESSIONS = CompiledExpressions()
-
-
-def compile_request_expressions(request: Mapping[str, Any]) -> CompiledExpressions:
-    """The request's expressions, compiled; most requests carry none, so skip the work."""
-    if request.keys().isdisjoint(_EXPRESSION_MEMBERS):
-        return _NO_EXPRESSIONS
-    return compile_expressions(request)
 
 
 def require_whole_item_return_values(request: Mapping[str, Any]) -> None:

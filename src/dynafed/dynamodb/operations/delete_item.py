@@ -11,14 +11,13 @@ from typing import Any
 
 from dynafed.dynamodb import capacity, fgac
 from dynafed.dynamodb.context import ITEM_TABLE_NOT_FOUND, OperationContext
-from dynafed.dynamodb.expr import check_expression_parameters
+from dynafed.dynamodb.expr import check_expression_parameters, compile_expressions
 from dynafed.dynamodb.items import writes as item_writes
 from dynafed.dynamodb.items.item_collections import CollectionSize
 from dynafed.dynamodb.items.keys import check_key, storage_key
 from dynafed.dynamodb.items.single_item import (
     answer,
     check_condition,
-    compile_request_expressions,
     current_table,
     legacy_condition,
     require_whole_item_return_values,
@@ -49,7 +48,7 @@ def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
     key = validate_item(request["Key"])
     legacy = legacy_condition(request)
     require_whole_item_return_values(request)
-    compiled = compile_request_expressions(request)
+    compiled = compile_expressions(request)
     condition = compiled.condition or legacy
 
     name = request["TableName"]

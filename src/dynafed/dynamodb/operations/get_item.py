@@ -14,10 +14,10 @@ from dynafed.dynamodb import capacity, fgac
 from dynafed.dynamodb.context import ITEM_TABLE_NOT_FOUND, OperationContext, find_table
 from dynafed.dynamodb.expr import (
     check_expression_parameters,
+    compile_expressions,
     projection_from_attributes_to_get,
 )
 from dynafed.dynamodb.items.keys import check_key, check_projected_keys, storage_key
-from dynafed.dynamodb.items.single_item import compile_request_expressions
 from dynafed.dynamodb.validation import validate_request
 from dynafed.dynamodb.validation.model import request_shape
 from dynafed.dynamodb.values import validate_item
@@ -44,7 +44,7 @@ def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
     legacy = (
         None if attributes_to_get is None else projection_from_attributes_to_get(attributes_to_get)
     )
-    compiled = compile_request_expressions(request)
+    compiled = compile_expressions(request)
     projection = compiled.projection or legacy
 
     name = request["TableName"]

@@ -15,14 +15,13 @@ from dynafed.dynamodb.context import (
     DeferredWrite,
     OperationContext,
 )
-from dynafed.dynamodb.expr import check_expression_parameters
+from dynafed.dynamodb.expr import check_expression_parameters, compile_expressions
 from dynafed.dynamodb.items import writes as item_writes
 from dynafed.dynamodb.items.item_collections import CollectionSize
 from dynafed.dynamodb.items.keys import check_item_keys, storage_key
 from dynafed.dynamodb.items.single_item import (
     answer,
     check_condition,
-    compile_request_expressions,
     current_table,
     legacy_condition,
     require_whole_item_return_values,
@@ -63,7 +62,7 @@ def prepare(ctx: OperationContext, body: dict[str, Any]) -> DeferredWrite[Writte
     legacy = legacy_condition(request)
     require_whole_item_return_values(request)
     check_item_size(item)
-    compiled = compile_request_expressions(request)
+    compiled = compile_expressions(request)
     condition = compiled.condition or legacy
 
     name = request["TableName"]

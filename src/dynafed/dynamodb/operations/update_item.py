@@ -18,6 +18,7 @@ from dynafed.dynamodb.context import ITEM_TABLE_NOT_FOUND, OperationContext
 from dynafed.dynamodb.expr import (
     Update,
     check_expression_parameters,
+    compile_expressions,
     update_from_attribute_updates,
 )
 from dynafed.dynamodb.items import writes as item_writes
@@ -31,7 +32,6 @@ from dynafed.dynamodb.items.keys import (
 from dynafed.dynamodb.items.single_item import (
     answer,
     check_condition,
-    compile_request_expressions,
     current_table,
     legacy_condition,
 )
@@ -71,7 +71,7 @@ def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
         None if attribute_updates is None else update_from_attribute_updates(attribute_updates)
     )
     legacy = legacy_condition(request)
-    compiled = compile_request_expressions(request)
+    compiled = compile_expressions(request)
     update = compiled.update or legacy_update
     condition = compiled.condition or legacy
 

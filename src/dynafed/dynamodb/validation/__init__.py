@@ -11,7 +11,6 @@ from typing import Any
 
 from dynafed.core.validation import constraints, json_types
 from dynafed.core.validation.failures import ValidationFailed, WrongJsonType
-from dynafed.core.validation.json_request import validate_json
 from dynafed.core.validation.shapes import Struct
 from dynafed.errors import SerializationException, ValidationException
 
@@ -27,11 +26,16 @@ def validate_request(
     body: dict[str, Any],
     precheck: Callable[[dict[str, Any]], None] | None = None,
 ) -> dict[str, Any]:
-    """`core.validation.validate_json`, failing with DynamoDB's errors."""
-    try:  # not a context manager: this is on every request's path
-        return validate_json(shape, body, precheck)
+    """`core.validation.json_request.validate_json`, failing with DynamoDB's errors (its two
+    passes called here directly: this is on every request's path)."""
+    try:
+        cleaned = json_types.check_types(shape, body)
+        if precheck is not None:
+            precheck(cleaned)
+        constraints.check_constraints(shape, cleaned)
     except (WrongJsonType, ValidationFailed) as failure:
         raise _dynamodb_error(failure) from None
+    return cleaned
 
 
 def check_types(shape: Struct, body: dict[str, Any]) -> dict[str, Any]:
