@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from dynafed.core.query_params import XmlMap
-from dynafed.errors import InvalidInput, NoSuchEntity
-from dynafed.iam import lookup
+from dynafed.errors import InvalidInput
 from dynafed.iam.api.context import IamContext
 from dynafed.iam.api.pagination import page
 from dynafed.iam.api.shapes import Args
@@ -32,21 +31,8 @@ from dynafed.iam.policy_adapter import (
     simulate,
 )
 from dynafed.iam.simulator.context_entries import context_from_entries
+from dynafed.iam.simulator.principal_sources import SourcePolicy, principal_policies
 from dynafed.iam.simulator.statement_positions import statement_positions
-
-
-@dataclass(frozen=True, slots=True)
-class SourcePolicy:
-    """A policy taking part in a simulation, and how results name it."""
-
-    policy_id: str
-    source_type: str | None
-    """`SourcePolicyType`: `role`, `user-managed`, `resource`, or None for input policies."""
-    text: str
-    kind: PolicyKind
-
-    def named(self, key: str) -> NamedPolicy:
-        return NamedPolicy(key, compile_policy(self.text, self.kind))
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +41,10 @@ class Scenario:
     boundary: SourcePolicy | None
     resource_policy: SourcePolicy | None
     principal: RequestPrincipal | None
+
+
+def _named(policy: SourcePolicy, key: str) -> NamedPolicy:
+    return NamedPolicy(key, compile_policy(policy.text, policy.kind))
 
 
 def _inputs(texts: Sequence[str] | None, label: str, kind: PolicyKind) -> list[SourcePolicy]:
@@ -134,10 +124,10 @@ def _evaluate(
     if scenario.resource_policy is not None:
         sources["resource"] = scenario.resource_policy
     policies = PolicySet(
-        identity=tuple(p.named(key) for key, p in identity.items()),
-        boundary=scenario.boundary.named("boundary") if scenario.boundary else None,
+        identity=tuple(_named(p, key) for key, p in identity.items()),
+        boundary=_named(scenario.boundary, "boundary") if scenario.boundary else None,
         resource=(
-            (scenario.resource_policy.named("resource"),) if scenario.resource_policy else ()
+            (_named(scenario.resource_policy, "resource"),) if scenario.resource_policy else ()
         ),
     )
     request = Request(action, resource, context, scenario.principal)
@@ -182,39 +172,16 @@ def simulate_custom_policy(ctx: IamContext, args: Args) -> dict[str, Any]:
     return _run(scenario, args)
 
 
-def _role_sources(role: lookup.RoleAuthorization) -> list[SourcePolicy]:
-    return [
-        SourcePolicy(
-            text.policy_id.rsplit("/", 1)[-1] if text.managed else text.policy_id,
-            "user-managed" if text.managed else "role",
-            text.text,
-            PolicyKind.MANAGED if text.managed else PolicyKind.IDENTITY,
-        )
-        for text in role.identity_policies
-    ]
-
-
 def simulate_principal_policy(ctx: IamContext, args: Args) -> dict[str, Any]:
-    arn: str = args["PolicySourceArn"]
-    if ":role/" not in arn:
-        raise NoSuchEntity(f"The principal {arn} cannot be found.")
+    """A role's, user's or group's own policies (a user's with its groups'), plus any
+    `PolicyInputList`; `PermissionsBoundaryPolicyInputList` replaces the boundary."""
     with ctx.read() as view:
-        role = lookup.get_role_by_arn(view, arn)
-    if role is None:
-        raise NoSuchEntity(f"The role with name {arn.rsplit('/', 1)[-1]} cannot be found.")
-    boundary = _boundary_input(args)
-    if boundary is None and role.boundary is not None:
-        boundary = SourcePolicy(
-            role.boundary.policy_id.rsplit("/", 1)[-1],
-            "user-managed",
-            role.boundary.text,
-            PolicyKind.BOUNDARY,
-        )
+        found = principal_policies(view, args["PolicySourceArn"])
     extra = _inputs(args["PolicyInputList"], "PolicyInputList", PolicyKind.IDENTITY)
     scenario = Scenario(
-        identity=(*_role_sources(role), *extra),
-        boundary=boundary,
+        identity=(*found.identity, *extra),
+        boundary=_boundary_input(args) or found.boundary,
         resource_policy=_resource_input(args),
-        principal=_caller(args) or RequestPrincipal(role.arn, role_arn=role.arn),
+        principal=_caller(args) or found.principal,
     )
     return _run(scenario, args)
