@@ -7,7 +7,9 @@
   `dynafed.sqlite3` inside it.
 - `postgresql://…` or `postgres://…` → `PostgresStorage`. The URL is libpq's; dynafed's own
   settings ride in its query string and are removed before connecting: `schema` (default
-  `dynafed`), `isolation` (`locks` or `serializable`), `pool_min_size`, `pool_max_size`.
+  `dynafed`), `isolation` (`locks` or `serializable`), `pool_min_size`, `pool_max_size`,
+  and the timeouts in seconds `statement_timeout`, `idle_in_transaction_timeout`,
+  `pool_timeout` (storage/postgres_timeouts.py).
 - anything else is a data directory (created when missing) holding `dynafed.sqlite3`.
 """
 
@@ -25,7 +27,16 @@ from dynafed.storage.sqlite_schema import prepare_sqlite_file
 
 SQLITE_FILE_NAME = "dynafed.sqlite3"
 
-_POSTGRES_OPTIONS = {"schema", "isolation", "pool_min_size", "pool_max_size"}
+_POSTGRES_OPTIONS = {
+    "schema",
+    "isolation",
+    "pool_min_size",
+    "pool_max_size",
+    "statement_timeout",
+    "idle_in_transaction_timeout",
+    "pool_timeout",
+}
+_POSTGRES_SECONDS = ("statement_timeout", "idle_in_transaction_timeout", "pool_timeout")
 
 
 def open_storage(url_or_path: str) -> Storage:
@@ -94,4 +105,17 @@ def split_postgres_url(url: str) -> tuple[str, dict[str, Any]]:
             if not ours[key].isdigit():
                 raise ValueError(f"{key} must be a whole number, not {ours[key]!r}")
             options[option] = int(ours[key])
+    for key in _POSTGRES_SECONDS:
+        if key in ours:
+            options[key] = _seconds(key, ours[key])
     return urlunsplit(parts._replace(query=urlencode(libpq))), options
+
+
+def _seconds(key: str, text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not 0 < value < 86400:  # also refuses nan and inf
+        raise ValueError(f"{key} must be a number of seconds above 0, not {text!r}")
+    return value

@@ -150,6 +150,18 @@ class WriteConflictError(RuntimeError):
     written. Services may answer it as DynamoDB's TransactionConflictException or a 500."""
 
 
+class StorageUnavailableError(RuntimeError):
+    """The database could not be reached, or did not answer within the backend's bounds;
+    nothing was written. Temporary by nature: the edge answers it with the protocol's
+    retryable "service unavailable" error (HTTP 503)."""
+
+
+class WriteOutcomeUnknownError(RuntimeError):
+    """The connection was lost while the write committed, and the database could not be
+    asked afterwards (within the backend's bounds) whether it had. The write may or may not
+    have happened."""
+
+
 Committed = Callable[[Any, BaseException | None], None]
 """`on_done(result, error)`: how a deferred write reports its outcome."""
 WriteLater = Callable[[Callable[[WriteTxn], Any], Committed], None]
@@ -177,8 +189,10 @@ class Storage(Protocol):
     def write(self, fn: Callable[[WriteTxn], T]) -> T:
         """Run `fn` atomically and durably; returns its result once committed.
 
-        Raises what `fn` raised (nothing written), `StorageClosedError` after `close`, or
-        `WriteConflictError` when retries after conflicts run out.
+        Raises what `fn` raised (nothing written), `StorageClosedError` after `close`,
+        `WriteConflictError` when retries after conflicts run out, `StorageUnavailableError`
+        when the database cannot be reached (nothing written), or `WriteOutcomeUnknownError`
+        when the commit's connection was lost and its outcome could not be learned.
         """
         ...
 

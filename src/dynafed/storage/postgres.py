@@ -7,11 +7,23 @@
 - `write(fn)` runs `fn` in a transaction on the calling thread (PostgreSQL does its own group
   commit across connections), isolated by advisory key locks or by SERIALIZABLE (see
   `postgres_txn.py`), and runs `fn` again after a serialization failure or a deadlock.
+- No wait for the database is unbounded (`postgres_timeouts.py`): connecting, borrowing a
+  connection from the pool, and every answer have a deadline; running out of one is a
+  `StorageUnavailableError`, which the edge answers with a retryable 503.
+- A write whose connection is lost is never answered with a guess. Lost before COMMIT was
+  sent: it cannot have committed, so `fn` runs again on another connection. Lost while
+  COMMIT was on its way: the storage ends the server process that ran it (so it can no
+  longer commit late), then reads on a fresh connection whether the write's id reached
+  `committed_writes`: committed means done, absent means `fn` runs again.
 """
 
 from __future__ import annotations
 
+import enum
+import itertools
+import logging
 import random
+import secrets
 import threading
 import time
 from collections import Counter
@@ -20,23 +32,34 @@ from contextlib import suppress
 from typing import Any, TypeVar
 
 import psycopg
-from psycopg_pool import ConnectionPool, PoolClosed
+from psycopg_pool import ConnectionPool, PoolClosed, PoolTimeout
 
 from dynafed.storage.port import (
     ReadView,
     StorageClosedError,
+    StorageUnavailableError,
     WriteConflictError,
     WriteLater,
+    WriteOutcomeUnknownError,
     WriteTxn,
 )
 from dynafed.storage.postgres_schema import check_schema_name, migrate
+from dynafed.storage.postgres_timeouts import (
+    CLIENT_GRACE,
+    DeadlineConnection,
+    session_settings,
+    with_libpq_defaults,
+)
 from dynafed.storage.postgres_txn import (
+    CommitInDoubt,
     Conn,
     Isolation,
     PgView,
     PgWriteTxn,
     compact_stats,
 )
+
+log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
@@ -45,6 +68,23 @@ COMPACT_EVERY = 64
 """A table's stats delta rows are folded into one after every this many commits writing it
 (counted per process), so summing them for DescribeTable stays cheap."""
 _SNAPSHOT = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+
+MAX_LOST_CONNECTIONS = 3
+"""A write whose connection is lost this many times in a row answers unavailable."""
+COMMITTED_WRITES_KEPT = "10 minutes"
+"""How long a write id stays in `committed_writes`: it is only read right after a lost
+COMMIT, by the request that sent it, within seconds."""
+TRIM_EVERY_SECONDS = 60.0
+"""How often (per process) a commit also deletes write ids older than that."""
+_TRIM = (
+    f"DELETE FROM committed_writes WHERE committed_at < now() - interval '{COMMITTED_WRITES_KEPT}'"
+)
+_BACKEND = "SELECT pid, backend_start FROM pg_stat_activity WHERE pid = pg_backend_pid()"
+_END_BACKEND = (
+    "SELECT pg_terminate_backend(pid, %s) FROM pg_stat_activity"
+    " WHERE pid = %s AND backend_start = %s"
+)
+_WRITE_RECORDED = "SELECT 1 FROM committed_writes WHERE id = %s"
 
 
 class _ReadContext:
@@ -61,10 +101,12 @@ class _ReadContext:
         assert self._view is not None
         self._view.close()
         try:
-            if self._view.started:
-                self._view.conn.execute("COMMIT")
+            if self._view.started and not self._view.conn.closed:
+                # Read only: what was read stands even if the COMMIT cannot be sent.
+                with suppress(psycopg.Error):
+                    self._view.conn.execute("COMMIT")
         finally:
-            self._storage.putconn(self._view.conn)
+            self._view.give_back(self._storage.putconn)
 
 
 class PostgresStorage:
@@ -80,7 +122,13 @@ class PostgresStorage:
         max_size: int = 16,
         max_attempts: int = 50,
         connect_timeout: float = 30.0,
+        statement_timeout: float = 10.0,
+        idle_in_transaction_timeout: float = 30.0,
+        pool_timeout: float = 5.0,
     ) -> None:
+        """`connect_timeout`: how long opening waits for the pool's first connections.
+        `statement_timeout`, `idle_in_transaction_timeout` and `pool_timeout` (seconds):
+        see `postgres_timeouts.py` and docs/scale-out.md."""
         self.schema = check_schema_name(schema)
         self.isolation: Isolation = isolation
         self._max_attempts = max_attempts
@@ -88,12 +136,27 @@ class PostgresStorage:
         self._in_write = threading.local()
         self._commits_per_table: Counter[str] = Counter()
         self._counter_lock = threading.Lock()
+        self._wait_timeout = statement_timeout + CLIENT_GRACE
+        self._settle_seconds = pool_timeout + self._wait_timeout
+        """How long a lost COMMIT's outcome is looked for before it is declared unknown."""
+        self._session_settings = (
+            f'SET search_path TO "{self.schema}"; '
+            + session_settings(statement_timeout, idle_in_transaction_timeout)
+            + "; "
+            + _BACKEND
+        ).encode()
+        self._write_ids = itertools.count(1)
+        self._write_id_prefix = secrets.token_hex(8)
+        self._next_trim = 0.0
+        conninfo = with_libpq_defaults(conninfo)
         with psycopg.connect(conninfo, autocommit=True) as conn:
             migrate(conn, schema, isolation)
         self._pool = ConnectionPool(
             conninfo,
+            connection_class=DeadlineConnection,
             min_size=min_size,
             max_size=max_size,
+            timeout=pool_timeout,
             kwargs={"autocommit": True},
             configure=self._configure,
             name=f"dynafed-{schema}",
@@ -102,7 +165,12 @@ class PostgresStorage:
         self._pool.open(wait=True, timeout=connect_timeout)
 
     def _configure(self, conn: Conn) -> None:
-        conn.execute(f'SET search_path TO "{self.schema}"')
+        conn.wait_timeout = self._wait_timeout
+        cursor = conn.execute(self._session_settings)
+        while cursor.nextset():
+            pass
+        row = cursor.fetchone()
+        conn.backend = None if row is None else (int(row[0]), row[1])
 
     # --- connections ---------------------------------------------------------------------
 
@@ -113,6 +181,8 @@ class PostgresStorage:
             conn: Conn = self._pool.getconn()
         except PoolClosed:
             raise StorageClosedError("storage is closed") from None
+        except PoolTimeout as error:
+            raise StorageUnavailableError(f"PostgreSQL: {error}") from None
         return conn
 
     def putconn(self, conn: Conn) -> None:
@@ -140,35 +210,92 @@ class PostgresStorage:
         if getattr(self._in_write, "active", False):
             raise RuntimeError("storage.write called inside a write transaction")
         self._in_write.active = True
+        lost = 0
         try:
             for attempt in range(1, self._max_attempts + 1):
-                done, result = self._attempt(fn)
-                if done:
+                outcome, result = self._attempt(fn)
+                if outcome is _Outcome.DONE:
                     return result  # type: ignore[no-any-return]
+                if outcome is _Outcome.LOST:
+                    lost += 1
+                    if lost >= MAX_LOST_CONNECTIONS:
+                        raise StorageUnavailableError(
+                            f"PostgreSQL: the connection was lost {lost} times in a row"
+                        )
+                    continue
                 time.sleep(random.uniform(0, min(0.05, 0.001 * 2**attempt)))
         finally:
             self._in_write.active = False
         raise WriteConflictError(f"gave up after {self._max_attempts} conflicting attempts")
 
-    def _attempt(self, fn: Callable[[WriteTxn], Any]) -> tuple[bool, Any]:
-        """(True, fn's result) once committed; (False, None) after a conflict to retry."""
+    def _attempt(self, fn: Callable[[WriteTxn], Any]) -> tuple[_Outcome, Any]:
+        """(DONE, fn's result) once committed; (CONFLICT or LOST, None): run `fn` again."""
         txn = PgWriteTxn(self.getconn(), self.isolation, self.replace_broken)
+        write_id = f"{self._write_id_prefix}-{next(self._write_ids):x}"
         try:
             try:
                 result = fn(txn)
                 if txn.conflict is not None:  # fn swallowed it; the transaction is dead
                     raise txn.conflict
-                txn.commit()
+                if txn.lost is not None:  # likewise
+                    raise StorageUnavailableError(f"PostgreSQL: {txn.lost}") from txn.lost
+                txn.commit(write_id)
+            except CommitInDoubt as doubt:
+                if self._was_committed(doubt, write_id):
+                    return _Outcome.DONE, result
+                return _Outcome.LOST, None
             except BaseException:
                 _rollback_quietly(txn)
                 if txn.conflict is not None:
-                    return False, None
+                    return _Outcome.CONFLICT, None
+                if txn.lost_connection:
+                    log.info("PostgreSQL connection lost in a write transaction; running it again")
+                    return _Outcome.LOST, None
                 raise
             for table_id in self._due_for_compaction(txn.touched):
                 _compact_quietly(txn.conn, table_id)
-            return True, result
+            self._trim_if_due(txn.conn)
+            return _Outcome.DONE, result
         finally:
-            self.putconn(txn.conn)
+            txn.give_back(self.putconn)
+
+    def _was_committed(self, doubt: CommitInDoubt, write_id: str) -> bool:
+        """Whether the transaction whose COMMIT was lost committed, asked on other
+        connections until `_settle_seconds` have passed; `WriteOutcomeUnknownError` then.
+
+        The server process that ran it is ended first (and waited for): until it has exited
+        it could still receive the COMMIT and commit after the answer said it had not."""
+        deadline = time.monotonic() + self._settle_seconds
+        while True:
+            try:
+                conn = self.getconn()
+                try:
+                    committed = _write_recorded(conn, doubt.backend, write_id, self._wait_timeout)
+                finally:
+                    self.putconn(conn)
+                if committed is not None:
+                    outcome = "committed" if committed else "did not commit; running it again"
+                    log.info("connection lost during COMMIT of write %s: it %s", write_id, outcome)
+                    return committed
+            except (psycopg.OperationalError, StorageUnavailableError) as error:
+                if time.monotonic() >= deadline:
+                    raise WriteOutcomeUnknownError(
+                        f"the connection was lost during COMMIT and PostgreSQL could not be "
+                        f"asked whether write {write_id} committed: {error}"
+                    ) from error
+            if time.monotonic() >= deadline:
+                raise WriteOutcomeUnknownError(
+                    f"the server process of write {write_id} could not be ended"
+                )
+            time.sleep(0.05)
+
+    def _trim_if_due(self, conn: Conn) -> None:
+        now = time.monotonic()
+        if now < self._next_trim:
+            return
+        self._next_trim = now + TRIM_EVERY_SECONDS
+        with suppress(psycopg.Error):  # only housekeeping: a later commit trims again
+            conn.execute(_TRIM)
 
     def _due_for_compaction(self, tables: set[str]) -> list[str]:
         with self._counter_lock:
@@ -183,6 +310,25 @@ class PostgresStorage:
         """Refuse new work; connections in use finish their transaction first."""
         self._closed = True
         self._pool.close()
+
+
+class _Outcome(enum.Enum):
+    DONE = "committed"
+    CONFLICT = "conflict"
+    LOST = "connection lost before commit"
+
+
+def _write_recorded(
+    conn: Conn, backend: tuple[int, Any] | None, write_id: str, wait_seconds: float
+) -> bool | None:
+    """Whether `write_id` committed, once the server process `backend` is gone; None if it
+    did not exit in time (ask again)."""
+    if backend is not None:
+        wait_ms = max(1, round(wait_seconds * 500))  # half the client's deadline
+        row = conn.execute(_END_BACKEND, (wait_ms, *backend)).fetchone()
+        if row is not None and not row[0]:
+            return None
+    return conn.execute(_WRITE_RECORDED, (write_id,)).fetchone() is not None
 
 
 def _rollback_quietly(txn: PgWriteTxn) -> None:

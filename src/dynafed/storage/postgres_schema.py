@@ -9,6 +9,10 @@ in psql.
 Table stats are append-only delta rows, summed on read and compacted now and then: writers
 never update a shared counter row, so concurrent writes to one table do not queue on (or,
 under SERIALIZABLE, conflict over) a stats row.
+
+`committed_writes` holds the id of each write transaction, inserted by the transaction
+itself, for a few minutes (`postgres.py` trims it): after a connection lost during COMMIT,
+whether the id is there says whether the write committed.
 """
 
 from __future__ import annotations
@@ -45,6 +49,14 @@ MIGRATIONS: list[list[str]] = [
             name text COLLATE "C" NOT NULL,
             body json NOT NULL,
             PRIMARY KEY (kind, name)
+        )
+        """,
+    ],
+    [  # 2: the id of every committed write, to settle a COMMIT whose connection was lost
+        """
+        CREATE TABLE committed_writes (
+            id text COLLATE "C" PRIMARY KEY,
+            committed_at timestamptz NOT NULL DEFAULT now()
         )
         """,
     ],

@@ -35,12 +35,14 @@ from dynafed.storage.port import (
     Document,
     Item,
     KeyRange,
+    StorageUnavailableError,
     StoredItem,
     TableStats,
 )
+from dynafed.storage.postgres_timeouts import DatabaseTimeout, DeadlineConnection
 
 Isolation = Literal["locks", "serializable"]
-Conn = psycopg.Connection[tuple[Any, ...]]
+Conn = DeadlineConnection
 
 RETRYABLE = (errors.SerializationFailure, errors.DeadlockDetected, errors.LockNotAvailable)
 
@@ -104,15 +106,34 @@ Statement = tuple[str, Any]
 ReplaceBroken = Callable[[Conn], Conn]
 """Gives back a connection found broken and returns a working one."""
 
+COMMITTED_WRITES = "committed_writes"
+"""The table where each write transaction records its write id, in the same transaction
+(postgres_schema.py): after a lost COMMIT, the id's presence says whether it committed."""
+_COMMIT_RECORDING = "INSERT INTO committed_writes (id) VALUES ('{}'); COMMIT"
+# One round trip for both: the simple query protocol runs them in order and stops at an error.
+
+
+class CommitInDoubt(Exception):
+    """The connection was lost while COMMIT was on its way: the transaction may or may not
+    have committed. `backend` is the (pid, backend_start) of the server process it ran on."""
+
+    def __init__(self, backend: tuple[int, Any] | None) -> None:
+        super().__init__("connection lost during COMMIT")
+        self.backend = backend
+
 
 class PgView:
     """A `ReadView`. With `begin`, its statements run in a transaction that begins just
     before the first of them; without, each statement autocommits on its own.
 
-    With `replace_broken`, a connection found broken by the view's first statements (its
-    server restarted or failed over while the connection sat idle in the pool) is swapped
-    for a working one and they run again: nothing had happened on it yet. A connection that
-    breaks later is an error: the transaction's outcome may be unknown."""
+    With `replace_broken`, a connection found broken (its server restarted or failed over
+    while the connection sat idle in the pool, or an administrator ended its session) is
+    swapped for a working one and the statements run again, if nothing that ran on it
+    matters: no statement had run yet, or the view has no transaction (each statement
+    stands alone). A connection that breaks inside a transaction is recorded in `lost` and
+    raised as `StorageUnavailableError`; the storage decides whether to run the whole
+    transaction again. A connection whose server stopped answering (`DatabaseTimeout`) is
+    never retried here: the next connection would most likely wait just as long."""
 
     def __init__(
         self, conn: Conn, begin: str | None, replace_broken: ReplaceBroken | None = None
@@ -120,6 +141,7 @@ class PgView:
         self.conn = conn
         """The connection in use; the owner gives this one back to the pool."""
         self._begin: str | None = begin  # sent with the first statement
+        self._standalone = begin is None
         self._replace_broken = replace_broken
         self._ran_any = False
         self._open = True
@@ -127,9 +149,21 @@ class PgView:
         """True once BEGIN has been sent: the connection is in a transaction to end."""
         self.conflict: psycopg.Error | None = None
         """A serialization failure or deadlock seen here, even if `fn` swallowed it."""
+        self.lost: psycopg.OperationalError | None = None
+        """The connection failure or database timeout seen here, even if `fn` swallowed it."""
+        self.lost_connection = False
+        """Whether `lost` broke a connection that answered until then (not a timeout): the
+        transaction never reached COMMIT, so running it again is safe and likely to work."""
+        self._given_back = False
 
     def close(self) -> None:
         self._open = False
+
+    def give_back(self, putconn: Callable[[Conn], None]) -> None:
+        """Return the connection in use to its pool (once)."""
+        if not self._given_back:
+            self._given_back = True
+            putconn(self.conn)
 
     def _run(self, *statements: Statement) -> psycopg.Cursor[tuple[Any, ...]]:
         """Execute `statements` in order (BEGIN first if the transaction has not started);
@@ -146,6 +180,10 @@ class PgView:
         except RETRYABLE as exc:
             self.conflict = exc
             raise
+        except psycopg.OperationalError as exc:
+            self.lost = exc
+            self.lost_connection = self.conn.closed and not isinstance(exc, DatabaseTimeout)
+            raise StorageUnavailableError(f"PostgreSQL: {exc}") from exc
         self._ran_any = True
         return cursor
 
@@ -154,13 +192,21 @@ class PgView:
             for statement in batch:
                 cursor = self.conn.execute(*statement)
             return cursor
-        except psycopg.OperationalError:
-            if self._ran_any or self._replace_broken is None or not self.conn.broken:
+        except psycopg.OperationalError as exc:
+            if not self._may_run_again(exc):
                 raise
+        assert self._replace_broken is not None
+        self._given_back = True  # replace_broken returns it, and may fail to lend another
         self.conn = self._replace_broken(self.conn)
+        self._given_back = False
         for statement in batch:
             cursor = self.conn.execute(*statement)
         return cursor
+
+    def _may_run_again(self, error: psycopg.OperationalError) -> bool:
+        if self._replace_broken is None or isinstance(error, DatabaseTimeout):
+            return False
+        return self.conn.broken and (self._standalone or not self._ran_any)
 
     def _item_key_lock(self, table_id: str, pk: bytes, sk: bytes) -> list[Statement]:
         return []  # plain reads take no locks
@@ -322,18 +368,31 @@ class PgWriteTxn(PgView):
 
     # --- end -----------------------------------------------------------------------------
 
-    def commit(self) -> None:
+    def commit(self, write_id: str) -> None:
+        """Commit, recording `write_id` (letters, digits and dashes) in `committed_writes` in
+        the same transaction. Raises `CommitInDoubt` if the connection is lost on the way."""
         if not self.started:  # fn never touched the database
             return
-        cursor = self._run(("COMMIT", None))
         self.close()
+        try:
+            cursor = self.conn.execute(_COMMIT_RECORDING.format(write_id).encode())
+        except RETRYABLE as exc:  # SERIALIZABLE checks at commit too
+            self.conflict = exc
+            raise
+        except psycopg.OperationalError as exc:
+            if self.conn.closed:
+                raise CommitInDoubt(self.conn.backend) from exc
+            self.lost = exc  # e.g. statement_timeout: nothing committed
+            raise StorageUnavailableError(f"PostgreSQL: {exc}") from exc
+        while cursor.nextset():
+            pass
         if cursor.statusmessage != "COMMIT":
             # COMMIT of a transaction an error aborted answers ROLLBACK, without an error.
             raise RuntimeError("the write transaction was rolled back after an error")
 
     def rollback(self) -> None:
         self.close()
-        if self.started:
+        if self.started and not self.conn.closed:
             self.conn.execute("ROLLBACK")
 
 
