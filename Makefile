@@ -7,11 +7,13 @@ STAMP := $(VENV)/.installed-stamp
 .PHONY: run demo web test test-fast test-e2e-postgres lint typecheck bench deps clean
 
 # End-to-end suites that do not depend on the storage backend (test fixtures, the HTTP edge,
-# client SDKs and tools, identity-provider protocols, the multi-node tests that always use
-# PostgreSQL): the PostgreSQL pass skips them, as it skips the AWS CLI tests.
+# client SDKs and tools, identity-provider protocols, the multi-node and database-failure
+# tests that always use PostgreSQL): the PostgreSQL pass skips them, as it skips the AWS CLI
+# tests.
 E2E_BACKEND_INDEPENDENT := oidc_fixture identity_providers_google identity_providers_oauth \
 	edge demo_browser enforcement_js_sdk sts_providers_amazon sts_providers_facebook \
-	sts_providers_google sts_providers_saml multinode_writes multinode_shared_state
+	sts_providers_google sts_providers_saml multinode_writes multinode_shared_state \
+	database_unreachable lost_connections
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)

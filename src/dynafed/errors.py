@@ -158,6 +158,14 @@ class InternalServerError(DynamoDBError):
     status = 500
 
 
+class ServiceUnavailable(DynamoDBError):
+    """The database cannot be reached right now (Developer Guide, "Error handling with
+    DynamoDB": ServiceUnavailable, HTTP 503, "should be a temporary state", OK to retry)."""
+
+    code = "ServiceUnavailable"
+    status = 503
+
+
 # --- Query protocol (STS, IAM) ------------------------------------------------------------
 
 
@@ -273,6 +281,14 @@ class MalformedInput(QueryError):
 class InternalFailure(QueryError):
     code = "InternalFailure"
     status = 500
+    fault = "Receiver"
+
+
+class QueryServiceUnavailable(QueryError):
+    """AWS's common error for a temporary failure of the server (HTTP 503)."""
+
+    code = "ServiceUnavailable"
+    status = 503
     fault = "Receiver"
 
 

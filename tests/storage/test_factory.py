@@ -8,10 +8,12 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from psycopg.conninfo import conninfo_to_dict
 
 from dynafed.storage.factory import open_storage, split_postgres_url
 from dynafed.storage.memory import MemoryStorage
 from dynafed.storage.postgres import PostgresStorage
+from dynafed.storage.postgres_timeouts import LIBPQ_DEFAULTS, with_libpq_defaults
 from dynafed.storage.sqlite import SqliteStorage
 
 POSTGRES_URL = os.environ.get(
@@ -77,6 +79,27 @@ def test_postgres_url_options_are_dynafeds_and_the_rest_is_libpq() -> None:
     assert split_postgres_url("postgres://h/db") == ("postgres://h/db", {"schema": "dynafed"})
     with pytest.raises(ValueError):
         split_postgres_url("postgresql://h/db?isolation=optimistic")
+
+
+def test_postgres_timeouts_are_seconds_above_zero() -> None:
+    url = "postgresql://h/db?statement_timeout=2.5&pool_timeout=1&idle_in_transaction_timeout=60"
+    conninfo, options = split_postgres_url(url)
+    assert conninfo == "postgresql://h/db"
+    assert options["statement_timeout"] == 2.5
+    assert options["pool_timeout"] == 1.0
+    assert options["idle_in_transaction_timeout"] == 60.0
+    for bad in ("0", "-1", "abc", "nan", "inf"):
+        with pytest.raises(ValueError, match="statement_timeout"):
+            split_postgres_url(f"postgresql://h/db?statement_timeout={bad}")
+
+
+def test_libpq_timeouts_and_keepalives_are_set_unless_the_url_sets_them() -> None:
+    opened = conninfo_to_dict(with_libpq_defaults("postgresql://u@h/db?connect_timeout=20"))
+    assert opened["connect_timeout"] == "20"  # the URL's own value wins
+    assert opened["keepalives"] == "1"
+    assert opened["keepalives_idle"] == LIBPQ_DEFAULTS["keepalives_idle"]
+    assert opened["tcp_user_timeout"] == LIBPQ_DEFAULTS["tcp_user_timeout"]
+    assert opened["host"] == "h" and opened["dbname"] == "db"
 
 
 def test_postgres_url_opens_postgres_in_the_named_schema() -> None:

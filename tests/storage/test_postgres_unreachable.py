@@ -18,10 +18,10 @@ from urllib.parse import urlsplit
 
 import psycopg
 import pytest
+from tests.support.tcp_proxy import TcpProxy, tcp_proxy
 
 from dynafed.storage.port import StorageUnavailableError, WriteTxn
 from dynafed.storage.postgres import PostgresStorage
-from tests.support.tcp_proxy import TcpProxy, tcp_proxy
 
 POSTGRES_URL = os.environ.get(
     "DYNAFED_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"

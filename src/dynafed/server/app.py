@@ -8,6 +8,8 @@ the endpoint modules authenticate, call their service and render its answer or t
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import secrets
 
 from dynafed.server import cors, json_protocol, query_endpoint
@@ -27,7 +29,12 @@ from dynafed.server.request_ids import RequestIds
 from dynafed.server.routes import route
 from dynafed.server.services import Response, Services
 
-HEALTH_PATHS = ("/health", "/healthz")
+log = logging.getLogger(__name__)
+
+LIVE_PATHS = ("/health/live", "/health", "/healthz")
+"""200 while the process serves requests; never asks the database (docs/scale-out.md)."""
+READY_PATH = "/health/ready"
+"""200 only while the database answers a read; 503 otherwise."""
 
 
 class DynafedApp:
@@ -65,9 +72,22 @@ class DynafedApp:
                 await send({"type": "lifespan.shutdown.complete"})
                 return
 
+    async def _ready(self) -> Response:
+        headers = [("content-type", "application/json")]
+        check = self.services.database_answers
+        if check is not None:
+            try:
+                await asyncio.get_running_loop().run_in_executor(self.services.executor, check)
+            except Exception as error:
+                log.warning("not ready: the database does not answer: %s", error)
+                return 503, b'{"status":"unavailable"}', headers
+        return 200, b'{"status":"ready"}', headers
+
     async def _answer(self, request: Request, receive: Receive) -> Response:
-        if request.method == "GET" and request.path in HEALTH_PATHS:
+        if request.method == "GET" and request.path in LIVE_PATHS:
             return 200, b'{"status":"ok"}', [("content-type", "application/json")]
+        if request.method == "GET" and request.path == READY_PATH:
+            return await self._ready()
         request_id = self._request_ids.next_id()
         target = request.header("x-amz-target") or ""
         try:

@@ -14,6 +14,7 @@ import os
 import secrets
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from typing import Any
 
 from dynafed.auth.authenticator import AdminCredentials, Authenticator
@@ -264,6 +265,12 @@ def seed_demo(
     return demo_seed.banner(demo_seed.seed(demo_services), public_url)
 
 
+def read_something(storage: Storage) -> None:
+    """One small read, for `/health/ready`: raises if the database does not answer it."""
+    with storage.read() as view:
+        view.get_document("storage", "isolation")
+
+
 def build_app(settings: Settings, admin: AdminCredentials) -> DynafedApp:
     clock = SystemClock()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -370,6 +377,7 @@ def build_app(settings: Settings, admin: AdminCredentials) -> DynafedApp:
         runs_inline=(runs_inline if storage.local_reads else never_inline),
         # SQLite's group-commit writer reports commits to the loop (deferred_writes).
         write_later=storage.write_later,
+        database_answers=partial(read_something, storage),
     )
     if settings.demo:
         print(seed_demo(services, storage, clock, settings, public_url), flush=True)

@@ -24,11 +24,12 @@ from typing import Any
 from dynafed.auth.authenticator import Authenticated
 from dynafed.core.authorization import Authorizer
 from dynafed.enforcement.context import RequestFacts
-from dynafed.errors import AwsError, DynamoDBError
+from dynafed.errors import AwsError, DynamoDBError, ServiceUnavailable
 from dynafed.server import json_protocol
 from dynafed.server.asgi import Request, sigv4_view
 from dynafed.server.deferred_writes import committed
 from dynafed.server.services import Response, Services
+from dynafed.storage.port import StorageUnavailableError
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +72,10 @@ async def serve_json(
         return json_protocol.render_error(error, request_id)
     except AwsError as error:  # a Query-family error raised on a JSON path
         return json_protocol.render_error(json_protocol.as_dynamodb_error(error), request_id)
+    except StorageUnavailableError as error:
+        log.warning("%s %s unavailable (request %s): %s", *label, request_id, error)
+        unavailable = ServiceUnavailable("The service is temporarily unavailable.")
+        return json_protocol.render_error(unavailable, request_id)
     except Exception:
         # A bug, not bad input: log it, and still answer in DynamoDB's error shape.
         log.exception("internal error in %s %s", *label)

@@ -19,11 +19,13 @@ from dynafed.errors import (
     MissingAction,
     MissingAuthenticationTokenException,
     QueryError,
+    QueryServiceUnavailable,
     UnrecognizedClientException,
 )
 from dynafed.server import query_protocol
 from dynafed.server.asgi import Request, sigv4_view
 from dynafed.server.services import Response, Services
+from dynafed.storage.port import StorageUnavailableError
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +98,10 @@ async def handle(services: Services, request: Request, request_id: str) -> Respo
         return _render(error.status, error.code, error.message, error.fault, xmlns, request_id)
     except AwsError as error:
         return _render(error.status, error.code, error.message, "Sender", xmlns, request_id)
+    except StorageUnavailableError as error:
+        log.warning("%s unavailable (request %s): %s", request.path, request_id, error)
+        unavailable = QueryServiceUnavailable("The service is temporarily unavailable.")
+        return _render(503, unavailable.code, unavailable.message, "Receiver", xmlns, request_id)
     except Exception:
         log.exception("internal error in %s", request.path)
         return _render(

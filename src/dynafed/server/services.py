@@ -99,3 +99,6 @@ class Services:
     """Identity pools, the built-in OpenID provider and the web app."""
     streams: JsonService | None = None
     """DynamoDB Streams (`dynamodb/streams`); None: its targets are unknown operations."""
+    database_answers: Callable[[], None] | None = None
+    """A small read that raises unless the database answers (`/health/ready`); blocking,
+    bounded by the storage's own timeouts. None: always ready."""

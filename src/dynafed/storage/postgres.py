@@ -275,7 +275,9 @@ class PostgresStorage:
                     self.putconn(conn)
                 if committed is not None:
                     outcome = "committed" if committed else "did not commit; running it again"
-                    log.info("connection lost during COMMIT of write %s: it %s", write_id, outcome)
+                    log.warning(
+                        "connection lost during COMMIT of write %s: it %s", write_id, outcome
+                    )
                     return committed
             except (psycopg.OperationalError, StorageUnavailableError) as error:
                 if time.monotonic() >= deadline:
