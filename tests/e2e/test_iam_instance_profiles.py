@@ -9,6 +9,7 @@ import json
 import subprocess
 import sys
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
@@ -91,3 +92,26 @@ def test_the_cli_lists_and_deletes_instance_profiles(server: ServerProcess) -> N
     assert aws("delete-instance-profile", "--instance-profile-name", profile).returncode == 0
     missing = aws("get-instance-profile", "--instance-profile-name", profile)
     assert missing.returncode != 0 and "NoSuchEntity" in missing.stderr
+
+
+def test_account_authorization_details_pages_through_everything(server: ServerProcess) -> None:
+    """What account-auditing tools read: boto3's paginator walks every entity once."""
+    iam = client(server, "iam")
+    role, profile = unique("audited"), unique("audited-profile")
+    iam.create_role(RoleName=role, AssumeRolePolicyDocument=TRUST)
+    iam.create_instance_profile(InstanceProfileName=profile)
+    iam.add_role_to_instance_profile(InstanceProfileName=profile, RoleName=role)
+    iam.attach_role_policy(
+        RoleName=role, PolicyArn="arn:aws:iam::aws:policy/AmazonDynamoDBReadOnlyAccess"
+    )
+    roles: list[dict[str, Any]] = []
+    policies: list[str] = []
+    paginator = iam.get_paginator("get_account_authorization_details")
+    for page in paginator.paginate(PaginationConfig={"PageSize": 1}):
+        roles.extend(page["RoleDetailList"])
+        policies.extend(p["Arn"] for p in page["Policies"])
+    (found,) = [r for r in roles if r["RoleName"] == role]
+    assert found["AssumeRolePolicyDocument"] == json.loads(TRUST)
+    assert [p["InstanceProfileName"] for p in found["InstanceProfileList"]] == [profile]
+    assert "arn:aws:iam::aws:policy/AmazonDynamoDBReadOnlyAccess" in policies
+    assert len(policies) == len(set(policies))

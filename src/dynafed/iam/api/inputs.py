@@ -273,6 +273,15 @@ INPUTS: dict[str, Structure] = {
         Member("RoleName", ROLE_NAME, required=True)
     ),
     "ListInstanceProfilesForRole": _role(*_PAGING),
+    # the whole account
+    "GetAccountAuthorizationDetails": _shape(
+        Member(
+            "Filter",
+            ListOf(Text(enum=("User", "Role", "Group", "LocalManagedPolicy", "AWSManagedPolicy"))),
+        ),
+        Member("MaxItems", MAX_ITEMS),
+        Member("Marker", MARKER),
+    ),
     # the policy simulator
     "SimulateCustomPolicy": _shape(
         Member("PolicyInputList", ListOf(POLICY_DOCUMENT), required=True), *_SIMULATION

@@ -25,6 +25,7 @@ from dynafed.errors import (
 )
 from dynafed.iam.api import (
     access_keys,
+    account_details,
     boundaries,
     groups,
     instance_profiles,
@@ -141,6 +142,7 @@ USE_CASES: dict[str, UseCase] = {
     "AddRoleToInstanceProfile": instance_profiles.add_role_to_instance_profile,
     "RemoveRoleFromInstanceProfile": instance_profiles.remove_role_from_instance_profile,
     "ListInstanceProfilesForRole": instance_profiles.list_instance_profiles_for_role,
+    "GetAccountAuthorizationDetails": account_details.get_account_authorization_details,
     "SimulateCustomPolicy": simulator.simulate_custom_policy,
     "SimulatePrincipalPolicy": simulator.simulate_principal_policy,
 }
