@@ -407,6 +407,6 @@ def test_aws_cli_lists_user_pools(idp: Any, server: ServerProcess) -> None:
 
 def test_an_operation_not_served_yet_is_a_json_unknown_operation(idp: Any) -> None:
     with pytest.raises(ClientError) as raised:
-        idp.sign_up(ClientId="someclient", Username="ivan", Password="ivan-password")
+        idp.set_user_pool_mfa_config(UserPoolId=f"{idp.meta.region_name}_NoSuchPool")
     assert _code(raised) == "UnknownOperationException"
     assert raised.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import logging
 import os
 import resource
 import shlex
@@ -31,6 +32,7 @@ from dynafed.server.http_limits import HttpLimits, LimitedHttpToolsProtocol
 from dynafed.server.settings import Settings
 from dynafed.server.workers import run_workers
 from dynafed.storage.factory import prepare_for_processes
+from dynafed.userpool.api.delivery import OUTBOX_LOGGER
 
 ANY_KEY_WARNING = (
     "WARNING: --any-key: every request signed with any access key and any signature is "
@@ -79,9 +81,21 @@ def banner(settings: Settings, endpoint: str, admin: AdminCredentials, source: s
 {any_key}"""
 
 
+def _show_outbox() -> None:
+    """The user pools' outbox (confirmation and reset codes) as lines on standard output:
+    the server's log is where a developer looks for a code first."""
+    outbox = logging.getLogger(OUTBOX_LOGGER)
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    outbox.addHandler(handler)
+    outbox.setLevel(logging.INFO)
+    outbox.propagate = False
+
+
 def serve(settings: Settings, admin: AdminCredentials, source: str, sock: socket.socket) -> None:
     """Serve on `sock` (bound by server.preflight) until Ctrl-C or SIGTERM."""
     signal.signal(signal.SIGTERM, _stop_while_starting)
+    _show_outbox()
     host, port = sock.getsockname()[:2]
     shown_host = f"[{host}]" if ":" in host else host
     endpoint = f"http://{shown_host}:{port}"

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from dynafed.core.clock import Clock
 from dynafed.storage.port import ReadView, Storage, WriteTxn
-from dynafed.userpool import store
+from dynafed.userpool import codes, store
 from dynafed.userpool.model import (
     POOL_ID_PATTERN,
     USERNAME_PATTERN,
@@ -41,7 +41,7 @@ def new_client_id() -> str:
 class CreatedClient:
     client: AppClient
     secret: str | None
-    """Shown once; only its digest is stored."""
+    """Also repeated by the API's DescribeUserPoolClient (SECRET_HASH needs it stored)."""
 
 
 class UserPoolAdmin:
@@ -81,6 +81,7 @@ class UserPoolAdmin:
             name=name,
             callback_urls=list(callback_urls),
             secret_sha256=store.digest(secret) if secret is not None else None,
+            secret=secret,
             refresh_token_seconds=refresh_token_seconds,
         )
 
@@ -141,6 +142,12 @@ class UserPoolAdmin:
     def list_pools(self) -> list[UserPool]:
         with self._storage.read() as view:
             return store.list_pools(view)
+
+    def outbox(self, pool_id: str) -> list[codes.Message]:
+        """The codes the pool's users were "sent", oldest first."""
+        with self._storage.read() as view:
+            self._require_pool(view, pool_id)
+            return codes.outbox(view, pool_id)
 
     def list_clients(self, pool_id: str) -> list[AppClient]:
         with self._storage.read() as view:

@@ -7,6 +7,7 @@
     dynafed users set-password us-east-1_MyPool alice
     dynafed users delete us-east-1_MyPool alice
     dynafed users pools
+    dynafed users outbox us-east-1_MyPool          # confirmation and reset codes
 
 The commands write the same storage `dynafed serve` reads (`--data-dir` / `--storage`);
 a running server sees the change on its next request.
@@ -19,6 +20,7 @@ import getpass
 import os
 import sys
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 from dynafed.core.clock import SystemClock
@@ -89,6 +91,12 @@ def add_users_command(subparsers: argparse._SubParsersAction[argparse.ArgumentPa
 
     pools = commands.add_parser("pools", help="list user pools and their app clients")
     pools.set_defaults(func=_runner(_pools))
+
+    outbox = commands.add_parser(
+        "outbox", help="the codes a pool would have sent (sign-up confirmation, password reset)"
+    )
+    outbox.add_argument("pool")
+    outbox.set_defaults(func=_runner(_outbox))
 
 
 def _pool_user(parser: argparse.ArgumentParser) -> None:
@@ -173,7 +181,7 @@ def _add_client(admin: UserPoolAdmin, args: argparse.Namespace) -> None:
     )
     print(f"client_id {created.client.client_id}")
     if created.secret is not None:
-        print(f"client_secret {created.secret}   (shown once; only its digest is stored)")
+        print(f"client_secret {created.secret}")
 
 
 def _pools(admin: UserPoolAdmin, args: argparse.Namespace) -> None:
@@ -182,3 +190,10 @@ def _pools(admin: UserPoolAdmin, args: argparse.Namespace) -> None:
         for client in admin.list_clients(pool.pool_id):
             kind = "public" if client.is_public else "confidential"
             print(f"  client {client.client_id}\t{client.name}\t{kind}")
+
+
+def _outbox(admin: UserPoolAdmin, args: argparse.Namespace) -> None:
+    for message in admin.outbox(args.pool):
+        sent = datetime.fromtimestamp(message.created_at, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        to = message.destination or "-"
+        print(f"{sent}\t{message.username}\t{message.purpose}\t{message.code}\t{to}")

@@ -12,6 +12,8 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from dynafed.userpool.password_policy import PasswordPolicy
+
 POOL_ID_PATTERN = re.compile(r"[\w-]+_[0-9a-zA-Z]+")
 """Cognito's user-pool id pattern (cognito-idp service model, `UserPoolIdType`)."""
 USERNAME_PATTERN = re.compile(r"[\w.@+=,-]{1,128}")
@@ -22,6 +24,8 @@ DEFAULT_AUTH_FLOWS = ("ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_
 CONFIRMED = "CONFIRMED"
 FORCE_CHANGE_PASSWORD = "FORCE_CHANGE_PASSWORD"
 """A user created with a temporary password: the next sign-in must set a new one."""
+UNCONFIRMED = "UNCONFIRMED"
+"""A user who signed up and has not confirmed the code yet: may not sign in."""
 
 
 @dataclass(slots=True)
@@ -45,13 +49,17 @@ class UserPool:
     id_token_seconds: int = 3600
     access_token_seconds: int = 3600
     deletion_protection: bool = False
+    password_policy: PasswordPolicy = field(default_factory=PasswordPolicy)
+    allow_admin_create_user_only: bool = False
+    """True: SignUp is refused, only administrators create users."""
 
     def to_document(self) -> dict[str, Any]:
         return asdict(self)
 
     @classmethod
     def from_document(cls, doc: dict[str, Any]) -> UserPool:
-        return cls(**{**doc, "lockout": LockoutRules(**doc["lockout"])})
+        policy = PasswordPolicy(**doc.get("password_policy", {}))
+        return cls(**{**doc, "lockout": LockoutRules(**doc["lockout"]), "password_policy": policy})
 
 
 @dataclass(slots=True)
@@ -63,6 +71,9 @@ class AppClient:
     logout_urls: list[str] = field(default_factory=list)
     secret_sha256: str | None = None
     """None for a public client; the hex SHA-256 of the (high-entropy) secret otherwise."""
+    secret: str | None = None
+    """The secret itself, which SECRET_HASH needs (None for a public client, and for a
+    confidential client made before SECRET_HASH was checked: only the digest was kept)."""
     allowed_scopes: list[str] = field(default_factory=lambda: ["openid", "email", "profile"])
     refresh_token_seconds: int = 30 * 86_400
     explicit_auth_flows: list[str] = field(default_factory=lambda: list(DEFAULT_AUTH_FLOWS))

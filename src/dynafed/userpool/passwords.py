@@ -21,9 +21,9 @@ class WeakPassword(ValueError):
     pass
 
 
-def check_policy(password: str) -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise WeakPassword(f"Password must have at least {MIN_PASSWORD_LENGTH} characters")
+def check_policy(password: str, minimum_length: int = MIN_PASSWORD_LENGTH) -> None:
+    if len(password) < minimum_length:
+        raise WeakPassword(f"Password must have at least {minimum_length} characters")
     if len(password) > MAX_PASSWORD_LENGTH:
         raise WeakPassword(f"Password must have at most {MAX_PASSWORD_LENGTH} characters")
 
@@ -41,8 +41,9 @@ class Passwords:
         self._slots = threading.BoundedSemaphore(max_concurrent)
         self._dummy_hash = self._hasher.hash("dynafed-no-such-user")
 
-    def hash(self, password: str) -> str:
-        check_policy(password)
+    def hash(self, password: str, minimum_length: int = MIN_PASSWORD_LENGTH) -> str:
+        """`minimum_length`: the pool's own (the cognito-idp API checks its policy first)."""
+        check_policy(password, minimum_length)
         with self._slots:
             return self._hasher.hash(password)
 

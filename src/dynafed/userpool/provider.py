@@ -26,7 +26,7 @@ from dynafed.userpool.authorize import (
     redirect_with,
 )
 from dynafed.userpool.issuer import PoolDirectory
-from dynafed.userpool.model import FORCE_CHANGE_PASSWORD, UserPool
+from dynafed.userpool.model import FORCE_CHANGE_PASSWORD, UNCONFIRMED, UserPool
 from dynafed.userpool.oauth_errors import NoRedirect, OAuthError
 from dynafed.userpool.signin import Authenticator, SignInRefused
 from dynafed.userpool.signin_page import error_page, signin_page
@@ -41,6 +41,9 @@ CHANGE_PASSWORD_FIRST = (
 )
 """This page cannot change passwords: a temporary password (AdminCreateUser) signs in only
 through the cognito-idp API's NEW_PASSWORD_REQUIRED challenge."""
+
+
+NOT_CONFIRMED = "User is not confirmed: enter the code you were sent through your app first."
 
 
 def _not_found() -> IdpResponse:
@@ -121,6 +124,8 @@ class UserPoolProvider:
             return page
         if user.status == FORCE_CHANGE_PASSWORD:
             return self._page(pool, auth, username, CHANGE_PASSWORD_FIRST)
+        if user.status == UNCONFIRMED:
+            return self._page(pool, auth, username, NOT_CONFIRMED)
         return redirect(self._issue_code(auth, user.username, user.sub))
 
     def _page(

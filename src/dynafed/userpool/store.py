@@ -18,6 +18,9 @@ CODE_KIND = "userpool-code"
 REFRESH_KIND = "userpool-refresh"
 SESSION_KIND = "userpool-session"
 """A pending auth challenge (NEW_PASSWORD_REQUIRED), filed by the digest of its `Session`."""
+USER_CODE_KIND = "userpool-user-code"
+"""A user's pending confirmation or reset code (`userpool/codes.py`)."""
+OUTBOX_KIND = "userpool-outbox"
 
 
 def digest(secret: str) -> str:
@@ -38,8 +41,8 @@ def save_pool(txn: WriteTxn, pool: UserPool) -> None:
 
 
 def delete_pool(txn: WriteTxn, pool_id: str) -> None:
-    """The pool with its clients and users."""
-    for kind in (CLIENT_KIND, USER_KIND):
+    """The pool with its clients, users, their pending codes and the pool's outbox."""
+    for kind in (CLIENT_KIND, USER_KIND, USER_CODE_KIND, OUTBOX_KIND):
         for name, _ in txn.list_documents(kind):
             if name.startswith(f"{pool_id}/"):
                 txn.delete_document(kind, name)
@@ -88,6 +91,10 @@ def save_user(txn: WriteTxn, user: User) -> None:
 
 def delete_user(txn: WriteTxn, pool_id: str, username: str) -> None:
     txn.delete_document(USER_KIND, f"{pool_id}/{username.lower()}")
+    prefix = f"{pool_id}/{username.lower()}/"
+    for name, _ in txn.list_documents(USER_CODE_KIND):
+        if name.startswith(prefix):
+            txn.delete_document(USER_CODE_KIND, name)
 
 
 def _pool_documents(view: ReadView, kind: str, pool_id: str) -> list[Document]:

@@ -18,16 +18,30 @@ from typing import Any
 
 from dynafed.storage.port import WriteTxn
 from dynafed.userpool import grants, store
-from dynafed.userpool.api.context import ApiContext, Call, require_client, require_pool
+from dynafed.userpool.api.context import (
+    ApiContext,
+    Call,
+    find_client,
+    require_client,
+    require_pool,
+)
 from dynafed.userpool.api.errors import (
-    CognitoResourceNotFound,
     InvalidParameterException,
     NotAuthorizedException,
     TooManyRequestsException,
+    UserNotConfirmedException,
 )
+from dynafed.userpool.api.password_setting import USER_WORDING, hash_password
+from dynafed.userpool.api.secret_hash import require_secret_hash, require_secret_hash_of
 from dynafed.userpool.api.tokens import authentication_result, new_sign_in
-from dynafed.userpool.api.users import hash_password
-from dynafed.userpool.model import CONFIRMED, FORCE_CHANGE_PASSWORD, AppClient, User, UserPool
+from dynafed.userpool.model import (
+    CONFIRMED,
+    FORCE_CHANGE_PASSWORD,
+    UNCONFIRMED,
+    AppClient,
+    User,
+    UserPool,
+)
 from dynafed.userpool.oauth_errors import OAuthError
 from dynafed.userpool.signin import SignInRefused
 
@@ -43,7 +57,7 @@ INVALID_SESSION = "Invalid session for the user."
 
 
 def initiate_auth(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict[str, Any]:
-    pool, client = _find_client(ctx, body["ClientId"])
+    pool, client = find_client(ctx, body["ClientId"])
     flow, params = body["AuthFlow"], body.get("AuthParameters") or {}
     if flow == USER_PASSWORD[0]:
         _require_flow(client, *USER_PASSWORD)
@@ -67,7 +81,7 @@ def admin_initiate_auth(ctx: ApiContext, body: dict[str, Any], call: Call) -> di
 
 
 def respond_to_auth_challenge(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict[str, Any]:
-    pool, client = _find_client(ctx, body["ClientId"])
+    pool, client = find_client(ctx, body["ClientId"])
     return _answer_challenge(ctx, pool, client, body)
 
 
@@ -87,27 +101,9 @@ def _unsupported(flow: str) -> str:
     )
 
 
-def _find_client(ctx: ApiContext, client_id: str) -> tuple[UserPool, AppClient]:
-    with ctx.pools.deps.storage.read() as view:
-        client = store.find_client(view, client_id)
-        pool = store.get_pool(view, client.pool_id) if client is not None else None
-    if client is None or pool is None:
-        raise CognitoResourceNotFound(f"User pool client {client_id} does not exist.")
-    return pool, client
-
-
 def _require_flow(client: AppClient, flow: str, allowing: tuple[str, ...]) -> None:
     if not set(allowing) & set(client.explicit_auth_flows):
         raise InvalidParameterException(f"{flow} flow not enabled for this client")
-
-
-def _require_no_secret(client: AppClient) -> None:
-    """SECRET_HASH needs the client secret itself; only its digest is stored here."""
-    if not client.is_public:
-        raise NotAuthorizedException(
-            f"Client {client.client_id} is configured with a secret: this server does not "
-            "check SECRET_HASH yet, so sign in through a client without a secret."
-        )
 
 
 def _password_sign_in(
@@ -118,13 +114,15 @@ def _password_sign_in(
         raise InvalidParameterException("Missing required parameter USERNAME")
     if not password:
         raise InvalidParameterException("Missing required parameter PASSWORD")
-    _require_no_secret(client)
+    require_secret_hash(client, username, params.get("SECRET_HASH"))
     try:
         user = ctx.check.authenticate(pool, username, password, call.client_ip)
     except SignInRefused as refused:
         if refused.status == 429:
             raise TooManyRequestsException(refused.message) from None
         raise NotAuthorizedException(refused.message) from None
+    if user.status == UNCONFIRMED:  # only once the password proved right, as Cognito
+        raise UserNotConfirmedException()
     if user.status == FORCE_CHANGE_PASSWORD:
         return _new_password_challenge(ctx, client, user)
     sign_in = new_sign_in(ctx, client, user)
@@ -168,10 +166,12 @@ def _answer_challenge(
         raise InvalidParameterException("Missing required parameter USERNAME")
     if not new_password:
         raise InvalidParameterException("Missing required parameter NEW_PASSWORD")
+    require_secret_hash(client, username, answers.get("SECRET_HASH"))
     session = body.get("Session")
     if not session:
         raise NotAuthorizedException(INVALID_SESSION)
-    password_hash = hash_password(ctx, new_password)  # slow: outside the transaction
+    # slow: outside the transaction
+    password_hash = hash_password(ctx, pool, new_password, USER_WORDING)
     name, now = store.digest(session), ctx.now()
 
     def write(txn: WriteTxn) -> User | str:
@@ -208,7 +208,6 @@ def _refresh(
     token = params.get("REFRESH_TOKEN")
     if not token:
         raise InvalidParameterException("Missing required parameter REFRESH_TOKEN")
-    _require_no_secret(client)
     now = ctx.now()
     redeem: Callable[[WriteTxn], Any] = lambda txn: grants.redeem_refresh_token(  # noqa: E731
         txn, token, client.client_id, now
@@ -220,6 +219,8 @@ def _refresh(
         user = store.get_user(view, pool.pool_id, outcome.username)
     if user is None or user.sub != outcome.sub or outcome.pool_id != pool.pool_id:
         raise NotAuthorizedException("Invalid Refresh Token")
+    named = [name for name in (params.get("USERNAME"), user.username, user.sub) if name]
+    require_secret_hash_of(client, named, params.get("SECRET_HASH"))
     if not user.enabled:
         raise NotAuthorizedException("User is disabled.")
     result = authentication_result(ctx, pool, user, outcome, None)

@@ -1,8 +1,8 @@
 """CreateUserPoolClient, DescribeUserPoolClient, ListUserPoolClients, DeleteUserPoolClient.
 
 One client serves both the hosted UI (its `CallbackURLs`) and the API's sign-in flows (its
-`ExplicitAuthFlows`). A secret is shown once, at creation: only its digest is stored, so
-DescribeUserPoolClient (which on AWS repeats it) does not.
+`ExplicitAuthFlows`). A secret is kept (SECRET_HASH is an HMAC keyed with it) and
+DescribeUserPoolClient repeats it, as on AWS.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ MIN_REFRESH_SECONDS, MAX_REFRESH_SECONDS = 3600, 3650 * 86_400
 """Cognito's bounds for refresh-token validity: 60 minutes to 10 years."""
 
 
-def client_view(client: AppClient, secret: str | None = None) -> dict[str, Any]:
+def client_view(client: AppClient) -> dict[str, Any]:
     """`UserPoolClientType`."""
     view: dict[str, Any] = {
         "UserPoolId": client.pool_id,
@@ -44,8 +44,8 @@ def client_view(client: AppClient, secret: str | None = None) -> dict[str, Any]:
         "AllowedOAuthFlowsUserPoolClient": bool(client.callback_urls),
         "SupportedIdentityProviders": ["COGNITO"],
     }
-    if secret is not None:
-        view["ClientSecret"] = secret
+    if client.secret is not None:
+        view["ClientSecret"] = client.secret
     return view
 
 
@@ -94,6 +94,7 @@ def create(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict[str, Any]:
         callback_urls=callbacks,
         logout_urls=logouts,
         secret_sha256=store.digest(secret) if secret is not None else None,
+        secret=secret,
         refresh_token_seconds=_refresh_seconds(body),
         explicit_auth_flows=_flows(body),
         created_at=ctx.now(),
@@ -106,7 +107,7 @@ def create(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict[str, Any]:
         store.save_client(txn, client)
 
     ctx.pools.deps.storage.write(write)
-    return {"UserPoolClient": client_view(client, secret)}
+    return {"UserPoolClient": client_view(client)}
 
 
 def describe(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict[str, Any]:

@@ -51,6 +51,16 @@ def require_pool(view: ReadView, pool_id: str, region: str) -> UserPool:
     return pool
 
 
+def find_client(ctx: ApiContext, client_id: str) -> tuple[UserPool, AppClient]:
+    """The client an unsigned call names (by id alone) and its pool."""
+    with ctx.pools.deps.storage.read() as view:
+        client = store.find_client(view, client_id)
+        pool = store.get_pool(view, client.pool_id) if client is not None else None
+    if client is None or pool is None:
+        raise CognitoResourceNotFound(f"User pool client {client_id} does not exist.")
+    return pool, client
+
+
 def require_client(view: ReadView, pool_id: str, client_id: str) -> AppClient:
     client = store.get_client(view, pool_id, client_id)
     if client is None:

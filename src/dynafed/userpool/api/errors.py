@@ -5,17 +5,22 @@ from __future__ import annotations
 
 from dynafed.errors import (
     CognitoIdentityError,
+    CognitoLimitExceeded,
     CognitoResourceNotFound,
     InvalidParameterException,
     NotAuthorizedException,
 )
 
 __all__ = [
+    "CodeLimitExceeded",
+    "CodeMismatchException",
     "CognitoResourceNotFound",
+    "ExpiredCodeException",
     "InvalidParameterException",
     "InvalidPasswordException",
     "NotAuthorizedException",
     "TooManyRequestsException",
+    "UserNotConfirmedException",
     "UserNotFoundException",
     "UsernameExistsException",
 ]
@@ -41,3 +46,37 @@ class InvalidPasswordException(CognitoIdentityError):
 
 class TooManyRequestsException(CognitoIdentityError):
     code = "TooManyRequestsException"
+
+
+class UserNotConfirmedException(CognitoIdentityError):
+    code = "UserNotConfirmedException"
+
+    def __init__(self, message: str = "User is not confirmed.") -> None:
+        super().__init__(message)
+
+
+class CodeMismatchException(CognitoIdentityError):
+    code = "CodeMismatchException"
+
+    def __init__(
+        self, message: str = "Invalid verification code provided, please try again."
+    ) -> None:
+        super().__init__(message)
+
+
+class ExpiredCodeException(CognitoIdentityError):
+    code = "ExpiredCodeException"
+
+    def __init__(
+        self, message: str = "Invalid code provided, please request a code again."
+    ) -> None:
+        super().__init__(message)
+
+
+class CodeLimitExceeded(CognitoLimitExceeded):
+    """Too many wrong codes, from one address or for one code."""
+
+    def __init__(
+        self, message: str = "Attempt limit exceeded, please try after some time."
+    ) -> None:
+        super().__init__(message)

@@ -11,13 +11,16 @@ from dynafed.userpool.admin import new_pool_id
 from dynafed.userpool.api.context import ApiContext, Call, page, require_pool
 from dynafed.userpool.api.errors import InvalidParameterException
 from dynafed.userpool.model import UserPool
-from dynafed.userpool.passwords import MIN_PASSWORD_LENGTH
+from dynafed.userpool.password_policy import DEFAULT_MINIMUM_LENGTH, PasswordPolicy
 
 TEMPORARY_PASSWORD_DAYS = 7
+MIN_POLICY_LENGTH, MAX_POLICY_LENGTH = 6, 99
+"""Cognito's bounds for `MinimumLength`."""
 
 
 def pool_view(ctx: ApiContext, pool: UserPool, users: int) -> dict[str, Any]:
     """`UserPoolType`: what DescribeUserPool and CreateUserPool answer."""
+    policy = pool.password_policy
     return {
         "Id": pool.pool_id,
         "Name": pool.name,
@@ -26,11 +29,11 @@ def pool_view(ctx: ApiContext, pool: UserPool, users: int) -> dict[str, Any]:
         "LastModifiedDate": pool.created_at,
         "Policies": {
             "PasswordPolicy": {
-                "MinimumLength": MIN_PASSWORD_LENGTH,
-                "RequireUppercase": False,
-                "RequireLowercase": False,
-                "RequireNumbers": False,
-                "RequireSymbols": False,
+                "MinimumLength": policy.minimum_length,
+                "RequireUppercase": policy.require_uppercase,
+                "RequireLowercase": policy.require_lowercase,
+                "RequireNumbers": policy.require_numbers,
+                "RequireSymbols": policy.require_symbols,
                 "TemporaryPasswordValidityDays": TEMPORARY_PASSWORD_DAYS,
             }
         },
@@ -38,17 +41,39 @@ def pool_view(ctx: ApiContext, pool: UserPool, users: int) -> dict[str, Any]:
         "LambdaConfig": {},
         "MfaConfiguration": "OFF",
         "EstimatedNumberOfUsers": users,
-        "AdminCreateUserConfig": {"AllowAdminCreateUserOnly": True},
+        "AdminCreateUserConfig": {"AllowAdminCreateUserOnly": pool.allow_admin_create_user_only},
         "UsernameConfiguration": {"CaseSensitive": False},
     }
 
 
+def _password_policy(body: dict[str, Any]) -> PasswordPolicy:
+    """The given policy; without one, 8 characters of any kind (AWS's default also
+    requires every character class: see docs/reference/operations.md)."""
+    given = (body.get("Policies") or {}).get("PasswordPolicy") or {}
+    minimum = given.get("MinimumLength", DEFAULT_MINIMUM_LENGTH)
+    if not MIN_POLICY_LENGTH <= minimum <= MAX_POLICY_LENGTH:
+        raise InvalidParameterException(
+            f"Password policy MinimumLength must be between {MIN_POLICY_LENGTH} and "
+            f"{MAX_POLICY_LENGTH}."
+        )
+    return PasswordPolicy(
+        minimum_length=minimum,
+        require_uppercase=bool(given.get("RequireUppercase", False)),
+        require_lowercase=bool(given.get("RequireLowercase", False)),
+        require_numbers=bool(given.get("RequireNumbers", False)),
+        require_symbols=bool(given.get("RequireSymbols", False)),
+    )
+
+
 def create(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict[str, Any]:
+    admin_only = (body.get("AdminCreateUserConfig") or {}).get("AllowAdminCreateUserOnly")
     pool = UserPool(
         pool_id=new_pool_id(call.region),
         name=body["PoolName"],
         created_at=ctx.now(),
         deletion_protection=body.get("DeletionProtection") == "ACTIVE",
+        password_policy=_password_policy(body),
+        allow_admin_create_user_only=bool(admin_only),
     )
     ctx.pools.deps.storage.write(lambda txn: store.save_pool(txn, pool))
     return {"UserPool": pool_view(ctx, pool, 0)}

@@ -1,7 +1,8 @@
 """The cognito-idp API behind the JSON 1.1 edge: operation name → use case.
 
-InitiateAuth and RespondToAuthChallenge are unsigned (`authtype: none` in the service
-model): apps call them before they have credentials. Every other operation is signed and
+InitiateAuth, RespondToAuthChallenge, SignUp, ConfirmSignUp, ResendConfirmationCode … are
+unsigned (`authtype: none` in the service model): apps call them before they have
+credentials. Every other operation is signed and
 authorized as IAM action `cognito-idp:<Operation>` on the pool's ARN (`*` for
 CreateUserPool and ListUserPools): admin credentials may do everything, a role session or
 IAM user what its policies allow, with IAM's `AccessDeniedException` otherwise.
@@ -14,7 +15,7 @@ from typing import Any
 
 from dynafed.core.authorization import AuthorizationRequest
 from dynafed.errors import CognitoUnknownOperation, NotAuthorizedException
-from dynafed.userpool.api import auth, clients, pools, users, validation
+from dynafed.userpool.api import auth, clients, confirmation, pools, users, validation
 from dynafed.userpool.api.context import ApiContext, Call
 
 UseCase = Callable[[ApiContext, dict[str, Any], Call], dict[str, Any]]
@@ -38,6 +39,10 @@ USE_CASES: dict[str, UseCase] = {
     "AdminRespondToAuthChallenge": auth.admin_respond_to_auth_challenge,
     "InitiateAuth": auth.initiate_auth,
     "RespondToAuthChallenge": auth.respond_to_auth_challenge,
+    "SignUp": confirmation.sign_up,
+    "ConfirmSignUp": confirmation.confirm_sign_up,
+    "ResendConfirmationCode": confirmation.resend_confirmation_code,
+    "AdminConfirmSignUp": confirmation.admin_confirm_sign_up,
 }
 
 PASSWORD_OPERATIONS = frozenset(
@@ -48,6 +53,7 @@ PASSWORD_OPERATIONS = frozenset(
         "AdminRespondToAuthChallenge",
         "InitiateAuth",
         "RespondToAuthChallenge",
+        "SignUp",
     }
 )
 """Operations that hash or check a password (tens of milliseconds of CPU each): the edge

@@ -18,12 +18,17 @@ from dynafed.userpool import store
 from dynafed.userpool.api.context import ApiContext, Call, page, require_pool
 from dynafed.userpool.api.errors import (
     InvalidParameterException,
-    InvalidPasswordException,
     UsernameExistsException,
     UserNotFoundException,
 )
-from dynafed.userpool.model import CONFIRMED, FORCE_CHANGE_PASSWORD, USERNAME_PATTERN, User
-from dynafed.userpool.passwords import WeakPassword
+from dynafed.userpool.api.password_setting import hash_password
+from dynafed.userpool.model import (
+    CONFIRMED,
+    FORCE_CHANGE_PASSWORD,
+    UNCONFIRMED,
+    USERNAME_PATTERN,
+    User,
+)
 
 FILTER = re.compile(r'\s*([\w:]+)\s*(\^?=)\s*"([^"]*)"\s*')
 """ListUsers' `Filter`: `name = "value"` or `name ^= "value"` (prefix)."""
@@ -46,14 +51,7 @@ def user_view(user: User, attributes_key: str = "Attributes") -> dict[str, Any]:
     }
 
 
-def hash_password(ctx: ApiContext, password: str) -> str:
-    try:
-        return ctx.passwords.hash(password)
-    except WeakPassword as weak:
-        raise InvalidPasswordException(f"Password does not conform to policy: {weak}") from None
-
-
-def _split_attributes(given: list[dict[str, Any]]) -> tuple[str | None, dict[str, str]]:
+def split_attributes(given: list[dict[str, Any]]) -> tuple[str | None, dict[str, str]]:
     email, others = None, {}
     for attribute in given:
         name, value = attribute["Name"], attribute.get("Value", "")
@@ -76,14 +74,16 @@ def admin_create_user(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict
         raise InvalidParameterException(
             "Username may use letters, digits and .@+=,- on this server."
         )
-    email, others = _split_attributes(body.get("UserAttributes") or [])
+    email, others = split_attributes(body.get("UserAttributes") or [])
     temporary = body.get("TemporaryPassword") or secrets.token_urlsafe(18)
+    with ctx.pools.deps.storage.read() as view:
+        pool = require_pool(view, body["UserPoolId"], call.region)
     now = ctx.now()
     user = User(
         pool_id=body["UserPoolId"],
         username=username,
         sub=str(uuid.uuid4()),
-        password_hash=hash_password(ctx, temporary),
+        password_hash=hash_password(ctx, pool, temporary),
         created_at=now,
         email=email,
         status=FORCE_CHANGE_PASSWORD,
@@ -103,12 +103,16 @@ def admin_create_user(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict
 
 def admin_set_user_password(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict[str, Any]:
     """A new password also ends any lockout (the lockout counts against the old hash)."""
-    password_hash = hash_password(ctx, body["Password"])
+    with ctx.pools.deps.storage.read() as view:
+        pool = require_pool(view, body["UserPoolId"], call.region)
+    password_hash = hash_password(ctx, pool, body["Password"])
     status = CONFIRMED if body.get("Permanent") else FORCE_CHANGE_PASSWORD
 
     def write(txn: WriteTxn) -> None:
         user = _require_user(txn, body["UserPoolId"], body["Username"], call.region)
-        user.password_hash, user.status, user.modified_at = password_hash, status, ctx.now()
+        # A signed-up user stays UNCONFIRMED: a password is no confirmation.
+        new_status = user.status if user.status == UNCONFIRMED else status
+        user.password_hash, user.status, user.modified_at = password_hash, new_status, ctx.now()
         store.save_user(txn, user)
 
     ctx.pools.deps.storage.write(write)

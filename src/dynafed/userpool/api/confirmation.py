@@ -1,0 +1,153 @@
+"""SignUp, ConfirmSignUp, ResendConfirmationCode, AdminConfirmSignUp.
+
+A signed-up user is UNCONFIRMED (InitiateAuth answers UserNotConfirmedException once the
+password proves right) until ConfirmSignUp brings back the code from the outbox or an
+administrator confirms them. Unknown user names are answered as by a Cognito app client
+with `PreventUserExistenceErrors` enabled, like the sign-in: ConfirmSignUp gets
+CodeMismatchException, ResendConfirmationCode a simulated delivery.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from dynafed.errors import AwsError
+from dynafed.storage.port import WriteTxn
+from dynafed.userpool import codes, store
+from dynafed.userpool.api import delivery
+from dynafed.userpool.api.context import ApiContext, Call, find_client, require_pool
+from dynafed.userpool.api.errors import (
+    CodeLimitExceeded,
+    CodeMismatchException,
+    ExpiredCodeException,
+    InvalidParameterException,
+    NotAuthorizedException,
+    UsernameExistsException,
+    UserNotFoundException,
+)
+from dynafed.userpool.api.password_setting import USER_WORDING, hash_password
+from dynafed.userpool.api.secret_hash import require_secret_hash
+from dynafed.userpool.api.users import split_attributes
+from dynafed.userpool.codes import Refusal
+from dynafed.userpool.model import CONFIRMED, UNCONFIRMED, USERNAME_PATTERN, User
+
+
+def sign_up(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict[str, Any]:
+    pool, client = find_client(ctx, body["ClientId"])
+    username = body["Username"]
+    require_secret_hash(client, username, body.get("SecretHash"))
+    if pool.allow_admin_create_user_only:
+        raise NotAuthorizedException("SignUp is not permitted for this user pool")
+    if not USERNAME_PATTERN.fullmatch(username):
+        raise InvalidParameterException(
+            "Username may use letters, digits and .@+=,- on this server."
+        )
+    email, others = split_attributes(body.get("UserAttributes") or [])
+    password_hash = hash_password(ctx, pool, body["Password"], USER_WORDING)  # slow: first
+    now = ctx.now()
+    user = User(
+        pool_id=pool.pool_id,
+        username=username,
+        sub=str(uuid.uuid4()),
+        password_hash=password_hash,
+        created_at=now,
+        email=email,
+        status=UNCONFIRMED,
+        attributes=others,
+        modified_at=now,
+    )
+    found = delivery.destination(user)
+
+    def write(txn: WriteTxn) -> codes.Message:
+        if store.get_user(txn, pool.pool_id, username) is not None:
+            raise UsernameExistsException("User already exists")
+        store.save_user(txn, user)
+        address = found[2] if found else None
+        return codes.issue(txn, user, codes.SIGN_UP, codes.new_code(), address, now)
+
+    delivery.announce(ctx.pools.deps.storage.write(write))
+    answer: dict[str, Any] = {"UserConfirmed": False, "UserSub": user.sub}
+    shown = delivery.details(user)
+    if shown is not None:
+        answer["CodeDeliveryDetails"] = shown
+    return answer
+
+
+def confirm_sign_up(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict[str, Any]:
+    pool, client = find_client(ctx, body["ClientId"])
+    username, code = body["Username"], body["ConfirmationCode"]
+    require_secret_hash(client, username, body.get("SecretHash"))
+    address = delivery.spend_attempt(ctx, call)
+    now = ctx.now()
+
+    def write(txn: WriteTxn) -> AwsError | None:
+        user = store.get_user(txn, pool.pool_id, username)
+        if user is None:
+            return CodeMismatchException()
+        if user.status != UNCONFIRMED:
+            return NotAuthorizedException(
+                f"User cannot be confirmed. Current status is {user.status}"
+            )
+        refusal = codes.redeem(txn, user, codes.SIGN_UP, code, now)
+        if refusal is not None:
+            return code_error(refusal)
+        user.status, user.modified_at = CONFIRMED, now
+        store.save_user(txn, user)
+        return None
+
+    problem = ctx.pools.deps.storage.write(write)
+    if problem is not None:  # returned, not raised: a wrong guess is counted
+        raise problem
+    delivery.refund_attempt(ctx, address)
+    return {}
+
+
+def code_error(refusal: Refusal) -> AwsError:
+    if refusal is Refusal.EXPIRED:
+        return ExpiredCodeException()
+    if refusal is Refusal.USED_UP:
+        return CodeLimitExceeded()
+    return CodeMismatchException()
+
+
+def resend_confirmation_code(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict[str, Any]:
+    pool, client = find_client(ctx, body["ClientId"])
+    username = body["Username"]
+    require_secret_hash(client, username, body.get("SecretHash"))
+    now = ctx.now()
+
+    def write(txn: WriteTxn) -> tuple[User, codes.Message] | None:
+        user = store.get_user(txn, pool.pool_id, username)
+        if user is None:
+            return None
+        if user.status != UNCONFIRMED:
+            raise InvalidParameterException("User is already confirmed.")
+        found = delivery.destination(user)
+        address = found[2] if found else None
+        return user, codes.issue(txn, user, codes.SIGN_UP, codes.new_code(), address, now)
+
+    sent = ctx.pools.deps.storage.write(write)
+    if sent is None:
+        return {"CodeDeliveryDetails": delivery.simulated(username)}
+    user, message = sent
+    delivery.announce(message)
+    return {"CodeDeliveryDetails": delivery.details(user) or delivery.simulated(username)}
+
+
+def admin_confirm_sign_up(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict[str, Any]:
+    def write(txn: WriteTxn) -> None:
+        require_pool(txn, body["UserPoolId"], call.region)
+        user = store.get_user(txn, body["UserPoolId"], body["Username"])
+        if user is None:
+            raise UserNotFoundException()
+        if user.status != UNCONFIRMED:
+            raise NotAuthorizedException(
+                f"User cannot be confirmed. Current status is {user.status}"
+            )
+        user.status, user.modified_at = CONFIRMED, ctx.now()
+        store.save_user(txn, user)
+        codes.discard(txn, user, codes.SIGN_UP)
+
+    ctx.pools.deps.storage.write(write)
+    return {}
