@@ -11,9 +11,6 @@ confirming user accounts" and "Computing secret hash values".
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import json
 import shutil
 import subprocess
@@ -22,18 +19,13 @@ import uuid
 from collections.abc import Iterator
 from typing import Any
 
-import boto3
 import pytest
-from botocore import UNSIGNED
-from botocore.config import Config
 
-from tests.e2e.userpool_flow import users_cli
+from tests.e2e.userpool_flow import new_pool, outbox_code, secret_hash, unsigned_idp
 from tests.support.clients import aws_cli_env, client
 from tests.support.server_process import ServerProcess, start_server
 
 pytestmark = pytest.mark.e2e
-
-FLOWS = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
 
 
 @pytest.fixture(scope="module")
@@ -50,33 +42,7 @@ def idp(server: ServerProcess) -> Any:
 
 @pytest.fixture(scope="module")
 def public(server: ServerProcess) -> Any:
-    """An app's client: no credentials, requests unsigned."""
-    return boto3.session.Session().client(
-        "cognito-idp",
-        endpoint_url=server.endpoint,
-        region_name=server.region,
-        config=Config(signature_version=UNSIGNED, retries={"max_attempts": 1}),
-    )
-
-
-def new_pool(idp: Any, secret: bool = False, **pool_args: Any) -> tuple[str, str, str | None]:
-    """(pool id, client id, client secret)."""
-    pool_id = idp.create_user_pool(PoolName=f"signup-{uuid.uuid4().hex[:8]}", **pool_args)[
-        "UserPool"
-    ]["Id"]
-    made = idp.create_user_pool_client(
-        UserPoolId=pool_id, ClientName="app", ExplicitAuthFlows=FLOWS, GenerateSecret=secret
-    )["UserPoolClient"]
-    return pool_id, made["ClientId"], made.get("ClientSecret")
-
-
-def outbox_code(server: ServerProcess, pool_id: str, username: str, purpose: str) -> str:
-    """The newest code `dynafed users outbox` shows for the user."""
-    lines = users_cli(server, "outbox", pool_id).splitlines()
-    found = [line.split("\t") for line in lines]
-    codes = [fields[3] for fields in found if fields[1] == username and fields[2] == purpose]
-    assert codes, lines
-    return codes[-1]
+    return unsigned_idp(server)
 
 
 def logged_code(server: ServerProcess, pool_id: str, username: str) -> str:
@@ -199,11 +165,6 @@ def test_sign_up_refusals(idp: Any, public: Any) -> None:
     _, admin_client, _ = new_pool(idp, AdminCreateUserConfig={"AllowAdminCreateUserOnly": True})
     with pytest.raises(public.exceptions.NotAuthorizedException, match="not permitted"):
         public.sign_up(ClientId=admin_client, Username="quinn", Password="quinn-password")
-
-
-def secret_hash(secret: str, username: str, client_id: str) -> str:
-    mac = hmac.new(secret.encode(), (username + client_id).encode(), hashlib.sha256)
-    return base64.b64encode(mac.digest()).decode()
 
 
 def test_a_client_with_a_secret_needs_secret_hash(

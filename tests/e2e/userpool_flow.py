@@ -5,14 +5,19 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 import secrets
 import subprocess
 import sys
+import uuid
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+import boto3
 import requests
+from botocore import UNSIGNED
+from botocore.config import Config
 
 from tests.support.server_process import ServerProcess
 
@@ -112,3 +117,43 @@ def make_site(server: ServerProcess, pool_id: str, *pool_args: str) -> UserPoolS
 def add_client(server: ServerProcess, pool_id: str, name: str, *client_args: str) -> str:
     out = users_cli(server, "add-client", pool_id, name, "--callback-url", CALLBACK, *client_args)
     return out.split()[1]
+
+
+# --- the cognito-idp API -------------------------------------------------------------------
+
+API_FLOWS = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
+
+
+def unsigned_idp(server: ServerProcess) -> Any:
+    """An app's cognito-idp client: no credentials, requests unsigned."""
+    return boto3.session.Session().client(
+        "cognito-idp",
+        endpoint_url=server.endpoint,
+        region_name=server.region,
+        config=Config(signature_version=UNSIGNED, retries={"max_attempts": 1}),
+    )
+
+
+def new_pool(idp: Any, secret: bool = False, **pool_args: Any) -> tuple[str, str, str | None]:
+    """(pool id, client id, client secret)."""
+    pool_id = idp.create_user_pool(PoolName=f"signup-{uuid.uuid4().hex[:8]}", **pool_args)[
+        "UserPool"
+    ]["Id"]
+    made = idp.create_user_pool_client(
+        UserPoolId=pool_id, ClientName="app", ExplicitAuthFlows=API_FLOWS, GenerateSecret=secret
+    )["UserPoolClient"]
+    return pool_id, made["ClientId"], made.get("ClientSecret")
+
+
+def outbox_code(server: ServerProcess, pool_id: str, username: str, purpose: str) -> str:
+    """The newest code `dynafed users outbox` shows for the user."""
+    lines = users_cli(server, "outbox", pool_id).splitlines()
+    found = [line.split("\t") for line in lines]
+    codes = [fields[3] for fields in found if fields[1] == username and fields[2] == purpose]
+    assert codes, lines
+    return codes[-1]
+
+
+def secret_hash(secret: str, username: str, client_id: str) -> str:
+    mac = hmac.new(secret.encode(), (username + client_id).encode(), hashlib.sha256)
+    return base64.b64encode(mac.digest()).decode()

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from dynafed.core.clock import Clock
 from dynafed.storage.port import ReadView, Storage, WriteTxn
 from dynafed.userpool import codes, store
+from dynafed.userpool.credentials import credentials
 from dynafed.userpool.model import (
     POOL_ID_PATTERN,
     USERNAME_PATTERN,
@@ -35,6 +36,12 @@ def new_pool_id(region: str) -> str:
 
 def new_client_id() -> str:
     return "".join(secrets.choice(_CLIENT_ALPHABET) for _ in range(26))
+
+
+def new_client_secret() -> str:
+    """51 lowercase letters and digits (about 263 bits), the shape of Cognito's secrets,
+    which the service model's `ClientSecretType` pattern (`[\\w+]+`) allows."""
+    return "".join(secrets.choice(_CLIENT_ALPHABET) for _ in range(51))
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +81,7 @@ class UserPoolAdmin:
         client_id: str | None = None,
         refresh_token_seconds: int = 30 * 86_400,
     ) -> CreatedClient:
-        secret = secrets.token_urlsafe(36) if confidential else None
+        secret = new_client_secret() if confidential else None
         client = AppClient(
             pool_id=pool_id,
             client_id=client_id or new_client_id(),
@@ -97,13 +104,16 @@ class UserPoolAdmin:
     ) -> User:
         if not USERNAME_PATTERN.fullmatch(username):
             raise AdminError(f"user name {username!r} may use letters, digits and .@+=,-")
+        kept = credentials(self._passwords, pool_id, username, password)
         user = User(
             pool_id=pool_id,
             username=username,
             sub=str(uuid.uuid4()),
-            password_hash=self._passwords.hash(password),
+            password_hash=kept.password_hash,
             created_at=self._clock.now(),
             email=email,
+            srp_salt=kept.srp_salt,
+            srp_verifier=kept.srp_verifier,
         )
 
         def write(txn: WriteTxn) -> None:
@@ -117,11 +127,15 @@ class UserPoolAdmin:
 
     def set_password(self, pool_id: str, username: str, password: str) -> None:
         """A new password also lifts a lockout."""
-        password_hash = self._passwords.hash(password)
+        with self._storage.read() as view:
+            stored = store.get_user(view, pool_id, username)
+        kept = credentials(
+            self._passwords, pool_id, stored.username if stored else username, password
+        )
 
         def write(txn: WriteTxn) -> None:
             user = self._require_user(txn, pool_id, username)
-            user.password_hash = password_hash
+            user.set_password(kept)
             user.failed_attempts, user.locked_until = 0, 0.0
             store.save_user(txn, user)
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from dynafed.storage.port import WriteTxn
+from dynafed.storage.port import ReadView, WriteTxn
 from dynafed.userpool import pkce, store
 from dynafed.userpool.oauth_errors import OAuthError, invalid_grant
 from dynafed.userpool.tokens import SignIn
@@ -120,3 +120,43 @@ def save_refresh_token(txn: WriteTxn, token: str, sign_in: SignIn, expires_at: f
     """File a refresh token issued without a code (the cognito-idp API's sign-ins)."""
     document = {"sign_in": asdict(sign_in), "expires_at": expires_at}
     txn.put_document(store.REFRESH_KIND, store.digest(token), document)
+
+
+def revoke_sign_in(txn: WriteTxn, origin_jti: str, until: float, now: float) -> None:
+    """Refuse the access tokens of sign-in `origin_jti` until `until` (when the last of
+    them has expired anyway); forget revocations whose tokens are all gone."""
+    for name, doc in txn.list_documents(store.REVOKED_KIND):
+        if doc["until"] <= now:
+            txn.delete_document(store.REVOKED_KIND, name)
+    if origin_jti:
+        txn.put_document(store.REVOKED_KIND, origin_jti, {"until": until})
+
+
+def is_revoked(view: ReadView, origin_jti: str, now: float) -> bool:
+    doc = view.get_document(store.REVOKED_KIND, origin_jti) if origin_jti else None
+    return doc is not None and now < doc["until"]
+
+
+def revoke_refresh_token_of_client(
+    txn: WriteTxn, token: str, client_id: str, until: float, now: float
+) -> bool:
+    """RevokeToken: the refresh token and its sign-in's access tokens. False when the token
+    belongs to another client; an unknown token is no error (RFC 7009)."""
+    name = store.digest(token)
+    doc = txn.get_document(store.REFRESH_KIND, name)
+    if doc is None:
+        return True
+    if doc["sign_in"]["client_id"] != client_id:
+        return False
+    txn.delete_document(store.REFRESH_KIND, name)
+    revoke_sign_in(txn, doc["sign_in"].get("origin_jti", ""), until, now)
+    return True
+
+
+def sign_out_everywhere(txn: WriteTxn, pool_id: str, sub: str, until: float, now: float) -> None:
+    """GlobalSignOut: every refresh token of the user, and their sign-ins' access tokens."""
+    for name, doc in txn.list_documents(store.REFRESH_KIND):
+        sign_in = doc["sign_in"]
+        if sign_in["pool_id"] == pool_id and sign_in["sub"] == sub:
+            txn.delete_document(store.REFRESH_KIND, name)
+            revoke_sign_in(txn, sign_in.get("origin_jti", ""), until, now)

@@ -92,6 +92,15 @@ class AppClient:
         return cls(**doc)
 
 
+@dataclass(frozen=True, slots=True)
+class Credentials:
+    """What a new password is kept as: its Argon2 hash and its SRP salt and verifier."""
+
+    password_hash: str
+    srp_salt: str
+    srp_verifier: str
+
+
 @dataclass(slots=True)
 class User:
     pool_id: str
@@ -109,6 +118,15 @@ class User:
     attributes: dict[str, str] = field(default_factory=dict)
     """User attributes besides `sub` and `email` (which have fields of their own)."""
     modified_at: float = 0.0
+    srp_salt: str | None = None
+    srp_verifier: str | None = None
+    """USER_SRP_AUTH's salt and verifier (hex, `userpool/srp.py`), set with every password;
+    None for a user whose password was set before SRP was served, until their next
+    password change or password sign-in."""
+
+    def set_password(self, credentials: Credentials) -> None:
+        self.password_hash = credentials.password_hash
+        self.srp_salt, self.srp_verifier = credentials.srp_salt, credentials.srp_verifier
 
     def to_document(self) -> dict[str, Any]:
         return asdict(self)

@@ -21,6 +21,10 @@ SESSION_KIND = "userpool-session"
 USER_CODE_KIND = "userpool-user-code"
 """A user's pending confirmation or reset code (`userpool/codes.py`)."""
 OUTBOX_KIND = "userpool-outbox"
+SRP_KIND = "userpool-srp"
+"""A pending PASSWORD_VERIFIER challenge, filed by the digest of its SECRET_BLOCK."""
+REVOKED_KIND = "userpool-revoked"
+"""Sign-ins (`origin_jti`) signed out or revoked: their access tokens stop working at once."""
 
 
 def digest(secret: str) -> str:

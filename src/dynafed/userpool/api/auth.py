@@ -1,7 +1,8 @@
 """InitiateAuth, AdminInitiateAuth, RespondToAuthChallenge, AdminRespondToAuthChallenge.
 
-Flows: `USER_PASSWORD_AUTH` (InitiateAuth), `ADMIN_USER_PASSWORD_AUTH` (AdminInitiateAuth;
-its legacy name `ADMIN_NO_SRP_AUTH` too) and `REFRESH_TOKEN_AUTH` (`REFRESH_TOKEN`), each
+Flows: `USER_SRP_AUTH` (both; its PASSWORD_VERIFIER challenge in `api/srp_auth.py`),
+`USER_PASSWORD_AUTH` (InitiateAuth), `ADMIN_USER_PASSWORD_AUTH` (AdminInitiateAuth; its
+legacy name `ADMIN_NO_SRP_AUTH` too) and `REFRESH_TOKEN_AUTH` (`REFRESH_TOKEN`), each
 allowed only when the client's `ExplicitAuthFlows` include it, as Cognito requires
 (https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-authentication-flow-methods.html).
 Passwords are checked by the hosted UI's own check (`userpool/signin.py`): the same
@@ -13,11 +14,14 @@ filed by digest and lives three minutes, as Cognito's.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from dynafed.storage.port import WriteTxn
 from dynafed.userpool import grants, store
+from dynafed.userpool.api import srp_auth
+from dynafed.userpool.api.clients import LEGACY_FLOWS
 from dynafed.userpool.api.context import (
     ApiContext,
     Call,
@@ -31,7 +35,7 @@ from dynafed.userpool.api.errors import (
     TooManyRequestsException,
     UserNotConfirmedException,
 )
-from dynafed.userpool.api.password_setting import USER_WORDING, hash_password
+from dynafed.userpool.api.password_setting import USER_WORDING, new_credentials
 from dynafed.userpool.api.secret_hash import require_secret_hash, require_secret_hash_of
 from dynafed.userpool.api.tokens import authentication_result, new_sign_in
 from dynafed.userpool.model import (
@@ -52,6 +56,7 @@ ADMIN_PASSWORD = (
     "ADMIN_USER_PASSWORD_AUTH",
     ("ALLOW_ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH"),
 )
+USER_SRP = ("USER_SRP_AUTH", ("ALLOW_USER_SRP_AUTH",))
 REFRESH_FLOWS = ("REFRESH_TOKEN_AUTH", "REFRESH_TOKEN")
 INVALID_SESSION = "Invalid session for the user."
 
@@ -62,6 +67,9 @@ def initiate_auth(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict[str
     if flow == USER_PASSWORD[0]:
         _require_flow(client, *USER_PASSWORD)
         return _password_sign_in(ctx, pool, client, params, call)
+    if flow == USER_SRP[0]:
+        _require_srp(client)
+        return srp_auth.start(ctx, pool, client, params)
     if flow in REFRESH_FLOWS:
         return _refresh(ctx, pool, client, params)
     raise InvalidParameterException(_unsupported(flow))
@@ -75,6 +83,9 @@ def admin_initiate_auth(ctx: ApiContext, body: dict[str, Any], call: Call) -> di
     if flow in (ADMIN_PASSWORD[0], "ADMIN_NO_SRP_AUTH"):
         _require_flow(client, *ADMIN_PASSWORD)
         return _password_sign_in(ctx, pool, client, params, call)
+    if flow == USER_SRP[0]:
+        _require_srp(client)
+        return srp_auth.start(ctx, pool, client, params)
     if flow in REFRESH_FLOWS:
         return _refresh(ctx, pool, client, params)
     raise InvalidParameterException(_unsupported(flow))
@@ -82,7 +93,7 @@ def admin_initiate_auth(ctx: ApiContext, body: dict[str, Any], call: Call) -> di
 
 def respond_to_auth_challenge(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict[str, Any]:
     pool, client = find_client(ctx, body["ClientId"])
-    return _answer_challenge(ctx, pool, client, body)
+    return _answer_challenge(ctx, pool, client, body, call)
 
 
 def admin_respond_to_auth_challenge(
@@ -91,14 +102,21 @@ def admin_respond_to_auth_challenge(
     with ctx.pools.deps.storage.read() as view:
         pool = require_pool(view, body["UserPoolId"], call.region)
         client = require_client(view, pool.pool_id, body["ClientId"])
-    return _answer_challenge(ctx, pool, client, body)
+    return _answer_challenge(ctx, pool, client, body, call)
 
 
 def _unsupported(flow: str) -> str:
     return (
-        f"{flow} is not supported by this server (served: USER_PASSWORD_AUTH, "
+        f"{flow} is not supported by this server (served: USER_SRP_AUTH, USER_PASSWORD_AUTH, "
         "ADMIN_USER_PASSWORD_AUTH, REFRESH_TOKEN_AUTH)."
     )
+
+
+def _require_srp(client: AppClient) -> None:
+    """Clients with the legacy `ExplicitAuthFlows` values always allowed SRP."""
+    if all(flow in LEGACY_FLOWS for flow in client.explicit_auth_flows):
+        return
+    _require_flow(client, *USER_SRP)
 
 
 def _require_flow(client: AppClient, flow: str, allowing: tuple[str, ...]) -> None:
@@ -115,12 +133,24 @@ def _password_sign_in(
     if not password:
         raise InvalidParameterException("Missing required parameter PASSWORD")
     require_secret_hash(client, username, params.get("SECRET_HASH"))
-    try:
+    with refusals_as_errors():
         user = ctx.check.authenticate(pool, username, password, call.client_ip)
+    return _signed_in(ctx, pool, client, user)
+
+
+@contextmanager
+def refusals_as_errors() -> Iterator[None]:
+    """The sign-in check's refusals as the API's errors."""
+    try:
+        yield
     except SignInRefused as refused:
         if refused.status == 429:
             raise TooManyRequestsException(refused.message) from None
         raise NotAuthorizedException(refused.message) from None
+
+
+def _signed_in(ctx: ApiContext, pool: UserPool, client: AppClient, user: User) -> dict[str, Any]:
+    """What a proven password leads to: tokens, or the state that stops them."""
     if user.status == UNCONFIRMED:  # only once the password proved right, as Cognito
         raise UserNotConfirmedException()
     if user.status == FORCE_CHANGE_PASSWORD:
@@ -156,8 +186,12 @@ def _new_password_challenge(ctx: ApiContext, client: AppClient, user: User) -> d
 
 
 def _answer_challenge(
-    ctx: ApiContext, pool: UserPool, client: AppClient, body: dict[str, Any]
+    ctx: ApiContext, pool: UserPool, client: AppClient, body: dict[str, Any], call: Call
 ) -> dict[str, Any]:
+    if body["ChallengeName"] == srp_auth.PASSWORD_VERIFIER:
+        with refusals_as_errors():
+            user = srp_auth.answer(ctx, pool, client, body.get("ChallengeResponses") or {}, call)
+        return _signed_in(ctx, pool, client, user)
     if body["ChallengeName"] != NEW_PASSWORD_REQUIRED:
         raise InvalidParameterException(f"{body['ChallengeName']} is not supported by this server.")
     answers = body.get("ChallengeResponses") or {}
@@ -170,8 +204,11 @@ def _answer_challenge(
     session = body.get("Session")
     if not session:
         raise NotAuthorizedException(INVALID_SESSION)
+    with ctx.pools.deps.storage.read() as view:
+        stored = store.get_user(view, pool.pool_id, username)
+    stored_name = stored.username if stored is not None else username
     # slow: outside the transaction
-    password_hash = hash_password(ctx, pool, new_password, USER_WORDING)
+    credentials = new_credentials(ctx, pool, stored_name, new_password, USER_WORDING)
     name, now = store.digest(session), ctx.now()
 
     def write(txn: WriteTxn) -> User | str:
@@ -187,9 +224,11 @@ def _answer_challenge(
             or user is None
             or (user.sub, user.password_hash) != (doc["sub"], doc["password_hash"])
             or user.status != FORCE_CHANGE_PASSWORD
+            or user.username != stored_name
         ):
             return INVALID_SESSION
-        user.password_hash, user.status, user.modified_at = password_hash, CONFIRMED, now
+        user.set_password(credentials)
+        user.status, user.modified_at = CONFIRMED, now
         store.save_user(txn, user)
         return user
 

@@ -7,13 +7,12 @@ DescribeUserPoolClient repeats it, as on AWS.
 
 from __future__ import annotations
 
-import secrets
 from typing import Any
 from urllib.parse import urlsplit
 
 from dynafed.storage.port import WriteTxn
 from dynafed.userpool import store
-from dynafed.userpool.admin import new_client_id
+from dynafed.userpool.admin import new_client_id, new_client_secret
 from dynafed.userpool.api.context import ApiContext, Call, page, require_client, require_pool
 from dynafed.userpool.api.errors import InvalidParameterException
 from dynafed.userpool.callbacks import LOOPBACK_HOSTS
@@ -86,7 +85,7 @@ def create(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict[str, Any]:
     callbacks, logouts = list(body.get("CallbackURLs") or []), list(body.get("LogoutURLs") or [])
     _check_urls(callbacks, "CallbackURL")
     _check_urls(logouts, "LogoutURL")
-    secret = secrets.token_urlsafe(36) if body.get("GenerateSecret") else None
+    secret = new_client_secret() if body.get("GenerateSecret") else None
     client = AppClient(
         pool_id=body["UserPoolId"],
         client_id=new_client_id(),

@@ -26,7 +26,7 @@ from dynafed.userpool.api.errors import (
     UsernameExistsException,
     UserNotFoundException,
 )
-from dynafed.userpool.api.password_setting import USER_WORDING, hash_password
+from dynafed.userpool.api.password_setting import USER_WORDING, new_credentials
 from dynafed.userpool.api.secret_hash import require_secret_hash
 from dynafed.userpool.api.users import split_attributes
 from dynafed.userpool.codes import Refusal
@@ -44,13 +44,16 @@ def sign_up(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict[str, Any]
             "Username may use letters, digits and .@+=,- on this server."
         )
     email, others = split_attributes(body.get("UserAttributes") or [])
-    password_hash = hash_password(ctx, pool, body["Password"], USER_WORDING)  # slow: first
+    # slow: before the transaction
+    credentials = new_credentials(ctx, pool, username, body["Password"], USER_WORDING)
     now = ctx.now()
     user = User(
         pool_id=pool.pool_id,
         username=username,
         sub=str(uuid.uuid4()),
-        password_hash=password_hash,
+        password_hash=credentials.password_hash,
+        srp_salt=credentials.srp_salt,
+        srp_verifier=credentials.srp_verifier,
         created_at=now,
         email=email,
         status=UNCONFIRMED,

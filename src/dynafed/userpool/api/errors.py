@@ -20,6 +20,8 @@ __all__ = [
     "InvalidPasswordException",
     "NotAuthorizedException",
     "TooManyRequestsException",
+    "UnauthorizedException",
+    "UnsupportedTokenTypeException",
     "UserNotConfirmedException",
     "UserNotFoundException",
     "UsernameExistsException",
@@ -80,3 +82,13 @@ class CodeLimitExceeded(CognitoLimitExceeded):
         self, message: str = "Attempt limit exceeded, please try after some time."
     ) -> None:
         super().__init__(message)
+
+
+class UnauthorizedException(CognitoIdentityError):
+    """RevokeToken by a client that did not authenticate, or for another client's token."""
+
+    code = "UnauthorizedException"
+
+
+class UnsupportedTokenTypeException(CognitoIdentityError):
+    code = "UnsupportedTokenTypeException"

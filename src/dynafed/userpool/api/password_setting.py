@@ -1,11 +1,13 @@
 """Setting a password through the API: the pool's policy first (Cognito's wording), then the
-slow Argon2 hash, which callers compute outside any storage transaction."""
+slow hash and the SRP verifier (`userpool/credentials.py`), which callers compute outside
+any storage transaction."""
 
 from __future__ import annotations
 
 from dynafed.userpool.api.context import ApiContext
 from dynafed.userpool.api.errors import InvalidPasswordException
-from dynafed.userpool.model import UserPool
+from dynafed.userpool.credentials import credentials
+from dynafed.userpool.model import Credentials, UserPool
 from dynafed.userpool.passwords import WeakPassword
 
 ADMIN_WORDING = "Password does not conform to policy"
@@ -14,13 +16,19 @@ USER_WORDING = "Password did not conform with policy"
 """SignUp, ChangePassword, ConfirmForgotPassword, the NEW_PASSWORD_REQUIRED answer."""
 
 
-def hash_password(
-    ctx: ApiContext, pool: UserPool, password: str, wording: str = ADMIN_WORDING
-) -> str:
+def check_policy(pool: UserPool, password: str, wording: str) -> None:
     problem = pool.password_policy.violation(password)
     if problem is not None:
         raise InvalidPasswordException(f"{wording}: {problem}")
+
+
+def new_credentials(
+    ctx: ApiContext, pool: UserPool, username: str, password: str, wording: str = ADMIN_WORDING
+) -> Credentials:
+    """`username`: the user's stored name, which the SRP verifier is bound to."""
+    check_policy(pool, password, wording)
+    minimum = pool.password_policy.minimum_length
     try:
-        return ctx.passwords.hash(password, pool.password_policy.minimum_length)
+        return credentials(ctx.passwords, pool.pool_id, username, password, minimum)
     except WeakPassword as weak:
         raise InvalidPasswordException(f"{wording}: {weak}") from None

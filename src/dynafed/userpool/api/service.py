@@ -15,7 +15,16 @@ from typing import Any
 
 from dynafed.core.authorization import AuthorizationRequest
 from dynafed.errors import CognitoUnknownOperation, NotAuthorizedException
-from dynafed.userpool.api import auth, clients, confirmation, pools, users, validation
+from dynafed.userpool.api import (
+    auth,
+    clients,
+    confirmation,
+    own_account,
+    pools,
+    recovery,
+    users,
+    validation,
+)
 from dynafed.userpool.api.context import ApiContext, Call
 
 UseCase = Callable[[ApiContext, dict[str, Any], Call], dict[str, Any]]
@@ -43,6 +52,14 @@ USE_CASES: dict[str, UseCase] = {
     "ConfirmSignUp": confirmation.confirm_sign_up,
     "ResendConfirmationCode": confirmation.resend_confirmation_code,
     "AdminConfirmSignUp": confirmation.admin_confirm_sign_up,
+    "ForgotPassword": recovery.forgot_password,
+    "ConfirmForgotPassword": recovery.confirm_forgot_password,
+    "GetUser": own_account.get_user,
+    "UpdateUserAttributes": own_account.update_user_attributes,
+    "ChangePassword": own_account.change_password,
+    "GlobalSignOut": own_account.global_sign_out,
+    "AdminUserGlobalSignOut": own_account.admin_user_global_sign_out,
+    "RevokeToken": own_account.revoke_token,
 }
 
 PASSWORD_OPERATIONS = frozenset(
@@ -54,6 +71,8 @@ PASSWORD_OPERATIONS = frozenset(
         "InitiateAuth",
         "RespondToAuthChallenge",
         "SignUp",
+        "ConfirmForgotPassword",
+        "ChangePassword",
     }
 )
 """Operations that hash or check a password (tens of milliseconds of CPU each): the edge

@@ -21,7 +21,7 @@ from dynafed.userpool.api.errors import (
     UsernameExistsException,
     UserNotFoundException,
 )
-from dynafed.userpool.api.password_setting import hash_password
+from dynafed.userpool.api.password_setting import new_credentials
 from dynafed.userpool.model import (
     CONFIRMED,
     FORCE_CHANGE_PASSWORD,
@@ -79,11 +79,14 @@ def admin_create_user(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict
     with ctx.pools.deps.storage.read() as view:
         pool = require_pool(view, body["UserPoolId"], call.region)
     now = ctx.now()
+    credentials = new_credentials(ctx, pool, username, temporary)
     user = User(
         pool_id=body["UserPoolId"],
         username=username,
         sub=str(uuid.uuid4()),
-        password_hash=hash_password(ctx, pool, temporary),
+        password_hash=credentials.password_hash,
+        srp_salt=credentials.srp_salt,
+        srp_verifier=credentials.srp_verifier,
         created_at=now,
         email=email,
         status=FORCE_CHANGE_PASSWORD,
@@ -105,14 +108,18 @@ def admin_set_user_password(ctx: ApiContext, body: dict[str, Any], call: Call) -
     """A new password also ends any lockout (the lockout counts against the old hash)."""
     with ctx.pools.deps.storage.read() as view:
         pool = require_pool(view, body["UserPoolId"], call.region)
-    password_hash = hash_password(ctx, pool, body["Password"])
+        stored = _require_user(view, body["UserPoolId"], body["Username"], call.region)
+    credentials = new_credentials(ctx, pool, stored.username, body["Password"])
     status = CONFIRMED if body.get("Permanent") else FORCE_CHANGE_PASSWORD
 
     def write(txn: WriteTxn) -> None:
         user = _require_user(txn, body["UserPoolId"], body["Username"], call.region)
+        if user.sub != stored.sub:  # deleted and made again meanwhile
+            raise UserNotFoundException()
         # A signed-up user stays UNCONFIRMED: a password is no confirmation.
         new_status = user.status if user.status == UNCONFIRMED else status
-        user.password_hash, user.status, user.modified_at = password_hash, new_status, ctx.now()
+        user.set_password(credentials)
+        user.status, user.modified_at = new_status, ctx.now()
         store.save_user(txn, user)
 
     ctx.pools.deps.storage.write(write)

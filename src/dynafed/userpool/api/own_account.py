@@ -1,0 +1,122 @@
+"""What a signed-in user does with their access token: GetUser, UpdateUserAttributes,
+ChangePassword, GlobalSignOut; RevokeToken (a refresh token, by its client); and the
+administrator's AdminUserGlobalSignOut.
+
+Signing out (GlobalSignOut, AdminUserGlobalSignOut) deletes every refresh token of the user
+and revokes the sign-ins they came from, so those sign-ins' access tokens are refused at
+once by these operations ("Access Token has been revoked"); RevokeToken does the same for
+one refresh token's sign-in. ID tokens stay valid until they expire, as on AWS.
+"""
+
+from __future__ import annotations
+
+import hmac
+from typing import Any
+
+from dynafed.storage.port import WriteTxn
+from dynafed.userpool import grants, store
+from dynafed.userpool.api.access_tokens import caller_of
+from dynafed.userpool.api.auth import refusals_as_errors
+from dynafed.userpool.api.context import ApiContext, Call, find_client, require_pool
+from dynafed.userpool.api.errors import (
+    InvalidParameterException,
+    NotAuthorizedException,
+    UnauthorizedException,
+    UnsupportedTokenTypeException,
+    UserNotFoundException,
+)
+from dynafed.userpool.api.password_setting import USER_WORDING, new_credentials
+from dynafed.userpool.api.users import attributes, split_attributes
+from dynafed.userpool.model import UserPool
+
+MAX_ACCESS_TOKEN_SECONDS = 86_400
+"""Cognito's longest access-token life: a revocation is kept that long."""
+
+
+def get_user(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict[str, Any]:
+    user = caller_of(ctx, body["AccessToken"]).user
+    return {"Username": user.username, "UserAttributes": attributes(user)}
+
+
+def update_user_attributes(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict[str, Any]:
+    """Attributes change at once (no verification of a new email: nothing is sent)."""
+    caller = caller_of(ctx, body["AccessToken"])
+    email, others = split_attributes(body["UserAttributes"])
+
+    def write(txn: WriteTxn) -> None:
+        user = store.get_user(txn, caller.pool.pool_id, caller.user.username)
+        if user is None or user.sub != caller.user.sub:
+            raise NotAuthorizedException("Invalid Access Token")
+        if email is not None:
+            user.email = email or None
+        user.attributes.update(others)
+        user.modified_at = ctx.now()
+        store.save_user(txn, user)
+
+    ctx.pools.deps.storage.write(write)
+    return {"CodeDeliveryDetailsList": []}
+
+
+def change_password(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict[str, Any]:
+    caller = caller_of(ctx, body["AccessToken"])
+    previous = body.get("PreviousPassword")
+    if not previous:
+        raise InvalidParameterException("Missing required parameter PreviousPassword")
+    pool, user = caller.pool, caller.user
+    with refusals_as_errors():  # the sign-in's throttle and lockout
+        ctx.check.authenticate(pool, user.username, previous, call.client_ip)
+    credentials = new_credentials(ctx, pool, user.username, body["ProposedPassword"], USER_WORDING)
+
+    def write(txn: WriteTxn) -> None:
+        latest = store.get_user(txn, pool.pool_id, user.username)
+        if latest is None or latest.sub != user.sub:
+            raise NotAuthorizedException("Invalid Access Token")
+        latest.set_password(credentials)
+        latest.modified_at = ctx.now()
+        store.save_user(txn, latest)
+
+    ctx.pools.deps.storage.write(write)
+    return {}
+
+
+def global_sign_out(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict[str, Any]:
+    caller = caller_of(ctx, body["AccessToken"])
+    _sign_out(ctx, caller.pool, caller.user.sub)
+    return {}
+
+
+def admin_user_global_sign_out(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict[str, Any]:
+    with ctx.pools.deps.storage.read() as view:
+        pool = require_pool(view, body["UserPoolId"], call.region)
+        user = store.get_user(view, pool.pool_id, body["Username"])
+    if user is None:
+        raise UserNotFoundException()
+    _sign_out(ctx, pool, user.sub)
+    return {}
+
+
+def _sign_out(ctx: ApiContext, pool: UserPool, sub: str) -> None:
+    now = ctx.now()
+    until = now + MAX_ACCESS_TOKEN_SECONDS
+    ctx.pools.deps.storage.write(
+        lambda txn: grants.sign_out_everywhere(txn, pool.pool_id, sub, until, now)
+    )
+
+
+def revoke_token(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict[str, Any]:
+    _, client = find_client(ctx, body["ClientId"])
+    if not client.is_public:
+        given = body.get("ClientSecret") or ""
+        if client.secret is None or not hmac.compare_digest(client.secret, given):
+            raise UnauthorizedException("Invalid client secret")
+    token = body["Token"]
+    if token.count(".") == 2:  # a JWT: an ID or access token, not a refresh token
+        raise UnsupportedTokenTypeException("Unsupported token type")
+    now = ctx.now()
+    until = now + MAX_ACCESS_TOKEN_SECONDS
+    owned = ctx.pools.deps.storage.write(
+        lambda txn: grants.revoke_refresh_token_of_client(txn, token, client.client_id, until, now)
+    )
+    if not owned:
+        raise UnauthorizedException("The token was issued to another client")
+    return {}

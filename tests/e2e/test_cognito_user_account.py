@@ -1,0 +1,186 @@
+"""What a user does with their own account on the cognito-idp API, through boto3 against a
+real server: ForgotPassword / ConfirmForgotPassword (the code from the outbox), and with an
+access token GetUser, UpdateUserAttributes, ChangePassword, GlobalSignOut; RevokeToken and
+AdminUserGlobalSignOut.
+
+References: Amazon Cognito user pools API reference (ForgotPassword, ConfirmForgotPassword,
+GetUser, UpdateUserAttributes, ChangePassword, GlobalSignOut, RevokeToken,
+AdminUserGlobalSignOut).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.e2e.userpool_flow import new_pool, outbox_code, secret_hash, unsigned_idp
+from tests.support.clients import client
+from tests.support.server_process import ServerProcess, start_server
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    process = start_server(tmp_path_factory.mktemp("user-account"))
+    yield process
+    process.stop()
+
+
+@pytest.fixture(scope="module")
+def idp(server: ServerProcess) -> Any:
+    return client(server, "cognito-idp")
+
+
+@pytest.fixture(scope="module")
+def public(server: ServerProcess) -> Any:
+    return unsigned_idp(server)
+
+
+def add_user(idp: Any, pool_id: str, name: str, password: str, email: str | None = None) -> None:
+    attributes = [{"Name": "email", "Value": email}] if email else []
+    idp.admin_create_user(
+        UserPoolId=pool_id, Username=name, MessageAction="SUPPRESS", UserAttributes=attributes
+    )
+    idp.admin_set_user_password(
+        UserPoolId=pool_id, Username=name, Password=password, Permanent=True
+    )
+
+
+def sign_in(public: Any, client_id: str, name: str, password: str, **extra: str) -> Any:
+    return public.initiate_auth(
+        ClientId=client_id,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": name, "PASSWORD": password, **extra},
+    )["AuthenticationResult"]
+
+
+def test_forgot_password_then_a_new_one_with_the_code(
+    idp: Any, public: Any, server: ServerProcess
+) -> None:
+    pool_id, client_id, _ = new_pool(idp)
+    add_user(idp, pool_id, "wendy", "wendy-password", "wendy@example.com")
+    sent = public.forgot_password(ClientId=client_id, Username="wendy")
+    assert sent["CodeDeliveryDetails"] == {
+        "Destination": "w***@e***",
+        "DeliveryMedium": "EMAIL",
+        "AttributeName": "email",
+    }
+    code = outbox_code(server, pool_id, "wendy", "ForgotPassword")
+    wrong = "000000" if code != "000000" else "111111"
+    with pytest.raises(public.exceptions.CodeMismatchException):
+        public.confirm_forgot_password(
+            ClientId=client_id, Username="wendy", ConfirmationCode=wrong, Password="wendy-new-1"
+        )
+    with pytest.raises(public.exceptions.InvalidPasswordException, match="not long enough"):
+        public.confirm_forgot_password(
+            ClientId=client_id, Username="wendy", ConfirmationCode=code, Password="short"
+        )
+    public.confirm_forgot_password(
+        ClientId=client_id, Username="wendy", ConfirmationCode=code, Password="wendy-new-1"
+    )
+    with pytest.raises(public.exceptions.NotAuthorizedException, match="Incorrect"):
+        sign_in(public, client_id, "wendy", "wendy-password")
+    assert sign_in(public, client_id, "wendy", "wendy-new-1")["IdToken"]
+    with pytest.raises(public.exceptions.CodeMismatchException):  # a code redeems once
+        public.confirm_forgot_password(
+            ClientId=client_id, Username="wendy", ConfirmationCode=code, Password="wendy-new-2"
+        )
+
+    add_user(idp, pool_id, "xavier", "xavier-password")  # no address to send a code to
+    with pytest.raises(public.exceptions.InvalidParameterException, match="Cannot reset"):
+        public.forgot_password(ClientId=client_id, Username="xavier")
+    assert public.forgot_password(ClientId=client_id, Username="nobody")["CodeDeliveryDetails"]
+
+
+def test_access_token_operations_and_global_sign_out(idp: Any, public: Any) -> None:
+    pool_id, client_id, _ = new_pool(idp)
+    add_user(idp, pool_id, "yara", "yara-password", "yara@example.com")
+    tokens = sign_in(public, client_id, "yara", "yara-password")
+    access = tokens["AccessToken"]
+    me = public.get_user(AccessToken=access)
+    assert me["Username"] == "yara"
+    assert {"Name": "email", "Value": "yara@example.com"} in me["UserAttributes"]
+
+    public.update_user_attributes(
+        AccessToken=access, UserAttributes=[{"Name": "given_name", "Value": "Yara"}]
+    )
+    shown = {a["Name"]: a["Value"] for a in public.get_user(AccessToken=access)["UserAttributes"]}
+    assert shown["given_name"] == "Yara"
+    with pytest.raises(public.exceptions.InvalidParameterException, match="immutable"):
+        public.update_user_attributes(
+            AccessToken=access, UserAttributes=[{"Name": "sub", "Value": "mine"}]
+        )
+
+    with pytest.raises(public.exceptions.NotAuthorizedException, match="Incorrect"):
+        public.change_password(
+            AccessToken=access, PreviousPassword="not-it-at-all", ProposedPassword="yara-new-1"
+        )
+    public.change_password(
+        AccessToken=access, PreviousPassword="yara-password", ProposedPassword="yara-new-1"
+    )
+    assert sign_in(public, client_id, "yara", "yara-new-1")["AccessToken"]
+
+    with pytest.raises(public.exceptions.NotAuthorizedException, match="Invalid Access Token"):
+        public.get_user(AccessToken=tokens["IdToken"])  # an ID token is no access token
+    public.global_sign_out(AccessToken=access)
+    with pytest.raises(public.exceptions.NotAuthorizedException, match="revoked"):
+        public.get_user(AccessToken=access)
+    with pytest.raises(public.exceptions.NotAuthorizedException):
+        public.initiate_auth(
+            ClientId=client_id,
+            AuthFlow="REFRESH_TOKEN_AUTH",
+            AuthParameters={"REFRESH_TOKEN": tokens["RefreshToken"]},
+        )
+    again = sign_in(public, client_id, "yara", "yara-new-1")  # a new sign-in works
+    assert public.get_user(AccessToken=again["AccessToken"])["Username"] == "yara"
+    idp.admin_user_global_sign_out(UserPoolId=pool_id, Username="yara")
+    with pytest.raises(public.exceptions.NotAuthorizedException, match="revoked"):
+        public.get_user(AccessToken=again["AccessToken"])
+
+
+def test_revoke_token_ends_one_sign_in(idp: Any, public: Any) -> None:
+    pool_id, client_id, _ = new_pool(idp)
+    add_user(idp, pool_id, "zed", "zed-password")
+    first = sign_in(public, client_id, "zed", "zed-password")
+    second = sign_in(public, client_id, "zed", "zed-password")
+    with pytest.raises(public.exceptions.UnsupportedTokenTypeException):
+        public.revoke_token(ClientId=client_id, Token=first["AccessToken"])
+    public.revoke_token(ClientId=client_id, Token=first["RefreshToken"])
+    with pytest.raises(public.exceptions.NotAuthorizedException, match="revoked"):
+        public.get_user(AccessToken=first["AccessToken"])
+    with pytest.raises(public.exceptions.NotAuthorizedException):
+        public.initiate_auth(
+            ClientId=client_id,
+            AuthFlow="REFRESH_TOKEN_AUTH",
+            AuthParameters={"REFRESH_TOKEN": first["RefreshToken"]},
+        )
+    assert public.get_user(AccessToken=second["AccessToken"])["Username"] == "zed"
+    refreshed = public.initiate_auth(
+        ClientId=client_id,
+        AuthFlow="REFRESH_TOKEN_AUTH",
+        AuthParameters={"REFRESH_TOKEN": second["RefreshToken"]},
+    )
+    assert refreshed["AuthenticationResult"]["AccessToken"]
+
+
+def test_a_client_with_a_secret_revokes_with_its_secret(idp: Any, public: Any) -> None:
+    pool_id, client_id, secret = new_pool(idp, secret=True)
+    assert secret is not None
+    add_user(idp, pool_id, "abe", "abe-password")
+    tokens = sign_in(
+        public,
+        client_id,
+        "abe",
+        "abe-password",
+        SECRET_HASH=secret_hash(secret, "abe", client_id),
+    )
+    with pytest.raises(public.exceptions.UnauthorizedException):
+        public.revoke_token(ClientId=client_id, Token=tokens["RefreshToken"])
+    with pytest.raises(public.exceptions.NotAuthorizedException, match="SECRET_HASH"):
+        public.forgot_password(ClientId=client_id, Username="abe")
+    public.revoke_token(ClientId=client_id, Token=tokens["RefreshToken"], ClientSecret=secret)
+    with pytest.raises(public.exceptions.NotAuthorizedException, match="revoked"):
+        public.get_user(AccessToken=tokens["AccessToken"])
