@@ -8,6 +8,7 @@ token without a database read, so every node accepts credentials any other node 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Protocol
@@ -66,6 +67,9 @@ class Authenticator:
     ) -> None:
         self._admin = admin
         self.regions = regions or Regions(DEFAULT_REGION)
+        # Clients sign for one region or a few: remember the answers (a bounded cache, since
+        # the region comes from the request).
+        self._serves = functools.lru_cache(maxsize=64)(self.regions.serves)
         """The regions served: a scope naming another is refused."""
         self._admin_principal = Principal(
             access_key_id=admin.access_key_id,
@@ -90,7 +94,7 @@ class Authenticator:
         JSON-protocol API's `x-amz-target`)."""
         signed = sigv4.parse_signed_request(request, query)
         sigv4.check_service(signed, services)
-        sigv4.check_region(signed, self.regions.serves)
+        sigv4.check_region(signed, self._serves)
         for name in signed_headers:
             sigv4.check_header_signed(signed, name)
         now = self._clock.now()

@@ -84,13 +84,15 @@ class Principal:
     user: UserContext | None = None
     """Set for an IAM user's access key, and for the sessions it got from GetSessionToken
     (with `session` too: the user, with temporary credentials)."""
+    is_admin: bool = field(init=False, compare=False, repr=False)
+    """The account's own credentials, long-term or a GetSessionToken session of them (worked
+    out once: every request asks)."""
 
-    @property
-    def is_admin(self) -> bool:
-        """The account's own credentials, long-term or a GetSessionToken session of them."""
-        if self.user is not None:
-            return False
-        return self.session is None or self.session.kind is SessionKind.ROOT
+    def __post_init__(self) -> None:
+        is_admin = self.user is None and (
+            self.session is None or self.session.kind is SessionKind.ROOT
+        )
+        object.__setattr__(self, "is_admin", is_admin)
 
     @property
     def is_temporary(self) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from dynafed.storage.port import ReadView, WriteTxn
+from dynafed.storage.port import ReadView, Storage, WriteTxn
 
 POOL_KIND = "cognito-pool"
 IDENTITY_KIND = "cognito-identity"
@@ -83,6 +83,13 @@ def login_name(pool_id: str, provider: str, user_id: str) -> str:
 def get_pool(view: ReadView, pool_id: str) -> IdentityPool | None:
     doc = view.get_document(POOL_KIND, pool_id)
     return IdentityPool.from_document(doc) if doc is not None else None
+
+
+def classic_flow_allowed(storage: Storage, pool_id: str) -> bool:
+    """Whether the pool lets its OpenID tokens be exchanged at STS (the basic flow)."""
+    with storage.read() as view:
+        pool = get_pool(view, pool_id)
+    return pool is not None and pool.allow_classic_flow
 
 
 def save_pool(txn: WriteTxn, pool: IdentityPool) -> None:

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from dynafed.auth.principal import Principal, SessionContext, UserContext
+from dynafed.core.clock import Clock
 from dynafed.policy import PrincipalType, RequestPrincipal
 
 ContextKeys = dict[str, list[str]]
@@ -136,6 +137,17 @@ def request_principal(principal: Principal) -> RequestPrincipal:
         role_arn=session.role_arn if session is not None and session.is_role_session else None,
         account=principal.account_id,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class UnsignedCallContext:
+    """The global keys an unsigned STS call's trust policy sees: time, region, transport."""
+
+    clock: Clock
+    facts: RequestFacts
+
+    def __call__(self) -> ContextKeys:
+        return {**time_keys(self.clock.now()), **request_keys(self.facts)}
 
 
 def request_keys(facts: RequestFacts) -> ContextKeys:

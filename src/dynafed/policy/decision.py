@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from dynafed.policy.kinds import PolicyType
 
@@ -49,7 +49,8 @@ class Decision:
     failed_conditions: tuple[ConditionFailure, ...] = ()
     """Implicit deny only: allow statements of `policy_type` that matched the action and
     resource but whose conditions did not hold."""
+    allowed: bool = field(init=False, compare=False, repr=False)
+    """Worked out once: enforcement asks each cached decision on every request."""
 
-    @property
-    def allowed(self) -> bool:
-        return self.decision is EvalDecision.ALLOWED
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "allowed", self.decision is EvalDecision.ALLOWED)

@@ -10,6 +10,7 @@ tests call them with doubles (memory storage, a fixed clock).
 
 from __future__ import annotations
 
+import functools
 import os
 import secrets
 from collections.abc import Callable
@@ -20,7 +21,7 @@ from typing import Any
 from dynafed.auth.authenticator import AdminCredentials, Authenticator
 from dynafed.cognito.identities import Identities
 from dynafed.cognito.logins import LoginVerifier
-from dynafed.cognito.model import get_pool
+from dynafed.cognito.model import classic_flow_allowed
 from dynafed.cognito.openid_token import TOKEN_ALG, OpenIdTokens
 from dynafed.cognito.pools import PoolAdmin
 from dynafed.cognito.service import CognitoIdentityService
@@ -34,7 +35,7 @@ from dynafed.dynamodb.streams.model import StreamPolicy
 from dynafed.dynamodb.streams.service import StreamsService
 from dynafed.enforcement.audit import AuditSink, open_audit_log
 from dynafed.enforcement.authorizer import Authorizers
-from dynafed.enforcement.context import RequestFacts, time_keys
+from dynafed.enforcement.context import RequestFacts, UnsignedCallContext
 from dynafed.enforcement.policy_cache import CompiledPolicies
 from dynafed.enforcement.role_cache import DEFAULT_TTL_SECONDS, RoleCache
 from dynafed.enforcement.user_cache import UserCache
@@ -66,7 +67,7 @@ from dynafed.sts.keyring_store import KeyringStore
 from dynafed.sts.opened_sessions import OpenedSessions
 from dynafed.sts.role_sessions import RoleSessions
 from dynafed.sts.saml_replay import AssertionLedger
-from dynafed.sts.service import StsService
+from dynafed.sts.service import StsService, ignoring_caller
 from dynafed.userpool.api.context import ApiContext
 from dynafed.userpool.api.service import CognitoIdpService
 from dynafed.userpool.issuer import Deps, PoolDirectory
@@ -78,7 +79,6 @@ from dynafed.userpool.signing import RotatingSigningKeys
 from dynafed.userpool.throttle import DEFAULT_FAILURES_PER_MINUTE, SignInThrottle
 
 COGNITO_KEYS_NAME = "cognito-identity"
-RequestContext = Callable[[], dict[str, list[str]]]
 
 SQLITE_FILE = "dynafed.sqlite3"
 IAM_CACHE_ENV = "DYNAFED_IAM_CACHE_SECONDS"
@@ -98,19 +98,6 @@ def iam_cache_seconds(environ: dict[str, str] | None = None) -> float:
 
 def storage_url(settings: Settings) -> str:
     return settings.storage_url or f"sqlite:///{settings.data_dir.resolve() / SQLITE_FILE}"
-
-
-def request_context(clock: Clock, facts: RequestFacts) -> RequestContext:
-    """The global keys an unsigned STS call's trust policy sees: time, region, transport."""
-
-    def context() -> dict[str, list[str]]:
-        return {
-            **time_keys(clock.now()),
-            "aws:RequestedRegion": [facts.requested_region],
-            "aws:SecureTransport": ["true" if facts.secure_transport else "false"],
-        }
-
-    return context
 
 
 def identity_providers(
@@ -151,7 +138,7 @@ def build_sts(
     """STS's actions on one set of role sessions. `providers`, `sessions`, `web_identity`:
     the server's own (`build_app` makes each once); None builds them here, for STS alone."""
     providers = providers or identity_providers(storage, clock, identity)
-    context = request_context(clock, facts)
+    context = UnsignedCallContext(clock, facts)
     if sessions is None:
         sessions = RoleSessions(storage, clock, keyrings.current, secrets.token_bytes, compiled.get)
     if web_identity is None:
@@ -167,8 +154,8 @@ def build_sts(
     )
     return StsService(
         {
-            "AssumeRoleWithWebIdentity": lambda params, _caller: exchange(params),
-            "AssumeRoleWithSAML": lambda params, _caller: saml(params),
+            "AssumeRoleWithWebIdentity": ignoring_caller(exchange),
+            "AssumeRoleWithSAML": ignoring_caller(saml),
             "AssumeRole": assume_role,
             "GetSessionToken": callers.get_session_token,
             "GetFederationToken": callers.get_federation_token,
@@ -224,16 +211,11 @@ def identity_pool_issuer(
     """The identity pools' OpenID issuer: what mints its tokens (GetOpenIdToken) and what
     verifies them for STS (the basic flow), on one set of rotating signing keys."""
 
-    def classic_flow_allowed(pool_id: str) -> bool:
-        with storage.read() as view:
-            pool = get_pool(view, pool_id)
-        return pool is not None and pool.allow_classic_flow
-
     keys = RotatingSigningKeys(storage, clock, COGNITO_KEYS_NAME, TOKEN_ALG, kid_prefix="dynafed-")
     issuer = f"{public_url.rstrip('/')}{cognito_endpoint.ISSUER_PATH}"
     return (
         OpenIdTokens(keys, issuer, clock),
-        IdentityPoolTokens(keys, issuer, clock, classic_flow_allowed),
+        IdentityPoolTokens(keys, issuer, clock, functools.partial(classic_flow_allowed, storage)),
     )
 
 
@@ -303,7 +285,7 @@ def build_app(settings: Settings, admin: AdminCredentials) -> DynafedApp:
         storage, clock, keyrings.current, secrets.token_bytes, compiled.get
     )
     web_identity = AssumeRoleWithWebIdentity(
-        providers, role_sessions, request_context(clock, facts)
+        providers, role_sessions, UnsignedCallContext(clock, facts)
     )
     identity = build_identity_endpoints(
         storage,

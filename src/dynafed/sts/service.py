@@ -29,6 +29,12 @@ class Answer:
 
 Handler = Callable[[dict[str, str], Principal | None], dict[str, Any] | Answer]
 
+
+def ignoring_caller(action: Callable[[dict[str, str]], dict[str, Any] | Answer]) -> Handler:
+    """An unsigned action's handler: its token is the credential, no caller plays a part."""
+    return lambda params, _caller: action(params)
+
+
 MINTED_BY_CALLER = frozenset({"GetSessionToken", "GetFederationToken"})
 ALLOWED_TO_USER_SESSIONS = frozenset({"AssumeRole", "GetCallerIdentity"})
 """What a GetSessionToken session may call of STS; a federated user only GetCallerIdentity
