@@ -21,15 +21,23 @@ from tests.support.iam_users import (
     policy,
     unique,
     user_client,
+    wait_for,
 )
 from tests.support.server_process import ACCOUNT_ID, ServerProcess, start_server
 
 pytestmark = pytest.mark.e2e
 
+CACHE_SECONDS = 1.0
+MARGIN = 15.0
+"""Generous: a loaded machine may be slow to answer; the bound is CACHE_SECONDS."""
+
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    process = start_server(tmp_path_factory.mktemp("dynafed-caller-sessions"))
+    process = start_server(
+        tmp_path_factory.mktemp("dynafed-caller-sessions"),
+        env={"DYNAFED_IAM_CACHE_SECONDS": str(CACHE_SECONDS)},
+    )
     yield process
     process.stop()
 
@@ -269,3 +277,50 @@ def test_get_access_key_info(server: ServerProcess, iam: Any) -> None:
         )
         == "AccessDenied"
     )
+
+
+def test_sessions_end_with_their_user_and_follow_its_policies(
+    server: ServerProcess, iam: Any, tables: tuple[str, str]
+) -> None:
+    key = reader(iam, tables, "sts:GetFederationToken")
+    sts = user_client(server, "sts", key)
+    own = session_client(server, "dynamodb", sts.get_session_token()["Credentials"])
+    federated = session_client(
+        server,
+        "dynamodb",
+        sts.get_federation_token(Name="Temp", Policy=policy(allow("dynamodb:*")))["Credentials"],
+    )
+    assert get_item(own, tables[0]) is None and get_item(federated, tables[0]) is None
+
+    # A policy taken from the user is taken from its sessions.
+    iam.delete_user_policy(UserName=key.user_name, PolicyName="own")
+    for session in (own, federated):
+        wait_for(
+            lambda session=session: get_item(session, tables[0]) == "AccessDeniedException",
+            CACHE_SECONDS + MARGIN,
+            "a removed policy stops the sessions",
+        )
+    # A user re-created under the same name is another user: the old sessions get nothing.
+    iam.delete_access_key(UserName=key.user_name, AccessKeyId=key.access_key_id)
+    iam.delete_user(UserName=key.user_name)
+    iam.create_user(UserName=key.user_name)
+    iam.put_user_policy(
+        UserName=key.user_name,
+        PolicyName="own",
+        PolicyDocument=policy(allow("dynamodb:GetItem")),
+    )
+    created = iam.create_access_key(UserName=key.user_name)["AccessKey"]
+    successor = client(
+        server,
+        "dynamodb",
+        access_key=created["AccessKeyId"],
+        secret_key=created["SecretAccessKey"],
+    )
+    # Once the new user's key reads, enforcement holds the new user under that name.
+    wait_for(
+        lambda: get_item(successor, tables[0]) is None,
+        CACHE_SECONDS + MARGIN,
+        "the re-created user's policy reaches enforcement",
+    )
+    assert get_item(own, tables[0]) == "AccessDeniedException"
+    assert get_item(federated, tables[0]) == "AccessDeniedException"
