@@ -53,7 +53,15 @@ def check_session_may_call(caller: Principal, action: str) -> None:
         raise AccessDenied(f"User: {caller.arn} is not authorized to perform: sts:{action}")
 
 
-AUDITED_ACTIONS = frozenset({"AssumeRole", "AssumeRoleWithWebIdentity", "AssumeRoleWithSAML"})
+AUDITED_ACTIONS = frozenset(
+    {
+        "AssumeRole",
+        "AssumeRoleWithWebIdentity",
+        "AssumeRoleWithSAML",
+        "GetSessionToken",
+        "GetFederationToken",
+    }
+)
 _RESULT_FIELDS = {
     "Provider": "provider",
     "SubjectFromWebIdentityToken": "subject",
@@ -123,8 +131,10 @@ def _exchange_event(
     }
     if error is not None:
         event["error"] = {"code": error.code, "message": error.message}
+    if action == "GetFederationToken":
+        event["session_name"] = params.get("Name")
     if result is not None:
-        session_arn = result["AssumedRoleUser"]["Arn"]
+        session_arn = _session_arn(result, caller)
         event["session"] = session_arn
         # AssumeRoleWithSAML takes its session name from the assertion, not a parameter.
         event["session_name"] = session_arn.rsplit("/", 1)[-1]
@@ -134,3 +144,12 @@ def _exchange_event(
             if result.get(field) is not None:
                 event[name] = result[field]
     return event
+
+
+def _session_arn(result: Mapping[str, Any], caller: Principal | None) -> str:
+    """Who the new credentials act as: the assumed role session, the federated user, or
+    (GetSessionToken) the caller itself."""
+    for member in ("AssumedRoleUser", "FederatedUser"):
+        if member in result:
+            return str(result[member]["Arn"])
+    return caller.arn if caller is not None else ""

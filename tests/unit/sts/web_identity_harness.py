@@ -25,6 +25,7 @@ from dynafed.enforcement.authorizer import Authorizers
 from dynafed.enforcement.context import RequestFacts, time_keys
 from dynafed.enforcement.policy_cache import CompiledPolicies
 from dynafed.enforcement.role_cache import RoleCache
+from dynafed.enforcement.user_cache import UserCache
 from dynafed.errors import AwsError
 from dynafed.iam.api.service import IamService
 from dynafed.iam.provider_records import IamOidcProviders
@@ -35,6 +36,7 @@ from dynafed.server.query_protocol import render_error, render_result
 from dynafed.storage.memory import MemoryStorage
 from dynafed.sts.assume_role import AssumeRole
 from dynafed.sts.assume_role_with_web_identity import AssumeRoleWithWebIdentity
+from dynafed.sts.caller_sessions import CallerSessions
 from dynafed.sts.credentials import SessionTokenResolver
 from dynafed.sts.keyring_store import KeyringStore
 from dynafed.sts.role_sessions import RoleSessions
@@ -80,7 +82,13 @@ class Harness:
         self.keyrings = KeyringStore(self.storage, self.clock, self.random.randbytes)
         compiled = CompiledPolicies()
         self.roles = RoleCache(self.storage, self.clock)
-        self.authorizers = Authorizers(self.roles, compiled, self.clock, RequestFacts(REGION))
+        self.authorizers = Authorizers(
+            self.roles,
+            compiled,
+            self.clock,
+            RequestFacts(REGION),
+            users=UserCache(self.storage, self.clock),
+        )
         verifier = OidcVerifier(
             IamOidcProviders(self.storage), JwksCache(self.idp.fetch, self.clock), self.clock
         )
@@ -91,14 +99,26 @@ class Harness:
             IdentityProviders(verifier), sessions, lambda: time_keys(self.clock.now())
         )
         self.audit: list[dict[str, Any]] = []
+        callers = CallerSessions(
+            self.storage,
+            self.clock,
+            self.keyrings.current,
+            self.random.randbytes,
+            compiled.get,
+            self.authorizers,
+        )
         self.sts = StsService(
             {
                 "AssumeRoleWithWebIdentity": lambda params, _caller: web_identity(params),
                 "AssumeRole": AssumeRole(sessions, self.authorizers),
+                "GetSessionToken": callers.get_session_token,
+                "GetFederationToken": callers.get_federation_token,
             },
             self.audit.append,
         )
-        self.resolver = SessionTokenResolver(self.keyrings.current, self.keyrings.containing)
+        self.resolver = SessionTokenResolver(
+            self.keyrings.current, self.keyrings.containing, account_id=ACCOUNT
+        )
 
     # --- talking as boto3 does ------------------------------------------------------------
 
