@@ -273,6 +273,24 @@ INPUTS: dict[str, Structure] = {
         Member("RoleName", ROLE_NAME, required=True)
     ),
     "ListInstanceProfilesForRole": _role(*_PAGING),
+    # tags of policies, providers and instance profiles
+    "TagPolicy": _policy_arn(Member("Tags", TAGS, required=True)),
+    "UntagPolicy": _policy_arn(Member("TagKeys", TAG_KEYS, required=True)),
+    "ListPolicyTags": _policy_arn(*_PAGING),
+    "TagOpenIDConnectProvider": _oidc(Member("Tags", TAGS, required=True)),
+    "UntagOpenIDConnectProvider": _oidc(Member("TagKeys", TAG_KEYS, required=True)),
+    "ListOpenIDConnectProviderTags": _oidc(*_PAGING),
+    "TagSAMLProvider": _shape(
+        Member("SAMLProviderArn", ARN, required=True), Member("Tags", TAGS, required=True)
+    ),
+    "UntagSAMLProvider": _shape(
+        Member("SAMLProviderArn", ARN, required=True),
+        Member("TagKeys", TAG_KEYS, required=True),
+    ),
+    "ListSAMLProviderTags": _shape(Member("SAMLProviderArn", ARN, required=True), *_PAGING),
+    "TagInstanceProfile": _instance_profile(Member("Tags", TAGS, required=True)),
+    "UntagInstanceProfile": _instance_profile(Member("TagKeys", TAG_KEYS, required=True)),
+    "ListInstanceProfileTags": _instance_profile(*_PAGING),
     # the whole account
     "GetAccountAuthorizationDetails": _shape(
         Member(

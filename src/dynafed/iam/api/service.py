@@ -27,6 +27,7 @@ from dynafed.iam.api import (
     access_keys,
     account_details,
     boundaries,
+    entity_tags,
     groups,
     instance_profiles,
     managed_policies,
@@ -142,6 +143,18 @@ USE_CASES: dict[str, UseCase] = {
     "AddRoleToInstanceProfile": instance_profiles.add_role_to_instance_profile,
     "RemoveRoleFromInstanceProfile": instance_profiles.remove_role_from_instance_profile,
     "ListInstanceProfilesForRole": instance_profiles.list_instance_profiles_for_role,
+    "TagPolicy": entity_tags.tag(entity_tags.POLICY),
+    "UntagPolicy": entity_tags.untag(entity_tags.POLICY),
+    "ListPolicyTags": entity_tags.list_tags(entity_tags.POLICY),
+    "TagOpenIDConnectProvider": entity_tags.tag(entity_tags.OIDC_PROVIDER),
+    "UntagOpenIDConnectProvider": entity_tags.untag(entity_tags.OIDC_PROVIDER),
+    "ListOpenIDConnectProviderTags": entity_tags.list_tags(entity_tags.OIDC_PROVIDER),
+    "TagSAMLProvider": entity_tags.tag(entity_tags.SAML_PROVIDER),
+    "UntagSAMLProvider": entity_tags.untag(entity_tags.SAML_PROVIDER),
+    "ListSAMLProviderTags": entity_tags.list_tags(entity_tags.SAML_PROVIDER),
+    "TagInstanceProfile": entity_tags.tag(entity_tags.INSTANCE_PROFILE),
+    "UntagInstanceProfile": entity_tags.untag(entity_tags.INSTANCE_PROFILE),
+    "ListInstanceProfileTags": entity_tags.list_tags(entity_tags.INSTANCE_PROFILE),
     "GetAccountAuthorizationDetails": account_details.get_account_authorization_details,
     "SimulateCustomPolicy": simulator.simulate_custom_policy,
     "SimulatePrincipalPolicy": simulator.simulate_principal_policy,
@@ -156,7 +169,14 @@ CALLER_DEFAULT_ACTIONS = frozenset(
 """Actions whose `UserName` defaults to the calling user."""
 
 AWS_POLICY_IMMUTABLE_ACTIONS = frozenset(
-    {"DeletePolicy", "CreatePolicyVersion", "DeletePolicyVersion", "SetDefaultPolicyVersion"}
+    {
+        "DeletePolicy",
+        "CreatePolicyVersion",
+        "DeletePolicyVersion",
+        "SetDefaultPolicyVersion",
+        "TagPolicy",
+        "UntagPolicy",
+    }
 )
 """AWS managed policies belong to AWS's account: no account may change them, so IAM
 refuses these as it refuses any action on another account's resource."""
