@@ -92,6 +92,28 @@ class AppClient:
         return cls(**doc)
 
 
+@dataclass(slots=True)
+class Group:
+    """A user-pool group: its name goes into members' `cognito:groups`, its role (if any)
+    into `cognito:roles`, and the role of the member's group with the lowest `precedence`
+    into `cognito:preferred_role`."""
+
+    pool_id: str
+    name: str
+    created_at: float
+    description: str | None = None
+    role_arn: str | None = None
+    precedence: int | None = None
+    modified_at: float = 0.0
+
+    def to_document(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_document(cls, doc: dict[str, Any]) -> Group:
+        return cls(**doc)
+
+
 @dataclass(frozen=True, slots=True)
 class Credentials:
     """What a new password is kept as: its Argon2 hash and its SRP salt and verifier."""

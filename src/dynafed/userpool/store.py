@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 
 from dynafed.storage.port import Document, ReadView, WriteTxn
-from dynafed.userpool.model import AppClient, User, UserPool
+from dynafed.userpool.model import AppClient, Group, User, UserPool
 
 POOL_KIND = "userpool"
 CLIENT_KIND = "userpool-client"
@@ -23,6 +23,8 @@ USER_CODE_KIND = "userpool-user-code"
 OUTBOX_KIND = "userpool-outbox"
 SRP_KIND = "userpool-srp"
 """A pending PASSWORD_VERIFIER challenge, filed by the digest of its SECRET_BLOCK."""
+GROUP_KIND = "userpool-group"
+"""Groups, named `<pool-id>/<group name>` (group names are case-sensitive)."""
 REVOKED_KIND = "userpool-revoked"
 """Sign-ins (`origin_jti`) signed out or revoked: their access tokens stop working at once."""
 
@@ -45,8 +47,8 @@ def save_pool(txn: WriteTxn, pool: UserPool) -> None:
 
 
 def delete_pool(txn: WriteTxn, pool_id: str) -> None:
-    """The pool with its clients, users, their pending codes and the pool's outbox."""
-    for kind in (CLIENT_KIND, USER_KIND, USER_CODE_KIND, OUTBOX_KIND):
+    """The pool with its clients, users, groups, pending codes and the pool's outbox."""
+    for kind in (CLIENT_KIND, USER_KIND, USER_CODE_KIND, OUTBOX_KIND, GROUP_KIND):
         for name, _ in txn.list_documents(kind):
             if name.startswith(f"{pool_id}/"):
                 txn.delete_document(kind, name)
@@ -99,6 +101,29 @@ def delete_user(txn: WriteTxn, pool_id: str, username: str) -> None:
     for name, _ in txn.list_documents(USER_CODE_KIND):
         if name.startswith(prefix):
             txn.delete_document(USER_CODE_KIND, name)
+
+
+def get_group(view: ReadView, pool_id: str, name: str) -> Group | None:
+    doc = view.get_document(GROUP_KIND, f"{pool_id}/{name}")
+    return Group.from_document(doc) if doc is not None else None
+
+
+def list_groups(view: ReadView, pool_id: str) -> list[Group]:
+    return [Group.from_document(doc) for doc in _pool_documents(view, GROUP_KIND, pool_id)]
+
+
+def save_group(txn: WriteTxn, group: Group) -> None:
+    txn.put_document(GROUP_KIND, f"{group.pool_id}/{group.name}", group.to_document())
+
+
+def delete_group(txn: WriteTxn, pool_id: str, name: str) -> None:
+    txn.delete_document(GROUP_KIND, f"{pool_id}/{name}")
+
+
+def groups_of(view: ReadView, user: User) -> list[Group]:
+    """The groups `user` belongs to (names of deleted groups are skipped)."""
+    found = (get_group(view, user.pool_id, name) for name in user.groups)
+    return [group for group in found if group is not None]
 
 
 def _pool_documents(view: ReadView, kind: str, pool_id: str) -> list[Document]:

@@ -90,13 +90,14 @@ class TokenEndpoint:
         deps = self._pools.deps
         with deps.storage.read() as view:
             user = store.get_user(view, pool.pool_id, sign_in.username)
+            groups = store.groups_of(view, user) if user is not None else []
         if user is None or user.sub != sign_in.sub or not user.enabled:
             raise invalid_grant("The user no longer exists or is disabled")
         issuer = self._pools.issuer(pool.pool_id)
         now = int(deps.clock.now())
         keys = self._pools.keys(pool.pool_id)
-        id_claims = id_token_claims(issuer, pool, user, sign_in, now, str(uuid.uuid4()))
-        access = access_token_claims(issuer, pool, user, sign_in, now, str(uuid.uuid4()))
+        id_claims = id_token_claims(issuer, pool, user, sign_in, now, str(uuid.uuid4()), groups)
+        access = access_token_claims(issuer, pool, user, sign_in, now, str(uuid.uuid4()), groups)
         return {
             "id_token": keys.sign(id_claims),
             "access_token": keys.sign(access),

@@ -1,7 +1,8 @@
 """Claims of the ID and access tokens, shaped like Cognito user pools'. Pure.
 
 ID token: `sub`, `aud` (the app client), `token_use: id`, `auth_time`, `cognito:username`,
-`email`/`email_verified`, `cognito:groups`, `nonce` when the request carried one. Access
+`email`/`email_verified`, `cognito:groups`, `cognito:roles`, `cognito:preferred_role`,
+`nonce` when the request carried one. Access
 token: `client_id` and `scope` instead of `aud` (so STS refuses it as a web identity token,
 as it refuses Cognito's: "Missing a required claim: aud").
 (https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-the-id-token.html,
@@ -10,10 +11,11 @@ as it refuses Cognito's: "Missing a required claim: aud").
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from dynafed.userpool.model import User, UserPool
+from dynafed.userpool.model import Group, User, UserPool
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,8 +33,38 @@ class SignIn:
     """One id per sign-in, shared by every token refreshed from it."""
 
 
+def group_claims(groups: Sequence[Group]) -> dict[str, Any]:
+    """`cognito:groups` (by precedence, then name), `cognito:roles` and
+    `cognito:preferred_role`: the role of the group with the lowest precedence, none when
+    groups tied at that precedence name different roles (Cognito's rules; a group without a
+    precedence comes last)."""
+    if not groups:
+        return {}
+    ordered = sorted(groups, key=_rank)
+    claims: dict[str, Any] = {"cognito:groups": [group.name for group in ordered]}
+    roles = list(dict.fromkeys(group.role_arn for group in ordered if group.role_arn))
+    if roles:
+        claims["cognito:roles"] = roles
+        with_role = [group for group in ordered if group.role_arn]
+        first = with_role[0].precedence
+        tied = {group.role_arn for group in with_role if group.precedence == first}
+        if len(tied) == 1:
+            claims["cognito:preferred_role"] = tied.pop()
+    return claims
+
+
+def _rank(group: Group) -> tuple[bool, int, str]:
+    return (group.precedence is None, group.precedence or 0, group.name)
+
+
 def id_token_claims(
-    issuer: str, pool: UserPool, user: User, sign_in: SignIn, now: int, jti: str
+    issuer: str,
+    pool: UserPool,
+    user: User,
+    sign_in: SignIn,
+    now: int,
+    jti: str,
+    groups: Sequence[Group] = (),
 ) -> dict[str, Any]:
     claims: dict[str, Any] = {
         "sub": user.sub,
@@ -45,9 +77,8 @@ def id_token_claims(
         "jti": jti,
         "origin_jti": sign_in.origin_jti,
         "cognito:username": user.username,
+        **group_claims(groups),
     }
-    if user.groups:
-        claims["cognito:groups"] = list(user.groups)
     if user.email is not None and "email" in sign_in.scope.split():
         claims["email"] = user.email
         claims["email_verified"] = True
@@ -57,7 +88,13 @@ def id_token_claims(
 
 
 def access_token_claims(
-    issuer: str, pool: UserPool, user: User, sign_in: SignIn, now: int, jti: str
+    issuer: str,
+    pool: UserPool,
+    user: User,
+    sign_in: SignIn,
+    now: int,
+    jti: str,
+    groups: Sequence[Group] = (),
 ) -> dict[str, Any]:
     claims: dict[str, Any] = {
         "sub": user.sub,
@@ -72,8 +109,8 @@ def access_token_claims(
         "origin_jti": sign_in.origin_jti,
         "username": user.username,
     }
-    if user.groups:
-        claims["cognito:groups"] = list(user.groups)
+    if groups:
+        claims["cognito:groups"] = group_claims(groups)["cognito:groups"]
     return claims
 
 

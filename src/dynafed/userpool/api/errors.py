@@ -16,6 +16,7 @@ __all__ = [
     "CodeMismatchException",
     "CognitoResourceNotFound",
     "ExpiredCodeException",
+    "GroupExistsException",
     "InvalidParameterException",
     "InvalidPasswordException",
     "NotAuthorizedException",
@@ -92,3 +93,7 @@ class UnauthorizedException(CognitoIdentityError):
 
 class UnsupportedTokenTypeException(CognitoIdentityError):
     code = "UnsupportedTokenTypeException"
+
+
+class GroupExistsException(CognitoIdentityError):
+    code = "GroupExistsException"

@@ -19,6 +19,7 @@ from dynafed.userpool.api import (
     auth,
     clients,
     confirmation,
+    groups,
     own_account,
     pools,
     recovery,
@@ -60,6 +61,15 @@ USE_CASES: dict[str, UseCase] = {
     "GlobalSignOut": own_account.global_sign_out,
     "AdminUserGlobalSignOut": own_account.admin_user_global_sign_out,
     "RevokeToken": own_account.revoke_token,
+    "CreateGroup": groups.create_group,
+    "GetGroup": groups.get_group,
+    "ListGroups": groups.list_groups,
+    "UpdateGroup": groups.update_group,
+    "DeleteGroup": groups.delete_group,
+    "AdminAddUserToGroup": groups.admin_add_user_to_group,
+    "AdminRemoveUserFromGroup": groups.admin_remove_user_from_group,
+    "AdminListGroupsForUser": groups.admin_list_groups_for_user,
+    "ListUsersInGroup": groups.list_users_in_group,
 }
 
 PASSWORD_OPERATIONS = frozenset(

@@ -8,7 +8,7 @@ import dataclasses
 import uuid
 from typing import Any
 
-from dynafed.userpool import grants
+from dynafed.userpool import grants, store
 from dynafed.userpool.api.context import ApiContext
 from dynafed.userpool.model import AppClient, User, UserPool
 from dynafed.userpool.tokens import SignIn, access_token_claims, id_token_claims
@@ -36,15 +36,19 @@ def authentication_result(
     issuer = ctx.pools.issuer(pool.pool_id)
     now = int(ctx.now())
     keys = ctx.pools.keys(pool.pool_id)
+    with ctx.pools.deps.storage.read() as view:
+        groups = store.groups_of(view, user)
     # The ID token carries the user's email, as Cognito's does for the API's sign-ins.
     for_id = dataclasses.replace(sign_in, scope=f"openid email {API_SCOPE}")
     result: dict[str, Any] = {
         "AccessToken": keys.sign(
-            access_token_claims(issuer, pool, user, sign_in, now, str(uuid.uuid4()))
+            access_token_claims(issuer, pool, user, sign_in, now, str(uuid.uuid4()), groups)
         ),
         "ExpiresIn": pool.access_token_seconds,
         "TokenType": "Bearer",
-        "IdToken": keys.sign(id_token_claims(issuer, pool, user, for_id, now, str(uuid.uuid4()))),
+        "IdToken": keys.sign(
+            id_token_claims(issuer, pool, user, for_id, now, str(uuid.uuid4()), groups)
+        ),
     }
     if refresh_seconds is not None:
         token = ctx.pools.deps.random_token(48)
