@@ -13,6 +13,7 @@ from dynafed.errors import AwsError
 from dynafed.userpool import codes
 from dynafed.userpool.api.context import Call
 from dynafed.userpool.password_policy import PasswordPolicy
+from dynafed.userpool.provider import NOT_CONFIRMED
 
 APP = Call("us-east-1", client_ip="192.0.2.9")
 
@@ -89,3 +90,12 @@ def test_an_address_out_of_wrong_guesses_is_refused_before_any_check() -> None:
 def test_password_policy_wording(password: str, problem: str | None) -> None:
     strict = PasswordPolicy(8, True, True, True, True)
     assert strict.violation(password) == problem
+
+
+def test_the_hosted_ui_refuses_an_unconfirmed_user_until_confirmed() -> None:
+    api = Api()
+    code = sign_up(api, "wes")
+    page = api.pool.sign_in("wes", "password-1")
+    assert page.status == 400 and NOT_CONFIRMED.encode() in page.body
+    confirm(api, "wes", code)
+    assert api.pool.sign_in("wes", "password-1").status == 302
