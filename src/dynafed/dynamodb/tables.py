@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from dynafed.dynamodb.requests import KeySchemaElement
+
 DOCUMENT_KIND = "table"
 
 HASH = "HASH"
@@ -35,7 +37,7 @@ class KeySchema:
         return wire
 
     @classmethod
-    def from_wire(cls, elements: list[dict[str, str]]) -> KeySchema:
+    def from_wire(cls, elements: list[KeySchemaElement]) -> KeySchema:
         """From an already validated KeySchema list (first HASH, optional second RANGE)."""
         hash_key = elements[0]["AttributeName"]
         range_key = elements[1]["AttributeName"] if len(elements) > 1 else None

@@ -9,6 +9,7 @@ ResourceArn provided as input <arn>".
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from dynafed.dynamodb.context import OperationContext
@@ -17,7 +18,7 @@ from dynafed.errors import ValidationException
 _TABLE_ARN = re.compile(r"arn:aws:dynamodb:([^:]*):([^:]*):table/([a-zA-Z0-9_.-]{3,255})")
 
 
-def require_arn(body: dict[str, Any]) -> None:
+def require_arn(body: Mapping[str, Any]) -> None:
     if body.get("ResourceArn") is None:
         raise ValidationException("Invalid TableArn")
 

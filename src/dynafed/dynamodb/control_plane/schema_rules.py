@@ -9,8 +9,17 @@ AttributeDefinitions names exactly the key attributes in use.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
 
+from dynafed.dynamodb.requests import (
+    CreateGlobalSecondaryIndexAction,
+    GlobalSecondaryIndex,
+    KeySchemaElement,
+    LocalSecondaryIndex,
+    ProvisionedThroughput,
+)
+from dynafed.dynamodb.requests import (
+    Projection as WireProjection,
+)
 from dynafed.dynamodb.tables import (
     HASH,
     PAY_PER_REQUEST,
@@ -33,7 +42,7 @@ def invalid(message: str) -> ValidationException:
     return ValidationException(INVALID + message)
 
 
-def check_throughput_bounds(throughput: dict[str, Any] | None) -> None:
+def check_throughput_bounds(throughput: ProvisionedThroughput | None) -> None:
     if throughput is None:
         return
     for member in ("ReadCapacityUnits", "WriteCapacityUnits"):
@@ -42,7 +51,7 @@ def check_throughput_bounds(throughput: dict[str, Any] | None) -> None:
             raise ValidationException(f"Given value {value} for {member} is out of bounds")
 
 
-def check_billing(billing_mode: str, throughput: dict[str, Any] | None) -> None:
+def check_billing(billing_mode: str, throughput: ProvisionedThroughput | None) -> None:
     if billing_mode == PAY_PER_REQUEST and throughput is not None:
         raise invalid(
             "Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when "
@@ -55,7 +64,7 @@ def check_billing(billing_mode: str, throughput: dict[str, Any] | None) -> None:
         )
 
 
-def table_key_schema(elements: list[dict[str, str]], definitions: dict[str, str]) -> KeySchema:
+def table_key_schema(elements: list[KeySchemaElement], definitions: dict[str, str]) -> KeySchema:
     if len(elements) > len(definitions):
         raise ValidationException("Invalid KeySchema: Some index key attribute have no definition")
     schema = key_schema(elements)
@@ -63,7 +72,7 @@ def table_key_schema(elements: list[dict[str, str]], definitions: dict[str, str]
     return schema
 
 
-def key_schema(elements: list[dict[str, str]]) -> KeySchema:
+def key_schema(elements: list[KeySchemaElement]) -> KeySchema:
     """A key schema's shape: one HASH element, then optionally one RANGE element."""
     names = [element["AttributeName"] for element in elements]
     if len(names) == 2 and names[0] == names[1]:
@@ -89,7 +98,7 @@ def check_defined(keys: tuple[str, ...] | list[str], definitions: dict[str, str]
         )
 
 
-def projection(wire: dict[str, Any]) -> Projection:
+def projection(wire: WireProjection) -> Projection:
     kind = wire.get("ProjectionType")
     non_key = wire.get("NonKeyAttributes")
     if kind is None:
@@ -102,7 +111,7 @@ def projection(wire: dict[str, Any]) -> Projection:
 
 
 def local_indexes(
-    wire: list[dict[str, Any]] | None, table_schema: KeySchema, definitions: dict[str, str]
+    wire: list[LocalSecondaryIndex] | None, table_schema: KeySchema, definitions: dict[str, str]
 ) -> tuple[Index, ...]:
     if wire is None:
         return ()
@@ -122,7 +131,7 @@ def local_indexes(
 
 
 def _local_index(
-    wire: dict[str, Any], table_schema: KeySchema, definitions: dict[str, str]
+    wire: LocalSecondaryIndex, table_schema: KeySchema, definitions: dict[str, str]
 ) -> Index:
     name = wire["IndexName"]
     check_defined([element["AttributeName"] for element in wire["KeySchema"]], definitions)
@@ -139,7 +148,7 @@ def _local_index(
 
 
 def global_indexes(
-    wire: list[dict[str, Any]] | None, billing_mode: str, definitions: dict[str, str]
+    wire: list[GlobalSecondaryIndex] | None, billing_mode: str, definitions: dict[str, str]
 ) -> tuple[Index, ...]:
     if wire is None:
         return ()
@@ -153,7 +162,11 @@ def global_indexes(
     return indexes
 
 
-def global_index(wire: dict[str, Any], billing_mode: str, definitions: dict[str, str]) -> Index:
+def global_index(
+    wire: GlobalSecondaryIndex | CreateGlobalSecondaryIndexAction,
+    billing_mode: str,
+    definitions: dict[str, str],
+) -> Index:
     name = wire["IndexName"]
     check_defined([element["AttributeName"] for element in wire["KeySchema"]], definitions)
     schema = key_schema(wire["KeySchema"])

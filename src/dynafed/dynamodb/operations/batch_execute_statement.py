@@ -20,7 +20,8 @@ from dynafed.dynamodb.partiql import execution
 from dynafed.dynamodb.partiql.authorization import PartiQLAuthorizer
 from dynafed.dynamodb.partiql.parser import parse
 from dynafed.dynamodb.partiql.statements import Select, Statement
-from dynafed.dynamodb.validation import validate_request
+from dynafed.dynamodb.requests import BatchExecuteStatementInput
+from dynafed.dynamodb.validation import RequestShape, validate_request
 from dynafed.dynamodb.validation.model import request_shape
 from dynafed.errors import ConditionalCheckFailedException, DynamoDBError, ValidationException
 
@@ -38,7 +39,9 @@ READ_NEEDS_KEY = (
     "all key attributes"
 )
 
-REQUEST = request_shape("BatchExecuteStatement")
+REQUEST: RequestShape[BatchExecuteStatementInput] = RequestShape(
+    request_shape("BatchExecuteStatement")
+)
 
 
 def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
@@ -65,7 +68,7 @@ def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-def _common(request: dict[str, Any]) -> dict[str, Any]:
+def _common(request: BatchExecuteStatementInput) -> dict[str, Any]:
     mode = request.get("ReturnConsumedCapacity")
     return {} if mode is None else {"ReturnConsumedCapacity": mode}
 

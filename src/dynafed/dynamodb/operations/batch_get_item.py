@@ -31,8 +31,9 @@ from dynafed.dynamodb.items.multi_item import (
     load_tables,
     require_request_items,
 )
+from dynafed.dynamodb.requests import BatchGetItemInput, KeysAndAttributes
 from dynafed.dynamodb.tables import Table
-from dynafed.dynamodb.validation import validate_request
+from dynafed.dynamodb.validation import RequestShape, validate_request
 from dynafed.dynamodb.validation.model import request_shape
 from dynafed.dynamodb.values import Item, item_size, validate_item
 from dynafed.errors import ValidationException
@@ -46,12 +47,12 @@ RUNS_INLINE = False
 """Up to 100 items, an answer of up to 16 MB: built on a worker so it never stalls the
 event loop and every other connection with it (server.dynamodb_endpoint)."""
 
-REQUEST = request_shape("BatchGetItem")
+REQUEST: RequestShape[BatchGetItemInput] = RequestShape(request_shape("BatchGetItem"))
 
 
 def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
     request = validate_request(REQUEST, body, precheck=_precheck)
-    requested: dict[str, dict[str, Any]] = request["RequestItems"]
+    requested = request["RequestItems"]
     _check_key_count(requested)
     _check_parameter_styles(requested)
     compiled = {name: compile_expressions(part) for name, part in requested.items()}
@@ -149,7 +150,7 @@ def _projection(part: Mapping[str, Any], compiled: CompiledExpressions) -> Proje
 
 def _read(
     view: ReadView,
-    requested: Mapping[str, dict[str, Any]],
+    requested: Mapping[str, KeysAndAttributes],
     tables: Mapping[str, Table],
     keys: Mapping[str, list[Item]],
     compiled: Mapping[str, CompiledExpressions],

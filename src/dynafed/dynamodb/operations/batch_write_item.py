@@ -29,8 +29,9 @@ from dynafed.dynamodb.items.multi_item import (
     require_request_items,
 )
 from dynafed.dynamodb.items.single_item import current_table
+from dynafed.dynamodb.requests import BatchWriteItemInput
 from dynafed.dynamodb.tables import Table
-from dynafed.dynamodb.validation import validate_request
+from dynafed.dynamodb.validation import RequestShape, validate_request
 from dynafed.dynamodb.validation.model import request_shape
 from dynafed.dynamodb.values import Item, check_item_size, validate_item
 from dynafed.errors import ValidationException
@@ -42,7 +43,7 @@ MAX_REQUESTS = 25
 RUNS_INLINE = False
 """A write: it waits for its commit, so never on the event loop (server.dynamodb_endpoint)."""
 
-REQUEST = request_shape("BatchWriteItem")
+REQUEST: RequestShape[BatchWriteItemInput] = RequestShape(request_shape("BatchWriteItem"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +57,7 @@ class _Write:
 
 def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
     request = validate_request(REQUEST, body, precheck=_precheck)
-    requested: dict[str, list[dict[str, Any]]] = request["RequestItems"]
+    requested = request["RequestItems"]
     if sum(len(writes) for writes in requested.values()) > MAX_REQUESTS:
         raise ValidationException("Too many items requested for the BatchWriteItem call")
     writes = [_write_of(name, write) for name, part in requested.items() for write in part]

@@ -14,6 +14,7 @@ from dynafed.dynamodb import fgac
 from dynafed.dynamodb.context import OperationContext
 from dynafed.dynamodb.control_plane import schema_rules as rules
 from dynafed.dynamodb.control_plane.table_description import describe
+from dynafed.dynamodb.requests import CreateTableInput, ProvisionedThroughput, StreamSpecification
 from dynafed.dynamodb.streams import lifecycle as stream_lifecycle
 from dynafed.dynamodb.streams.model import StreamPolicy
 from dynafed.dynamodb.tables import (
@@ -24,7 +25,7 @@ from dynafed.dynamodb.tables import (
     Table,
     Throughput,
 )
-from dynafed.dynamodb.validation import validate_request
+from dynafed.dynamodb.validation import RequestShape, validate_request
 from dynafed.dynamodb.validation.common import require_table_name_present
 from dynafed.dynamodb.validation.model import request_shape
 from dynafed.errors import ResourceInUseException
@@ -33,7 +34,7 @@ from dynafed.storage.port import TableStats, WriteTxn
 RUNS_INLINE = False
 """A write: it waits for its commit, so never on the event loop (server.dynamodb_endpoint)."""
 
-REQUEST = request_shape("CreateTable")
+REQUEST: RequestShape[CreateTableInput] = RequestShape(request_shape("CreateTable"))
 
 
 def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
@@ -48,7 +49,7 @@ def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
     return {"TableDescription": description}
 
 
-def define_table(ctx: OperationContext, request: dict[str, Any]) -> Table:
+def define_table(ctx: OperationContext, request: CreateTableInput) -> Table:
     """The table the request defines, after every semantic check, in AWS's order."""
     throughput = request.get("ProvisionedThroughput")
     billing_mode = request.get("BillingMode", PROVISIONED)
@@ -83,13 +84,13 @@ def define_table(ctx: OperationContext, request: dict[str, Any]) -> Table:
     )
 
 
-def _table_throughput(wire: dict[str, int] | None) -> Throughput:
+def _table_throughput(wire: ProvisionedThroughput | None) -> Throughput:
     if wire is None:
         return Throughput()
     return Throughput(wire["ReadCapacityUnits"], wire["WriteCapacityUnits"])
 
 
-def _stream(spec: dict[str, Any] | None, table_arn: str, now: float) -> Stream | None:
+def _stream(spec: StreamSpecification | None, table_arn: str, now: float) -> Stream | None:
     if spec is None:
         return None
     view_type = spec.get("StreamViewType")

@@ -22,7 +22,8 @@ from dynafed.dynamodb.items.single_item import (
     legacy_condition,
     require_whole_item_return_values,
 )
-from dynafed.dynamodb.validation import validate_request
+from dynafed.dynamodb.requests import DeleteItemInput
+from dynafed.dynamodb.validation import RequestShape, validate_request
 from dynafed.dynamodb.validation.model import request_shape
 from dynafed.dynamodb.values import validate_item
 from dynafed.errors import ResourceNotFoundException
@@ -35,7 +36,7 @@ authorization = fgac.delete_item
 """`dynamodb:DeleteItem` and its fine-grained keys. A TransactWriteItems element is authorized
 as the same action, so the keys are computed in `fgac`, which both use."""
 
-REQUEST = request_shape("DeleteItem")
+REQUEST: RequestShape[DeleteItemInput] = RequestShape(request_shape("DeleteItem"))
 
 
 def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:

@@ -9,9 +9,10 @@ from dynafed.dynamodb import fgac
 from dynafed.dynamodb.context import OperationContext, find_table, table_not_found
 from dynafed.dynamodb.control_plane.table_description import describe
 from dynafed.dynamodb.items import writes as item_writes
+from dynafed.dynamodb.requests import DeleteTableInput
 from dynafed.dynamodb.streams import lifecycle as stream_lifecycle
 from dynafed.dynamodb.tables import DOCUMENT_KIND
-from dynafed.dynamodb.validation import validate_request
+from dynafed.dynamodb.validation import RequestShape, validate_request
 from dynafed.dynamodb.validation.common import require_table_name
 from dynafed.dynamodb.validation.model import request_shape
 from dynafed.errors import ResourceInUseException, ValidationException
@@ -20,7 +21,7 @@ from dynafed.storage.port import WriteTxn
 RUNS_INLINE = False
 """A write: it waits for its commit, so never on the event loop (server.dynamodb_endpoint)."""
 
-REQUEST = request_shape("DeleteTable")
+REQUEST: RequestShape[DeleteTableInput] = RequestShape(request_shape("DeleteTable"))
 
 
 def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:

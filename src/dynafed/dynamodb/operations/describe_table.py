@@ -9,7 +9,8 @@ from dynafed.dynamodb import fgac
 from dynafed.dynamodb.context import OperationContext, find_table, table_not_found
 from dynafed.dynamodb.control_plane.table_description import describe
 from dynafed.dynamodb.indexes import all_indexes, storage_id
-from dynafed.dynamodb.validation import validate_request
+from dynafed.dynamodb.requests import DescribeTableInput
+from dynafed.dynamodb.validation import RequestShape, validate_request
 from dynafed.dynamodb.validation.common import require_table_name
 from dynafed.dynamodb.validation.model import request_shape
 
@@ -17,7 +18,7 @@ RUNS_INLINE = True
 """One table document and its index statistics: small and bounded, so it may run on the event loop
 (server.dynamodb_endpoint)."""
 
-REQUEST = request_shape("DescribeTable")
+REQUEST: RequestShape[DescribeTableInput] = RequestShape(request_shape("DescribeTable"))
 
 
 def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:

@@ -6,7 +6,8 @@ from typing import Any
 
 from dynafed.dynamodb import fgac
 from dynafed.dynamodb.context import OperationContext, table_not_found
-from dynafed.dynamodb.validation import validate_request
+from dynafed.dynamodb.requests import DescribeTimeToLiveInput
+from dynafed.dynamodb.validation import RequestShape, validate_request
 from dynafed.dynamodb.validation.common import require_table_name
 from dynafed.dynamodb.validation.model import request_shape
 
@@ -14,7 +15,7 @@ RUNS_INLINE = True
 """One table document: small and bounded, so it may run on the event loop
 (server.dynamodb_endpoint)."""
 
-REQUEST = request_shape("DescribeTimeToLive")
+REQUEST: RequestShape[DescribeTimeToLiveInput] = RequestShape(request_shape("DescribeTimeToLive"))
 
 
 def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:

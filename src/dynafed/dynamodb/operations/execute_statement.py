@@ -16,7 +16,8 @@ from dynafed.core.validation.shapes import AttrValue, ListOf, Str
 from dynafed.dynamodb.context import OperationContext
 from dynafed.dynamodb.partiql import execution
 from dynafed.dynamodb.partiql.authorization import PartiQLAuthorizer
-from dynafed.dynamodb.validation import validate_request
+from dynafed.dynamodb.requests import ExecuteStatementInput
+from dynafed.dynamodb.validation import RequestShape, validate_request
 from dynafed.dynamodb.validation.model import request_shape
 
 RUNS_INLINE = False
@@ -29,7 +30,7 @@ PartiQL action in place of that operation's own, with its keys and `dynamodb:Ful
 STATEMENT = Str(required=True, min_len=1, max_len=8192)
 PARAMETERS = ListOf(member=AttrValue(), min_len=1)
 
-REQUEST = request_shape("ExecuteStatement")
+REQUEST: RequestShape[ExecuteStatementInput] = RequestShape(request_shape("ExecuteStatement"))
 
 
 def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:

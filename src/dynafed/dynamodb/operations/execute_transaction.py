@@ -23,7 +23,8 @@ from dynafed.dynamodb.partiql.authorization import PartiQLAuthorizer
 from dynafed.dynamodb.partiql.parser import parse
 from dynafed.dynamodb.partiql.statements import Delete, Update
 from dynafed.dynamodb.partiql.translate import Translation
-from dynafed.dynamodb.validation import validate_request
+from dynafed.dynamodb.requests import ExecuteTransactionInput, ParameterizedStatement
+from dynafed.dynamodb.validation import RequestShape, validate_request
 from dynafed.dynamodb.validation.model import request_shape
 from dynafed.errors import TransactionCanceledException, ValidationException
 
@@ -54,7 +55,7 @@ _ELEMENT_FIELDS = (
 )
 _ELEMENTS = {"GetItem": "Get", "PutItem": "Put", "UpdateItem": "Update", "DeleteItem": "Delete"}
 
-REQUEST = request_shape("ExecuteTransaction")
+REQUEST: RequestShape[ExecuteTransactionInput] = RequestShape(request_shape("ExecuteTransaction"))
 
 
 def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
@@ -65,11 +66,10 @@ def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
         raise ValidationException(MIXED)
     items = [_element(t, element) for t, element in zip(translations, elements, strict=True)]
     inner: dict[str, Any] = {"TransactItems": items}
-    for name in ("ReturnConsumedCapacity",) + (
-        () if translations[0].is_read else ("ClientRequestToken",)
-    ):
-        if name in request:
-            inner[name] = request[name]
+    if "ReturnConsumedCapacity" in request:
+        inner["ReturnConsumedCapacity"] = request["ReturnConsumedCapacity"]
+    if "ClientRequestToken" in request and not translations[0].is_read:
+        inner["ClientRequestToken"] = request["ClientRequestToken"]
     partiql = execution.partiql_context(ctx)
     if translations[0].is_read:
         return ctx.operations["TransactGetItems"](partiql, inner)
@@ -79,7 +79,7 @@ def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
         raise _with_duplicates(error, translations) from None
 
 
-def _translate(ctx: OperationContext, element: dict[str, Any]) -> Translation:
+def _translate(ctx: OperationContext, element: ParameterizedStatement) -> Translation:
     statement = parse(element["Statement"], element.get("Parameters", []))
     if isinstance(statement, Update | Delete) and statement.returning is not None:
         raise ValidationException(NO_RETURNING)
@@ -89,7 +89,7 @@ def _translate(ctx: OperationContext, element: dict[str, Any]) -> Translation:
     return translation
 
 
-def _element(translation: Translation, element: dict[str, Any]) -> dict[str, Any]:
+def _element(translation: Translation, element: ParameterizedStatement) -> dict[str, Any]:
     fields = {k: v for k, v in translation.request.items() if k in _ELEMENT_FIELDS}
     on_failure = element.get("ReturnValuesOnConditionCheckFailure")
     if on_failure is not None and not translation.is_read:

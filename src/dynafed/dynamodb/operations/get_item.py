@@ -18,7 +18,8 @@ from dynafed.dynamodb.expr import (
     projection_from_attributes_to_get,
 )
 from dynafed.dynamodb.items.keys import check_key, check_projected_keys, storage_key
-from dynafed.dynamodb.validation import validate_request
+from dynafed.dynamodb.requests import GetItemInput
+from dynafed.dynamodb.validation import RequestShape, validate_request
 from dynafed.dynamodb.validation.model import request_shape
 from dynafed.dynamodb.values import validate_item
 from dynafed.errors import ResourceNotFoundException
@@ -31,7 +32,7 @@ authorization = fgac.get_item
 """`dynamodb:GetItem` and its fine-grained keys. A TransactGetItems element is authorized
 as the same action, so the keys are computed in `fgac`, which both use."""
 
-REQUEST = request_shape("GetItem")
+REQUEST: RequestShape[GetItemInput] = RequestShape(request_shape("GetItem"))
 
 
 def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:

@@ -6,8 +6,9 @@ from typing import Any
 
 from dynafed.dynamodb import fgac
 from dynafed.dynamodb.context import OperationContext
+from dynafed.dynamodb.requests import ListTablesInput
 from dynafed.dynamodb.tables import DOCUMENT_KIND
-from dynafed.dynamodb.validation import validate_request
+from dynafed.dynamodb.validation import RequestShape, validate_request
 from dynafed.dynamodb.validation.model import request_shape
 
 DEFAULT_LIMIT = 100
@@ -16,7 +17,7 @@ RUNS_INLINE = True
 """At most 100 table names: small and bounded, so it may run on the event loop
 (server.dynamodb_endpoint)."""
 
-REQUEST = request_shape("ListTables")
+REQUEST: RequestShape[ListTablesInput] = RequestShape(request_shape("ListTables"))
 
 
 def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:

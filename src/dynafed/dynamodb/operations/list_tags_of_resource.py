@@ -8,7 +8,8 @@ from typing import Any
 from dynafed.dynamodb import fgac
 from dynafed.dynamodb.context import OperationContext, find_table
 from dynafed.dynamodb.control_plane import resource_arns
-from dynafed.dynamodb.validation import check_constraints, check_types
+from dynafed.dynamodb.requests import ListTagsOfResourceInput
+from dynafed.dynamodb.validation import RequestShape, check_constraints, check_types
 from dynafed.dynamodb.validation.model import request_shape
 from dynafed.errors import ResourceNotFoundException
 
@@ -16,7 +17,7 @@ RUNS_INLINE = True
 """One table document: small and bounded, so it may run on the event loop
 (server.dynamodb_endpoint)."""
 
-REQUEST = request_shape("ListTagsOfResource")
+REQUEST: RequestShape[ListTagsOfResourceInput] = RequestShape(request_shape("ListTagsOfResource"))
 
 
 def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:

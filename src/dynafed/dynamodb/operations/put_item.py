@@ -26,7 +26,8 @@ from dynafed.dynamodb.items.single_item import (
     legacy_condition,
     require_whole_item_return_values,
 )
-from dynafed.dynamodb.validation import validate_request
+from dynafed.dynamodb.requests import PutItemInput
+from dynafed.dynamodb.validation import RequestShape, validate_request
 from dynafed.dynamodb.validation.model import request_shape
 from dynafed.dynamodb.values import check_item_size, validate_item
 from dynafed.errors import ResourceNotFoundException
@@ -39,7 +40,7 @@ authorization = fgac.put_item
 """`dynamodb:PutItem` and its fine-grained keys. A TransactWriteItems element is authorized
 as the same action, so the keys are computed in `fgac`, which both use."""
 
-REQUEST = request_shape("PutItem")
+REQUEST: RequestShape[PutItemInput] = RequestShape(request_shape("PutItem"))
 
 
 def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:

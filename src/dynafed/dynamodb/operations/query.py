@@ -36,8 +36,9 @@ from dynafed.dynamodb.reads.pages import (
 from dynafed.dynamodb.reads.paging import start_position
 from dynafed.dynamodb.reads.select import check_index_select, choose
 from dynafed.dynamodb.reads.targets import ReadTarget, key_range, resolve
+from dynafed.dynamodb.requests import QueryInput
 from dynafed.dynamodb.tables import Table
-from dynafed.dynamodb.validation import validate_request
+from dynafed.dynamodb.validation import RequestShape, validate_request
 from dynafed.dynamodb.validation.model import request_shape
 from dynafed.dynamodb.values import check_key_not_empty
 from dynafed.errors import ResourceNotFoundException, ValidationException
@@ -46,7 +47,7 @@ RUNS_INLINE = small_page
 """On the event loop only with a small Limit (`reads.pages.INLINE_PAGE_LIMIT`): without one
 a page may read up to 1 MB (server.dynamodb_endpoint)."""
 
-REQUEST = request_shape("Query")
+REQUEST: RequestShape[QueryInput] = RequestShape(request_shape("Query"))
 
 
 def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
@@ -171,7 +172,7 @@ def _hash_key(target: ReadTarget | None) -> str | None:
 
 
 def _check_filter_keys(
-    request: dict[str, Any], target: ReadTarget, condition: Condition | None
+    request: QueryInput, target: ReadTarget, condition: Condition | None
 ) -> None:
     """A query filter may not test the key attributes the key condition is about."""
     if condition is None:
@@ -186,7 +187,7 @@ def _check_filter_keys(
             )
 
 
-def _start_sort_key(request: dict[str, Any], target: ReadTarget, partition: bytes) -> bytes | None:
+def _start_sort_key(request: QueryInput, target: ReadTarget, partition: bytes) -> bytes | None:
     start = request.get("ExclusiveStartKey")
     if start is None:
         return None

@@ -32,7 +32,8 @@ from dynafed.dynamodb.reads.paging import start_position
 from dynafed.dynamodb.reads.segments import check_segments, segment_of
 from dynafed.dynamodb.reads.select import check_index_select, choose
 from dynafed.dynamodb.reads.targets import resolve
-from dynafed.dynamodb.validation import validate_request
+from dynafed.dynamodb.requests import ScanInput
+from dynafed.dynamodb.validation import RequestShape, validate_request
 from dynafed.dynamodb.validation.model import request_shape
 from dynafed.errors import ResourceNotFoundException
 from dynafed.storage.port import StoredItem
@@ -41,7 +42,7 @@ RUNS_INLINE = small_page
 """On the event loop only with a small Limit (`reads.pages.INLINE_PAGE_LIMIT`): without one
 a page may read up to 1 MB (server.dynamodb_endpoint)."""
 
-REQUEST = request_shape("Scan")
+REQUEST: RequestShape[ScanInput] = RequestShape(request_shape("Scan"))
 
 
 def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:

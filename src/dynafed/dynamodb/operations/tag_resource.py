@@ -7,8 +7,9 @@ from typing import Any
 from dynafed.dynamodb import fgac
 from dynafed.dynamodb.context import OperationContext, find_table
 from dynafed.dynamodb.control_plane import resource_arns
+from dynafed.dynamodb.requests import TagResourceInput
 from dynafed.dynamodb.tables import DOCUMENT_KIND
-from dynafed.dynamodb.validation import check_constraints, check_types
+from dynafed.dynamodb.validation import RequestShape, check_constraints, check_types
 from dynafed.dynamodb.validation.model import request_shape
 from dynafed.errors import ResourceNotFoundException, ValidationException
 from dynafed.storage.port import WriteTxn
@@ -16,7 +17,7 @@ from dynafed.storage.port import WriteTxn
 RUNS_INLINE = False
 """A write: it waits for its commit, so never on the event loop (server.dynamodb_endpoint)."""
 
-REQUEST = request_shape("TagResource")
+REQUEST: RequestShape[TagResourceInput] = RequestShape(request_shape("TagResource"))
 
 
 def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:

@@ -21,8 +21,9 @@ from dynafed.dynamodb.expr import CompiledExpressions, compile_expressions
 from dynafed.dynamodb.items.keys import check_key, check_projected_keys, storage_key
 from dynafed.dynamodb.items.multi_item import KeyRegistry, existing, hash_key_of, load_tables
 from dynafed.dynamodb.items.transactions import DUPLICATE_ITEMS, check_actions
+from dynafed.dynamodb.requests import Get, TransactGetItemsInput
 from dynafed.dynamodb.tables import Table
-from dynafed.dynamodb.validation import validate_request
+from dynafed.dynamodb.validation import RequestShape, validate_request
 from dynafed.dynamodb.validation.model import request_shape
 from dynafed.dynamodb.values import Item, item_size, validate_item
 from dynafed.errors import ValidationException
@@ -40,12 +41,12 @@ RUNS_INLINE = False
 """Up to 100 items, an answer of up to 4 MB: built on a worker so it never stalls the
 event loop and every other connection with it (server.dynamodb_endpoint)."""
 
-REQUEST = request_shape("TransactGetItems")
+REQUEST: RequestShape[TransactGetItemsInput] = RequestShape(request_shape("TransactGetItems"))
 
 
 @dataclass(frozen=True, slots=True)
 class _Get:
-    request: dict[str, Any]
+    request: Get
     key: Item
     expressions: CompiledExpressions
 

@@ -48,8 +48,9 @@ from dynafed.dynamodb.items.transactions import (
     condition_failed,
     validation_error,
 )
+from dynafed.dynamodb.requests import TransactWriteItemsInput
 from dynafed.dynamodb.tables import Table
-from dynafed.dynamodb.validation import validate_request
+from dynafed.dynamodb.validation import RequestShape, validate_request
 from dynafed.dynamodb.validation.model import request_shape
 from dynafed.dynamodb.values import (
     Item,
@@ -72,7 +73,7 @@ ENCLOSING = "TransactWriteItems"
 RUNS_INLINE = False
 """A write: it waits for its commit, so never on the event loop (server.dynamodb_endpoint)."""
 
-REQUEST = request_shape("TransactWriteItems")
+REQUEST: RequestShape[TransactWriteItemsInput] = RequestShape(request_shape("TransactWriteItems"))
 
 _KINDS = ("ConditionCheck", "Put", "Delete", "Update")
 

@@ -35,7 +35,8 @@ from dynafed.dynamodb.items.single_item import (
     current_table,
     legacy_condition,
 )
-from dynafed.dynamodb.validation import validate_request
+from dynafed.dynamodb.requests import UpdateItemInput
+from dynafed.dynamodb.validation import RequestShape, validate_request
 from dynafed.dynamodb.validation.model import request_shape
 from dynafed.dynamodb.values import Item, check_item_size, validate_item
 from dynafed.errors import ResourceNotFoundException
@@ -55,7 +56,7 @@ authorization = fgac.update_item
 """`dynamodb:UpdateItem` and its fine-grained keys. A TransactWriteItems element is authorized
 as the same action, so the keys are computed in `fgac`, which both use."""
 
-REQUEST = request_shape("UpdateItem")
+REQUEST: RequestShape[UpdateItemInput] = RequestShape(request_shape("UpdateItem"))
 
 
 def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:

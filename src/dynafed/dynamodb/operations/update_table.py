@@ -16,6 +16,13 @@ from dynafed.dynamodb.context import OperationContext, find_table, table_not_fou
 from dynafed.dynamodb.control_plane import schema_rules as rules
 from dynafed.dynamodb.control_plane.table_description import describe
 from dynafed.dynamodb.indexes import storage_id
+from dynafed.dynamodb.requests import (
+    CreateGlobalSecondaryIndexAction,
+    ProvisionedThroughput,
+    StreamSpecification,
+    UpdateGlobalSecondaryIndexAction,
+    UpdateTableInput,
+)
 from dynafed.dynamodb.streams import lifecycle as stream_lifecycle
 from dynafed.dynamodb.streams.model import StreamPolicy
 from dynafed.dynamodb.tables import (
@@ -26,7 +33,7 @@ from dynafed.dynamodb.tables import (
     Table,
     Throughput,
 )
-from dynafed.dynamodb.validation import validate_request
+from dynafed.dynamodb.validation import RequestShape, validate_request
 from dynafed.dynamodb.validation.common import require_table_name
 from dynafed.dynamodb.validation.model import request_shape
 from dynafed.errors import LimitExceededException, ResourceNotFoundException, ValidationException
@@ -41,7 +48,7 @@ _ONLINE_INDEX_LIMIT = LimitExceededException(
 RUNS_INLINE = False
 """A write: it waits for its commit, so never on the event loop (server.dynamodb_endpoint)."""
 
-REQUEST = request_shape("UpdateTable")
+REQUEST: RequestShape[UpdateTableInput] = RequestShape(request_shape("UpdateTable"))
 
 _CHANGES = (
     "BillingMode", "ProvisionedThroughput", "GlobalSecondaryIndexUpdates", "StreamSpecification",
@@ -61,7 +68,7 @@ def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
     return {"TableDescription": description}
 
 
-def _check_request(request: dict[str, Any]) -> None:
+def _check_request(request: UpdateTableInput) -> None:
     if not any(
         request.get(change) for change in _CHANGES if change != "DeletionProtectionEnabled"
     ) and ("DeletionProtectionEnabled" not in request):
@@ -92,7 +99,7 @@ def _check_request(request: dict[str, Any]) -> None:
         raise _ONLINE_INDEX_LIMIT
 
 
-def _check_index_bounds(index_name: str, throughput: dict[str, int]) -> None:
+def _check_index_bounds(index_name: str, throughput: ProvisionedThroughput) -> None:
     for member in ("ReadCapacityUnits", "WriteCapacityUnits"):
         if throughput[member] > rules.MAX_CAPACITY_UNITS:
             raise ValidationException(
@@ -105,7 +112,7 @@ def _update(
     txn: WriteTxn,
     key: str,
     name: str,
-    request: dict[str, Any],
+    request: UpdateTableInput,
     now: float,
     policy: StreamPolicy,
 ) -> dict[str, Any]:
@@ -146,7 +153,7 @@ def _switch_stream(
         stream_lifecycle.open_stream(txn, updated, now, policy)
 
 
-def _is_structural(request: dict[str, Any]) -> bool:
+def _is_structural(request: UpdateTableInput) -> bool:
     return any(
         key in request
         for key in (
@@ -163,7 +170,7 @@ def _pending(old: Throughput, new: Throughput) -> Throughput:
     return replace(new, read=old.read, write=old.write, decreases_today=old.decreases_today)
 
 
-def _billing(table: Table, request: dict[str, Any], now: float) -> Table:
+def _billing(table: Table, request: UpdateTableInput, now: float) -> Table:
     mode = request.get("BillingMode", table.billing_mode)
     throughput = request.get("ProvisionedThroughput")
     if mode == PAY_PER_REQUEST:
@@ -204,7 +211,7 @@ def _billing(table: Table, request: dict[str, Any], now: float) -> Table:
     )
 
 
-def _check_changes(current: Throughput, requested: dict[str, int]) -> None:
+def _check_changes(current: Throughput, requested: ProvisionedThroughput) -> None:
     read, write = requested["ReadCapacityUnits"], requested["WriteCapacityUnits"]
     if (read, write) == (current.read, current.write):
         raise ValidationException(
@@ -219,7 +226,7 @@ def _check_changes(current: Throughput, requested: dict[str, int]) -> None:
         )
 
 
-def _global_indexes(table: Table, request: dict[str, Any], now: float) -> Table:
+def _global_indexes(table: Table, request: UpdateTableInput, now: float) -> Table:
     updates = request.get("GlobalSecondaryIndexUpdates")
     if not updates:
         _check_index_billing(table)
@@ -259,7 +266,9 @@ def _check_index_billing(table: Table) -> None:
             raise rules.invalid(f"ProvisionedThroughput must be specified for index: {index.name}")
 
 
-def _create_index(table: Table, wire: dict[str, Any], definitions: dict[str, str]) -> Index:
+def _create_index(
+    table: Table, wire: CreateGlobalSecondaryIndexAction, definitions: dict[str, str]
+) -> Index:
     if table.index(wire["IndexName"]) is not None:
         raise rules.invalid(f"Duplicate index name: {wire['IndexName']}")
     if len(table.global_indexes) >= rules.MAX_GLOBAL_INDEXES:
@@ -280,7 +289,7 @@ def _without(table: Table, indexes: list[Index], name: str) -> list[Index]:
 
 
 def _with_throughput(
-    table: Table, indexes: list[Index], wire: dict[str, Any], now: float
+    table: Table, indexes: list[Index], wire: UpdateGlobalSecondaryIndexAction, now: float
 ) -> list[Index]:
     name = wire["IndexName"]
     if not any(index.name == name for index in indexes):
@@ -302,7 +311,7 @@ def _with_throughput(
     ]
 
 
-def _stream(table: Table, spec: dict[str, Any] | None, now: float) -> Table:
+def _stream(table: Table, spec: StreamSpecification | None, now: float) -> Table:
     if spec is None:
         return table
     if spec["StreamEnabled"]:

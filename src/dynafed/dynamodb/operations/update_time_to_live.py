@@ -11,8 +11,9 @@ from typing import Any
 from dynafed.dynamodb import fgac
 from dynafed.dynamodb import ttl as expiry
 from dynafed.dynamodb.context import OperationContext, find_table, table_not_found
+from dynafed.dynamodb.requests import UpdateTimeToLiveInput
 from dynafed.dynamodb.tables import DOCUMENT_KIND, TimeToLive
-from dynafed.dynamodb.validation import validate_request
+from dynafed.dynamodb.validation import RequestShape, validate_request
 from dynafed.dynamodb.validation.common import require_table_name
 from dynafed.dynamodb.validation.model import request_shape
 from dynafed.errors import ValidationException
@@ -21,7 +22,7 @@ from dynafed.storage.port import WriteTxn
 RUNS_INLINE = False
 """A write: it waits for its commit, so never on the event loop (server.dynamodb_endpoint)."""
 
-REQUEST = request_shape("UpdateTimeToLive")
+REQUEST: RequestShape[UpdateTimeToLiveInput] = RequestShape(request_shape("UpdateTimeToLive"))
 
 
 def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:

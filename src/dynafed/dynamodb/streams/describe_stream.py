@@ -8,10 +8,10 @@ from typing import Any
 
 from dynafed.dynamodb.streams.context import StreamsContext, load_stream
 from dynafed.dynamodb.streams.model import Shard, Stream, seq_to_wire
-from dynafed.dynamodb.validation import validate_request
+from dynafed.dynamodb.validation import RequestShape, validate_request
 from dynafed.dynamodb.validation.model import streams_request_shape
 
-REQUEST = streams_request_shape("DescribeStream")
+REQUEST: RequestShape[dict[str, Any]] = RequestShape(streams_request_shape("DescribeStream"))
 DEFAULT_LIMIT = 100
 
 

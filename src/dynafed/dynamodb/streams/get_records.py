@@ -13,10 +13,10 @@ from dynafed.dynamodb.streams import iterators
 from dynafed.dynamodb.streams.context import StreamsContext, load_stream
 from dynafed.dynamodb.streams.errors import TrimmedDataAccessException
 from dynafed.dynamodb.streams.model import records_id, seq_key, seq_of_key
-from dynafed.dynamodb.validation import validate_request
+from dynafed.dynamodb.validation import RequestShape, validate_request
 from dynafed.dynamodb.validation.model import streams_request_shape
 
-REQUEST = streams_request_shape("GetRecords")
+REQUEST: RequestShape[dict[str, Any]] = RequestShape(streams_request_shape("GetRecords"))
 MAX_RECORDS = 1000
 MAX_BYTES = 1024 * 1024
 

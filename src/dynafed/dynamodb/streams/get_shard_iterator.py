@@ -11,12 +11,12 @@ from dynafed.dynamodb.streams import iterators
 from dynafed.dynamodb.streams.context import StreamsContext, load_stream, shard_not_found
 from dynafed.dynamodb.streams.errors import TrimmedDataAccessException
 from dynafed.dynamodb.streams.model import Shard, Stream, seq_from_wire
-from dynafed.dynamodb.validation import validate_request
+from dynafed.dynamodb.validation import RequestShape, validate_request
 from dynafed.dynamodb.validation.model import streams_request_shape
 from dynafed.errors import ValidationException
 
 TYPES = ("TRIM_HORIZON", "LATEST", "AT_SEQUENCE_NUMBER", "AFTER_SEQUENCE_NUMBER")
-REQUEST = streams_request_shape("GetShardIterator")
+REQUEST: RequestShape[dict[str, Any]] = RequestShape(streams_request_shape("GetShardIterator"))
 
 
 def run(ctx: StreamsContext, body: dict[str, Any]) -> dict[str, Any]:

@@ -8,10 +8,10 @@ from typing import Any
 
 from dynafed.dynamodb.streams.context import StreamsContext
 from dynafed.dynamodb.streams.model import DOCUMENT_KIND
-from dynafed.dynamodb.validation import validate_request
+from dynafed.dynamodb.validation import RequestShape, validate_request
 from dynafed.dynamodb.validation.model import streams_request_shape
 
-REQUEST = streams_request_shape("ListStreams")
+REQUEST: RequestShape[dict[str, Any]] = RequestShape(streams_request_shape("ListStreams"))
 DEFAULT_LIMIT = 100
 
 

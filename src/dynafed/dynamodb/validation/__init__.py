@@ -7,12 +7,23 @@ those that parse expressions) live with the operation that owns them.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar, cast
 
 from dynafed.core.validation import constraints, json_types
 from dynafed.core.validation.failures import ValidationFailed, WrongJsonType
 from dynafed.core.validation.shapes import Struct
 from dynafed.errors import SerializationException, ValidationException
+
+RequestT = TypeVar("RequestT")
+
+
+@dataclass(frozen=True, slots=True)
+class RequestShape(Generic[RequestT]):
+    """An operation's input shape, typed by what a request that passed it holds (its
+    TypedDict in `dynamodb.requests`): `REQUEST: RequestShape[GetItemInput]`."""
+
+    struct: Struct
 
 
 def _dynamodb_error(failure: ValueError) -> Exception:
@@ -22,33 +33,33 @@ def _dynamodb_error(failure: ValueError) -> Exception:
 
 
 def validate_request(
-    shape: Struct,
+    shape: RequestShape[RequestT],
     body: dict[str, Any],
     precheck: Callable[[dict[str, Any]], None] | None = None,
-) -> dict[str, Any]:
+) -> RequestT:
     """`core.validation.json_request.validate_json`, failing with DynamoDB's errors (its two
     passes called here directly: this is on every request's path)."""
     try:
-        cleaned = json_types.check_types(shape, body)
+        cleaned = json_types.check_types(shape.struct, body)
         if precheck is not None:
             precheck(cleaned)
-        constraints.check_constraints(shape, cleaned)
+        constraints.check_constraints(shape.struct, cleaned)
     except (WrongJsonType, ValidationFailed) as failure:
         raise _dynamodb_error(failure) from None
-    return cleaned
+    return cast(RequestT, cleaned)
 
 
-def check_types(shape: Struct, body: dict[str, Any]) -> dict[str, Any]:
+def check_types(shape: RequestShape[RequestT], body: dict[str, Any]) -> RequestT:
     """The first pass alone, for operations that authorize before the constraints."""
     try:
-        return json_types.check_types(shape, body)
+        return cast(RequestT, json_types.check_types(shape.struct, body))
     except (WrongJsonType, ValidationFailed) as failure:
         raise _dynamodb_error(failure) from None
 
 
-def check_constraints(shape: Struct, body: dict[str, Any]) -> None:
+def check_constraints(shape: RequestShape[RequestT], request: RequestT) -> None:
     """The second pass alone (see `check_types`)."""
     try:
-        constraints.check_constraints(shape, body)
+        constraints.check_constraints(shape.struct, cast(dict[str, Any], request))
     except ValidationFailed as failure:
         raise _dynamodb_error(failure) from None
