@@ -244,3 +244,88 @@ def test_apply_honours_the_aws_environment_the_banner_exports(
     assert not (tmp_path / ".dynafed").exists()
     tables = client(server, "dynamodb").list_tables()["TableNames"]
     assert "FromTheEnvironment" in tables
+
+
+def people(suffix: str) -> dict[str, Any]:
+    """Groups, users with keys, and an instance profile around a role."""
+    read_only = "arn:aws:iam::aws:policy/AmazonDynamoDBReadOnlyAccess"
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": "ec2.amazonaws.com"},
+                "Action": "sts:AssumeRole",
+            }
+        ],
+    }
+    return {
+        "roles": [{"name": f"Web-{suffix}", "trust_policy": trust}],
+        "instance_profiles": [{"name": f"WebProfile-{suffix}", "role": f"Web-{suffix}"}],
+        "groups": [
+            {
+                "name": f"readers-{suffix}",
+                "path": "/teams/",
+                "managed_policies": [read_only],
+                "inline_policies": {
+                    "list": {
+                        "Version": "2012-10-17",
+                        "Statement": [
+                            {"Effect": "Allow", "Action": "dynamodb:ListTables", "Resource": "*"}
+                        ],
+                    }
+                },
+            }
+        ],
+        "users": [
+            {
+                "name": f"ci-{suffix}",
+                "groups": [f"readers-{suffix}"],
+                "tags": {"purpose": "ci"},
+                "access_key": True,
+            },
+            {"name": f"ops-{suffix}", "path": "/ops/"},
+        ],
+    }
+
+
+def test_apply_declares_groups_users_keys_and_instance_profiles(
+    server: ServerProcess, iam: Any, tmp_path: Path
+) -> None:
+    suffix = uuid.uuid4().hex[:6]
+    path = tmp_path / "people.yaml"
+    path.write_text(yaml.safe_dump(people(suffix), sort_keys=False))
+    keys_file = tmp_path / "keys.jsonl"
+
+    first = run_apply(server, path, "--keys-file", str(keys_file))
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert first.stdout.splitlines()[-1] == "5 created, 0 changed, 0 unchanged."
+    assert oct(keys_file.stat().st_mode & 0o777) == "0o600"
+    (record,) = [json.loads(line) for line in keys_file.read_text().splitlines()]
+    assert record["UserName"] == f"ci-{suffix}"
+    assert record["SecretAccessKey"] not in first.stdout  # the secret went to the file only
+    assert record["AccessKeyId"] in first.stdout
+
+    # The key works, with the group's AWS managed policy and inline policy.
+    ci = client(
+        server,
+        "dynamodb",
+        access_key=record["AccessKeyId"],
+        secret_key=record["SecretAccessKey"],
+    )
+    assert isinstance(ci.list_tables()["TableNames"], list)
+    profile = iam.get_instance_profile(InstanceProfileName=f"WebProfile-{suffix}")
+    assert [r["RoleName"] for r in profile["InstanceProfile"]["Roles"]] == [f"Web-{suffix}"]
+    assert iam.get_user(UserName=f"ops-{suffix}")["User"]["Path"] == "/ops/"
+
+    second = run_apply(server, path, "--keys-file", str(keys_file))
+    assert second.stdout.splitlines()[-1] == "No changes: all 5 objects are up to date."
+    assert len(keys_file.read_text().splitlines()) == 1  # no second key
+
+    # Leaving the group in the file takes the user out of it on the server.
+    changed = people(suffix)
+    changed["users"][0]["groups"] = []
+    path.write_text(yaml.safe_dump(changed, sort_keys=False))
+    third = run_apply(server, path)
+    assert f"user ci-{suffix}: changed (leave group readers-{suffix})" in third.stdout
+    assert iam.list_groups_for_user(UserName=f"ci-{suffix}")["Groups"] == []

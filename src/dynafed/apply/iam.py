@@ -4,13 +4,20 @@ that make them equal. Nothing here calls a write API until a `Change` is run."""
 
 from __future__ import annotations
 
-import json
 from functools import partial
 from typing import Any
 
-from botocore.exceptions import ClientError
-
 from dynafed.apply.changes import Change, Outcome, outcome
+from dynafed.apply.members import (
+    ROLE,
+    attachment_changes,
+    boundary_changes,
+    compact,
+    get_or_none,
+    inline_changes,
+    resolve_policy,
+    tag_changes,
+)
 from dynafed.apply.spec import (
     ManagedPolicySpec,
     OidcProviderSpec,
@@ -23,27 +30,13 @@ Client = Any  # a boto3 IAM client
 MAX_POLICY_VERSIONS = 5
 
 
-def compact(document: dict[str, Any]) -> str:
-    return json.dumps(document, separators=(",", ":"))
-
-
-def _get(call: Any, **params: Any) -> Any | None:
-    """The answer of a Get* call, or None when the entity does not exist."""
-    try:
-        return call(**params)
-    except ClientError as error:
-        if error.response.get("Error", {}).get("Code") == "NoSuchEntity":
-            return None
-        raise
-
-
 # --- identity providers -----------------------------------------------------------------------
 
 
 def reconcile_oidc_provider(iam: Client, account_id: str, spec: OidcProviderSpec) -> Outcome:
     label = f"oidc-provider {spec.url}"
     arn = f"arn:aws:iam::{account_id}:oidc-provider/{spec.url.split('://', 1)[-1]}"
-    current = _get(iam.get_open_id_connect_provider, OpenIDConnectProviderArn=arn)
+    current = get_or_none(iam.get_open_id_connect_provider, OpenIDConnectProviderArn=arn)
     if current is None:
         params: dict[str, Any] = {"Url": spec.url, "ClientIDList": list(spec.client_ids)}
         if spec.thumbprints is not None:
@@ -80,7 +73,7 @@ def reconcile_oidc_provider(iam: Client, account_id: str, spec: OidcProviderSpec
 def reconcile_saml_provider(iam: Client, account_id: str, spec: SamlProviderSpec) -> Outcome:
     label = f"saml-provider {spec.name}"
     arn = f"arn:aws:iam::{account_id}:saml-provider/{spec.name}"
-    current = _get(iam.get_saml_provider, SAMLProviderArn=arn)
+    current = get_or_none(iam.get_saml_provider, SAMLProviderArn=arn)
     if current is None:
         create = partial(
             iam.create_saml_provider, Name=spec.name, SAMLMetadataDocument=spec.metadata
@@ -117,7 +110,7 @@ def _new_default_version(iam: Client, arn: str, document: dict[str, Any]) -> Non
 def reconcile_managed_policy(iam: Client, account_id: str, spec: ManagedPolicySpec) -> Outcome:
     label = f"managed-policy {spec.name}"
     arn = policy_arn(account_id, spec)
-    current = _get(iam.get_policy, PolicyArn=arn)
+    current = get_or_none(iam.get_policy, PolicyArn=arn)
     if current is None:
         params: dict[str, Any] = {
             "PolicyName": spec.name,
@@ -143,11 +136,6 @@ def reconcile_managed_policy(iam: Client, account_id: str, spec: ManagedPolicySp
 
 
 # --- roles ------------------------------------------------------------------------------------
-
-
-def _resolve_policy(reference: str, declared: dict[str, str]) -> str:
-    """A managed policy declared in the file (by name), or any policy ARN."""
-    return reference if reference.startswith("arn:") else declared.get(reference, reference)
 
 
 def _create_role(iam: Client, spec: RoleSpec, boundary: str | None) -> None:
@@ -187,89 +175,30 @@ def _settings_changes(
         )
         changes.append(Change("description/max session duration", update))
     current_boundary = (role.get("PermissionsBoundary") or {}).get("PermissionsBoundaryArn")
-    if current_boundary != boundary:
-        if boundary is None:
-            clear = partial(iam.delete_role_permissions_boundary, RoleName=spec.name)
-            changes.append(Change("remove permissions boundary", clear))
-        else:
-            put = partial(
-                iam.put_role_permissions_boundary, RoleName=spec.name, PermissionsBoundary=boundary
-            )
-            changes.append(Change("permissions boundary", put))
+    changes += boundary_changes(iam, ROLE, spec.name, current_boundary, boundary)
     current_tags = {tag["Key"]: tag["Value"] for tag in role.get("Tags", [])}
-    if current_tags != spec.tags:
-        stale = [key for key in current_tags if key not in spec.tags]
-        if stale:
-            changes.append(
-                Change("remove tags", partial(iam.untag_role, RoleName=spec.name, TagKeys=stale))
-            )
-        if spec.tags:
-            tags = [{"Key": key, "Value": value} for key, value in spec.tags.items()]
-            changes.append(Change("tags", partial(iam.tag_role, RoleName=spec.name, Tags=tags)))
-    return changes
-
-
-def _inline_changes(iam: Client, spec: RoleSpec, exists: bool) -> list[Change]:
-    current: dict[str, Any] = {}
-    if exists:
-        for name in iam.list_role_policies(RoleName=spec.name, MaxItems=1000)["PolicyNames"]:
-            answer = iam.get_role_policy(RoleName=spec.name, PolicyName=name)
-            current[name] = answer["PolicyDocument"]
-    changes = []
-    for name, document in spec.inline_policies.items():
-        if current.get(name) != document:
-            put = partial(
-                iam.put_role_policy,
-                RoleName=spec.name,
-                PolicyName=name,
-                PolicyDocument=compact(document),
-            )
-            changes.append(Change(f"inline policy {name}", put))
-    for name in current:
-        if name not in spec.inline_policies:
-            delete = partial(iam.delete_role_policy, RoleName=spec.name, PolicyName=name)
-            changes.append(Change(f"delete inline policy {name}", delete))
-    return changes
-
-
-def _attachment_changes(
-    iam: Client, spec: RoleSpec, wanted: list[str], exists: bool
-) -> list[Change]:
-    current: list[str] = []
-    if exists:
-        answer = iam.list_attached_role_policies(RoleName=spec.name, MaxItems=1000)
-        current = [entry["PolicyArn"] for entry in answer["AttachedPolicies"]]
-    changes = []
-    for arn in current:
-        if arn not in wanted:
-            detach = partial(iam.detach_role_policy, RoleName=spec.name, PolicyArn=arn)
-            changes.append(Change(f"detach {arn}", detach))
-    for arn in wanted:
-        if arn not in current:
-            attach = partial(iam.attach_role_policy, RoleName=spec.name, PolicyArn=arn)
-            changes.append(Change(f"attach {arn}", attach))
-    return changes
+    return changes + tag_changes(iam, ROLE, spec.name, current_tags, spec.tags)
 
 
 def reconcile_role(iam: Client, spec: RoleSpec, declared_policies: dict[str, str]) -> Outcome:
     """`declared_policies`: name → ARN of the managed policies the file declares."""
     label = f"role {spec.name}"
     boundary = (
-        _resolve_policy(spec.permissions_boundary, declared_policies)
+        resolve_policy(spec.permissions_boundary, declared_policies)
         if spec.permissions_boundary
         else None
     )
-    wanted = [_resolve_policy(ref, declared_policies) for ref in spec.managed_policies]
-    current = _get(iam.get_role, RoleName=spec.name)
+    wanted = [resolve_policy(ref, declared_policies) for ref in spec.managed_policies]
+    current = get_or_none(iam.get_role, RoleName=spec.name)
     if current is None:
         changes = [Change("create", partial(_create_role, iam, spec, boundary))]
-        changes += _inline_changes(iam, spec, exists=False)
-        changes += _attachment_changes(iam, spec, wanted, exists=False)
+        changes += inline_changes(iam, ROLE, spec.name, spec.inline_policies, exists=False)
+        changes += attachment_changes(iam, ROLE, spec.name, wanted, exists=False)
         return outcome(label, changes, exists=False)
     role = current["Role"]
     changes = _settings_changes(iam, spec, role, boundary)
-    changes += _inline_changes(iam, spec, exists=True)
-    changes += _attachment_changes(iam, spec, wanted, exists=True)
+    changes += inline_changes(iam, ROLE, spec.name, spec.inline_policies, exists=True)
+    changes += attachment_changes(iam, ROLE, spec.name, wanted, exists=True)
     result = outcome(label, changes, exists=True)
     if role["Path"] != spec.path:
         result.notes.append(f"path is {role['Path']}; IAM cannot move a role to another path")

@@ -67,11 +67,42 @@ class RoleSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class GroupSpec:
+    name: str
+    path: str
+    inline_policies: dict[str, dict[str, Any]]
+    managed_policies: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class UserSpec:
+    name: str
+    path: str
+    groups: tuple[str, ...]
+    inline_policies: dict[str, dict[str, Any]]
+    managed_policies: tuple[str, ...]
+    permissions_boundary: str | None
+    tags: dict[str, str]
+    access_key: bool
+    """Give the user an access key when it has none (its secret is shown once)."""
+
+
+@dataclass(frozen=True, slots=True)
+class InstanceProfileSpec:
+    name: str
+    path: str
+    role: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class Spec:
     oidc_providers: tuple[OidcProviderSpec, ...] = ()
     saml_providers: tuple[SamlProviderSpec, ...] = ()
     managed_policies: tuple[ManagedPolicySpec, ...] = ()
     roles: tuple[RoleSpec, ...] = ()
+    instance_profiles: tuple[InstanceProfileSpec, ...] = ()
+    groups: tuple[GroupSpec, ...] = ()
+    users: tuple[UserSpec, ...] = ()
     tables: tuple[dict[str, Any], ...] = ()
     """CreateTable requests, exactly as boto3's `create_table` takes them."""
 
@@ -162,14 +193,24 @@ _ROLE_KEYS = {
 }  # fmt: skip
 
 
-def _role(raw: Any, where: str) -> RoleSpec:
-    entry = _mapping(raw, where, _ROLE_KEYS, {"name", "trust_policy"})
+def _inline_policies(entry: dict[str, Any], where: str) -> dict[str, dict[str, Any]]:
     inline = entry.get("inline_policies") or {}
     if not isinstance(inline, dict):
         raise SpecError(f"{where}.inline_policies: expected a mapping of name to document")
+    return {
+        str(name): _document(doc, f"{where}.inline_policies.{name}") for name, doc in inline.items()
+    }
+
+
+def _tags(entry: dict[str, Any], where: str) -> dict[str, str]:
     tags = entry.get("tags") or {}
     if not isinstance(tags, dict):
         raise SpecError(f"{where}.tags: expected a mapping of key to value")
+    return {str(key): "" if value is None else str(value) for key, value in tags.items()}
+
+
+def _role(raw: Any, where: str) -> RoleSpec:
+    entry = _mapping(raw, where, _ROLE_KEYS, {"name", "trust_policy"})
     duration = entry.get("max_session_duration", 3600)
     if not isinstance(duration, int) or isinstance(duration, bool):
         raise SpecError(f"{where}.max_session_duration: expected a number of seconds")
@@ -179,13 +220,53 @@ def _role(raw: Any, where: str) -> RoleSpec:
         description=entry.get("description"),
         max_session_duration=duration,
         trust_policy=_document(entry["trust_policy"], f"{where}.trust_policy"),
-        inline_policies={
-            str(name): _document(doc, f"{where}.inline_policies.{name}")
-            for name, doc in inline.items()
-        },
+        inline_policies=_inline_policies(entry, where),
         managed_policies=_strings(entry.get("managed_policies"), f"{where}.managed_policies"),
         permissions_boundary=entry.get("permissions_boundary"),
-        tags={str(key): "" if value is None else str(value) for key, value in tags.items()},
+        tags=_tags(entry, where),
+    )
+
+
+def _group(raw: Any, where: str) -> GroupSpec:
+    entry = _mapping(raw, where, {"name", "path", "inline_policies", "managed_policies"}, {"name"})
+    return GroupSpec(
+        name=_text(entry["name"], f"{where}.name"),
+        path=entry.get("path") or "/",
+        inline_policies=_inline_policies(entry, where),
+        managed_policies=_strings(entry.get("managed_policies"), f"{where}.managed_policies"),
+    )
+
+
+_USER_KEYS = {
+    "name", "path", "groups", "inline_policies", "managed_policies",
+    "permissions_boundary", "tags", "access_key",
+}  # fmt: skip
+
+
+def _user(raw: Any, where: str) -> UserSpec:
+    entry = _mapping(raw, where, _USER_KEYS, {"name"})
+    access_key = entry.get("access_key", False)
+    if not isinstance(access_key, bool):
+        raise SpecError(f"{where}.access_key: expected true or false")
+    return UserSpec(
+        name=_text(entry["name"], f"{where}.name"),
+        path=entry.get("path") or "/",
+        groups=_strings(entry.get("groups"), f"{where}.groups"),
+        inline_policies=_inline_policies(entry, where),
+        managed_policies=_strings(entry.get("managed_policies"), f"{where}.managed_policies"),
+        permissions_boundary=entry.get("permissions_boundary"),
+        tags=_tags(entry, where),
+        access_key=access_key,
+    )
+
+
+def _instance_profile(raw: Any, where: str) -> InstanceProfileSpec:
+    entry = _mapping(raw, where, {"name", "path", "role"}, {"name"})
+    role = entry.get("role")
+    return InstanceProfileSpec(
+        name=_text(entry["name"], f"{where}.name"),
+        path=entry.get("path") or "/",
+        role=_text(role, f"{where}.role") if role is not None else None,
     )
 
 
@@ -200,7 +281,16 @@ def parse_spec(raw: Any, base: Path) -> Spec:
     top = _mapping(
         raw if raw is not None else {},
         "file",
-        {"oidc_providers", "saml_providers", "managed_policies", "roles", "tables"},
+        {
+            "oidc_providers",
+            "saml_providers",
+            "managed_policies",
+            "roles",
+            "instance_profiles",
+            "groups",
+            "users",
+            "tables",
+        },
         set(),
     )
 
@@ -212,6 +302,11 @@ def parse_spec(raw: Any, base: Path) -> Spec:
         saml_providers=tuple(_saml(item, where, base) for item, where in each("saml_providers")),
         managed_policies=tuple(_policy(item, where) for item, where in each("managed_policies")),
         roles=tuple(_role(item, where) for item, where in each("roles")),
+        instance_profiles=tuple(
+            _instance_profile(item, where) for item, where in each("instance_profiles")
+        ),
+        groups=tuple(_group(item, where) for item, where in each("groups")),
+        users=tuple(_user(item, where) for item, where in each("users")),
         tables=tuple(_table(item, where) for item, where in each("tables")),
     )
 

@@ -98,3 +98,34 @@ def test_the_documented_example_is_a_valid_file(tmp_path: Path) -> None:
     assert spec.roles[0].inline_policies["OwnItems"]["Statement"][0]["Condition"] == {
         "ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ["${127.0.0.1:4010/idp:sub}"]}
     }
+
+
+def test_groups_users_and_instance_profiles(tmp_path: Path) -> None:
+    path = tmp_path / "people.yaml"
+    path.write_text(
+        """
+instance_profiles:
+  - {name: WebProfile, role: Web}
+groups:
+  - name: readers
+    managed_policies: [arn:aws:iam::aws:policy/AmazonDynamoDBReadOnlyAccess]
+users:
+  - name: ci
+    groups: [readers]
+    access_key: true
+    tags: {purpose: ci}
+"""
+    )
+    spec = load_spec(path)
+    assert spec.instance_profiles[0].role == "Web" and spec.instance_profiles[0].path == "/"
+    assert spec.groups[0].managed_policies == (
+        "arn:aws:iam::aws:policy/AmazonDynamoDBReadOnlyAccess",
+    )
+    (user,) = spec.users
+    assert user.groups == ("readers",) and user.access_key and user.tags == {"purpose": "ci"}
+    path.write_text("users:\n  - {name: ci, access_key: yes please}\n")
+    with pytest.raises(SpecError, match=r"users\[0\]\.access_key"):
+        load_spec(path)
+    path.write_text("users:\n  - {name: ci, password: x}\n")
+    with pytest.raises(SpecError, match="unknown key"):
+        load_spec(path)
