@@ -19,6 +19,7 @@ from typing import Any, TextIO
 import orjson
 
 from dynafed.core.clock import Clock
+from dynafed.core.current_request import REQUEST_ID
 from dynafed.policy import ConditionFailure, Decision, StatementRef
 
 AuditSink = Callable[[dict[str, Any]], None]
@@ -33,7 +34,11 @@ class AuditLog:
         self._lock = threading.Lock()
 
     def record(self, event: Mapping[str, Any]) -> None:
-        line = orjson.dumps({"time": iso_time(self._clock.now()), **event}).decode("utf-8")
+        stamp = {"time": iso_time(self._clock.now())}
+        request_id = REQUEST_ID.get()
+        if request_id is not None:  # None: recorded outside a request (tests, tools)
+            stamp["request_id"] = request_id
+        line = orjson.dumps({**stamp, **event}).decode("utf-8")
         with self._lock:
             self._stream.write(line + "\n")
             self._stream.flush()

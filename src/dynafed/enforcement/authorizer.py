@@ -21,6 +21,7 @@ import json
 import logging
 from collections.abc import Callable, Hashable, Sequence
 
+from dynafed import metrics
 from dynafed.auth.principal import Principal, SessionContext, SessionKind, UserContext
 from dynafed.core.authorization import AllowAll, AuthorizationRequest, Authorizer
 from dynafed.core.clock import Clock
@@ -143,6 +144,7 @@ class SessionAuthorizer:
         base = self._base_context(request_keys)
         for asked in requests:
             decision = self._decide(asked, base)
+            (metrics.DECISIONS_ALLOWED if decision.allowed else metrics.DECISIONS_DENIED).inc()
             if self._audit is not None:
                 self._audit(
                     decision_event(

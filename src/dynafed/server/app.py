@@ -11,7 +11,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
+from time import perf_counter
 
+from dynafed import metrics
+from dynafed.core.current_request import REQUEST_ID
 from dynafed.server import cors, json_protocol, query_endpoint
 from dynafed.server.asgi import (
     BodyTooLarge,
@@ -26,11 +29,14 @@ from dynafed.server.asgi import (
 )
 from dynafed.server.dynamodb_endpoint import TARGET_PREFIX as DYNAMODB_TARGET_PREFIX
 from dynafed.server.request_ids import RequestIds
+from dynafed.server.request_metrics import RequestMetrics
 from dynafed.server.routes import route
 from dynafed.server.services import Response, Services
 
 log = logging.getLogger(__name__)
 
+METRICS_PATH = "/metrics"
+"""Prometheus text format (docs/metrics.md)."""
 LIVE_PATHS = ("/health/live", "/health", "/healthz")
 """200 while the process serves requests; never asks the database (docs/scale-out.md)."""
 READY_PATH = "/health/ready"
@@ -41,6 +47,7 @@ class DynafedApp:
     def __init__(self, services: Services) -> None:
         self.services = services
         self._request_ids = RequestIds(secrets.token_bytes)
+        self._metrics = RequestMetrics()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -88,7 +95,12 @@ class DynafedApp:
             return 200, b'{"status":"ok"}', [("content-type", "application/json")]
         if request.method == "GET" and request.path == READY_PATH:
             return await self._ready()
+        if request.method == "GET" and request.path == METRICS_PATH:
+            body, content_type = metrics.exposition()
+            return 200, body, [("content-type", content_type)]
+        started = perf_counter()
         request_id = self._request_ids.next_id()
+        REQUEST_ID.set(request_id)
         target = request.header("x-amz-target") or ""
         try:
             length = request.header("content-length")
@@ -99,4 +111,6 @@ class DynafedApp:
                 return json_protocol.render_error(json_protocol.request_too_large(), request_id)
             return query_endpoint.render_too_large(request_id)
         endpoint = route(self.services, request, target)
-        return await endpoint(self.services, request, target, request_id)
+        response = await endpoint(self.services, request, target, request_id)
+        self._metrics.record(request, target, response, perf_counter() - started)
+        return response

@@ -14,7 +14,6 @@ import functools
 import os
 import secrets
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from typing import Any
 
@@ -49,6 +48,7 @@ from dynafed.identity.fetch import UrllibFetcher
 from dynafed.identity.registry import IdentityProviders, build_identity_providers
 from dynafed.server import cognito_endpoint, signin_pool
 from dynafed.server.app import DynafedApp
+from dynafed.server.executor import ContextExecutor
 from dynafed.server.identity_endpoints import IdentityEndpoints
 from dynafed.server.identity_settings import JWKS_REFETCH_SECONDS as JWKS_REFETCH_SECONDS
 from dynafed.server.identity_settings import IdentitySettings
@@ -301,7 +301,7 @@ def build_app(settings: Settings, admin: AdminCredentials) -> DynafedApp:
         account_id=settings.account_id,
     )
 
-    executor = ThreadPoolExecutor(settings.worker_threads, thread_name_prefix="dynafed")
+    executor = ContextExecutor(settings.worker_threads, thread_name_prefix="dynafed")
     background = BackgroundWorker(storage, clock, ttl_interval=settings.ttl_sweep_interval)
     background.start()
 

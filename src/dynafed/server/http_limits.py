@@ -30,6 +30,7 @@ from typing import Any, ClassVar
 
 import httptools
 
+from dynafed import metrics
 from dynafed.server.http_protocol import GatheringHttpToolsProtocol
 from dynafed.server.request_target import malformed_path
 
@@ -82,6 +83,7 @@ class LimitedHttpToolsProtocol(GatheringHttpToolsProtocol):
     # --- connection events -------------------------------------------------------------
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        metrics.OPEN_CONNECTIONS.inc()
         super().connection_made(transport)
         if len(self.connections) > self.limits.max_connections:
             self._refuse(503, "Too many connections; try again later.")
@@ -89,6 +91,7 @@ class LimitedHttpToolsProtocol(GatheringHttpToolsProtocol):
         self._set_deadline()  # a connection that never sends a byte is closed too
 
     def connection_lost(self, exc: Exception | None) -> None:
+        metrics.OPEN_CONNECTIONS.dec()
         if self._deadline_timer is not None:
             self._deadline_timer.cancel()
             self._deadline_timer = None

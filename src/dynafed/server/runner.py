@@ -13,9 +13,11 @@ import logging
 import os
 import resource
 import shlex
+import shutil
 import signal
 import socket
 import sys
+import tempfile
 import threading
 from collections.abc import Iterator
 from dataclasses import replace
@@ -24,6 +26,7 @@ from types import FrameType
 
 import uvicorn
 
+from dynafed import metrics
 from dynafed.auth.authenticator import AdminCredentials
 from dynafed.server.admin_credentials import ENVIRONMENT, SECRET_KEY_ENV
 from dynafed.server.app import DynafedApp
@@ -106,13 +109,31 @@ def serve(settings: Settings, admin: AdminCredentials, source: str, sock: socket
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         prepare_for_processes(storage_url(settings))
         print(banner(settings, endpoint, admin, source), flush=True)
-        run_workers(
-            settings.workers, lambda: _serve_on(sock, build_app(settings, admin), settings, True)
-        )
+        with _metrics_shared_by_workers():
+            run_workers(
+                settings.workers,
+                lambda: _serve_on(sock, build_app(settings, admin), settings, True),
+                on_exit=metrics.process_exited,
+            )
         return
     app = build_app(settings, admin)
     print(banner(settings, endpoint, admin, source), flush=True)
     _serve_on(sock, app, settings)
+
+
+@contextlib.contextmanager
+def _metrics_shared_by_workers() -> Iterator[None]:
+    """The workers keep their metrics in files of one directory, and `/metrics` on any of
+    them sums all (prometheus-client's multiprocess mode): a fresh temporary directory,
+    removed at the end, unless the environment names one (`PROMETHEUS_MULTIPROC_DIR`)."""
+    given = os.environ.get(metrics.MULTIPROCESS_DIRECTORY)
+    directory = Path(given) if given else Path(tempfile.mkdtemp(prefix="dynafed-metrics-"))
+    metrics.use_multiprocess_mode(directory)
+    try:
+        yield
+    finally:
+        if not given:
+            shutil.rmtree(directory, ignore_errors=True)
 
 
 class _Server(uvicorn.Server):

@@ -40,10 +40,13 @@ class WorkersFailed(Exception):
     """A worker exited while starting; the server stopped."""
 
 
-def run_workers(count: int, serve_one: Callable[[], None]) -> None:
+def run_workers(
+    count: int, serve_one: Callable[[], None], on_exit: Callable[[int], None] | None = None
+) -> None:
     """Fork `count` processes running `serve_one()` and wait for them; returns once all
-    have stopped after SIGTERM (or Ctrl-C)."""
-    supervisor = _Supervisor(serve_one)
+    have stopped after SIGTERM (or Ctrl-C). `on_exit(pid)` is told of each worker that
+    exited."""
+    supervisor = _Supervisor(serve_one, on_exit)
     signal.signal(signal.SIGTERM, supervisor.stop)
     signal.signal(signal.SIGINT, supervisor.interrupted)
     for _ in range(count):
@@ -52,8 +55,11 @@ def run_workers(count: int, serve_one: Callable[[], None]) -> None:
 
 
 class _Supervisor:
-    def __init__(self, serve_one: Callable[[], None]) -> None:
+    def __init__(
+        self, serve_one: Callable[[], None], on_exit: Callable[[int], None] | None
+    ) -> None:
         self._serve_one = serve_one
+        self._on_exit = on_exit
         self._started_at: dict[int, float] = {}
         self._stopping = False
         self._failed: str | None = None
@@ -81,6 +87,8 @@ class _Supervisor:
             except ChildProcessError:
                 break
             started = self._started_at.pop(pid, None)
+            if self._on_exit is not None:
+                self._on_exit(pid)
             if started is None or self._stopping:
                 continue
             code = os.waitstatus_to_exitcode(status)

@@ -18,8 +18,10 @@ import sqlite3
 import threading
 from collections.abc import Callable
 from contextlib import AbstractContextManager
+from time import perf_counter
 from typing import Any
 
+from dynafed import metrics
 from dynafed.storage.port import Committed, StorageClosedError
 from dynafed.storage.sqlite_txn import SqliteWriteTxn
 
@@ -27,10 +29,11 @@ from dynafed.storage.sqlite_txn import SqliteWriteTxn
 class _Job:
     """A queued `fn` and, once its batch is committed (or failed), its outcome."""
 
-    __slots__ = ("done", "error", "fn", "on_done", "result")
+    __slots__ = ("done", "error", "fn", "on_done", "result", "started")
 
     def __init__(self, fn: Callable[[SqliteWriteTxn], Any], on_done: Committed | None) -> None:
         self.fn = fn
+        self.started = perf_counter()
         self.result: Any = None
         self.error: BaseException | None = None
         self.on_done = on_done
@@ -49,6 +52,7 @@ class _Job:
         return self.result
 
     def settle(self) -> None:
+        metrics.STORAGE_WRITE.observe(perf_counter() - self.started)
         if self.on_done is not None:
             self.on_done(self.result, self.error)
         else:

@@ -29,11 +29,13 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from contextlib import suppress
+from time import perf_counter
 from typing import Any, TypeVar
 
 import psycopg
 from psycopg_pool import ConnectionPool, PoolClosed, PoolTimeout
 
+from dynafed import metrics
 from dynafed.storage.port import (
     ReadView,
     StorageClosedError,
@@ -92,8 +94,10 @@ class _ReadContext:
         self._storage = storage
         self._begin = _SNAPSHOT if snapshot else None
         self._view: PgView | None = None
+        self._started = 0.0
 
     def __enter__(self) -> ReadView:
+        self._started = perf_counter()
         self._view = PgView(self._storage.getconn(), self._begin, self._storage.replace_broken)
         return self._view
 
@@ -107,6 +111,7 @@ class _ReadContext:
                     self._view.conn.execute("COMMIT")
         finally:
             self._view.give_back(self._storage.putconn)
+            metrics.STORAGE_READ.observe(perf_counter() - self._started)
 
 
 class PostgresStorage:
@@ -183,9 +188,11 @@ class PostgresStorage:
             raise StorageClosedError("storage is closed") from None
         except PoolTimeout as error:
             raise StorageUnavailableError(f"PostgreSQL: {error}") from None
+        metrics.STORAGE_CONNECTIONS_IN_USE.inc()
         return conn
 
     def putconn(self, conn: Conn) -> None:
+        metrics.STORAGE_CONNECTIONS_IN_USE.dec()
         self._pool.putconn(conn)
 
     def replace_broken(self, conn: Conn) -> Conn:
@@ -211,6 +218,7 @@ class PostgresStorage:
             raise RuntimeError("storage.write called inside a write transaction")
         self._in_write.active = True
         lost = 0
+        started = perf_counter()
         try:
             for attempt in range(1, self._max_attempts + 1):
                 outcome, result = self._attempt(fn)
@@ -226,6 +234,7 @@ class PostgresStorage:
                 time.sleep(random.uniform(0, min(0.05, 0.001 * 2**attempt)))
         finally:
             self._in_write.active = False
+            metrics.STORAGE_WRITE.observe(perf_counter() - started)
         raise WriteConflictError(f"gave up after {self._max_attempts} conflicting attempts")
 
     def _attempt(self, fn: Callable[[WriteTxn], Any]) -> tuple[_Outcome, Any]:

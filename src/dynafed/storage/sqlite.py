@@ -18,8 +18,10 @@ import sqlite3
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from time import perf_counter
 from typing import Any, TypeVar
 
+from dynafed import metrics
 from dynafed.storage.group_commit import GroupCommitWriter
 from dynafed.storage.port import Committed, ReadView, StorageClosedError, WriteLater, WriteTxn
 from dynafed.storage.sqlite_schema import connect, migrate
@@ -68,8 +70,10 @@ class _ReadContext:
         self._snapshot = snapshot
         self._conn: sqlite3.Connection | None = None
         self._view: SqliteView | None = None
+        self._started = 0.0
 
     def __enter__(self) -> ReadView:
+        self._started = perf_counter()
         self._conn = self._pool.acquire()
         if self._snapshot:
             self._conn.execute("BEGIN")  # snapshot taken at the first read
@@ -84,6 +88,7 @@ class _ReadContext:
                 self._conn.execute("COMMIT")
         finally:
             self._pool.release(self._conn)
+            metrics.STORAGE_READ.observe(perf_counter() - self._started)
 
 
 class SqliteStorage:
