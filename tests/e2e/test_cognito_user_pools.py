@@ -232,13 +232,16 @@ def test_admin_initiate_auth_and_initiate_auth_give_pool_signed_tokens(
         assert claims["cognito:username"] == "carol" and claims["email"] == "carol@example.com"
         access = _claims(server, pool, result["AccessToken"])
         assert access["scope"] == "aws.cognito.signin.user.admin"
+        assert uuid.UUID(claims["event_id"]) and access["event_id"] == claims["event_id"]
     refreshed = unsigned_idp(server).initiate_auth(
         ClientId=pool.client_id,
         AuthFlow="REFRESH_TOKEN_AUTH",
         AuthParameters={"REFRESH_TOKEN": unsigned["RefreshToken"]},
     )["AuthenticationResult"]
     assert "RefreshToken" not in refreshed
-    assert _claims(server, pool, refreshed["IdToken"])["cognito:username"] == "carol"
+    refreshed_claims = _claims(server, pool, refreshed["IdToken"])
+    assert refreshed_claims["cognito:username"] == "carol"
+    assert refreshed_claims["event_id"] == _claims(server, pool, unsigned["IdToken"])["event_id"]
     public = unsigned_idp(server)
     with pytest.raises(public.exceptions.NotAuthorizedException, match="Invalid Refresh Token"):
         public.initiate_auth(

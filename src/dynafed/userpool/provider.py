@@ -154,6 +154,7 @@ class UserPoolProvider:
             auth_time=int(now),
             nonce=auth.nonce,
             origin_jti=str(uuid.uuid4()),
+            event_id=str(uuid.uuid4()),
         )
         pending = grants.PendingCode(
             sign_in,

@@ -1,6 +1,7 @@
 """Claims of the ID and access tokens, shaped like Cognito user pools'. Pure.
 
-ID token: `sub`, `aud` (the app client), `token_use: id`, `auth_time`, `cognito:username`,
+ID token: `sub`, `aud` (the app client), `token_use: id`, `auth_time`, `origin_jti`,
+`event_id` (one per sign-in, kept by its refreshes), `cognito:username`,
 `email`/`email_verified`, `cognito:groups`, `cognito:roles`, `cognito:preferred_role`,
 `nonce` when the request carried one. Access
 token: `client_id` and `scope` instead of `aud` (so STS refuses it as a web identity token,
@@ -31,6 +32,9 @@ class SignIn:
     nonce: str | None = None
     origin_jti: str = ""
     """One id per sign-in, shared by every token refreshed from it."""
+    event_id: str = ""
+    """The sign-in's authentication event (Cognito's `event_id` claim); empty for
+    sign-ins made before it was kept."""
 
 
 def group_claims(groups: Sequence[Group]) -> dict[str, Any]:
@@ -51,6 +55,10 @@ def group_claims(groups: Sequence[Group]) -> dict[str, Any]:
         if len(tied) == 1:
             claims["cognito:preferred_role"] = tied.pop()
     return claims
+
+
+def _event(sign_in: SignIn) -> dict[str, str]:
+    return {"event_id": sign_in.event_id} if sign_in.event_id else {}
 
 
 def _rank(group: Group) -> tuple[bool, int, str]:
@@ -76,6 +84,7 @@ def id_token_claims(
         "exp": now + pool.id_token_seconds,
         "jti": jti,
         "origin_jti": sign_in.origin_jti,
+        **_event(sign_in),
         "cognito:username": user.username,
         **group_claims(groups),
     }
@@ -107,6 +116,7 @@ def access_token_claims(
         "exp": now + pool.access_token_seconds,
         "jti": jti,
         "origin_jti": sign_in.origin_jti,
+        **_event(sign_in),
         "username": user.username,
     }
     if groups:

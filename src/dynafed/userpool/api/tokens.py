@@ -26,6 +26,7 @@ def new_sign_in(ctx: ApiContext, client: AppClient, user: User) -> SignIn:
         scope=API_SCOPE,
         auth_time=int(ctx.now()),
         origin_jti=str(uuid.uuid4()),
+        event_id=str(uuid.uuid4()),
     )
 
 
