@@ -10,6 +10,8 @@ AdminUserGlobalSignOut).
 
 from __future__ import annotations
 
+import base64
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -184,3 +186,34 @@ def test_a_client_with_a_secret_revokes_with_its_secret(idp: Any, public: Any) -
     public.revoke_token(ClientId=client_id, Token=tokens["RefreshToken"], ClientSecret=secret)
     with pytest.raises(public.exceptions.NotAuthorizedException, match="revoked"):
         public.get_user(AccessToken=tokens["AccessToken"])
+
+
+def test_an_administrator_updates_disables_and_enables_a_user(idp: Any, public: Any) -> None:
+    pool_id, client_id, _ = new_pool(idp)
+    add_user(idp, pool_id, "bo", "bo-password")
+    idp.admin_update_user_attributes(
+        UserPoolId=pool_id,
+        Username="bo",
+        UserAttributes=[
+            {"Name": "email", "Value": "bo@example.com"},
+            {"Name": "family_name", "Value": "Bo"},
+        ],
+    )
+    shown = idp.admin_get_user(UserPoolId=pool_id, Username="bo")["UserAttributes"]
+    assert {"Name": "family_name", "Value": "Bo"} in shown
+    tokens = sign_in(public, client_id, "bo", "bo-password")
+    assert payload_email(tokens["IdToken"]) == "bo@example.com"
+
+    idp.admin_disable_user(UserPoolId=pool_id, Username="bo")
+    assert idp.admin_get_user(UserPoolId=pool_id, Username="bo")["Enabled"] is False
+    with pytest.raises(public.exceptions.NotAuthorizedException, match="User is disabled"):
+        sign_in(public, client_id, "bo", "bo-password")
+    with pytest.raises(public.exceptions.NotAuthorizedException, match="revoked"):
+        public.get_user(AccessToken=tokens["AccessToken"])
+    idp.admin_enable_user(UserPoolId=pool_id, Username="bo")
+    assert sign_in(public, client_id, "bo", "bo-password")["IdToken"]
+
+
+def payload_email(token: str) -> Any:
+    part = token.split(".")[1]
+    return json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))).get("email")

@@ -19,6 +19,8 @@ from dynafed.userpool import pkce, store
 from dynafed.userpool.oauth_errors import OAuthError, invalid_grant
 from dynafed.userpool.tokens import SignIn
 
+MAX_ACCESS_TOKEN_SECONDS = 86_400
+"""Cognito's longest access-token life: a revocation is kept that long."""
 CODE_SECONDS = 300
 """Cognito's authorization codes are valid for five minutes."""
 

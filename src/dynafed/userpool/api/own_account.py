@@ -29,9 +29,6 @@ from dynafed.userpool.api.password_setting import USER_WORDING, new_credentials
 from dynafed.userpool.api.users import attributes, split_attributes
 from dynafed.userpool.model import UserPool
 
-MAX_ACCESS_TOKEN_SECONDS = 86_400
-"""Cognito's longest access-token life: a revocation is kept that long."""
-
 
 def get_user(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict[str, Any]:
     user = caller_of(ctx, body["AccessToken"]).user
@@ -97,7 +94,7 @@ def admin_user_global_sign_out(ctx: ApiContext, body: dict[str, Any], call: Call
 
 def _sign_out(ctx: ApiContext, pool: UserPool, sub: str) -> None:
     now = ctx.now()
-    until = now + MAX_ACCESS_TOKEN_SECONDS
+    until = now + grants.MAX_ACCESS_TOKEN_SECONDS
     ctx.pools.deps.storage.write(
         lambda txn: grants.sign_out_everywhere(txn, pool.pool_id, sub, until, now)
     )
@@ -113,7 +110,7 @@ def revoke_token(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict[str,
     if token.count(".") == 2:  # a JWT: an ID or access token, not a refresh token
         raise UnsupportedTokenTypeException("Unsupported token type")
     now = ctx.now()
-    until = now + MAX_ACCESS_TOKEN_SECONDS
+    until = now + grants.MAX_ACCESS_TOKEN_SECONDS
     owned = ctx.pools.deps.storage.write(
         lambda txn: grants.revoke_refresh_token_of_client(txn, token, client.client_id, until, now)
     )

@@ -1,4 +1,5 @@
-"""AdminCreateUser, AdminSetUserPassword, AdminGetUser, AdminDeleteUser, ListUsers.
+"""AdminCreateUser, AdminSetUserPassword, AdminGetUser, AdminDeleteUser, ListUsers,
+AdminUpdateUserAttributes, AdminDisableUser, AdminEnableUser.
 
 No message is ever sent: every AdminCreateUser behaves as with `MessageAction=SUPPRESS`.
 A user created with a temporary password is FORCE_CHANGE_PASSWORD until a sign-in answers
@@ -14,7 +15,7 @@ import uuid
 from typing import Any
 
 from dynafed.storage.port import ReadView, WriteTxn
-from dynafed.userpool import store
+from dynafed.userpool import grants, store
 from dynafed.userpool.api.context import ApiContext, Call, page, require_pool
 from dynafed.userpool.api.errors import (
     InvalidParameterException,
@@ -187,3 +188,46 @@ def _require_user(view: ReadView, pool_id: str, username: str, region: str) -> U
     if user is None:
         raise UserNotFoundException()
     return user
+
+
+def admin_update_user_attributes(
+    ctx: ApiContext, body: dict[str, Any], call: Call
+) -> dict[str, Any]:
+    """Attributes change at once (no verification message: nothing is sent)."""
+    email, others = split_attributes(body["UserAttributes"])
+
+    def write(txn: WriteTxn) -> None:
+        user = _require_user(txn, body["UserPoolId"], body["Username"], call.region)
+        if email is not None:
+            user.email = email or None
+        user.attributes.update(others)
+        user.modified_at = ctx.now()
+        store.save_user(txn, user)
+
+    ctx.pools.deps.storage.write(write)
+    return {}
+
+
+def admin_disable_user(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict[str, Any]:
+    """Refuses the user's sign-ins and refreshes, and revokes their access tokens, as AWS."""
+    _set_enabled(ctx, body, call, False)
+    return {}
+
+
+def admin_enable_user(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict[str, Any]:
+    _set_enabled(ctx, body, call, True)
+    return {}
+
+
+def _set_enabled(ctx: ApiContext, body: dict[str, Any], call: Call, enabled: bool) -> None:
+    now = ctx.now()
+
+    def write(txn: WriteTxn) -> None:
+        user = _require_user(txn, body["UserPoolId"], body["Username"], call.region)
+        user.enabled, user.modified_at = enabled, now
+        store.save_user(txn, user)
+        if not enabled:
+            until = now + grants.MAX_ACCESS_TOKEN_SECONDS
+            grants.sign_out_everywhere(txn, user.pool_id, user.sub, until, now)
+
+    ctx.pools.deps.storage.write(write)
