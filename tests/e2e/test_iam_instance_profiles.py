@@ -115,3 +115,29 @@ def test_account_authorization_details_pages_through_everything(server: ServerPr
     assert [p["InstanceProfileName"] for p in found["InstanceProfileList"]] == [profile]
     assert "arn:aws:iam::aws:policy/AmazonDynamoDBReadOnlyAccess" in policies
     assert len(policies) == len(set(policies))
+
+
+def test_a_user_is_cleaned_up_and_deleted_as_terraform_force_destroy_does(
+    server: ServerProcess,
+) -> None:
+    iam = client(server, "iam")
+    name = unique("leaver")
+    iam.create_user(UserName=name)
+    iam.create_access_key(UserName=name)
+    policy = "arn:aws:iam::aws:policy/AmazonDynamoDBReadOnlyAccess"
+    iam.attach_user_policy(UserName=name, PolicyArn=policy)
+    users = iam.list_entities_for_policy(PolicyArn=policy, EntityFilter="User")["PolicyUsers"]
+    assert name in [u["UserName"] for u in users]
+
+    for key in iam.list_access_keys(UserName=name)["AccessKeyMetadata"]:
+        iam.delete_access_key(UserName=name, AccessKeyId=key["AccessKeyId"])
+    with pytest.raises(ClientError) as no_password:
+        iam.get_login_profile(UserName=name)
+    assert no_password.value.response["Error"]["Code"] == "NoSuchEntity"
+    assert iam.list_mfa_devices(UserName=name)["MFADevices"] == []
+    assert iam.list_ssh_public_keys(UserName=name)["SSHPublicKeys"] == []
+    assert iam.list_signing_certificates(UserName=name)["Certificates"] == []
+    assert iam.list_service_specific_credentials(UserName=name)["ServiceSpecificCredentials"] == []
+    for attached in iam.list_attached_user_policies(UserName=name)["AttachedPolicies"]:
+        iam.detach_user_policy(UserName=name, PolicyArn=attached["PolicyArn"])
+    iam.delete_user(UserName=name)

@@ -74,6 +74,7 @@ def _oidc(*members: Member) -> Structure:
 
 _PAGING = (Member("Marker", MARKER), Member("MaxItems", MAX_ITEMS))
 
+ENTITY_TYPES = ("User", "Role", "Group", "LocalManagedPolicy", "AWSManagedPolicy")
 INSTANCE_PROFILE_NAME = Text(1, 128, r"[\w+=,.@-]+")
 
 
@@ -291,6 +292,28 @@ INPUTS: dict[str, Structure] = {
     "TagInstanceProfile": _instance_profile(Member("Tags", TAGS, required=True)),
     "UntagInstanceProfile": _instance_profile(Member("TagKeys", TAG_KEYS, required=True)),
     "ListInstanceProfileTags": _instance_profile(*_PAGING),
+    # who uses a managed policy
+    "ListEntitiesForPolicy": _policy_arn(
+        Member("EntityFilter", Text(enum=ENTITY_TYPES)),
+        Member("PathPrefix", ROLE_PATH),
+        Member("PolicyUsageFilter", Text(enum=("PermissionsPolicy", "PermissionsBoundary"))),
+        *_PAGING,
+    ),
+    # credentials dynafed does not issue (answered as none)
+    "GetLoginProfile": _user(name=USER_NAME, required=False),
+    "ListMFADevices": _user(*_PAGING, required=False),
+    "ListVirtualMFADevices": _shape(
+        Member("AssignmentStatus", Text(enum=("Assigned", "Unassigned", "Any"))), *_PAGING
+    ),
+    "ListSSHPublicKeys": _user(*_PAGING, name=USER_NAME, required=False),
+    "ListSigningCertificates": _user(*_PAGING, required=False),
+    "ListServiceSpecificCredentials": _user(
+        Member("ServiceName", Text()),
+        Member("AllUsers", Boolean()),
+        *_PAGING,
+        name=USER_NAME,
+        required=False,
+    ),
     # the whole account
     "GetAccountAuthorizationDetails": _shape(
         Member(

@@ -33,6 +33,8 @@ from dynafed.iam.api import (
     managed_policies,
     member_policies,
     oidc_providers,
+    other_credentials,
+    policy_entities,
     role_policies,
     role_tags,
     roles,
@@ -156,6 +158,13 @@ USE_CASES: dict[str, UseCase] = {
     "UntagInstanceProfile": entity_tags.untag(entity_tags.INSTANCE_PROFILE),
     "ListInstanceProfileTags": entity_tags.list_tags(entity_tags.INSTANCE_PROFILE),
     "GetAccountAuthorizationDetails": account_details.get_account_authorization_details,
+    "ListEntitiesForPolicy": policy_entities.list_entities_for_policy,
+    "GetLoginProfile": other_credentials.get_login_profile,
+    "ListMFADevices": other_credentials.list_mfa_devices,
+    "ListVirtualMFADevices": other_credentials.list_virtual_mfa_devices,
+    "ListSSHPublicKeys": other_credentials.list_ssh_public_keys,
+    "ListSigningCertificates": other_credentials.list_signing_certificates,
+    "ListServiceSpecificCredentials": other_credentials.list_service_specific_credentials,
     "SimulateCustomPolicy": simulator.simulate_custom_policy,
     "SimulatePrincipalPolicy": simulator.simulate_principal_policy,
 }
@@ -164,7 +173,17 @@ IAM_VERSION = "2010-05-08"
 INVALID_SESSION_FOR_IAM = "The security token included in the request is invalid"
 
 CALLER_DEFAULT_ACTIONS = frozenset(
-    {"GetUser", "CreateAccessKey", "ListAccessKeys", "UpdateAccessKey", "DeleteAccessKey"}
+    {
+        "GetUser",
+        "CreateAccessKey",
+        "ListAccessKeys",
+        "UpdateAccessKey",
+        "DeleteAccessKey",
+        "GetLoginProfile",
+        "ListMFADevices",
+        "ListSSHPublicKeys",
+        "ListSigningCertificates",
+    }
 )
 """Actions whose `UserName` defaults to the calling user."""
 
