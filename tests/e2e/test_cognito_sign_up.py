@@ -342,3 +342,36 @@ def test_aws_cli_sign_up_gives_an_id_token_sts_and_an_identity_pool_accept(
         f"{provider}={id_token}",
     )["Credentials"]
     assert credentials["AccessKeyId"].startswith("ASIA")
+
+
+def test_update_user_pool_and_client_replace_their_settings(idp: Any, public: Any) -> None:
+    pool_id, client_id, _ = new_pool(idp)
+    idp.update_user_pool(
+        UserPoolId=pool_id,
+        Policies={"PasswordPolicy": {"MinimumLength": 12, "RequireSymbols": True}},
+        AdminCreateUserConfig={"AllowAdminCreateUserOnly": True},
+    )
+    described = idp.describe_user_pool(UserPoolId=pool_id)["UserPool"]
+    assert described["Policies"]["PasswordPolicy"]["MinimumLength"] == 12
+    assert described["AdminCreateUserConfig"] == {"AllowAdminCreateUserOnly": True}
+    with pytest.raises(public.exceptions.NotAuthorizedException, match="not permitted"):
+        public.sign_up(ClientId=client_id, Username="tom", Password="tom-password-1!")
+    idp.update_user_pool(UserPoolId=pool_id)  # settings not given return to their defaults
+    policy = idp.describe_user_pool(UserPoolId=pool_id)["UserPool"]["Policies"]["PasswordPolicy"]
+    assert (policy["MinimumLength"], policy["RequireSymbols"]) == (8, False)
+
+    updated = idp.update_user_pool_client(
+        UserPoolId=pool_id,
+        ClientId=client_id,
+        ClientName="renamed",
+        ExplicitAuthFlows=["ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_SRP_AUTH"],
+    )["UserPoolClient"]
+    assert (updated["ClientId"], updated["ClientName"]) == (client_id, "renamed")
+    public.sign_up(ClientId=client_id, Username="tom", Password="tom-password")
+    idp.admin_confirm_sign_up(UserPoolId=pool_id, Username="tom")
+    with pytest.raises(public.exceptions.InvalidParameterException, match="not enabled"):
+        public.initiate_auth(
+            ClientId=client_id,
+            AuthFlow="USER_PASSWORD_AUTH",
+            AuthParameters={"USERNAME": "tom", "PASSWORD": "tom-password"},
+        )

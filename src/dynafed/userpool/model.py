@@ -21,6 +21,7 @@ USERNAME_PATTERN = re.compile(r"[\w.@+=,-]{1,128}")
 CLIENT_ID_PATTERN = re.compile(r"[\w+]+")
 DEFAULT_AUTH_FLOWS = ("ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_CUSTOM_AUTH")
 """What a Cognito app client allows when created without `ExplicitAuthFlows`."""
+DEFAULT_SCOPES = ("openid", "email", "profile")
 CONFIRMED = "CONFIRMED"
 FORCE_CHANGE_PASSWORD = "FORCE_CHANGE_PASSWORD"
 """A user created with a temporary password: the next sign-in must set a new one."""
@@ -52,6 +53,7 @@ class UserPool:
     password_policy: PasswordPolicy = field(default_factory=PasswordPolicy)
     allow_admin_create_user_only: bool = False
     """True: SignUp is refused, only administrators create users."""
+    modified_at: float = 0.0
 
     def to_document(self) -> dict[str, Any]:
         return asdict(self)
@@ -74,11 +76,12 @@ class AppClient:
     secret: str | None = None
     """The secret itself, which SECRET_HASH needs (None for a public client, and for a
     confidential client made before SECRET_HASH was checked: only the digest was kept)."""
-    allowed_scopes: list[str] = field(default_factory=lambda: ["openid", "email", "profile"])
+    allowed_scopes: list[str] = field(default_factory=lambda: list(DEFAULT_SCOPES))
     refresh_token_seconds: int = 30 * 86_400
     explicit_auth_flows: list[str] = field(default_factory=lambda: list(DEFAULT_AUTH_FLOWS))
     """The cognito-idp API's sign-in flows this client allows (`ExplicitAuthFlows`)."""
     created_at: float = 0.0
+    modified_at: float = 0.0
 
     @property
     def is_public(self) -> bool:

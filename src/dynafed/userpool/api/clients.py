@@ -1,4 +1,5 @@
-"""CreateUserPoolClient, DescribeUserPoolClient, ListUserPoolClients, DeleteUserPoolClient.
+"""CreateUserPoolClient, DescribeUserPoolClient, UpdateUserPoolClient, ListUserPoolClients,
+DeleteUserPoolClient.
 
 One client serves both the hosted UI (its `CallbackURLs`) and the API's sign-in flows (its
 `ExplicitAuthFlows`). A secret is kept (SECRET_HASH is an HMAC keyed with it) and
@@ -16,7 +17,7 @@ from dynafed.userpool.admin import new_client_id, new_client_secret
 from dynafed.userpool.api.context import ApiContext, Call, page, require_client, require_pool
 from dynafed.userpool.api.errors import InvalidParameterException
 from dynafed.userpool.callbacks import LOOPBACK_HOSTS
-from dynafed.userpool.model import DEFAULT_AUTH_FLOWS, AppClient
+from dynafed.userpool.model import DEFAULT_AUTH_FLOWS, DEFAULT_SCOPES, AppClient
 
 LEGACY_FLOWS = frozenset({"ADMIN_NO_SRP_AUTH", "CUSTOM_AUTH_FLOW_ONLY", "USER_PASSWORD_AUTH"})
 """The old `ExplicitAuthFlows` values, which Cognito refuses to mix with `ALLOW_…` ones."""
@@ -32,7 +33,7 @@ def client_view(client: AppClient) -> dict[str, Any]:
         "ClientName": client.name,
         "ClientId": client.client_id,
         "CreationDate": client.created_at,
-        "LastModifiedDate": client.created_at,
+        "LastModifiedDate": client.modified_at or client.created_at,
         "RefreshTokenValidity": client.refresh_token_seconds,
         "TokenValidityUnits": {"RefreshToken": "seconds"},
         "ExplicitAuthFlows": list(client.explicit_auth_flows),
@@ -81,25 +82,34 @@ def _check_urls(urls: list[str], field: str) -> None:
             raise InvalidParameterException(f"{url} is not a valid {field}.")
 
 
-def create(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict[str, Any]:
+def _configured(body: dict[str, Any], client: AppClient) -> AppClient:
+    """`client` with the settings `body` gives, and defaults for those it does not (what
+    UpdateUserPoolClient does too, as on AWS)."""
     callbacks, logouts = list(body.get("CallbackURLs") or []), list(body.get("LogoutURLs") or [])
     _check_urls(callbacks, "CallbackURL")
     _check_urls(logouts, "LogoutURL")
+    client.name = body.get("ClientName") or client.name
+    client.callback_urls, client.logout_urls = callbacks, logouts
+    client.refresh_token_seconds = _refresh_seconds(body)
+    client.explicit_auth_flows = _flows(body)
+    client.allowed_scopes = list(body.get("AllowedOAuthScopes") or DEFAULT_SCOPES)
+    return client
+
+
+def create(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict[str, Any]:
     secret = new_client_secret() if body.get("GenerateSecret") else None
+    now = ctx.now()
     client = AppClient(
         pool_id=body["UserPoolId"],
         client_id=new_client_id(),
         name=body["ClientName"],
-        callback_urls=callbacks,
-        logout_urls=logouts,
+        callback_urls=[],
         secret_sha256=store.digest(secret) if secret is not None else None,
         secret=secret,
-        refresh_token_seconds=_refresh_seconds(body),
-        explicit_auth_flows=_flows(body),
-        created_at=ctx.now(),
+        created_at=now,
+        modified_at=now,
     )
-    if body.get("AllowedOAuthScopes"):
-        client.allowed_scopes = list(body["AllowedOAuthScopes"])
+    _configured(body, client)
 
     def write(txn: WriteTxn) -> None:
         require_pool(txn, client.pool_id, call.region)
@@ -107,6 +117,20 @@ def create(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict[str, Any]:
 
     ctx.pools.deps.storage.write(write)
     return {"UserPoolClient": client_view(client)}
+
+
+def update(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict[str, Any]:
+    """Replaces the client's settings: those not given return to their defaults, as on AWS;
+    the id, the secret and the creation date stay."""
+
+    def write(txn: WriteTxn) -> AppClient:
+        require_pool(txn, body["UserPoolId"], call.region)
+        client = _configured(body, require_client(txn, body["UserPoolId"], body["ClientId"]))
+        client.modified_at = ctx.now()
+        store.save_client(txn, client)
+        return client
+
+    return {"UserPoolClient": client_view(ctx.pools.deps.storage.write(write))}
 
 
 def describe(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict[str, Any]:

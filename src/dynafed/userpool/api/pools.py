@@ -1,5 +1,6 @@
-"""CreateUserPool, DescribeUserPool, ListUserPools, DeleteUserPool: the same pools the hosted
-UI and `dynafed users` use. Pool ids are `<region>_<id>`; a region sees only its own."""
+"""CreateUserPool, DescribeUserPool, UpdateUserPool, ListUserPools, DeleteUserPool: the same
+pools the hosted UI and `dynafed users` use. Pool ids are `<region>_<id>`; a region sees
+only its own."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ def pool_view(ctx: ApiContext, pool: UserPool, users: int) -> dict[str, Any]:
         "Name": pool.name,
         "Arn": ctx.pool_arn(pool.pool_id),
         "CreationDate": pool.created_at,
-        "LastModifiedDate": pool.created_at,
+        "LastModifiedDate": pool.modified_at or pool.created_at,
         "Policies": {
             "PasswordPolicy": {
                 "MinimumLength": policy.minimum_length,
@@ -77,6 +78,24 @@ def create(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict[str, Any]:
     )
     ctx.pools.deps.storage.write(lambda txn: store.save_pool(txn, pool))
     return {"UserPool": pool_view(ctx, pool, 0)}
+
+
+def update(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict[str, Any]:
+    """The password policy, deletion protection and `AllowAdminCreateUserOnly`; as on AWS,
+    a setting not given returns to its default."""
+    policy = _password_policy(body)
+    admin_only = (body.get("AdminCreateUserConfig") or {}).get("AllowAdminCreateUserOnly")
+
+    def write(txn: WriteTxn) -> None:
+        pool = require_pool(txn, body["UserPoolId"], call.region)
+        pool.password_policy = policy
+        pool.deletion_protection = body.get("DeletionProtection") == "ACTIVE"
+        pool.allow_admin_create_user_only = bool(admin_only)
+        pool.modified_at = ctx.now()
+        store.save_pool(txn, pool)
+
+    ctx.pools.deps.storage.write(write)
+    return {}
 
 
 def describe(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict[str, Any]:
