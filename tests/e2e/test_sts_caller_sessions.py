@@ -324,3 +324,56 @@ def test_sessions_end_with_their_user_and_follow_its_policies(
     )
     assert get_item(own, tables[0]) == "AccessDeniedException"
     assert get_item(federated, tables[0]) == "AccessDeniedException"
+
+
+def test_session_tags_need_tag_session_and_cannot_forge_user_tags(
+    server: ServerProcess, iam: Any, tables: tuple[str, str]
+) -> None:
+    """A user whose reads depend on its `team` tag cannot pass a different `team` as a
+    federation session tag unless it is also allowed `sts:TagSession`."""
+    conditional = allow("dynamodb:GetItem", table_arn(tables[1]))
+    conditional["Condition"] = {"StringEquals": {"aws:PrincipalTag/team": "admins"}}
+    key = create_user_with_key(
+        iam,
+        unique("tagger"),
+        policy(
+            allow("sts:GetFederationToken"),
+            allow("dynamodb:GetItem", table_arn(tables[0])),
+            conditional,
+        ),
+    )
+    iam.tag_user(UserName=key.user_name, Tags=[{"Key": "team", "Value": "players"}])
+    sts = user_client(server, "sts", key)
+    with pytest.raises(ClientError) as refused:
+        sts.get_federation_token(
+            Name="Forger",
+            Policy=policy(allow("dynamodb:*")),
+            Tags=[{"Key": "team", "Value": "admins"}],
+        )
+    assert refused.value.response["Error"]["Code"] == "AccessDenied"
+    assert "sts:TagSession" in refused.value.response["Error"]["Message"]
+    plain = sts.get_federation_token(Name="Plain", Policy=policy(allow("dynamodb:*")))
+    dynamodb = session_client(server, "dynamodb", plain["Credentials"])
+    assert get_item(dynamodb, tables[0]) is None
+    assert get_item(dynamodb, tables[1]) == "AccessDeniedException"
+
+
+def test_allowed_session_tags_override_the_users_tags(
+    server: ServerProcess, iam: Any, tables: tuple[str, str]
+) -> None:
+    """With `sts:TagSession` the session tag wins over the user's tag of the same key, as
+    AWS documents ("Passing session tags in AWS STS")."""
+    conditional = allow("dynamodb:GetItem", table_arn(tables[1]))
+    conditional["Condition"] = {"StringEquals": {"aws:PrincipalTag/team": "admins"}}
+    key = create_user_with_key(
+        iam,
+        unique("tagsession"),
+        policy(allow(["sts:GetFederationToken", "sts:TagSession"]), conditional),
+    )
+    iam.tag_user(UserName=key.user_name, Tags=[{"Key": "Team", "Value": "players"}])
+    token = user_client(server, "sts", key).get_federation_token(
+        Name="Tagged",
+        Policy=policy(allow("dynamodb:GetItem")),
+        Tags=[{"Key": "team", "Value": "admins"}],
+    )
+    assert get_item(session_client(server, "dynamodb", token["Credentials"]), tables[1]) is None
