@@ -216,6 +216,32 @@ def test_deleting_a_role_through_one_node_denies_its_sessions_on_the_other(
     seconds_until(lambda: not get_is_allowed(dynamodb, table), PROPAGATION_BOUND)
 
 
+def test_a_users_federated_session_from_one_node_follows_the_user_on_the_other(
+    cluster: Cluster, table: str
+) -> None:
+    """GetFederationToken on one node: the credentials work on the other, and a policy
+    taken from the user through the other node is taken from the session there too."""
+    first, second = cluster.nodes
+    iam = client(first, "iam")
+    name = f"Shared-{uuid.uuid4().hex[:10]}"
+    iam.create_user(UserName=name)
+    iam.put_user_policy(
+        UserName=name,
+        PolicyName="access",
+        PolicyDocument=policy(
+            allow(table_arn(first, table), "dynamodb:GetItem"),
+            {"Effect": "Allow", "Action": "sts:GetFederationToken", "Resource": "*"},
+        ),
+    )
+    key = iam.create_access_key(UserName=name)["AccessKey"]
+    sts = client(first, "sts", access_key=key["AccessKeyId"], secret_key=key["SecretAccessKey"])
+    token = sts.get_federation_token(Name="Roaming", Policy=policy(allow("*", "dynamodb:*")))
+    dynamodb = session_client(second, "dynamodb", token["Credentials"])
+    assert get_is_allowed(dynamodb, table)
+    client(second, "iam").delete_user_policy(UserName=name, PolicyName="access")
+    seconds_until(lambda: not get_is_allowed(dynamodb, table), PROPAGATION_BOUND)
+
+
 def test_both_nodes_kept_serving(cluster: Cluster) -> None:
     for node in cluster.nodes:
         assert node.process.poll() is None
