@@ -324,6 +324,13 @@ INPUTS: dict[str, Structure] = {
         Member("Marker", MARKER),
     ),
     # the policy simulator
+    "GetContextKeysForCustomPolicy": _shape(
+        Member("PolicyInputList", ListOf(POLICY_DOCUMENT), required=True)
+    ),
+    "GetContextKeysForPrincipalPolicy": _shape(
+        Member("PolicySourceArn", ARN, required=True),
+        Member("PolicyInputList", ListOf(POLICY_DOCUMENT)),
+    ),
     "SimulateCustomPolicy": _shape(
         Member("PolicyInputList", ListOf(POLICY_DOCUMENT), required=True), *_SIMULATION
     ),

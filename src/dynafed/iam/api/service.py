@@ -50,6 +50,7 @@ from dynafed.iam.api.views import timestamp
 from dynafed.iam.aws_managed import is_aws_managed
 from dynafed.iam.ids import IdSource, RandomIds
 from dynafed.iam.secret_seal import SecretSealer
+from dynafed.iam.simulator import context_keys
 from dynafed.iam.simulator import simulate as simulator
 from dynafed.storage.port import Storage
 
@@ -165,6 +166,8 @@ USE_CASES: dict[str, UseCase] = {
     "ListSSHPublicKeys": other_credentials.list_ssh_public_keys,
     "ListSigningCertificates": other_credentials.list_signing_certificates,
     "ListServiceSpecificCredentials": other_credentials.list_service_specific_credentials,
+    "GetContextKeysForCustomPolicy": context_keys.get_context_keys_for_custom_policy,
+    "GetContextKeysForPrincipalPolicy": context_keys.get_context_keys_for_principal_policy,
     "SimulateCustomPolicy": simulator.simulate_custom_policy,
     "SimulatePrincipalPolicy": simulator.simulate_principal_policy,
 }
