@@ -20,7 +20,7 @@ import psycopg
 import pytest
 from tests.support.tcp_proxy import TcpProxy, tcp_proxy
 
-from dynafed.storage.port import StorageUnavailableError, WriteTxn
+from dynafed.storage.port import StorageUnavailableError, WriteOutcomeUnknownError, WriteTxn
 from dynafed.storage.postgres import PostgresStorage
 
 POSTGRES_URL = os.environ.get(
@@ -114,6 +114,22 @@ def test_a_lost_commit_answer_of_a_committed_write_is_success_without_a_rerun(
     assert proxy.cuts == 1
     assert len(calls) == 1
     assert count(storage) == 1
+
+
+def test_a_commit_whose_outcome_cannot_be_learned_is_reported_unknown_in_time(
+    storage: PostgresStorage, proxy: TcpProxy
+) -> None:
+    """The database stops answering as the COMMIT leaves: nobody can say whether it
+    committed, so the write is neither reported done nor run again: it fails with
+    `WriteOutcomeUnknownError` (an InternalServerError to the client) within the bound of
+    the commit's own wait plus the time spent asking."""
+    calls: list[int] = []
+    proxy.freeze_at(b"committed_writes")
+    started = time.monotonic()
+    with pytest.raises(WriteOutcomeUnknownError):
+        storage.write(increment(calls))
+    assert time.monotonic() - started < 2 * BOUND
+    assert len(calls) == 1
 
 
 def test_a_commit_that_never_reached_the_database_runs_again_once(

@@ -7,6 +7,8 @@
   lose that connection. `deliver=True`: the bytes reach the server and its answer is
   dropped (the server did the work, the client never hears of it); `deliver=False`: the
   bytes are dropped too.
+- `freeze_at(marker)`: the next time a client sends bytes containing `marker`, freeze
+  before forwarding them (a database that stops answering at that very moment).
 
 One thread accepts; each connection has one thread per direction.
 """
@@ -24,6 +26,7 @@ from dataclasses import dataclass
 class _Cut:
     marker: bytes
     deliver: bool
+    freeze: bool = False
 
 
 class TcpProxy:
@@ -49,6 +52,10 @@ class TcpProxy:
     def cut_at(self, marker: bytes, *, deliver: bool) -> None:
         with self._lock:
             self._cut = _Cut(marker, deliver)
+
+    def freeze_at(self, marker: bytes) -> None:
+        with self._lock:
+            self._cut = _Cut(marker, deliver=True, freeze=True)
 
     def close(self) -> None:
         self._closed = True
@@ -87,6 +94,10 @@ class TcpProxy:
             while chunk := client.recv(65536):
                 self._flowing.wait()
                 cut = self._take_cut(chunk)
+                if cut is not None and cut.freeze:
+                    self.freeze()
+                    self._flowing.wait()
+                    cut = None
                 if cut is not None and not cut.deliver:
                     break
                 if cut is not None:
