@@ -38,8 +38,8 @@ ensure_postgres() {
 
 ensure_node_packages() {
   local dir
-  # The test OpenID provider, and the AWS SDK for JavaScript v3 the e2e tests drive.
-  for dir in tests/fixtures/oidc tests/e2e/js; do
+  # The test OpenID provider, and the AWS SDK for JavaScript v3 and Amplify the e2e tests drive.
+  for dir in tests/fixtures/oidc tests/e2e/js tests/e2e/amplify; do
     [ -f "$dir/package.json" ] || continue
     if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules" ]; then
       echo "installing the npm packages of $dir" >&2

@@ -3,8 +3,9 @@
 A login key must name a provider the identity pool is configured with (Cognito Identity API
 reference, GetId `Logins`):
 - a built-in user pool listed in `CognitoIdentityProviders`, named like Cognito's
-  `cognito-idp.<region>.amazonaws.com/<pool id>` or by its issuer without the scheme; its
-  ID token must be ours, unexpired, for that pool, and issued to the listed `ClientId`;
+  `cognito-idp.<region>.amazonaws.com/<pool id>` or by its issuer without the scheme (a
+  login may use either name, whichever the pool lists); its ID token must be ours,
+  unexpired, for that pool, and issued to the listed `ClientId`;
 - an IAM OIDC provider whose ARN is in `OpenIdConnectProviderARNs`, keyed by its URL without
   the scheme; the token is checked as STS checks it (keys, audience in the ClientIDList), by
   the same identity registry and so through the same HTTP client and JWKS cache.
@@ -64,12 +65,28 @@ class LoginVerifier:
 
     def verify(self, pool: IdentityPool, provider: str, token: str) -> VerifiedLogin:
         for entry in pool.config.get("CognitoIdentityProviders") or []:
-            if entry.get("ProviderName") == provider:
-                return self._user_pool_login(provider, entry.get("ClientId"), token)
+            name = entry.get("ProviderName")
+            if name == provider or self._same_user_pool(name, provider):
+                return self._user_pool_login(name, entry.get("ClientId"), token)
         arns = pool.config.get("OpenIdConnectProviderARNs") or []
         if any(arn.endswith(f":oidc-provider/{provider}") for arn in arns):
             return self._oidc_login(provider, token)
         raise NotAuthorizedException(UNSUPPORTED_PROVIDER)
+
+    def _same_user_pool(self, listed: object, key: str) -> bool:
+        """A login keyed by the pool's issuer without the scheme (what Amplify and other
+        SDKs send: the ID token's `iss`) for a pool listed under Cognito's name, or the
+        other way round. The listed name is the one the identity keeps, so role mappings
+        and linked logins do not depend on which form the app sent."""
+        if not isinstance(listed, str):
+            return False
+        pool_id = listed.rsplit("/", 1)[-1]
+        if pool_id != key.rsplit("/", 1)[-1]:
+            return False
+        region = pool_id.split("_", 1)[0]
+        cognito_name = f"cognito-idp.{region}.amazonaws.com/{pool_id}"
+        issuer_name = self._pools.issuer(pool_id).split("://", 1)[-1]
+        return {listed, key} == {cognito_name, issuer_name}
 
     def _user_pool_login(self, provider: str, client_id: str | None, token: str) -> VerifiedLogin:
         pool_id = provider.rsplit("/", 1)[-1]
