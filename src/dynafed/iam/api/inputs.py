@@ -74,6 +74,7 @@ def _oidc(*members: Member) -> Structure:
 
 _PAGING = (Member("Marker", MARKER), Member("MaxItems", MAX_ITEMS))
 
+ACCOUNT_ALIAS = Text(3, 63, r"^[a-z0-9]([a-z0-9]|-(?!-)){1,61}[a-z0-9]$")
 ENTITY_TYPES = ("User", "Role", "Group", "LocalManagedPolicy", "AWSManagedPolicy")
 INSTANCE_PROFILE_NAME = Text(1, 128, r"[\w+=,.@-]+")
 
@@ -125,6 +126,7 @@ INPUTS: dict[str, Structure] = {
         Member("Description", ROLE_DESCRIPTION),
         Member("MaxSessionDuration", Integer(3600, 43200)),
     ),
+    "UpdateRoleDescription": _role(Member("Description", ROLE_DESCRIPTION, required=True)),
     "UpdateAssumeRolePolicy": _role(Member("PolicyDocument", POLICY_DOCUMENT, required=True)),
     "TagRole": _role(Member("Tags", TAGS, required=True)),
     "UntagRole": _role(
@@ -315,6 +317,11 @@ INPUTS: dict[str, Structure] = {
         required=False,
     ),
     # the whole account
+    "GetAccountSummary": _shape(),
+    "ListAccountAliases": _shape(*_PAGING),
+    "CreateAccountAlias": _shape(Member("AccountAlias", ACCOUNT_ALIAS, required=True)),
+    "DeleteAccountAlias": _shape(Member("AccountAlias", ACCOUNT_ALIAS, required=True)),
+    "GetAccountPasswordPolicy": _shape(),
     "GetAccountAuthorizationDetails": _shape(
         Member(
             "Filter",

@@ -82,6 +82,18 @@ def update_role(ctx: IamContext, args: Args) -> dict[str, Any]:
     return {}
 
 
+def update_role_description(ctx: IamContext, args: Args) -> dict[str, Any]:
+    """The older form of UpdateRole: sets the description and answers with the role."""
+
+    def write(txn: WriteTxn) -> Role:
+        role = repository.get_role(txn, args["RoleName"])
+        role.description = args["Description"]
+        repository.save_role(txn, role)
+        return role
+
+    return {"Role": role_view(ctx.write(write), "get")}
+
+
 def update_assume_role_policy(ctx: IamContext, args: Args) -> dict[str, Any]:
     text: str = args["PolicyDocument"]
 

@@ -25,6 +25,7 @@ from dynafed.errors import (
 )
 from dynafed.iam.api import (
     access_keys,
+    account,
     account_details,
     boundaries,
     entity_tags,
@@ -62,6 +63,7 @@ USE_CASES: dict[str, UseCase] = {
     "ListRoles": roles.list_roles,
     "UpdateRole": roles.update_role,
     "UpdateAssumeRolePolicy": roles.update_assume_role_policy,
+    "UpdateRoleDescription": roles.update_role_description,
     "DeleteRole": roles.delete_role,
     "TagRole": role_tags.tag_role,
     "UntagRole": role_tags.untag_role,
@@ -159,6 +161,11 @@ USE_CASES: dict[str, UseCase] = {
     "UntagInstanceProfile": entity_tags.untag(entity_tags.INSTANCE_PROFILE),
     "ListInstanceProfileTags": entity_tags.list_tags(entity_tags.INSTANCE_PROFILE),
     "GetAccountAuthorizationDetails": account_details.get_account_authorization_details,
+    "GetAccountSummary": account.get_account_summary,
+    "ListAccountAliases": account.list_account_aliases,
+    "CreateAccountAlias": account.create_account_alias,
+    "DeleteAccountAlias": account.delete_account_alias,
+    "GetAccountPasswordPolicy": account.get_account_password_policy,
     "ListEntitiesForPolicy": policy_entities.list_entities_for_policy,
     "GetLoginProfile": other_credentials.get_login_profile,
     "ListMFADevices": other_credentials.list_mfa_devices,
