@@ -23,7 +23,7 @@ from dynafed.enforcement.context import request_principal
 from dynafed.errors import MissingAuthenticationTokenException
 from dynafed.policy import PolicySet
 from dynafed.sts import responses
-from dynafed.sts.assume_role_parameters import AssumeRoleRequest, parse_assume_role
+from dynafed.sts.parameters import AssumeRoleRequest, parse_assume_role
 from dynafed.sts.role_sessions import RoleSessions, SessionSpec, check_role_arn
 from dynafed.sts.service import Answer
 from dynafed.sts.trust import TrustRequest, implied_actions

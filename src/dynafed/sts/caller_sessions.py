@@ -23,14 +23,14 @@ from dynafed.core.clock import Clock
 from dynafed.errors import AccessDenied, AccessDeniedException, MissingAuthenticationTokenException
 from dynafed.iam import repository
 from dynafed.storage.port import Storage
-from dynafed.sts.caller_session_parameters import (
+from dynafed.sts.credentials import federated_user_arn, issue_credentials
+from dynafed.sts.parameters import (
     DEFAULT_USER_SESSION_SECONDS,
     MAX_ROOT_SESSION_SECONDS,
     parse_access_key_info_request,
     parse_federation_token_request,
     parse_session_token_request,
 )
-from dynafed.sts.credentials import federated_user_arn, issue_credentials
 from dynafed.sts.responses import credentials
 from dynafed.sts.session_policies import check_session_policies
 from dynafed.sts.session_token import Keyring, RandomBytes

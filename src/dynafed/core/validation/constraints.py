@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+import unicodedata
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -32,11 +34,36 @@ from dynafed.core.validation.shapes import (
 MAX_REPORTED = 10
 
 
-def check_constraints(shape: Struct, body: Mapping[str, Any]) -> None:
+@dataclass(frozen=True, slots=True)
+class Wording:
+    """How a service words its constraint failures; the defaults are DynamoDB's (and the
+    Cognito APIs', which share its validator)."""
+
+    echo_values: bool = True
+    """`Value 'x' at 'roleSessionName'`; IAM says only `Value at 'roleName'`."""
+    echo_limit: int | None = None
+    """Longer values are cut to this many characters, then `...` (STS)."""
+    lengths_first: bool = False
+    """Length before pattern (IAM); DynamoDB reports the pattern first."""
+    sorted_by_path: bool = False
+    """IAM lists the failures by member path; the others in the model's member order."""
+    scalar_lists_as_one: bool = False
+    """IAM reports a list of strings with a bad member once, naming every constraint of the
+    member shape: `Member must satisfy constraint: [Member must have length ...]`."""
+
+
+DYNAMODB = Wording()
+
+
+def check_constraints(shape: Struct, body: Mapping[str, Any], wording: Wording = DYNAMODB) -> None:
     """Raise `ValidationFailed`, listing the failures, if any constraint of `shape` fails."""
-    errors: list[str] = []
-    _check_fields(shape.fields, body, "", errors)
+    checker = _Checker(wording)
+    checker.fields(shape.fields, body, "")
+    errors = checker.errors
     if errors:
+        if wording.sorted_by_path:
+            by_path = sorted(zip(checker.paths, errors, strict=True), key=lambda pair: pair[0])
+            errors = [message for _path, message in by_path]
         raise ValidationFailed(validation_message(errors[:MAX_REPORTED]))
 
 
@@ -45,98 +72,144 @@ def validation_message(errors: list[str]) -> str:
     return f"{len(errors)} validation error{plural} detected: " + "; ".join(errors)
 
 
-def _check_fields(
-    fields: Mapping[str, Shape], body: Mapping[str, Any], prefix: str, errors: list[str]
-) -> None:
-    for name, shape in fields.items():
-        value = body.get(name)
-        if value is None and not shape.required:
-            continue  # most members are absent: skip building their path
-        _check(shape, value, prefix + _lower_first(name), errors)
-
-
-def _check(shape: Shape, value: Any, path: str, errors: list[str]) -> None:
-    if len(errors) >= MAX_REPORTED:
-        return
-    if value is None:
-        if shape.required:
-            errors.append(f"Value null at '{path}' failed to satisfy constraint: {_NOT_NULL}")
-        return
-    if isinstance(shape, Str):
-        _check_string(shape, value, path, errors)
-    elif isinstance(shape, Long):
-        _check_range(shape, value, path, errors)
-    elif isinstance(shape, ListOf):
-        shown = _structs(shape.member, value) if isinstance(shape.member, Struct) else value
-        _check_length(shape.min_len, shape.max_len, shown, path, errors)
-        for index, member in enumerate(value):
-            member_path = f"{path}.{index + 1}.member"
-            if member is None:  # a null list element is never acceptable
-                errors.append(
-                    f"Value null at '{member_path}' failed to satisfy constraint: {_NOT_NULL}"
-                )
-            else:
-                _check(shape.member, member, member_path, errors)
-    elif isinstance(shape, MapOf):
-        _check_length(shape.min_len, shape.max_len, value, path, errors)
-        if type(shape.value) is AttrValue:
-            return  # AttributeValues have no constraints here (dynamodb.values checks them)
-        for key, member in value.items():
-            _check(shape.value, member, f"{path}.{key}.member", errors)
-    elif isinstance(shape, Struct):
-        _check_fields(shape.fields, value, path + ".", errors)
-
-
 _NOT_NULL = "Member must not be null"
 
 
-def _fail(errors: list[str], value: Any, path: str, constraint: str) -> None:
-    errors.append(f"Value '{render(value)}' at '{path}' failed to satisfy constraint: {constraint}")
+class _Checker:
+    def __init__(self, wording: Wording) -> None:
+        self.wording = wording
+        self.errors: list[str] = []
+        self.paths: list[str] = []
+
+    def fields(self, fields: Mapping[str, Shape], body: Mapping[str, Any], prefix: str) -> None:
+        for name, shape in fields.items():
+            value = body.get(name)
+            if value is None and not shape.required:
+                continue  # most members are absent: skip building their path
+            self.check(shape, value, prefix + _lower_first(name))
+
+    def check(self, shape: Shape, value: Any, path: str) -> None:
+        if len(self.errors) >= MAX_REPORTED and not self.wording.sorted_by_path:
+            return
+        if value is None:
+            if shape.required:
+                self.fail(None, path, _NOT_NULL)
+            return
+        if isinstance(shape, Str):
+            self.string(shape, value, path)
+        elif isinstance(shape, Long):
+            self.range(shape, value, path)
+        elif isinstance(shape, ListOf):
+            self.list(shape, value, path)
+        elif isinstance(shape, MapOf):
+            self.length(shape.min_len, shape.max_len, value, path)
+            if type(shape.value) is AttrValue:
+                return  # AttributeValues have no constraints here (dynamodb.values checks them)
+            for key, member in value.items():
+                self.check(shape.value, member, f"{path}.{key}.member")
+        elif isinstance(shape, Struct):
+            self.fields(shape.fields, value, path + ".")
+
+    def list(self, shape: ListOf, value: list[Any], path: str) -> None:
+        member_shape = shape.member
+        shown = _structs(member_shape, value) if isinstance(member_shape, Struct) else value
+        self.length(shape.min_len, shape.max_len, shown, path)
+        if self.wording.scalar_lists_as_one and isinstance(member_shape, Str):
+            if any(_string_failures(member_shape, text, self.wording) for text in value):
+                listed = ", ".join(_string_constraints(member_shape, self.wording))
+                self.fail(value, path, f"Member must satisfy constraint: [{listed}]")
+            return
+        for index, member in enumerate(value):
+            member_path = f"{path}.{index + 1}.member"
+            if member is None:  # a null list element is never acceptable
+                self.fail(None, member_path, _NOT_NULL)
+            else:
+                self.check(member_shape, member, member_path)
+
+    def string(self, shape: Str, value: str, path: str) -> None:
+        if isinstance(shape, TableReference):
+            found = len(self.errors)
+            self.length(shape.reference_min_len, shape.reference_max_len, value, path)
+            if len(self.errors) > found:
+                return  # not even the model's ARN shape: the name rules do not apply
+        shown = "***" if shape.sensitive else value
+        for constraint in _string_failures(shape, value, self.wording):
+            self.fail(shown, path, constraint)
+
+    def length(self, min_len: int | None, max_len: int | None, value: Any, path: str) -> None:
+        if min_len is not None and len(value) < min_len:
+            self.fail(value, path, f"Member must have length greater than or equal to {min_len}")
+        if max_len is not None and len(value) > max_len:
+            self.fail(value, path, f"Member must have length less than or equal to {max_len}")
+
+    def range(self, shape: Long, value: int, path: str) -> None:
+        if shape.minimum is not None and value < shape.minimum:
+            self.fail(
+                value, path, f"Member must have value greater than or equal to {shape.minimum}"
+            )
+        if shape.maximum is not None and value > shape.maximum:
+            self.fail(value, path, f"Member must have value less than or equal to {shape.maximum}")
+
+    def fail(self, value: Any, path: str, constraint: str) -> None:
+        wording = self.wording
+        if value is None:
+            subject = "Value null at" if wording.echo_values else "Value at"
+        elif not wording.echo_values:
+            subject = "Value at"
+        else:
+            text = render(value)
+            if wording.echo_limit is not None and len(text) > wording.echo_limit:
+                text = text[: wording.echo_limit] + "..."
+            subject = f"Value '{text}' at"
+        self.errors.append(f"{subject} '{path}' failed to satisfy constraint: {constraint}")
+        self.paths.append(path)
 
 
-def _check_string(shape: Str, value: str, path: str, errors: list[str]) -> None:
-    if isinstance(shape, TableReference) and not _is_table_reference(shape, value, path, errors):
-        return
-    shown = "***" if shape.sensitive else value
-    pattern = None if shape.pattern is None else _compiled(shape.pattern)
-    if pattern is not None and not pattern.fullmatch(value):
-        _fail(
-            errors, shown, path, f"Member must satisfy regular expression pattern: {shape.pattern}"
+def _string_failures(shape: Str, value: str, wording: Wording) -> list[str]:
+    """The constraints `value` breaks, in the order `wording` reports them."""
+    pattern = None if shape.pattern is None else _matcher(shape.pattern)
+    bad_pattern = pattern is not None and not pattern(value)
+    too_short = shape.min_len is not None and len(value) < shape.min_len
+    too_long = shape.max_len is not None and len(value) > shape.max_len
+    failures = [
+        (too_long, f"Member must have length less than or equal to {shape.max_len}"),
+        (too_short, f"Member must have length greater than or equal to {shape.min_len}"),
+    ]
+    pattern_failure = (
+        bad_pattern,
+        f"Member must satisfy regular expression pattern: {shape.pattern}",
+    )
+    if wording.lengths_first:
+        failures.append(pattern_failure)
+    else:
+        failures = [pattern_failure, failures[1], failures[0]]
+    enum = shape.enum
+    failures.append(
+        (
+            enum is not None and value not in enum,
+            f"Member must satisfy enum value set: [{_enum(shape)}]",
         )
-    _check_length(shape.min_len, shape.max_len, value, path, errors, shown=shown)
-    if shape.enum is not None and value not in shape.enum:
-        _fail(errors, shown, path, f"Member must satisfy enum value set: [{', '.join(shape.enum)}]")
+    )
+    return [constraint for failed, constraint in failures if failed]
 
 
-def _is_table_reference(shape: TableReference, value: str, path: str, errors: list[str]) -> bool:
-    found = len(errors)
-    _check_length(shape.reference_min_len, shape.reference_max_len, value, path, errors)
-    return len(errors) == found
+def _string_constraints(shape: Str, wording: Wording) -> list[str]:
+    """Every constraint of `shape`, as IAM lists them for a list member (length, pattern,
+    enum)."""
+    listed = []
+    if shape.max_len is not None:
+        listed.append(f"Member must have length less than or equal to {shape.max_len}")
+    if shape.min_len is not None:
+        listed.append(f"Member must have length greater than or equal to {shape.min_len}")
+    if shape.pattern is not None:
+        listed.append(f"Member must satisfy regular expression pattern: {shape.pattern}")
+    if shape.enum is not None:
+        listed.append(f"Member must satisfy enum value set: [{_enum(shape)}]")
+    return listed
 
 
-def _check_length(
-    min_len: int | None,
-    max_len: int | None,
-    value: Any,
-    path: str,
-    errors: list[str],
-    *,
-    shown: Any = None,
-) -> None:
-    shown = value if shown is None else shown
-    if min_len is not None and len(value) < min_len:
-        _fail(errors, shown, path, f"Member must have length greater than or equal to {min_len}")
-    if max_len is not None and len(value) > max_len:
-        _fail(errors, shown, path, f"Member must have length less than or equal to {max_len}")
-
-
-def _check_range(shape: Long, value: int, path: str, errors: list[str]) -> None:
-    if shape.minimum is not None and value < shape.minimum:
-        _fail(
-            errors, value, path, f"Member must have value greater than or equal to {shape.minimum}"
-        )
-    if shape.maximum is not None and value > shape.maximum:
-        _fail(errors, value, path, f"Member must have value less than or equal to {shape.maximum}")
+def _enum(shape: Str) -> str:
+    return ", ".join(shape.enum or ())
 
 
 class _JavaObject:
@@ -180,12 +253,35 @@ def _lower_first(name: str) -> str:
 
 
 @lru_cache(maxsize=256)
-def _compiled(pattern: str) -> re.Pattern[str] | None:
-    """The model's (Java) pattern as a Python one; None for the few Python cannot express
-    (Unicode classes such as `\\p{L}`), whose members keep their length and enum checks."""
+def _matcher(pattern: str) -> Callable[[str], bool] | None:
+    """The model's (Java) pattern as a predicate. Java's `\\w` is ASCII-only, as with
+    `re.ASCII`; a character class of Unicode categories (`[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+`,
+    IAM's tags) becomes a check of each character's category. None for a pattern neither
+    can express: its member keeps its length and enum checks."""
     if "\\p{" in pattern:
-        return None
+        return _unicode_class(pattern)
     try:
-        return re.compile(pattern)
+        compiled = re.compile(pattern, re.ASCII | re.DOTALL)
     except re.error:
         return None
+    return lambda text: compiled.fullmatch(text) is not None
+
+
+_UNICODE_CLASS = re.compile(r"\[((?:\\p\{[A-Z]\}|\\.|[^\]\\])*)\]([*+])")
+
+
+def _unicode_class(pattern: str) -> Callable[[str], bool] | None:
+    whole = _UNICODE_CLASS.fullmatch(pattern)
+    if whole is None:
+        return None
+    body, quantifier = whole.groups()
+    categories = frozenset(re.findall(r"\\p\{([A-Z])\}", body))
+    literals = frozenset(re.sub(r"\\p\{[A-Z]\}", "", body).replace("\\", ""))
+    allow_empty = quantifier == "*"
+
+    def matches(text: str) -> bool:
+        return (allow_empty or bool(text)) and all(
+            char in literals or unicodedata.category(char)[0] in categories for char in text
+        )
+
+    return matches

@@ -13,3 +13,13 @@ class WrongJsonType(ValueError):
 
 class ValidationFailed(ValueError):
     """The body reads into the model but breaks its constraints; the message lists them."""
+
+
+class MalformedValue(ValueError):
+    """A Query-protocol parameter that does not parse as its member's type (a number, a
+    boolean); IAM and STS word it differently."""
+
+    def __init__(self, parameter: str, text: str) -> None:
+        super().__init__(f"{parameter}={text!r}")
+        self.parameter = parameter
+        self.text = text
