@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dynafed.core.validation.constraints import Wording, check_constraints
+from dynafed.core.validation.constraints import DYNAMODB, Wording, check_constraints
 from dynafed.core.validation.failures import MalformedValue, ValidationFailed
 from dynafed.core.validation.query_input import read_query
 from dynafed.core.validation.shapes import Bool, ListOf, Long, MapOf, Str, Struct
@@ -34,7 +34,7 @@ SHAPE = Struct(
 IAM = Wording(echo_values=False, lengths_first=True, sorted_by_path=True, scalar_lists_as_one=True)
 
 
-def _message(body: dict[str, object], wording: Wording = Wording()) -> str:
+def _message(body: dict[str, object], wording: Wording = DYNAMODB) -> str:
     with pytest.raises(ValidationFailed) as failed:
         check_constraints(SHAPE, body, wording)
     return str(failed.value)
