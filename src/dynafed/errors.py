@@ -238,6 +238,20 @@ class InvalidClientTokenId(QueryError):
     status = 403
 
 
+class ReportNotPresent(QueryError):
+    """GetCredentialReport before GenerateCredentialReport."""
+
+    code = "ReportNotPresent"
+    status = 410
+
+
+class ReportExpired(QueryError):
+    """GetCredentialReport of a report older than four hours."""
+
+    code = "ReportExpired"
+    status = 410
+
+
 class InvalidIdentityToken(QueryError):
     code = "InvalidIdentityToken"
 

@@ -318,6 +318,8 @@ INPUTS: dict[str, Structure] = {
     ),
     # the whole account
     "GetAccountSummary": _shape(),
+    "GenerateCredentialReport": _shape(),
+    "GetCredentialReport": _shape(),
     "ListAccountAliases": _shape(*_PAGING),
     "CreateAccountAlias": _shape(Member("AccountAlias", ACCOUNT_ALIAS, required=True)),
     "DeleteAccountAlias": _shape(Member("AccountAlias", ACCOUNT_ALIAS, required=True)),

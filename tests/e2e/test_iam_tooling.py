@@ -1,7 +1,7 @@
-"""Instance profiles through the real server, as infrastructure tools drive them: boto3
-creates a role in a profile; destroying the role the way terraform does (list the role's
-instance profiles, remove it from each, delete the role) works, and deleting it first is
-refused; the AWS CLI lists and deletes profiles."""
+"""What infrastructure and audit tools call around IAM entities, through the real server:
+instance profiles (destroying a role the way terraform does: list the role's instance
+profiles, remove it from each, delete the role; deleting it first is refused), a user's
+clean-up before DeleteUser, account authorization details and the credential report."""
 
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ TRUST = json.dumps(
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    process = start_server(tmp_path_factory.mktemp("dynafed-instance-profiles"))
+    process = start_server(tmp_path_factory.mktemp("dynafed-iam-tooling"))
     yield process
     process.stop()
 
@@ -141,3 +141,22 @@ def test_a_user_is_cleaned_up_and_deleted_as_terraform_force_destroy_does(
     for attached in iam.list_attached_user_policies(UserName=name)["AttachedPolicies"]:
         iam.detach_user_policy(UserName=name, PolicyArn=attached["PolicyArn"])
     iam.delete_user(UserName=name)
+
+
+def test_the_credential_report_lists_users_and_their_keys(server: ServerProcess) -> None:
+    iam = client(server, "iam")
+    name = unique("reported")
+    iam.create_user(UserName=name)
+    key = iam.create_access_key(UserName=name)["AccessKey"]
+    iam.update_access_key(UserName=name, AccessKeyId=key["AccessKeyId"], Status="Inactive")
+    # dynafed makes the report at once (AWS may first answer STARTED).
+    assert iam.generate_credential_report()["State"] == "COMPLETE"
+    report = iam.get_credential_report()
+    assert report["ReportFormat"] == "text/csv"
+    lines = report["Content"].decode("utf-8").splitlines()
+    assert lines[0].startswith("user,arn,user_creation_time,password_enabled")
+    (line,) = [line for line in lines if line.startswith(f"{name},")]
+    columns = dict(zip(lines[0].split(","), line.split(","), strict=True))
+    assert columns["access_key_1_active"] == "false"  # made inactive
+    assert columns["access_key_1_last_rotated"] == key["CreateDate"].isoformat()
+    assert columns["access_key_2_active"] == "false"
