@@ -1,8 +1,9 @@
-"""The real `aws-amplify` package (npm, v6) in Node, unmodified, against a real server: its
-`signUp`, `confirmSignUp` (with the code from the outbox), `signIn` (Amplify's default
-USER_SRP_AUTH) and `fetchAuthSession` (the identity pool's credentials through
+"""The real `aws-amplify` package (npm, v6), unmodified, against a real server, in Node and
+in headless Chromium (Debian's, through playwright-core; the page served by dynafed at
+/app/): its `signUp`, `confirmSignUp` (with the code from the outbox), `signIn` (Amplify's
+default USER_SRP_AUTH) and `fetchAuthSession` (the identity pool's credentials through
 `identityPoolEndpoint`), then the AWS SDK for JavaScript v3 with those credentials reads and
-writes the user's own GameScores items and is refused another's.
+writes the user's own GameScores items and is refused another's (tests/e2e/amplify/).
 
 Reference: Amplify JavaScript v6, "Set up Amplify Auth" (`userPoolEndpoint`,
 `identityPoolEndpoint`) and "Sign-up", "Sign-in", "Accessing credentials".
@@ -25,6 +26,7 @@ from typing import Any
 import pytest
 
 from dynafed.demo import gamescores
+from dynafed.server.static_endpoint import WEB_DIR_ENV
 from tests.e2e.userpool_flow import new_pool, outbox_code
 from tests.support.clients import client
 from tests.support.server_process import ServerProcess, start_server
@@ -32,11 +34,12 @@ from tests.support.server_process import ServerProcess, start_server
 pytestmark = pytest.mark.e2e
 
 AMPLIFY_DIR = Path(__file__).resolve().parent / "amplify"
+CHROMIUM = Path("/usr/bin/chromium")
 
 
 def ensure_node_modules() -> None:
     """`npm ci` from the committed lockfile, once, even with several test workers."""
-    marker = AMPLIFY_DIR / "node_modules" / "aws-amplify" / "package.json"
+    marker = AMPLIFY_DIR / "node_modules" / "playwright-core" / "package.json"
     if marker.exists():
         return
     with (Path(tempfile.gettempdir()) / "dynafed-e2e-amplify-npm.lock").open("w") as lock:
@@ -52,10 +55,22 @@ def ensure_node_modules() -> None:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    """The server, serving the bundled page at /app/ (same origin as the API)."""
     ensure_node_modules()
-    process = start_server(tmp_path_factory.mktemp("amplify"))
+    page = tmp_path_factory.mktemp("amplify-page")
+    subprocess.run(
+        [shutil.which("node") or "node", str(AMPLIFY_DIR / "build_page.mjs"), str(page)],
+        check=True,
+        timeout=120,
+    )
+    process = start_server(tmp_path_factory.mktemp("amplify"), env={WEB_DIR_ENV: str(page)})
     yield process
     process.stop()
+
+
+@pytest.fixture(scope="module")
+def world(server: ServerProcess) -> dict[str, str]:
+    return game_world(server)
 
 
 def game_world(server: ServerProcess) -> dict[str, str]:
@@ -89,9 +104,7 @@ def game_world(server: ServerProcess) -> dict[str, str]:
         "endpoint": server.endpoint,
         "region": server.region,
         "otherIdentityId": f"{server.region}:00000000-0000-4000-8000-000000000000",
-        "username": "amy",
-        "password": "amy-password",
-        "email": "amy@example.com",
+        "password": "player-password-1",
     }
 
 
@@ -114,10 +127,10 @@ def read_step(node: subprocess.Popen[str], deadline: float) -> dict[str, Any]:
             return step
 
 
-def test_amplify_signs_up_confirms_signs_in_with_srp_and_plays(server: ServerProcess) -> None:
-    config = game_world(server)
+def play(server: ServerProcess, world: dict[str, str], script: str, username: str) -> None:
+    config = {**world, "username": username, "email": f"{username}@example.com"}
     node = subprocess.Popen(
-        [shutil.which("node") or "node", str(AMPLIFY_DIR / "sign_up_and_play.mjs")],
+        [shutil.which("node") or "node", str(AMPLIFY_DIR / script)],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -126,21 +139,21 @@ def test_amplify_signs_up_confirms_signs_in_with_srp_and_plays(server: ServerPro
         env={**os.environ, "DYNAFED_AMPLIFY_CONFIG": json.dumps(config)},
     )
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 90
         signed_up = read_step(node, deadline)
         assert signed_up == {
             "step": "signed-up",
             "complete": False,
             "next": "CONFIRM_SIGN_UP",
-            "destination": "a***@e***",
+            "destination": f"{username[0]}***@e***",
         }
-        code = outbox_code(server, config["userPoolId"], "amy", "SignUp")
+        code = outbox_code(server, world["userPoolId"], username, "SignUp")
         assert node.stdin is not None
         node.stdin.write(f"{code}\n")
         node.stdin.flush()
         played = read_step(node, deadline)
         assert played["confirmed"] is True and played["signedIn"] is True
-        assert played["tokenUser"] == "amy"
+        assert played["tokenUser"] == username
         assert played["identityId"].startswith(f"{server.region}:")
         assert played["score"] == "42"
         assert played["otherRead"] == "AccessDeniedException"
@@ -150,3 +163,16 @@ def test_amplify_signs_up_confirms_signs_in_with_srp_and_plays(server: ServerPro
         if node.poll() is None:
             node.kill()
             node.wait()
+
+
+def test_amplify_in_node_signs_up_confirms_signs_in_with_srp_and_plays(
+    server: ServerProcess, world: dict[str, str]
+) -> None:
+    play(server, world, "sign_up_and_play.mjs", "amy")
+
+
+def test_amplify_in_chromium_signs_up_confirms_signs_in_with_srp_and_plays(
+    server: ServerProcess, world: dict[str, str]
+) -> None:
+    assert CHROMIUM.exists(), "run scripts/ensure-test-services.sh (Debian's chromium)"
+    play(server, world, "chromium_run.mjs", "bea")
