@@ -589,3 +589,128 @@ def test_aws_cli_indexes_ttl_and_tags(server: ServerProcess, dynamodb: Any) -> N
         "An error occurred (ResourceInUseException) when calling the CreateTable operation: "
         f"Table already exists: {name}" in again.stderr
     )
+
+
+# --- settings AWS stores and describes; features not served --------------------------------
+
+
+def test_encryption_on_demand_limits_and_warm_throughput_are_stored_and_described(
+    dynamodb: Any, server: ServerProcess
+) -> None:
+    client = dynamodb
+    name = unique("Settings")
+    gsi = {
+        "IndexName": "byOther",
+        "KeySchema": [{"AttributeName": "other", "KeyType": "HASH"}],
+        "Projection": {"ProjectionType": "KEYS_ONLY"},
+        "OnDemandThroughput": {"MaxReadRequestUnits": 50, "MaxWriteRequestUnits": 20},
+        "WarmThroughput": {"ReadUnitsPerSecond": 13000, "WriteUnitsPerSecond": 5000},
+    }
+    client.create_table(
+        **table_request(
+            name,
+            AttributeDefinitions=[PK, {"AttributeName": "other", "AttributeType": "S"}],
+            GlobalSecondaryIndexes=[gsi],
+            SSESpecification={"Enabled": True, "SSEType": "KMS", "KMSMasterKeyId": "alias/games"},
+            OnDemandThroughput={"MaxReadRequestUnits": 100, "MaxWriteRequestUnits": 40},
+            WarmThroughput={"ReadUnitsPerSecond": 14000, "WriteUnitsPerSecond": 6000},
+        )
+    )
+    table = client.describe_table(TableName=name)["Table"]
+    assert table["SSEDescription"] == {
+        "Status": "ENABLED",
+        "SSEType": "KMS",
+        "KMSMasterKeyArn": f"arn:aws:kms:{server.region}:{server.account_id}:alias/games",
+    }
+    assert table["OnDemandThroughput"] == {"MaxReadRequestUnits": 100, "MaxWriteRequestUnits": 40}
+    assert table["WarmThroughput"] == {
+        "ReadUnitsPerSecond": 14000,
+        "WriteUnitsPerSecond": 6000,
+        "Status": "ACTIVE",
+    }
+    index = table["GlobalSecondaryIndexes"][0]
+    assert index["OnDemandThroughput"] == {"MaxReadRequestUnits": 50, "MaxWriteRequestUnits": 20}
+    assert index["WarmThroughput"]["ReadUnitsPerSecond"] == 13000
+
+    client.update_table(
+        TableName=name,
+        SSESpecification={"Enabled": False},
+        WarmThroughput={"ReadUnitsPerSecond": 15000, "WriteUnitsPerSecond": 7000},
+        GlobalSecondaryIndexUpdates=[
+            {"Update": {"IndexName": "byOther", "OnDemandThroughput": {"MaxReadRequestUnits": 9}}}
+        ],
+    )
+    table = client.describe_table(TableName=name)["Table"]
+    assert "SSEDescription" not in table  # back to the AWS owned key
+    assert table["WarmThroughput"]["WriteUnitsPerSecond"] == 7000
+    assert table["GlobalSecondaryIndexes"][0]["OnDemandThroughput"] == {"MaxReadRequestUnits": 9}
+
+
+def test_the_aws_managed_key_is_one_per_account_and_region(
+    dynamodb: Any, server: ServerProcess
+) -> None:
+    client = dynamodb
+    arns = set()
+    for _ in range(2):
+        name = unique("Managed")
+        client.create_table(**table_request(name, SSESpecification={"Enabled": True}))
+        arns.add(
+            client.describe_table(TableName=name)["Table"]["SSEDescription"]["KMSMasterKeyArn"]
+        )
+    (arn,) = arns
+    assert arn.startswith(f"arn:aws:kms:{server.region}:{server.account_id}:key/")
+
+
+def test_an_index_update_needs_some_throughput_setting(raw: Any) -> None:
+    name = unique("IndexUpdate")
+    raw.create_table(
+        **table_request(
+            name,
+            AttributeDefinitions=[PK, {"AttributeName": "other", "AttributeType": "S"}],
+            GlobalSecondaryIndexes=[
+                {
+                    "IndexName": "byOther",
+                    "KeySchema": [{"AttributeName": "other", "KeyType": "HASH"}],
+                    "Projection": {"ProjectionType": "ALL"},
+                }
+            ],
+        )
+    )
+    code, message = error_of(
+        lambda: raw.update_table(
+            TableName=name, GlobalSecondaryIndexUpdates=[{"Update": {"IndexName": "byOther"}}]
+        )
+    )
+    assert code == "ValidationException"
+    assert "must be specified for index: byOther" in message
+
+
+@pytest.mark.parametrize(
+    ("operation", "member", "value"),
+    [
+        ("create_table", "ResourcePolicy", '{"Version": "2012-10-17", "Statement": []}'),
+        (
+            "create_table",
+            "GlobalTableSourceArn",
+            "arn:aws:dynamodb:us-west-2:123456789012:table/Source",
+        ),
+        ("update_table", "ReplicaUpdates", [{"Create": {"RegionName": "us-west-2"}}]),
+        ("update_table", "MultiRegionConsistency", "STRONG"),
+    ],
+)
+def test_features_not_served_are_refused_not_ignored(
+    dynamodb: Any, operation: str, member: str, value: Any
+) -> None:
+    client = dynamodb
+    name = unique("NotServed")
+    if operation == "update_table":
+        client.create_table(**table_request(name))
+        request: dict[str, Any] = {"TableName": name}
+    else:
+        request = table_request(name)
+    code, message = error_of(lambda: getattr(client, operation)(**request, **{member: value}))
+    assert code == "ValidationException"
+    assert message.startswith(f"{member} is not supported by this server: ")
+    if operation == "create_table":
+        tables = client.list_tables()["TableNames"]
+        assert name not in tables  # nothing half-created

@@ -9,7 +9,7 @@ again under the same name starts empty even if the old items were not yet purged
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, TypeVar
 
 from dynafed.dynamodb.requests import KeySchemaElement
 
@@ -90,6 +90,34 @@ class Throughput:
 
 
 @dataclass(frozen=True, slots=True)
+class RequestLimits:
+    """`OnDemandThroughput`: the most read and write request units per second an on-demand
+    table or index may use (absent or -1: no limit). Stored and described; not enforced."""
+
+    max_read: int | None = None
+    max_write: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class WarmThroughput:
+    """`WarmThroughput`: the read and write units per second the table or index is prepared
+    for. Stored and described; dynafed has no cold state to warm."""
+
+    read: int | None = None
+    write: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Encryption:
+    """`SSESpecification` with `Enabled`: a KMS key (or AES256) the table is said to be
+    encrypted with. Without it the table uses an AWS owned key, as on AWS, and DescribeTable
+    shows no `SSEDescription`. dynafed's data files are protected by file permissions."""
+
+    sse_type: str
+    kms_key_arn: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class Index:
     name: str
     key_schema: KeySchema
@@ -97,6 +125,8 @@ class Index:
     throughput: Throughput | None = None
     """Global secondary indexes only (zeros on an on-demand table)."""
     status: str = "ACTIVE"
+    on_demand: RequestLimits | None = None
+    warm: WarmThroughput | None = None
     """CREATING while a global index added by UpdateTable is being backfilled."""
 
 
@@ -134,6 +164,9 @@ class Table:
     tags: dict[str, str] = field(default_factory=dict)
     deletion_protection: bool = False
     table_class: str | None = None
+    encryption: Encryption | None = None
+    on_demand: RequestLimits | None = None
+    warm: WarmThroughput | None = None
 
     def key_type(self, attribute: str) -> str:
         return self.attribute_types[attribute]
@@ -184,6 +217,9 @@ class Table:
             "tags": [[key, value] for key, value in self.tags.items()],
             "deletion_protection": self.deletion_protection,
             "table_class": self.table_class,
+            "encryption": None if self.encryption is None else _encryption_doc(self.encryption),
+            "on_demand": _pair_doc(self.on_demand),
+            "warm": _pair_doc(self.warm),
         }
 
     @classmethod
@@ -210,6 +246,9 @@ class Table:
             tags={key: value for key, value in doc.get("tags", [])},
             deletion_protection=doc.get("deletion_protection", False),
             table_class=doc.get("table_class"),
+            encryption=_encryption_from_doc(doc.get("encryption")),
+            on_demand=_pair_from_doc(RequestLimits, doc.get("on_demand")),
+            warm=_pair_from_doc(WarmThroughput, doc.get("warm")),
         )
 
 
@@ -254,6 +293,8 @@ def _index_doc(index: Index) -> dict[str, Any]:
         "projection": [index.projection.type, list(index.projection.non_key_attributes)],
         "throughput": None if index.throughput is None else _throughput_doc(index.throughput),
         "status": index.status,
+        "on_demand": _pair_doc(index.on_demand),
+        "warm": _pair_doc(index.warm),
     }
 
 
@@ -266,7 +307,36 @@ def _index_from_doc(doc: dict[str, Any]) -> Index:
         projection=Projection(projection_type, tuple(non_key)),
         throughput=None if throughput is None else _throughput_from_doc(throughput),
         status=doc.get("status", "ACTIVE"),
+        on_demand=_pair_from_doc(RequestLimits, doc.get("on_demand")),
+        warm=_pair_from_doc(WarmThroughput, doc.get("warm")),
     )
+
+
+_Pair = TypeVar("_Pair", RequestLimits, WarmThroughput)
+
+
+def _pair_doc(pair: RequestLimits | WarmThroughput | None) -> list[int | None] | None:
+    if pair is None:
+        return None
+    if isinstance(pair, RequestLimits):
+        return [pair.max_read, pair.max_write]
+    return [pair.read, pair.write]
+
+
+def _pair_from_doc(kind: type[_Pair], doc: list[int | None] | None) -> _Pair | None:
+    return None if doc is None else kind(*doc)
+
+
+def _encryption_doc(encryption: Encryption) -> list[str | None]:
+    return [encryption.sse_type, encryption.kms_key_arn]
+
+
+def _encryption_from_doc(doc: list[str | None] | None) -> Encryption | None:
+    if doc is None:
+        return None
+    sse_type, key_arn = doc
+    assert sse_type is not None
+    return Encryption(sse_type, key_arn)
 
 
 def _stream_doc(stream: Stream) -> dict[str, str]:

@@ -8,8 +8,10 @@ AttributeDefinitions names exactly the key attributes in use.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
+from dynafed.dynamodb.control_plane import stored_settings
 from dynafed.dynamodb.requests import (
     CreateGlobalSecondaryIndexAction,
     GlobalSecondaryIndex,
@@ -178,15 +180,23 @@ def global_index(
                 f"ProvisionedThroughput should not be specified for index: {name} when "
                 "BillingMode is PAY_PER_REQUEST"
             )
-        return Index(name, schema, index_projection, Throughput())
+        return _with_stored_settings(Index(name, schema, index_projection, Throughput()), wire)
     if throughput is None:
         raise invalid(f"ProvisionedThroughput must be specified for index: {name}")
     check_throughput_bounds(throughput)
-    return Index(
-        name,
-        schema,
-        index_projection,
-        Throughput(throughput["ReadCapacityUnits"], throughput["WriteCapacityUnits"]),
+    read, write = throughput["ReadCapacityUnits"], throughput["WriteCapacityUnits"]
+    return _with_stored_settings(
+        Index(name, schema, index_projection, Throughput(read, write)), wire
+    )
+
+
+def _with_stored_settings(
+    index: Index, wire: GlobalSecondaryIndex | CreateGlobalSecondaryIndexAction
+) -> Index:
+    return replace(
+        index,
+        on_demand=stored_settings.request_limits(wire.get("OnDemandThroughput")),
+        warm=stored_settings.warm_throughput(wire.get("WarmThroughput")),
     )
 
 

@@ -6,7 +6,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from dynafed.dynamodb.tables import PAY_PER_REQUEST, Index, Table
+from dynafed.dynamodb.tables import (
+    PAY_PER_REQUEST,
+    Encryption,
+    Index,
+    RequestLimits,
+    Table,
+    WarmThroughput,
+)
 from dynafed.storage.port import TableStats
 
 ACTIVE = "ACTIVE"
@@ -62,8 +69,34 @@ def describe(
         description["LatestStreamArn"] = table.stream.arn
     if table.table_class is not None:
         description["TableClassSummary"] = {"TableClass": table.table_class}
+    if table.encryption is not None:
+        description["SSEDescription"] = _sse_description(table.encryption)
+    _describe_stored_capacity(description, table.on_demand, table.warm)
     description["DeletionProtectionEnabled"] = table.deletion_protection
     return description
+
+
+def _sse_description(encryption: Encryption) -> dict[str, Any]:
+    described: dict[str, Any] = {"Status": "ENABLED", "SSEType": encryption.sse_type}
+    if encryption.kms_key_arn is not None:
+        described["KMSMasterKeyArn"] = encryption.kms_key_arn
+    return described
+
+
+def _describe_stored_capacity(
+    description: dict[str, Any], on_demand: RequestLimits | None, warm: WarmThroughput | None
+) -> None:
+    """`OnDemandThroughput` and `WarmThroughput` as they were set (table or index)."""
+    if on_demand is not None:
+        limits = {
+            "MaxReadRequestUnits": on_demand.max_read,
+            "MaxWriteRequestUnits": on_demand.max_write,
+        }
+        description["OnDemandThroughput"] = {k: v for k, v in limits.items() if v is not None}
+    if warm is not None:
+        units = {"ReadUnitsPerSecond": warm.read, "WriteUnitsPerSecond": warm.write}
+        described = {k: v for k, v in units.items() if v is not None}
+        description["WarmThroughput"] = {**described, "Status": ACTIVE}
 
 
 def _billing_mode_summary(table: Table) -> dict[str, Any]:
@@ -98,6 +131,7 @@ def _describe_global_index(
         described["Backfilling"] = True
     if index.throughput is not None:
         described["ProvisionedThroughput"] = index.throughput.to_wire()
+    _describe_stored_capacity(described, index.on_demand, index.warm)
     described.update(
         {
             "IndexSizeBytes": stats.size_bytes,

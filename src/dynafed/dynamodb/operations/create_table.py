@@ -13,6 +13,7 @@ from typing import Any
 from dynafed.dynamodb import fgac
 from dynafed.dynamodb.context import OperationContext
 from dynafed.dynamodb.control_plane import schema_rules as rules
+from dynafed.dynamodb.control_plane import stored_settings
 from dynafed.dynamodb.control_plane.table_description import describe
 from dynafed.dynamodb.requests import CreateTableInput, ProvisionedThroughput, StreamSpecification
 from dynafed.dynamodb.streams import lifecycle as stream_lifecycle
@@ -27,14 +28,16 @@ from dynafed.dynamodb.tables import (
 )
 from dynafed.dynamodb.validation import RequestShape, validate_request
 from dynafed.dynamodb.validation.common import require_table_name_present
-from dynafed.dynamodb.validation.model import request_shape
+from dynafed.dynamodb.validation.model import NOT_SERVED, request_shape
 from dynafed.errors import ResourceInUseException
 from dynafed.storage.port import TableStats, WriteTxn
 
 RUNS_INLINE = False
 """A write: it waits for its commit, so never on the event loop (server.dynamodb_endpoint)."""
 
-REQUEST: RequestShape[CreateTableInput] = RequestShape(request_shape("CreateTable"))
+REQUEST: RequestShape[CreateTableInput] = RequestShape(
+    request_shape("CreateTable"), NOT_SERVED["CreateTable"]
+)
 
 
 def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
@@ -81,6 +84,11 @@ def define_table(ctx: OperationContext, request: CreateTableInput) -> Table:
         tags={tag["Key"]: tag["Value"] for tag in request.get("Tags", [])},
         deletion_protection=request.get("DeletionProtectionEnabled", False),
         table_class=request.get("TableClass"),
+        encryption=stored_settings.encryption(
+            request.get("SSESpecification"), ctx.region, ctx.account_id
+        ),
+        on_demand=stored_settings.request_limits(request.get("OnDemandThroughput")),
+        warm=stored_settings.warm_throughput(request.get("WarmThroughput")),
     )
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from dynafed.dynamodb import backfill, fgac
 from dynafed.dynamodb.context import OperationContext, find_table, table_not_found
 from dynafed.dynamodb.control_plane import schema_rules as rules
+from dynafed.dynamodb.control_plane import stored_settings
 from dynafed.dynamodb.control_plane.table_description import describe
 from dynafed.dynamodb.indexes import storage_id
 from dynafed.dynamodb.requests import (
@@ -35,7 +36,7 @@ from dynafed.dynamodb.tables import (
 )
 from dynafed.dynamodb.validation import RequestShape, validate_request
 from dynafed.dynamodb.validation.common import require_table_name
-from dynafed.dynamodb.validation.model import request_shape
+from dynafed.dynamodb.validation.model import NOT_SERVED, request_shape
 from dynafed.errors import LimitExceededException, ResourceNotFoundException, ValidationException
 from dynafed.storage.port import WriteTxn
 
@@ -48,11 +49,14 @@ _ONLINE_INDEX_LIMIT = LimitExceededException(
 RUNS_INLINE = False
 """A write: it waits for its commit, so never on the event loop (server.dynamodb_endpoint)."""
 
-REQUEST: RequestShape[UpdateTableInput] = RequestShape(request_shape("UpdateTable"))
+REQUEST: RequestShape[UpdateTableInput] = RequestShape(
+    request_shape("UpdateTable"), NOT_SERVED["UpdateTable"]
+)
 
 _CHANGES = (
     "BillingMode", "ProvisionedThroughput", "GlobalSecondaryIndexUpdates", "StreamSpecification",
     "SSESpecification", "TableClass", "DeletionProtectionEnabled", "OnDemandThroughput",
+    "WarmThroughput",
 )  # fmt: skip
 
 
@@ -93,13 +97,21 @@ def _check_request(request: UpdateTableInput) -> None:
             )
         seen.add(index_name)
         if "Update" in update:
-            _check_index_bounds(index_name, update["Update"]["ProvisionedThroughput"])
+            _check_index_update(index_name, update["Update"])
     online = [u for u in request.get("GlobalSecondaryIndexUpdates", []) if "Update" not in u]
     if len(online) > 1:
         raise _ONLINE_INDEX_LIMIT
 
 
-def _check_index_bounds(index_name: str, throughput: ProvisionedThroughput) -> None:
+def _check_index_update(index_name: str, update: UpdateGlobalSecondaryIndexAction) -> None:
+    throughput = update.get("ProvisionedThroughput")
+    if throughput is None:
+        if "OnDemandThroughput" not in update and "WarmThroughput" not in update:
+            raise rules.invalid(
+                "One of ProvisionedThroughput, OnDemandThroughput or WarmThroughput must be "
+                f"specified for index: {index_name}"
+            )
+        return
     for member in ("ReadCapacityUnits", "WriteCapacityUnits"):
         if throughput[member] > rules.MAX_CAPACITY_UNITS:
             raise ValidationException(
@@ -126,6 +138,7 @@ def _update(
         updated = updated.with_changes(deletion_protection=request["DeletionProtectionEnabled"])
     if "TableClass" in request:
         updated = updated.with_changes(table_class=request["TableClass"])
+    updated = _stored_settings(updated, request)
     txn.put_document(DOCUMENT_KIND, key, updated.to_document())
     _switch_stream(txn, table, updated, now, policy)
     kept = {index.name for index in updated.global_indexes}
@@ -296,19 +309,49 @@ def _with_throughput(
         raise ResourceNotFoundException(
             f"Requested resource not found: Index {name} for table {table.name} not found"
         )
-    if table.billing_mode == PAY_PER_REQUEST:
-        raise rules.invalid(
-            f"ProvisionedThroughput should not be specified for index: {name} when BillingMode "
-            "is PAY_PER_REQUEST"
-        )
-    read = wire["ProvisionedThroughput"]["ReadCapacityUnits"]
-    write = wire["ProvisionedThroughput"]["WriteCapacityUnits"]
     return [
-        replace(index, throughput=(index.throughput or Throughput()).changed_to(read, write, now))
-        if index.name == name
-        else index
+        _updated_index(table, index, wire, now) if index.name == name else index
         for index in indexes
     ]
+
+
+def _updated_index(
+    table: Table, index: Index, wire: UpdateGlobalSecondaryIndexAction, now: float
+) -> Index:
+    throughput = wire.get("ProvisionedThroughput")
+    if throughput is not None:
+        if table.billing_mode == PAY_PER_REQUEST:
+            raise rules.invalid(
+                f"ProvisionedThroughput should not be specified for index: {index.name} when "
+                "BillingMode is PAY_PER_REQUEST"
+            )
+        read, write = throughput["ReadCapacityUnits"], throughput["WriteCapacityUnits"]
+        index = replace(
+            index, throughput=(index.throughput or Throughput()).changed_to(read, write, now)
+        )
+    if "OnDemandThroughput" in wire:
+        index = replace(index, on_demand=stored_settings.request_limits(wire["OnDemandThroughput"]))
+    if "WarmThroughput" in wire:
+        index = replace(index, warm=stored_settings.warm_throughput(wire["WarmThroughput"]))
+    return index
+
+
+def _stored_settings(table: Table, request: UpdateTableInput) -> Table:
+    """Encryption, on-demand limits and warm throughput: each replaced when given."""
+    changes: dict[str, Any] = {}
+    if "SSESpecification" in request:
+        changes["encryption"] = stored_settings.encryption(
+            request["SSESpecification"], table.region, _account_of(table)
+        )
+    if "OnDemandThroughput" in request:
+        changes["on_demand"] = stored_settings.request_limits(request["OnDemandThroughput"])
+    if "WarmThroughput" in request:
+        changes["warm"] = stored_settings.warm_throughput(request["WarmThroughput"])
+    return table.with_changes(**changes) if changes else table
+
+
+def _account_of(table: Table) -> str:
+    return table.arn.split(":", 5)[4]
 
 
 def _stream(table: Table, spec: StreamSpecification | None, now: float) -> Table:

@@ -6,8 +6,8 @@ those that parse expressions) live with the operation that owns them.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar, cast
 
 from dynafed.core.validation import constraints, json_types
@@ -24,6 +24,8 @@ class RequestShape(Generic[RequestT]):
     TypedDict in `dynamodb.requests`): `REQUEST: RequestShape[GetItemInput]`."""
 
     struct: Struct
+    not_served: Mapping[str, str] = field(default_factory=dict)
+    """Members refused with a `ValidationException` saying why (`model.NOT_SERVED`)."""
 
 
 def _dynamodb_error(failure: ValueError) -> Exception:
@@ -41,12 +43,20 @@ def validate_request(
     passes called here directly: this is on every request's path)."""
     try:
         cleaned = json_types.check_types(shape.struct, body)
+        if shape.not_served:
+            _refuse_not_served(shape.not_served, cleaned)
         if precheck is not None:
             precheck(cleaned)
         constraints.check_constraints(shape.struct, cleaned)
     except (WrongJsonType, ValidationFailed) as failure:
         raise _dynamodb_error(failure) from None
     return cast(RequestT, cleaned)
+
+
+def _refuse_not_served(not_served: Mapping[str, str], request: Mapping[str, Any]) -> None:
+    for member, why in not_served.items():
+        if member in request:
+            raise ValidationException(f"{member} is not supported by this server: {why}")
 
 
 def check_types(shape: RequestShape[RequestT], body: dict[str, Any]) -> RequestT:

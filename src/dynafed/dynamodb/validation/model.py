@@ -67,7 +67,6 @@ DYNAMODB = Refinements(
         # created from nothing still needs them, and AWS reports them as null members.
         ("CreateTableInput", "KeySchema"): changed(required=True),
         ("CreateTableInput", "AttributeDefinitions"): changed(required=True),
-        ("UpdateGlobalSecondaryIndexAction", "ProvisionedThroughput"): changed(required=True),
         # UpdateTimeToLive words an empty or long attribute name itself (update_time_to_live).
         ("TimeToLiveSpecification", "AttributeName"): changed(min_len=None, max_len=None),
     },
@@ -81,6 +80,24 @@ STREAMS = Refinements(
         ("GetRecordsInput", "Limit"): changed(maximum=1000),
     },
 )
+
+
+NOT_SERVED: dict[str, dict[str, str]] = {
+    "CreateTable": {
+        "ResourcePolicy": "resource-based policies are not served",
+        "GlobalTableSourceArn": "global tables are not served",
+        "GlobalTableSettingsReplicationMode": "global tables are not served",
+    },
+    "UpdateTable": {
+        "ReplicaUpdates": "global tables are not served",
+        "MultiRegionConsistency": "global tables are not served",
+        "GlobalTableWitnessUpdates": "global tables are not served",
+        "GlobalTableSettingsReplicationMode": "global tables are not served",
+    },
+}
+"""Members of the model that dynafed refuses rather than accept and ignore, with why; every
+other member of a served operation is acted on (tests/unit/dynamodb/test_request_members.py
+checks that each is read somewhere)."""
 
 
 def request_shape(operation: str) -> Struct:
