@@ -217,3 +217,38 @@ def test_an_administrator_updates_disables_and_enables_a_user(idp: Any, public: 
 def payload_email(token: str) -> Any:
     part = token.split(".")[1]
     return json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))).get("email")
+
+
+def test_reset_required_attribute_removal_and_deleting_oneself(
+    idp: Any, public: Any, server: ServerProcess
+) -> None:
+    pool_id, client_id, _ = new_pool(idp)
+    add_user(idp, pool_id, "cy", "cy-password", "cy@example.com")
+    idp.admin_reset_user_password(UserPoolId=pool_id, Username="cy")
+    assert idp.admin_get_user(UserPoolId=pool_id, Username="cy")["UserStatus"] == "RESET_REQUIRED"
+    with pytest.raises(public.exceptions.PasswordResetRequiredException):
+        sign_in(public, client_id, "cy", "cy-password")
+    code = outbox_code(server, pool_id, "cy", "ForgotPassword")
+    public.confirm_forgot_password(
+        ClientId=client_id, Username="cy", ConfirmationCode=code, Password="cy-new-password"
+    )
+    assert idp.admin_get_user(UserPoolId=pool_id, Username="cy")["UserStatus"] == "CONFIRMED"
+    tokens = sign_in(public, client_id, "cy", "cy-new-password")
+
+    idp.admin_update_user_attributes(
+        UserPoolId=pool_id, Username="cy", UserAttributes=[{"Name": "nickname", "Value": "c"}]
+    )
+    idp.admin_delete_user_attributes(
+        UserPoolId=pool_id, Username="cy", UserAttributeNames=["nickname"]
+    )
+    public.delete_user_attributes(AccessToken=tokens["AccessToken"], UserAttributeNames=["email"])
+    names = {
+        a["Name"] for a in public.get_user(AccessToken=tokens["AccessToken"])["UserAttributes"]
+    }
+    assert names == {"sub"}
+
+    public.delete_user(AccessToken=tokens["AccessToken"])
+    with pytest.raises(idp.exceptions.UserNotFoundException):
+        idp.admin_get_user(UserPoolId=pool_id, Username="cy")
+    with pytest.raises(public.exceptions.NotAuthorizedException):
+        public.get_user(AccessToken=tokens["AccessToken"])

@@ -27,6 +27,8 @@ FORCE_CHANGE_PASSWORD = "FORCE_CHANGE_PASSWORD"
 """A user created with a temporary password: the next sign-in must set a new one."""
 UNCONFIRMED = "UNCONFIRMED"
 """A user who signed up and has not confirmed the code yet: may not sign in."""
+RESET_REQUIRED = "RESET_REQUIRED"
+"""After AdminResetUserPassword: the user must set a new password with a reset code."""
 
 
 @dataclass(slots=True)

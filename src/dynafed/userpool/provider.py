@@ -26,7 +26,7 @@ from dynafed.userpool.authorize import (
     redirect_with,
 )
 from dynafed.userpool.issuer import PoolDirectory
-from dynafed.userpool.model import FORCE_CHANGE_PASSWORD, UNCONFIRMED, UserPool
+from dynafed.userpool.model import FORCE_CHANGE_PASSWORD, RESET_REQUIRED, UNCONFIRMED, UserPool
 from dynafed.userpool.oauth_errors import NoRedirect, OAuthError
 from dynafed.userpool.signin import Authenticator, SignInRefused
 from dynafed.userpool.signin_page import error_page, signin_page
@@ -44,6 +44,7 @@ through the cognito-idp API's NEW_PASSWORD_REQUIRED challenge."""
 
 
 NOT_CONFIRMED = "User is not confirmed: enter the code you were sent through your app first."
+RESET_FIRST = "Password reset required: set a new one with the code you were sent, in your app."
 
 
 def _not_found() -> IdpResponse:
@@ -126,6 +127,8 @@ class UserPoolProvider:
             return self._page(pool, auth, username, CHANGE_PASSWORD_FIRST)
         if user.status == UNCONFIRMED:
             return self._page(pool, auth, username, NOT_CONFIRMED)
+        if user.status == RESET_REQUIRED:
+            return self._page(pool, auth, username, RESET_FIRST)
         return redirect(self._issue_code(auth, user.username, user.sub))
 
     def _page(

@@ -32,6 +32,7 @@ from dynafed.userpool.api.context import (
 from dynafed.userpool.api.errors import (
     InvalidParameterException,
     NotAuthorizedException,
+    PasswordResetRequiredException,
     TooManyRequestsException,
     UserNotConfirmedException,
 )
@@ -41,6 +42,7 @@ from dynafed.userpool.api.tokens import authentication_result, new_sign_in
 from dynafed.userpool.model import (
     CONFIRMED,
     FORCE_CHANGE_PASSWORD,
+    RESET_REQUIRED,
     UNCONFIRMED,
     AppClient,
     User,
@@ -153,6 +155,8 @@ def _signed_in(ctx: ApiContext, pool: UserPool, client: AppClient, user: User) -
     """What a proven password leads to: tokens, or the state that stops them."""
     if user.status == UNCONFIRMED:  # only once the password proved right, as Cognito
         raise UserNotConfirmedException()
+    if user.status == RESET_REQUIRED:
+        raise PasswordResetRequiredException()
     if user.status == FORCE_CHANGE_PASSWORD:
         return _new_password_challenge(ctx, client, user)
     sign_in = new_sign_in(ctx, client, user)

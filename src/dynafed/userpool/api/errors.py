@@ -20,6 +20,7 @@ __all__ = [
     "InvalidParameterException",
     "InvalidPasswordException",
     "NotAuthorizedException",
+    "PasswordResetRequiredException",
     "TooManyRequestsException",
     "UnauthorizedException",
     "UnsupportedTokenTypeException",
@@ -97,3 +98,10 @@ class UnsupportedTokenTypeException(CognitoIdentityError):
 
 class GroupExistsException(CognitoIdentityError):
     code = "GroupExistsException"
+
+
+class PasswordResetRequiredException(CognitoIdentityError):
+    code = "PasswordResetRequiredException"
+
+    def __init__(self, message: str = "Password reset required for the user") -> None:
+        super().__init__(message)

@@ -1,6 +1,6 @@
 """What a signed-in user does with their access token: GetUser, UpdateUserAttributes,
-ChangePassword, GlobalSignOut; RevokeToken (a refresh token, by its client); and the
-administrator's AdminUserGlobalSignOut.
+DeleteUserAttributes, ChangePassword, GlobalSignOut, DeleteUser; RevokeToken (a refresh
+token, by its client); and the administrator's AdminUserGlobalSignOut.
 
 Signing out (GlobalSignOut, AdminUserGlobalSignOut) deletes every refresh token of the user
 and revokes the sign-ins they came from, so those sign-ins' access tokens are refused at
@@ -26,7 +26,7 @@ from dynafed.userpool.api.errors import (
     UserNotFoundException,
 )
 from dynafed.userpool.api.password_setting import USER_WORDING, new_credentials
-from dynafed.userpool.api.users import attributes, split_attributes
+from dynafed.userpool.api.users import attributes, remove_attributes, split_attributes
 from dynafed.userpool.model import UserPool
 
 
@@ -52,6 +52,38 @@ def update_user_attributes(ctx: ApiContext, body: dict[str, Any], call: Call) ->
 
     ctx.pools.deps.storage.write(write)
     return {"CodeDeliveryDetailsList": []}
+
+
+def delete_user_attributes(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict[str, Any]:
+    caller = caller_of(ctx, body["AccessToken"])
+
+    def write(txn: WriteTxn) -> None:
+        user = store.get_user(txn, caller.pool.pool_id, caller.user.username)
+        if user is None or user.sub != caller.user.sub:
+            raise NotAuthorizedException("Invalid Access Token")
+        remove_attributes(user, body["UserAttributeNames"])
+        user.modified_at = ctx.now()
+        store.save_user(txn, user)
+
+    ctx.pools.deps.storage.write(write)
+    return {}
+
+
+def delete_user(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict[str, Any]:
+    """The user deletes themselves; their refresh tokens and sign-ins go with them."""
+    caller = caller_of(ctx, body["AccessToken"])
+    now = ctx.now()
+
+    def write(txn: WriteTxn) -> None:
+        user = store.get_user(txn, caller.pool.pool_id, caller.user.username)
+        if user is None or user.sub != caller.user.sub:
+            raise NotAuthorizedException("Invalid Access Token")
+        until = now + grants.MAX_ACCESS_TOKEN_SECONDS
+        grants.sign_out_everywhere(txn, user.pool_id, user.sub, until, now)
+        store.delete_user(txn, user.pool_id, user.username)
+
+    ctx.pools.deps.storage.write(write)
+    return {}
 
 
 def change_password(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict[str, Any]:

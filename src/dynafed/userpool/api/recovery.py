@@ -1,5 +1,6 @@
-"""ForgotPassword and ConfirmForgotPassword: a reset code to the outbox, then a new password
-with it.
+"""ForgotPassword, AdminResetUserPassword and ConfirmForgotPassword: a reset code to the
+outbox, then a new password with it. AdminResetUserPassword also makes the user
+RESET_REQUIRED: their old password signs in no more (PasswordResetRequiredException).
 
 Only a user with an address to send to and a confirmed account may reset (Cognito needs a
 verified email or phone number); an unknown user name gets a simulated delivery, and a code
@@ -17,15 +18,16 @@ from dynafed.storage.port import WriteTxn
 from dynafed.userpool import codes, store
 from dynafed.userpool.api import delivery
 from dynafed.userpool.api.confirmation import code_error
-from dynafed.userpool.api.context import ApiContext, Call, find_client
+from dynafed.userpool.api.context import ApiContext, Call, find_client, require_pool
 from dynafed.userpool.api.errors import (
     CodeMismatchException,
     InvalidParameterException,
     NotAuthorizedException,
+    UserNotFoundException,
 )
 from dynafed.userpool.api.password_setting import USER_WORDING, check_policy, new_credentials
 from dynafed.userpool.api.secret_hash import require_secret_hash
-from dynafed.userpool.model import CONFIRMED, UNCONFIRMED, User
+from dynafed.userpool.model import CONFIRMED, RESET_REQUIRED, UNCONFIRMED, User
 
 NO_ADDRESS = (
     "Cannot reset password for the user as there is no registered/verified email or phone_number"
@@ -36,26 +38,44 @@ def forgot_password(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict[s
     pool, client = find_client(ctx, body["ClientId"])
     username = body["Username"]
     require_secret_hash(client, username, body.get("SecretHash"))
-    now = ctx.now()
-
-    def write(txn: WriteTxn) -> tuple[User, codes.Message] | None:
-        user = store.get_user(txn, pool.pool_id, username)
-        if user is None:
-            return None
-        if not user.enabled:
-            raise NotAuthorizedException("User is disabled.")
-        found = delivery.destination(user)
-        if found is None or user.status == UNCONFIRMED:
-            raise InvalidParameterException(NO_ADDRESS)
-        code = codes.new_code()
-        return user, codes.issue(txn, user, codes.FORGOT_PASSWORD, code, found[2], now)
-
-    sent = ctx.pools.deps.storage.write(write)
+    sent = ctx.pools.deps.storage.write(
+        lambda txn: _send_reset_code(txn, pool.pool_id, username, ctx.now(), False)
+    )
     if sent is None:
         return {"CodeDeliveryDetails": delivery.simulated(username)}
     user, message = sent
     delivery.announce(message)
     return {"CodeDeliveryDetails": delivery.details(user)}
+
+
+def admin_reset_user_password(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict[str, Any]:
+    def write(txn: WriteTxn) -> tuple[User, codes.Message] | None:
+        require_pool(txn, body["UserPoolId"], call.region)
+        return _send_reset_code(txn, body["UserPoolId"], body["Username"], ctx.now(), True)
+
+    sent = ctx.pools.deps.storage.write(write)
+    if sent is None:
+        raise UserNotFoundException()
+    delivery.announce(sent[1])
+    return {}
+
+
+def _send_reset_code(
+    txn: WriteTxn, pool_id: str, username: str, now: float, require_reset: bool
+) -> tuple[User, codes.Message] | None:
+    user = store.get_user(txn, pool_id, username)
+    if user is None:
+        return None
+    if not user.enabled:
+        raise NotAuthorizedException("User is disabled.")
+    found = delivery.destination(user)
+    if found is None or user.status == UNCONFIRMED:
+        raise InvalidParameterException(NO_ADDRESS)
+    if require_reset:
+        user.status, user.modified_at = RESET_REQUIRED, now
+        store.save_user(txn, user)
+    message = codes.issue(txn, user, codes.FORGOT_PASSWORD, codes.new_code(), found[2], now)
+    return user, message
 
 
 def confirm_forgot_password(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict[str, Any]:

@@ -1,5 +1,5 @@
 """AdminCreateUser, AdminSetUserPassword, AdminGetUser, AdminDeleteUser, ListUsers,
-AdminUpdateUserAttributes, AdminDisableUser, AdminEnableUser.
+AdminUpdateUserAttributes, AdminDeleteUserAttributes, AdminDisableUser, AdminEnableUser.
 
 No message is ever sent: every AdminCreateUser behaves as with `MessageAction=SUPPRESS`.
 A user created with a temporary password is FORCE_CHANGE_PASSWORD until a sign-in answers
@@ -231,3 +231,26 @@ def _set_enabled(ctx: ApiContext, body: dict[str, Any], call: Call, enabled: boo
             grants.sign_out_everywhere(txn, user.pool_id, user.sub, until, now)
 
     ctx.pools.deps.storage.write(write)
+
+
+def remove_attributes(user: User, names: list[str]) -> None:
+    """DeleteUserAttributes / AdminDeleteUserAttributes: `sub` stays."""
+    if "sub" in names:
+        raise InvalidParameterException("Cannot modify an immutable attribute: sub")
+    for name in names:
+        if name == "email":
+            user.email = None
+        user.attributes.pop(name, None)
+
+
+def admin_delete_user_attributes(
+    ctx: ApiContext, body: dict[str, Any], call: Call
+) -> dict[str, Any]:
+    def write(txn: WriteTxn) -> None:
+        user = _require_user(txn, body["UserPoolId"], body["Username"], call.region)
+        remove_attributes(user, body["UserAttributeNames"])
+        user.modified_at = ctx.now()
+        store.save_user(txn, user)
+
+    ctx.pools.deps.storage.write(write)
+    return {}
