@@ -52,4 +52,10 @@ def test_credentials_dynafed_does_not_issue_are_none(iam: InProcessIam) -> None:
     assert listed["ServiceSpecificCredentials"] == []
     assert iam.call("ListVirtualMFADevices")["VirtualMFADevices"] == []
     assert iam.error("ListMFADevices", UserName="nobody")[0] == "NoSuchEntity"
+    assert iam.call("ListServerCertificates")["ServerCertificateMetadataList"] == []
+    assert iam.error("GetServerCertificate", ServerCertificateName="site") == (
+        "NoSuchEntity",
+        "The Server Certificate with name site cannot be found.",
+        404,
+    )
     iam.call("DeleteUser", UserName="u")

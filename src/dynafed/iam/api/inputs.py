@@ -316,6 +316,10 @@ INPUTS: dict[str, Structure] = {
         name=USER_NAME,
         required=False,
     ),
+    "ListServerCertificates": _shape(Member("PathPrefix", ROLE_PATH_PREFIX), *_PAGING),
+    "GetServerCertificate": _shape(
+        Member("ServerCertificateName", Text(1, 128, r"[\w+=,.@-]+"), required=True)
+    ),
     # the whole account
     "GetAccountSummary": _shape(),
     "GenerateCredentialReport": _shape(),

@@ -1,7 +1,8 @@
-"""The credentials dynafed does not issue — console passwords (login profiles), MFA devices,
-SSH public keys, signing certificates, service-specific credentials — answered as IAM
-answers for a user that has none, so tools that look for them before deleting a user
-(`terraform destroy` with `force_destroy`, account audits) work unchanged.
+"""The credentials dynafed does not issue — console passwords (login profiles), MFA
+devices, SSH public keys, signing certificates, service-specific credentials, server
+certificates — answered as IAM answers for a user (or an account) that has none, so tools
+that look for them before deleting a user (`terraform destroy` with `force_destroy`,
+account audits) work unchanged.
 """
 
 from __future__ import annotations
@@ -49,3 +50,12 @@ def list_service_specific_credentials(ctx: IamContext, args: Args) -> dict[str, 
     if args["UserName"] is not None:
         _existing_user(ctx, args)
     return {"ServiceSpecificCredentials": [], **NOT_TRUNCATED}
+
+
+def list_server_certificates(ctx: IamContext, args: Args) -> dict[str, Any]:
+    return {"ServerCertificateMetadataList": [], **NOT_TRUNCATED}
+
+
+def get_server_certificate(ctx: IamContext, args: Args) -> dict[str, Any]:
+    name = args["ServerCertificateName"]
+    raise NoSuchEntity(f"The Server Certificate with name {name} cannot be found.")

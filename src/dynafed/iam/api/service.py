@@ -176,6 +176,8 @@ USE_CASES: dict[str, UseCase] = {
     "ListSSHPublicKeys": other_credentials.list_ssh_public_keys,
     "ListSigningCertificates": other_credentials.list_signing_certificates,
     "ListServiceSpecificCredentials": other_credentials.list_service_specific_credentials,
+    "ListServerCertificates": other_credentials.list_server_certificates,
+    "GetServerCertificate": other_credentials.get_server_certificate,
     "GetContextKeysForCustomPolicy": context_keys.get_context_keys_for_custom_policy,
     "GetContextKeysForPrincipalPolicy": context_keys.get_context_keys_for_principal_policy,
     "SimulateCustomPolicy": simulator.simulate_custom_policy,
