@@ -252,8 +252,18 @@ def test_update_table_switches_streams_and_old_ones_stay_readable(
     table = new_table(dynamodb, "KEYS_ONLY")
     first = stream_arn(dynamodb, table)
     dynamodb.put_item(TableName=table, Item=key("before"))
+    with pytest.raises(ClientError) as raised:  # the view type changes only by disabling first
+        dynamodb.update_table(
+            TableName=table,
+            StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"},
+        )
+    assert raised.value.response["Error"]["Code"] == "ValidationException"
     dynamodb.update_table(TableName=table, StreamSpecification={"StreamEnabled": False})
-    assert "LatestStreamArn" not in dynamodb.describe_table(TableName=table)["Table"]
+    disabled = dynamodb.describe_table(TableName=table)["Table"]
+    # AWS keeps naming the latest stream after disabling it, with no StreamSpecification.
+    assert "StreamSpecification" not in disabled
+    assert disabled["LatestStreamArn"] == first
+    assert disabled["LatestStreamLabel"] == first.rsplit("/", 1)[1]
     dynamodb.put_item(TableName=table, Item=key("while-off"))
     described = streams.describe_stream(StreamArn=first)["StreamDescription"]
     assert described["StreamStatus"] == "DISABLED"

@@ -160,6 +160,9 @@ class Table:
     local_indexes: tuple[Index, ...] = ()
     global_indexes: tuple[Index, ...] = ()
     stream: Stream | None = None
+    ended_stream: Stream | None = None
+    """The latest stream once UpdateTable disabled it: DescribeTable still names it
+    (`LatestStreamArn`, `LatestStreamLabel`) with no `StreamSpecification`, as AWS does."""
     time_to_live: TimeToLive = field(default_factory=TimeToLive)
     tags: dict[str, str] = field(default_factory=dict)
     deletion_protection: bool = False
@@ -210,6 +213,7 @@ class Table:
             "local_indexes": [_index_doc(index) for index in self.local_indexes],
             "global_indexes": [_index_doc(index) for index in self.global_indexes],
             "stream": None if self.stream is None else _stream_doc(self.stream),
+            "ended_stream": None if self.ended_stream is None else _stream_doc(self.ended_stream),
             "time_to_live": {
                 "enabled": self.time_to_live.enabled,
                 "attribute_name": self.time_to_live.attribute_name,
@@ -225,6 +229,7 @@ class Table:
     @classmethod
     def from_document(cls, doc: dict[str, Any]) -> Table:
         stream = doc.get("stream")
+        ended_stream = doc.get("ended_stream")
         ttl = doc.get("time_to_live") or {}
         return cls(
             name=doc["name"],
@@ -240,6 +245,7 @@ class Table:
             local_indexes=tuple(_index_from_doc(i) for i in doc.get("local_indexes", [])),
             global_indexes=tuple(_index_from_doc(i) for i in doc.get("global_indexes", [])),
             stream=None if stream is None else Stream(**stream),
+            ended_stream=None if ended_stream is None else Stream(**ended_stream),
             time_to_live=TimeToLive(
                 enabled=ttl.get("enabled", False), attribute_name=ttl.get("attribute_name")
             ),

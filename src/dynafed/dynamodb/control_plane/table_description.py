@@ -65,8 +65,10 @@ def describe(
             "StreamEnabled": True,
             "StreamViewType": table.stream.view_type,
         }
-        description["LatestStreamLabel"] = table.stream.label
-        description["LatestStreamArn"] = table.stream.arn
+    latest = table.stream or table.ended_stream
+    if latest is not None:
+        description["LatestStreamLabel"] = latest.label
+        description["LatestStreamArn"] = latest.arn
     if table.table_class is not None:
         description["TableClassSummary"] = {"TableClass": table.table_class}
     if table.encryption is not None:

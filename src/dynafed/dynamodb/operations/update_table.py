@@ -363,9 +363,11 @@ def _stream(table: Table, spec: StreamSpecification | None, now: float) -> Table
         view_type = spec.get("StreamViewType")
         if view_type is None:
             raise rules.invalid("You must specify a StreamViewType when enabling a stream")
-        return table.with_changes(stream=rules.new_stream(view_type, table.arn, now))
+        return table.with_changes(
+            stream=rules.new_stream(view_type, table.arn, now), ended_stream=None
+        )
     if table.stream is None:
         raise rules.invalid("Table has no stream to disable")
     if spec.get("StreamViewType") is not None:
         raise rules.invalid("StreamViewType cannot be specified when StreamEnabled is false")
-    return table.with_changes(stream=None)
+    return table.with_changes(stream=None, ended_stream=table.stream)
