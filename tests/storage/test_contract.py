@@ -350,6 +350,12 @@ def test_documents_crud_and_listing_by_name(storage: Storage) -> None:
         assert view.list_documents("role") == [("a", {"n": 10}), ("É", {"n": 3})]
 
 
+def test_a_document_read_for_update_is_the_stored_one(storage: Storage) -> None:
+    storage.write(lambda txn: txn.put_document("stream", "s", {"next": 7}))
+    assert storage.write(lambda txn: txn.get_document_for_update("stream", "s")) == {"next": 7}
+    assert storage.write(lambda txn: txn.get_document_for_update("stream", "none")) is None
+
+
 def test_a_document_as_stored_json(storage: Storage) -> None:
     """`get_document_bytes` is the document's JSON text: equal documents give equal bytes
     (callers key parse caches by them), and it sees the write transaction's own writes."""

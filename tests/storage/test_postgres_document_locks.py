@@ -125,6 +125,35 @@ def test_concurrent_read_modify_writes_of_one_document_lose_nothing(
         assert view.get_document(KIND, NAME) == {"v": threads * rounds}
 
 
+def test_read_modify_writes_for_update_queue_instead_of_retrying(storage: PostgresStorage) -> None:
+    """`get_document_for_update` locks exclusively from the start (a stream's sequence
+    counter, rewritten by every write to its table): writers queue, none reruns `fn`."""
+    threads, rounds = 6, 10
+    attempts = 0
+    counting = threading.Lock()
+
+    def increment(txn: WriteTxn) -> None:
+        nonlocal attempts
+        with counting:
+            attempts += 1
+        document = txn.get_document_for_update(KIND, NAME)
+        assert document is not None
+        txn.put_document(KIND, NAME, {"v": document["v"] + 1})
+
+    def worker() -> None:
+        for _ in range(rounds):
+            storage.write(increment)
+
+    running = [threading.Thread(target=worker) for _ in range(threads)]
+    for thread in running:
+        thread.start()
+    for thread in running:
+        thread.join()
+    with storage.read() as view:
+        assert view.get_document(KIND, NAME) == {"v": threads * rounds}
+    assert attempts == threads * rounds
+
+
 def test_an_item_write_after_a_document_read_waits_for_a_slow_writer_of_the_item(
     storage: PostgresStorage,
 ) -> None:

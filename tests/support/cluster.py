@@ -31,13 +31,20 @@ class Cluster:
 
 @contextmanager
 def running_cluster(
-    tmp: Path, count: int = 2, *, isolation: str = "locks", pool_max_size: int = 16
+    tmp: Path,
+    count: int = 2,
+    *,
+    isolation: str = "locks",
+    pool_max_size: int = 16,
+    extra_args: tuple[str, ...] = (),
 ) -> Iterator[Cluster]:
+    """`extra_args`: more `dynafed serve` options, the same for every node."""
     schema = new_postgres_schema("multinode")
     url = postgres_storage_url(schema, isolation=isolation, pool_max_size=str(pool_max_size))
     with ThreadPoolExecutor(count) as pool:
         starting = [
-            pool.submit(start_server, tmp / f"node{n}", "--storage", url) for n in range(count)
+            pool.submit(start_server, tmp / f"node{n}", "--storage", url, *extra_args)
+            for n in range(count)
         ]
     nodes = []
     try:

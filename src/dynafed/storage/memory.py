@@ -159,6 +159,9 @@ class _MemoryWriteTxn(_MemoryView):
         if table is not None:
             self.undo.append(lambda: self._state.tables.__setitem__(table_id, table))
 
+    def get_document_for_update(self, kind: str, name: str) -> Document | None:
+        return self.get_document(kind, name)  # one writer at a time: every read is for update
+
     def put_document(self, kind: str, name: str, document: Document) -> None:
         self._check_open()
         body = orjson.dumps(document)

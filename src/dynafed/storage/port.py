@@ -134,6 +134,13 @@ class WriteTxn(ReadView, Protocol):
 
     def delete_document(self, kind: str, name: str) -> None: ...
 
+    def get_document_for_update(self, kind: str, name: str) -> Document | None:
+        """A document this transaction is about to rewrite, read under the lock writing it
+        takes: transactions that all read then write one hot document (a stream's sequence
+        counter) queue for it instead of each holding it shared and deadlocking when they
+        upgrade."""
+        ...
+
 
 class ReadViewContext(Protocol):
     def __enter__(self) -> ReadView: ...

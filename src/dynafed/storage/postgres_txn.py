@@ -358,6 +358,11 @@ class PgWriteTxn(PgView):
     def delete_table_items(self, table_id: str) -> None:
         self._run((_DELETE_TABLE_ITEMS, (table_id,)), (_DELETE_TABLE_STATS, (table_id,)))
 
+    def get_document_for_update(self, kind: str, name: str) -> Document | None:
+        locks = self._document_lock(kind, name, exclusive=True)
+        row = self._run(*locks, (_GET_DOCUMENT, (kind, name))).fetchone()
+        return None if row is None else _load(str(row[0]))
+
     def put_document(self, kind: str, name: str, document: Document) -> None:
         locks = self._document_lock(kind, name, exclusive=True)
         self._run(*locks, (_PUT_DOCUMENT, (kind, name, _dump(document))))

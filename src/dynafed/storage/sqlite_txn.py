@@ -143,6 +143,9 @@ class SqliteWriteTxn(SqliteView):
         self._execute(_DELETE_TABLE_ITEMS, (table_id,))
         self._execute(_DELETE_TABLE_STATS, (table_id,))
 
+    def get_document_for_update(self, kind: str, name: str) -> Document | None:
+        return self.get_document(kind, name)  # one writer at a time: every read is for update
+
     def put_document(self, kind: str, name: str, document: Document) -> None:
         self._execute(_PUT_DOCUMENT, (kind, name, orjson.dumps(document)))
 

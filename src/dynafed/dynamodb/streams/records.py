@@ -49,7 +49,8 @@ def append(
     assert table.stream is not None
     if old == new:
         return
-    stored = txn.get_document(DOCUMENT_KIND, table.stream.arn)
+    # Every write to the table rewrites this document: lock it for writing from the start.
+    stored = txn.get_document_for_update(DOCUMENT_KIND, table.stream.arn)
     stream = (
         lifecycle.open_stream(txn, table, now) if stored is None else Stream.from_document(stored)
     )
