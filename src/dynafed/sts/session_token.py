@@ -36,8 +36,9 @@ RandomBytes = Callable[[int], bytes]
 INVALID_TOKEN = "The security token included in the request is invalid."
 EXPIRED_TOKEN = "The security token included in the request is expired"
 
-MAX_SESSION_SECONDS = 43_200
-"""STS's longest session; a retired key must open tokens for this long after retirement."""
+MAX_SESSION_SECONDS = 129_600
+"""STS's longest session (GetSessionToken and GetFederationToken: 36 hours); a retired key
+must open tokens for this long after retirement."""
 MAX_TOKEN_CHARS = 16_384
 
 _VERSION = 1

@@ -99,3 +99,15 @@ def test_sessions_a_user_mints_open_as_the_user_or_its_federated_user(keyring: K
     creds = issue_credentials(root, keyring, random.Random(5).randbytes)
     _, principal = resolver.resolve(creds.access_key_id, creds.session_token, NOW)
     assert principal.arn == "arn:aws:iam::123456789012:root" and principal.is_admin
+
+
+def test_a_36_hour_session_outlives_a_key_rotation(keyring: Keyring) -> None:
+    """GetSessionToken / GetFederationToken sessions last up to 36 hours: the key that sealed
+    one keeps opening it that long after the keyring rotates."""
+    user = UserContext("bob", "AIDAEXAMPLEUSERID0001", "/")
+    longest = SessionContext("", "", "bob", NOW + 129_600, kind=SessionKind.USER, user=user)
+    creds = issue_credentials(longest, keyring, random.Random(6).randbytes)
+    rotated = keyring.rotated(random.Random(7).randbytes, NOW + 1)
+    resolver = SessionTokenResolver(lambda: rotated, account_id="123456789012")
+    _, principal = resolver.resolve(creds.access_key_id, creds.session_token, NOW + 129_000)
+    assert principal.user == user

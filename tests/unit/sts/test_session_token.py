@@ -18,6 +18,7 @@ import pytest
 from dynafed.auth.principal import SessionContext
 from dynafed.errors import ExpiredTokenException, UnrecognizedClientException
 from dynafed.sts.session_token import (
+    MAX_SESSION_SECONDS,
     Keyring,
     open_session_token,
     seal_session_token,
@@ -191,9 +192,9 @@ def test_rotation_keeps_old_tokens_working_for_the_longest_session(keyring: Keyr
 
 def test_keys_retired_longer_than_the_longest_session_are_dropped(keyring: Keyring) -> None:
     once = keyring.rotated(rng(5), NOW)
-    twice = once.rotated(rng(6), NOW + 43_199)
+    twice = once.rotated(rng(6), NOW + MAX_SESSION_SECONDS - 1)
     assert keyring.current.key_id in {k.key_id for k in twice.previous}
-    thrice = twice.rotated(rng(7), NOW + 43_200)
+    thrice = twice.rotated(rng(7), NOW + MAX_SESSION_SECONDS)
     assert thrice.find(keyring.current.key_id) is None
     assert thrice.find(once.current.key_id) is not None
 
