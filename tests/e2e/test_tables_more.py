@@ -19,6 +19,7 @@ import uuid
 from typing import Any
 
 import pytest
+from botocore.exceptions import ClientError
 
 from tests.support.clients import aws_cli_env
 from tests.support.dynamodb_tables import error_of, raw_client, unique
@@ -714,3 +715,29 @@ def test_features_not_served_are_refused_not_ignored(
     if operation == "create_table":
         tables = client.list_tables()["TableNames"]
         assert name not in tables  # nothing half-created
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda client, arn: client.list_tags_of_resource(ResourceArn=arn),
+        lambda client, arn: client.tag_resource(ResourceArn=arn, Tags=[{"Key": "k", "Value": "v"}]),
+    ],
+    ids=["ListTagsOfResource", "TagResource"],
+)
+def test_another_accounts_table_is_access_denied_even_to_the_admin(
+    dynamodb: Any, server: ServerProcess, call: Any
+) -> None:
+    """IAM's cross-account rule: only a resource-based policy of the other account could
+    allow it, and this server holds none (AWS answers the same)."""
+    other = "210987654321"
+    arn = f"arn:aws:dynamodb:{server.region}:{other}:table/Theirs"
+    with pytest.raises(ClientError) as denied:
+        call(dynamodb, arn)
+    error = denied.value.response["Error"]
+    assert error["Code"] == "AccessDeniedException"
+    assert error["Message"].startswith(f"User: arn:aws:iam::{server.account_id}:root is not ")
+    assert error["Message"].endswith(
+        f"on resource: {arn} because no resource-based policy allows the "
+        f"{error['Message'].split('perform: ')[1].split(' ')[0]} action"
+    )

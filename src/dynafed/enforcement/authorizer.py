@@ -23,7 +23,7 @@ from collections.abc import Callable, Hashable, Sequence
 
 from dynafed import metrics
 from dynafed.auth.principal import Principal, SessionContext, SessionKind, UserContext
-from dynafed.core.authorization import AllowAll, AuthorizationRequest, Authorizer
+from dynafed.core.authorization import AuthorizationRequest, Authorizer
 from dynafed.core.clock import Clock
 from dynafed.enforcement.audit import AuditSink, decision_event
 from dynafed.enforcement.context import (
@@ -62,6 +62,35 @@ from dynafed.policy.request import normalize_context
 log = logging.getLogger(__name__)
 
 _NOTHING_ALLOWS = Decision(EvalDecision.IMPLICIT_DENY, PolicyType.IDENTITY, None)
+_NO_RESOURCE_POLICY = Decision(EvalDecision.IMPLICIT_DENY, PolicyType.RESOURCE, None)
+"""Access to another account's resource needs that resource's policy to allow it; this
+server holds one account, so no such policy exists here."""
+
+
+def in_another_account(resource: str, account_id: str) -> bool:
+    """Whether `resource` is an ARN naming an account other than `account_id` (IAM: a
+    cross-account request is allowed only if a resource-based policy of the resource's
+    account allows it too). AWS-owned ARNs (`arn:aws:iam::aws:policy/...`) and ARNs without
+    an account are nobody else's."""
+    if not resource.startswith("arn:"):
+        return False
+    fields = resource.split(":", 5)
+    return len(fields) > 4 and fields[4] not in ("", "aws", account_id)
+
+
+def _cross_account_denial(
+    principal: Principal, asked: AuthorizationRequest
+) -> AccessDeniedException:
+    return AccessDeniedException(
+        access_denied_message(
+            _NO_RESOURCE_POLICY,
+            principal_arn=principal.arn,
+            action=asked.action,
+            resource=asked.resource,
+        )
+    )
+
+
 _ADMIN_POLICY = NamedPolicy(
     "admin-credentials",
     parse_policy(
@@ -196,6 +225,8 @@ class SessionAuthorizer:
 
     def _evaluate(self, asked: AuthorizationRequest, base: NormalizedKeys) -> Decision:
         assert self._policies is not None
+        if in_another_account(asked.resource, self.principal.account_id):
+            return _NO_RESOURCE_POLICY
         # Only the request's own keys need normalizing; the others already are, so the
         # request is built from the merged context as the engine stores it
         # (`Request.prepared` skips normalizing it again). The engine never modifies it.
@@ -215,8 +246,24 @@ class _SessionRequestAuthorizer:
         self._session.authorize(requests, self._request_keys)
 
 
+class AdminAuthorizer:
+    """Admin credentials: everything in the account is allowed; another account's resources
+    are not (`in_another_account`)."""
+
+    __slots__ = ("_principal",)
+
+    def __init__(self, principal: Principal) -> None:
+        self._principal = principal
+
+    def authorize(self, requests: Sequence[AuthorizationRequest]) -> None:
+        account_id = self._principal.account_id
+        for asked in requests:
+            if in_another_account(asked.resource, account_id):
+                raise _cross_account_denial(self._principal, asked)
+
+
 class AuditedAllowAll:
-    """Admin credentials with the audit log on: everything is allowed, and recorded."""
+    """Admin credentials with the audit log on: as `AdminAuthorizer`, and recorded."""
 
     def __init__(self, principal: Principal, audit: AuditSink) -> None:
         self._principal = principal
@@ -224,16 +271,19 @@ class AuditedAllowAll:
 
     def authorize(self, requests: Sequence[AuthorizationRequest]) -> None:
         for asked in requests:
+            foreign = in_another_account(asked.resource, self._principal.account_id)
             self._audit(
                 {
                     "event": "authorization",
                     "principal": self._principal.arn,
                     "action": asked.action,
                     "resource": asked.resource,
-                    "decision": "Allow",
-                    "reason": "admin credentials",
+                    "decision": "Deny" if foreign else "Allow",
+                    "reason": "another account's resource" if foreign else "admin credentials",
                 }
             )
+            if foreign:
+                raise _cross_account_denial(self._principal, asked)
 
 
 class Authorizers:
@@ -254,7 +304,6 @@ class Authorizers:
         self._clock = clock
         self._facts = facts
         self._audit = audit
-        self._allow_all = AllowAll()
         self._time_keys = TimeKeys(clock)
         self._request_keys: dict[RequestFacts, NormalizedKeys] = {}
         """Normalized `request_keys` by the facts they come from: one client sends the same
@@ -271,7 +320,7 @@ class Authorizers:
         if session is None or principal.is_admin:
             if self._audit is not None:
                 return AuditedAllowAll(principal, self._audit)
-            return self._allow_all
+            return AdminAuthorizer(principal)
         if session.kind is SessionKind.FEDERATED_USER:
             return self._federated_authorizer(principal, session, facts)
         entry = self._roles.role(session.role_arn, session.role_id)
