@@ -100,3 +100,30 @@ def test_the_cli_lists_attached_aws_policies_and_cannot_delete_them(
     assert all(arn.startswith(f"{AWS}/") for arn in arns)
     deleted = aws("iam", "delete-policy", "--policy-arn", f"{AWS}/AmazonCognitoReadOnly")
     assert deleted.returncode != 0 and "AccessDenied" in deleted.stderr
+
+
+def test_a_user_allowed_to_attach_only_read_only_cannot_attach_administrator(
+    server: ServerProcess, iam: Any
+) -> None:
+    """Delegated attachment limited by `iam:PolicyARN`: the AWS managed read-only policy may
+    be attached to oneself, AdministratorAccess may not."""
+    name = unique("delegate")
+    own_arn = f"arn:aws:iam::123456789012:user/{name}"
+    statement = {
+        "Effect": "Allow",
+        "Action": "iam:AttachUserPolicy",
+        "Resource": own_arn,
+        "Condition": {"ArnEquals": {"iam:PolicyARN": f"{AWS}/AmazonDynamoDBReadOnlyAccess"}},
+    }
+    key = create_user_with_key(
+        iam, name, json.dumps({"Version": "2012-10-17", "Statement": [statement]})
+    )
+    user_iam = user_client(server, "iam", key)
+    admin = f"{AWS}/AdministratorAccess"
+    assert (
+        error_code(lambda: user_iam.attach_user_policy(UserName=name, PolicyArn=admin))
+        == "AccessDenied"
+    )
+    user_iam.attach_user_policy(UserName=name, PolicyArn=f"{AWS}/AmazonDynamoDBReadOnlyAccess")
+    attached = iam.list_attached_user_policies(UserName=name)["AttachedPolicies"]
+    assert [p["PolicyArn"] for p in attached] == [f"{AWS}/AmazonDynamoDBReadOnlyAccess"]
