@@ -198,6 +198,7 @@ def _run_serve(args: argparse.Namespace) -> int:
     from dynafed.server.runner import ANY_KEY_WARNING, Stopped, serve
     from dynafed.server.workers import WorkersFailed
     from dynafed.storage.factory import sqlite_file_of
+    from dynafed.storage.sqlite_errors import StorageOpenError, os_error_cause
 
     if args.demo and args.workers > 1:
         message = "dynafed serve: --demo seeds its data from one process; use --workers 1"
@@ -257,7 +258,12 @@ def _run_serve(args: argparse.Namespace) -> int:
     )
     if notice is not None:
         print(notice, flush=True)
-    admin, source = admin_credentials.load_or_create(settings.data_dir)
+    try:
+        admin, source = admin_credentials.load_or_create(settings.data_dir)
+    except OSError as error:  # a full disk or a read-only file system
+        where = error.filename or settings.data_dir
+        print(f"dynafed serve: cannot write {where}: {os_error_cause(error)}", file=sys.stderr)
+        return 2
     if args.any_key:
         admin = replace(admin, any_key=True)
         print(f"dynafed serve: {ANY_KEY_WARNING}", file=sys.stderr, flush=True)
@@ -266,6 +272,9 @@ def _run_serve(args: argparse.Namespace) -> int:
     except WorkersFailed as error:
         print(f"dynafed serve: {error}", file=sys.stderr)
         return 1
+    except StorageOpenError as error:  # a full disk, a read-only file system, permissions
+        print(f"dynafed serve: {error}", file=sys.stderr)
+        return 2
     except DemoConflict as conflict:
         for line in conflict.lines:
             print(f"dynafed serve --demo: {line}", file=sys.stderr)

@@ -13,6 +13,7 @@ import pytest
 
 from dynafed.storage.port import TableStats, WriteTxn
 from dynafed.storage.sqlite import SqliteStorage
+from dynafed.storage.sqlite_errors import StorageOpenError
 from dynafed.storage.sqlite_schema import SCHEMA_VERSION, SchemaTooNewError
 
 T = "t"
@@ -224,3 +225,21 @@ def test_writers_of_one_file_take_turns_on_the_lock_beside_it(db_path: Path) -> 
         release_first.set()
         first.close()
         second.close()
+
+
+def test_opening_a_current_database_writes_nothing(db_path: Path) -> None:
+    """A node must start on a full disk (issue 20, item 5): with nothing to migrate, an
+    open only reads. The file stays byte for byte as it was, header change counter too."""
+    SqliteStorage(db_path).close()
+    before = db_path.read_bytes()
+    reopened = SqliteStorage(db_path)
+    assert not db_path.with_name(db_path.name + "-wal").stat().st_size  # nothing logged
+    reopened.close()
+    assert db_path.read_bytes() == before
+
+
+def test_a_file_that_is_not_a_database_is_one_line_naming_it(db_path: Path) -> None:
+    db_path.write_bytes(b"not a database, but more than a header's worth of bytes" * 100)
+    with pytest.raises(StorageOpenError) as refused:
+        SqliteStorage(db_path)
+    assert str(refused.value) == f"cannot use the database {db_path}: file is not a database"

@@ -74,9 +74,12 @@ def start_server(
     env: dict[str, str] | None = None,
     timeout: float = 30,
     own_process_group: bool = False,
+    command_prefix: tuple[str, ...] = (),
 ) -> ServerProcess:
     """`own_process_group`: the server (and its `--workers`) in a process group of its own,
-    so a test can send it what Ctrl-C in a terminal sends (`os.killpg(pid, SIGINT)`)."""
+    so a test can send it what Ctrl-C in a terminal sends (`os.killpg(pid, SIGINT)`).
+    `command_prefix`: a command that execs the server (`nsenter …`: a small disk's mount
+    namespace, tests/support/small_disk.py); the process is still the server's."""
     extra_args = (*_default_storage_args(data_dir, extra_args, env), *extra_args)
     process_env = {
         **os.environ,
@@ -86,6 +89,7 @@ def start_server(
         **(env or {}),
     }
     command = [
+        *command_prefix,
         sys.executable,
         "-m",
         "dynafed.cli",

@@ -41,12 +41,16 @@ def load_or_create(data_dir: Path) -> tuple[AdminCredentials, str]:
     data_dir.mkdir(parents=True, exist_ok=True)
     # Create with 0600 from the start so the secret is never readable by others.
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        json.dump(
-            {
-                "access_key_id": credentials.access_key_id,
-                "secret_access_key": credentials.secret_access_key,
-            },
-            handle,
-        )
+    try:
+        with os.fdopen(fd, "w") as handle:
+            json.dump(
+                {
+                    "access_key_id": credentials.access_key_id,
+                    "secret_access_key": credentials.secret_access_key,
+                },
+                handle,
+            )
+    except OSError as error:
+        path.unlink()  # a half-written file would be read as the keys at the next start
+        raise OSError(error.errno, error.strerror, str(path)) from error
     return credentials, str(path)

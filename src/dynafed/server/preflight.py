@@ -83,6 +83,11 @@ def check_data_dir(data_dir: Path, option: str = "--data-dir") -> None:
     if data_dir.exists():
         if not data_dir.is_dir():
             raise StartupError(f"{option} {data_dir} is a file: point {option} at a directory")
+        if _read_only_file_system(data_dir):
+            raise StartupError(
+                f"{option} {data_dir} is on a read-only file system: remount it read-write "
+                f"or choose another {option}"
+            )
         if not os.access(data_dir, os.W_OK | os.X_OK):
             raise StartupError(
                 f"{option} {data_dir} is not writable by this user: fix its permissions or "
@@ -99,6 +104,13 @@ def check_data_dir(data_dir: Path, option: str = "--data-dir") -> None:
             f"{option} {data_dir} cannot be created: {parent} is not writable by this user; "
             f"fix its permissions or choose another {option}"
         )
+
+
+def _read_only_file_system(path: Path) -> bool:
+    try:
+        return bool(os.statvfs(path).f_flag & os.ST_RDONLY)
+    except OSError:
+        return False
 
 
 def _nearest_existing(path: Path) -> Path:

@@ -18,11 +18,13 @@ import sqlite3
 import threading
 from collections.abc import Callable
 from contextlib import AbstractContextManager
+from pathlib import Path
 from time import perf_counter
 from typing import Any
 
 from dynafed import metrics
-from dynafed.storage.port import Committed, StorageClosedError
+from dynafed.storage.port import Committed, StorageClosedError, StorageUnavailableError
+from dynafed.storage.sqlite_errors import DiskProblem, disk_problem
 from dynafed.storage.sqlite_txn import SqliteWriteTxn
 
 
@@ -73,8 +75,11 @@ class GroupCommitWriter:
         *,
         max_batch: int,
         turns: AbstractContextManager[None] | None = None,
+        path: Path | None = None,
     ) -> None:
         self._conn = conn
+        self._path = path
+        """The database file, named in the errors a full disk causes."""
         self._max_batch = max_batch
         self._turns = turns if turns is not None else contextlib.nullcontext()
         """Held around each batch's transaction: the processes writing one file take
@@ -112,7 +117,12 @@ class GroupCommitWriter:
             self._closed = True
             self._queue.put(_STOP)
         self._thread.join()
-        self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        try:
+            self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except sqlite3.Error as error:
+            # A full disk: the main file cannot grow. Every commit is safe in the WAL, which
+            # the next start reads; stopping cleanly matters more than a short file.
+            log.warning("the WAL of %s was left to the next start: %s", self._path, error)
         self._conn.close()
 
     def _run(self) -> None:
@@ -146,13 +156,22 @@ class GroupCommitWriter:
             except BaseException as exc:  # the batch's transaction failed: nothing written
                 if self._conn.in_transaction:
                     self._conn.execute("ROLLBACK")
+                error = self._unavailable(exc) or exc
                 for job in batch:
-                    job.result, job.error = None, exc
+                    job.result, job.error = None, error
         for job in batch:
             try:
                 job.settle()
             except Exception:  # a callback's failure must not stop the writer
                 log.exception("a write's completion callback failed")
+
+    def _unavailable(self, error: BaseException) -> StorageUnavailableError | None:
+        """A full disk as the port's temporary failure: nothing of the batch was written,
+        reads go on, and writes succeed again once space is freed (no restart)."""
+        if isinstance(error, sqlite3.Error) and disk_problem(error) is DiskProblem.FULL:
+            where = self._path if self._path is not None else "the database"
+            return StorageUnavailableError(f"cannot write {where}: {DiskProblem.FULL.value}")
+        return None
 
     def _run_job(self, job: _Job) -> None:
         """Run one job in a savepoint; an error in `fn` undoes only this job's writes."""
@@ -163,6 +182,8 @@ class GroupCommitWriter:
         except BaseException as exc:
             job.error = exc
             txn.close()
+            if self._unavailable(exc) is not None:
+                raise  # the disk is full: SQLite may have rolled back the whole batch
             # Raises (and so fails the batch) if SQLite already aborted the transaction.
             self._conn.execute("ROLLBACK TO job")
             self._conn.execute("RELEASE job")

@@ -24,7 +24,8 @@ from typing import Any, TypeVar
 from dynafed import metrics
 from dynafed.storage.group_commit import GroupCommitWriter
 from dynafed.storage.port import Committed, ReadView, StorageClosedError, WriteLater, WriteTxn
-from dynafed.storage.sqlite_schema import connect, migrate
+from dynafed.storage.sqlite_errors import open_error
+from dynafed.storage.sqlite_schema import connect, open_migrated
 from dynafed.storage.sqlite_txn import SqliteView
 from dynafed.storage.writer_turns import WriterTurns
 
@@ -96,15 +97,19 @@ class SqliteStorage:
 
     def __init__(self, path: str | Path, *, max_batch: int = DEFAULT_MAX_BATCH) -> None:
         self.path = Path(path)
-        writer_conn = connect(self.path, writer=True)
+        writer_conn = open_migrated(self.path)
         try:
-            migrate(writer_conn)
-        except BaseException:
+            self._turns = WriterTurns(self.path)
+        except OSError as error:
             writer_conn.close()
-            raise
-        self._turns = WriterTurns(self.path)
-        self._writer = GroupCommitWriter(writer_conn, max_batch=max_batch, turns=self._turns)
+            raise open_error(self._turns_path(), error) from None
+        self._writer = GroupCommitWriter(
+            writer_conn, max_batch=max_batch, turns=self._turns, path=self.path
+        )
         self._readers = _ReaderPool(self.path)
+
+    def _turns_path(self) -> Path:
+        return self.path.with_name(self.path.name + "-writer")
 
     def read(self, *, snapshot: bool = False) -> _ReadContext:
         """With `snapshot`, one read transaction spans the block; without, each statement

@@ -11,6 +11,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from dynafed.storage.sqlite_errors import open_error
+
 MIGRATIONS: list[str] = [
     # 1: items, per-table stats, documents.
     """
@@ -54,6 +56,7 @@ def connect(path: Path, *, writer: bool) -> sqlite3.Connection:
     )
     conn.execute("PRAGMA busy_timeout = 10000")
     if writer:
+        # Writes nothing when the file is already in WAL mode (the mode is kept in the file).
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = FULL")
     else:
@@ -62,20 +65,42 @@ def connect(path: Path, *, writer: bool) -> sqlite3.Connection:
 
 
 def prepare_sqlite_file(path: Path) -> None:
-    """Create (or upgrade) the file, in WAL mode, and close it again."""
-    conn = connect(path, writer=True)
+    """Create (or upgrade) the file, in WAL mode, and close it again; `StorageOpenError`
+    (the file and the cause in one line) when the disk or the file will not allow it."""
+    conn = open_migrated(path)
+    conn.close()
+
+
+def open_migrated(path: Path) -> sqlite3.Connection:
+    """The writer connection on `path`, its schema current; `StorageOpenError` otherwise."""
+    try:
+        conn = connect(path, writer=True)
+    except sqlite3.Error as error:
+        raise open_error(path, error) from None
     try:
         migrate(conn)
-    finally:
+    except SchemaTooNewError:
         conn.close()
+        raise
+    except sqlite3.Error as error:
+        conn.close()
+        raise open_error(path, error) from None
+    except BaseException:
+        conn.close()
+        raise
+    return conn
 
 
 def migrate(conn: sqlite3.Connection) -> None:
     """Bring the schema to `SCHEMA_VERSION` in one transaction (SQLite DDL is transactional).
 
-    BEGIN IMMEDIATE takes the write lock first, so two processes opening a new file at once
-    cannot both apply a step.
+    A file already at `SCHEMA_VERSION` is only read, so a node starts on a full disk or a
+    file it may only read (issue 20: every start used to rewrite the version, and a full
+    disk stopped it). Otherwise BEGIN IMMEDIATE takes the write lock first, so two processes
+    opening a new file at once cannot both apply a step; the version is read again under it.
     """
+    if _recorded_version(conn) == SCHEMA_VERSION:
+        return
     conn.execute("BEGIN IMMEDIATE")
     try:
         conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
@@ -93,5 +118,17 @@ def migrate(conn: sqlite3.Connection) -> None:
         conn.execute("INSERT INTO schema_version (version) VALUES (?)", (SCHEMA_VERSION,))
         conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        if conn.in_transaction:  # SQLite rolls back by itself after some errors (disk full)
+            conn.execute("ROLLBACK")
         raise
+
+
+def _recorded_version(conn: sqlite3.Connection) -> int | None:
+    """The schema version the file records, or None (a new file): reads only."""
+    exists = conn.execute(
+        "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'schema_version'"
+    ).fetchone()
+    if exists is None:
+        return None
+    row = conn.execute("SELECT version FROM schema_version").fetchone()
+    return None if row is None else int(row[0])
