@@ -42,7 +42,8 @@ def public(server: ServerProcess) -> Any:
 
 
 def add_user(idp: Any, pool_id: str, name: str, password: str, email: str | None = None) -> None:
-    attributes = [{"Name": "email", "Value": email}] if email else []
+    verified = [{"Name": "email", "Value": email}, {"Name": "email_verified", "Value": "true"}]
+    attributes = verified if email else []
     idp.admin_create_user(
         UserPoolId=pool_id, Username=name, MessageAction="SUPPRESS", UserAttributes=attributes
     )
@@ -252,3 +253,81 @@ def test_reset_required_attribute_removal_and_deleting_oneself(
         idp.admin_get_user(UserPoolId=pool_id, Username="cy")
     with pytest.raises(public.exceptions.NotAuthorizedException):
         public.get_user(AccessToken=tokens["AccessToken"])
+
+
+def claims_of(token: str) -> dict[str, Any]:
+    part = token.split(".")[1]
+    decoded: dict[str, Any] = json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
+    return decoded
+
+
+def test_a_new_email_is_unverified_until_its_code_comes_back(
+    idp: Any, public: Any, server: ServerProcess
+) -> None:
+    pool_id, client_id, _ = new_pool(idp)
+    add_user(idp, pool_id, "dee", "dee-password", "dee@example.com")
+    tokens = sign_in(public, client_id, "dee", "dee-password")
+    assert claims_of(tokens["IdToken"])["email_verified"] is True
+    with pytest.raises(public.exceptions.NotAuthorizedException, match="unauthorized attribute"):
+        public.update_user_attributes(
+            AccessToken=tokens["AccessToken"],
+            UserAttributes=[{"Name": "email_verified", "Value": "true"}],
+        )
+    changed = public.update_user_attributes(
+        AccessToken=tokens["AccessToken"],
+        UserAttributes=[{"Name": "email", "Value": "other@example.org"}],
+    )
+    assert changed["CodeDeliveryDetailsList"] == [
+        {"Destination": "o***@e***", "DeliveryMedium": "EMAIL", "AttributeName": "email"}
+    ]
+    shown = {
+        a["Name"]: a["Value"]
+        for a in public.get_user(AccessToken=tokens["AccessToken"])["UserAttributes"]
+    }
+    assert (shown["email"], shown["email_verified"]) == ("other@example.org", "false")
+    again = sign_in(public, client_id, "dee", "dee-password")
+    assert claims_of(again["IdToken"])["email_verified"] is False
+    with pytest.raises(public.exceptions.InvalidParameterException, match="Cannot reset"):
+        public.forgot_password(ClientId=client_id, Username="dee")
+
+    code = outbox_code(server, pool_id, "dee", "VerifyEmail")
+    wrong = "000000" if code != "000000" else "111111"
+    with pytest.raises(public.exceptions.CodeMismatchException):
+        public.verify_user_attribute(
+            AccessToken=again["AccessToken"], AttributeName="email", Code=wrong
+        )
+    public.verify_user_attribute(AccessToken=again["AccessToken"], AttributeName="email", Code=code)
+    assert (
+        claims_of(sign_in(public, client_id, "dee", "dee-password")["IdToken"])["email_verified"]
+        is True
+    )
+    resent = public.get_user_attribute_verification_code(
+        AccessToken=again["AccessToken"], AttributeName="email"
+    )
+    assert resent["CodeDeliveryDetails"]["AttributeName"] == "email"
+
+    with pytest.raises(public.exceptions.NotAuthorizedException, match="unauthorized attribute"):
+        public.sign_up(
+            ClientId=client_id,
+            Username="eve",
+            Password="eve-password",
+            UserAttributes=[
+                {"Name": "email", "Value": "eve@example.com"},
+                {"Name": "email_verified", "Value": "true"},
+            ],
+        )
+    public.sign_up(
+        ClientId=client_id,
+        Username="eve",
+        Password="eve-password",
+        UserAttributes=[{"Name": "email", "Value": "eve@example.com"}],
+    )
+    public.confirm_sign_up(
+        ClientId=client_id,
+        Username="eve",
+        ConfirmationCode=outbox_code(server, pool_id, "eve", "SignUp"),
+    )
+    assert (
+        claims_of(sign_in(public, client_id, "eve", "eve-password")["IdToken"])["email_verified"]
+        is True
+    )

@@ -145,6 +145,9 @@ class User:
     attributes: dict[str, str] = field(default_factory=dict)
     """User attributes besides `sub` and `email` (which have fields of their own)."""
     modified_at: float = 0.0
+    email_verified: bool = True
+    """False for an email not proven yet (`userpool/api/attributes.py`); users stored
+    before it was kept had only administrator-given emails, taken as verified."""
     srp_salt: str | None = None
     srp_verifier: str | None = None
     """USER_SRP_AUTH's salt and verifier (hex, `userpool/srp.py`), set with every password;

@@ -90,7 +90,7 @@ def id_token_claims(
     }
     if user.email is not None and "email" in sign_in.scope.split():
         claims["email"] = user.email
-        claims["email_verified"] = True
+        claims["email_verified"] = user.email_verified
     if sign_in.nonce is not None:
         claims["nonce"] = sign_in.nonce
     return claims
@@ -129,5 +129,5 @@ def userinfo_claims(user: User, scope: str) -> dict[str, Any]:
     info: dict[str, Any] = {"sub": user.sub, "username": user.username}
     if user.email is not None and "email" in scope.split():
         info["email"] = user.email
-        info["email_verified"] = True
+        info["email_verified"] = user.email_verified
     return info

@@ -15,6 +15,7 @@ from typing import Any
 from dynafed.errors import AwsError
 from dynafed.storage.port import WriteTxn
 from dynafed.userpool import codes, store
+from dynafed.userpool.api import attributes as user_attributes
 from dynafed.userpool.api import delivery
 from dynafed.userpool.api.context import ApiContext, Call, find_client, require_pool
 from dynafed.userpool.api.errors import (
@@ -28,7 +29,6 @@ from dynafed.userpool.api.errors import (
 )
 from dynafed.userpool.api.password_setting import USER_WORDING, new_credentials
 from dynafed.userpool.api.secret_hash import require_secret_hash
-from dynafed.userpool.api.users import split_attributes
 from dynafed.userpool.codes import Refusal
 from dynafed.userpool.model import CONFIRMED, UNCONFIRMED, USERNAME_PATTERN, User
 
@@ -43,7 +43,7 @@ def sign_up(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict[str, Any]
         raise InvalidParameterException(
             "Username may use letters, digits and .@+=,- on this server."
         )
-    email, others = split_attributes(body.get("UserAttributes") or [])
+    change = user_attributes.parse(body.get("UserAttributes") or [], by_admin=False)
     # slow: before the transaction
     credentials = new_credentials(ctx, pool, username, body["Password"], USER_WORDING)
     now = ctx.now()
@@ -55,9 +55,10 @@ def sign_up(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict[str, Any]
         srp_salt=credentials.srp_salt,
         srp_verifier=credentials.srp_verifier,
         created_at=now,
-        email=email,
+        email=change.email or None,
+        email_verified=False,  # until the code sent to it comes back
         status=UNCONFIRMED,
-        attributes=others,
+        attributes=change.others,
         modified_at=now,
     )
     found = delivery.destination(user)
@@ -96,6 +97,8 @@ def confirm_sign_up(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict[s
         if refusal is not None:
             return code_error(refusal)
         user.status, user.modified_at = CONFIRMED, now
+        if user.email:  # the code went there
+            user.email_verified = True
         store.save_user(txn, user)
         return None
 

@@ -16,12 +16,13 @@ OUTBOX_LOGGER = "dynafed.userpool.outbox"
 log = logging.getLogger(OUTBOX_LOGGER)
 
 
-def destination(user: User) -> tuple[str, str, str] | None:
-    """(attribute, medium, address) a code for `user` would be sent to."""
-    if user.email:
+def destination(user: User, verified_only: bool = False) -> tuple[str, str, str] | None:
+    """(attribute, medium, address) a code for `user` would be sent to; `verified_only`:
+    only to a verified email (a password reset)."""
+    if user.email and (user.email_verified or not verified_only):
         return "email", "EMAIL", user.email
     phone = user.attributes.get("phone_number")
-    if phone:
+    if phone and not verified_only:  # phone numbers are never verified here
         return "phone_number", "SMS", phone
     return None
 
@@ -34,9 +35,9 @@ def mask(medium: str, address: str) -> str:
     return "+" + "*" * max(len(address) - 5, 0) + address[-4:]
 
 
-def details(user: User) -> dict[str, Any] | None:
+def details(user: User, verified_only: bool = False) -> dict[str, Any] | None:
     """`CodeDeliveryDetailsType` for a code sent to `user`, None when it has no address."""
-    found = destination(user)
+    found = destination(user, verified_only)
     if found is None:
         return None
     attribute, medium, address = found

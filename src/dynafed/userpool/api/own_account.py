@@ -13,10 +13,14 @@ from __future__ import annotations
 import hmac
 from typing import Any
 
+from dynafed.errors import AwsError
 from dynafed.storage.port import WriteTxn
-from dynafed.userpool import grants, store
-from dynafed.userpool.api.access_tokens import caller_of
+from dynafed.userpool import codes, grants, store
+from dynafed.userpool.api import attributes as user_attributes
+from dynafed.userpool.api import delivery
+from dynafed.userpool.api.access_tokens import Caller, caller_of
 from dynafed.userpool.api.auth import refusals_as_errors
+from dynafed.userpool.api.confirmation import code_error
 from dynafed.userpool.api.context import ApiContext, Call, find_client, require_pool
 from dynafed.userpool.api.errors import (
     InvalidParameterException,
@@ -26,42 +30,97 @@ from dynafed.userpool.api.errors import (
     UserNotFoundException,
 )
 from dynafed.userpool.api.password_setting import USER_WORDING, new_credentials
-from dynafed.userpool.api.users import attributes, remove_attributes, split_attributes
-from dynafed.userpool.model import UserPool
+from dynafed.userpool.model import User, UserPool
 
 
 def get_user(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict[str, Any]:
     user = caller_of(ctx, body["AccessToken"]).user
-    return {"Username": user.username, "UserAttributes": attributes(user)}
+    return {"Username": user.username, "UserAttributes": user_attributes.listed(user)}
 
 
 def update_user_attributes(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict[str, Any]:
-    """Attributes change at once (no verification of a new email: nothing is sent)."""
+    """Attributes change at once; a new email is unverified, and a code to verify it goes to
+    the outbox (VerifyUserAttribute)."""
     caller = caller_of(ctx, body["AccessToken"])
-    email, others = split_attributes(body["UserAttributes"])
+    change = user_attributes.parse(body["UserAttributes"], by_admin=False)
+    now = ctx.now()
 
-    def write(txn: WriteTxn) -> None:
-        user = store.get_user(txn, caller.pool.pool_id, caller.user.username)
-        if user is None or user.sub != caller.user.sub:
-            raise NotAuthorizedException("Invalid Access Token")
-        if email is not None:
-            user.email = email or None
-        user.attributes.update(others)
-        user.modified_at = ctx.now()
+    def write(txn: WriteTxn) -> tuple[User, codes.Message | None]:
+        user = _current(txn, caller)
+        needs_code = user_attributes.apply(user, change)
+        user.modified_at = now
         store.save_user(txn, user)
+        if not needs_code or user.email is None:
+            return user, None
+        code = codes.new_code()
+        return user, codes.issue(txn, user, codes.VERIFY_EMAIL, code, user.email, now)
 
-    ctx.pools.deps.storage.write(write)
-    return {"CodeDeliveryDetailsList": []}
+    user, message = ctx.pools.deps.storage.write(write)
+    if message is None:
+        return {"CodeDeliveryDetailsList": []}
+    delivery.announce(message)
+    return {"CodeDeliveryDetailsList": [delivery.details(user)]}
+
+
+def get_user_attribute_verification_code(
+    ctx: ApiContext, body: dict[str, Any], call: Call
+) -> dict[str, Any]:
+    caller = caller_of(ctx, body["AccessToken"])
+    _require_email(body["AttributeName"])
+    now = ctx.now()
+
+    def write(txn: WriteTxn) -> tuple[User, codes.Message]:
+        user = _current(txn, caller)
+        if user.email is None:
+            raise InvalidParameterException("User does not have an email to verify.")
+        code = codes.new_code()
+        return user, codes.issue(txn, user, codes.VERIFY_EMAIL, code, user.email, now)
+
+    user, message = ctx.pools.deps.storage.write(write)
+    delivery.announce(message)
+    return {"CodeDeliveryDetails": delivery.details(user)}
+
+
+def verify_user_attribute(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict[str, Any]:
+    caller = caller_of(ctx, body["AccessToken"])
+    _require_email(body["AttributeName"])
+    address = delivery.spend_attempt(ctx, call)
+    now = ctx.now()
+
+    def write(txn: WriteTxn) -> AwsError | None:
+        user = _current(txn, caller)
+        refusal = codes.redeem(txn, user, codes.VERIFY_EMAIL, body["Code"], now)
+        if refusal is not None:
+            return code_error(refusal)
+        user.email_verified, user.modified_at = True, now
+        store.save_user(txn, user)
+        return None
+
+    problem = ctx.pools.deps.storage.write(write)
+    if problem is not None:  # returned, not raised: a wrong guess is counted
+        raise problem
+    delivery.refund_attempt(ctx, address)
+    return {}
+
+
+def _require_email(name: str) -> None:
+    if name != "email":
+        raise InvalidParameterException(f"{name} cannot be verified on this server (email can).")
+
+
+def _current(txn: WriteTxn, caller: Caller) -> User:
+    user = store.get_user(txn, caller.pool.pool_id, caller.user.username)
+    if user is None or user.sub != caller.user.sub:
+        raise NotAuthorizedException("Invalid Access Token")
+    return user
 
 
 def delete_user_attributes(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict[str, Any]:
     caller = caller_of(ctx, body["AccessToken"])
 
     def write(txn: WriteTxn) -> None:
-        user = store.get_user(txn, caller.pool.pool_id, caller.user.username)
-        if user is None or user.sub != caller.user.sub:
-            raise NotAuthorizedException("Invalid Access Token")
-        remove_attributes(user, body["UserAttributeNames"])
+        user = _current(txn, caller)
+        user_attributes.remove(user, body["UserAttributeNames"])
         user.modified_at = ctx.now()
         store.save_user(txn, user)
 

@@ -45,7 +45,7 @@ def forgot_password(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict[s
         return {"CodeDeliveryDetails": delivery.simulated(username)}
     user, message = sent
     delivery.announce(message)
-    return {"CodeDeliveryDetails": delivery.details(user)}
+    return {"CodeDeliveryDetails": delivery.details(user, verified_only=True)}
 
 
 def admin_reset_user_password(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict[str, Any]:
@@ -68,7 +68,7 @@ def _send_reset_code(
         return None
     if not user.enabled:
         raise NotAuthorizedException("User is disabled.")
-    found = delivery.destination(user)
+    found = delivery.destination(user, verified_only=True)
     if found is None or user.status == UNCONFIRMED:
         raise InvalidParameterException(NO_ADDRESS)
     if require_reset:

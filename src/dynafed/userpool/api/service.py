@@ -65,6 +65,8 @@ USE_CASES: dict[str, UseCase] = {
     "GetUser": own_account.get_user,
     "UpdateUserAttributes": own_account.update_user_attributes,
     "DeleteUserAttributes": own_account.delete_user_attributes,
+    "GetUserAttributeVerificationCode": own_account.get_user_attribute_verification_code,
+    "VerifyUserAttribute": own_account.verify_user_attribute,
     "DeleteUser": own_account.delete_user,
     "ChangePassword": own_account.change_password,
     "GlobalSignOut": own_account.global_sign_out,

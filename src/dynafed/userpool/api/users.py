@@ -16,6 +16,7 @@ from typing import Any
 
 from dynafed.storage.port import ReadView, WriteTxn
 from dynafed.userpool import grants, store
+from dynafed.userpool.api import attributes as user_attributes
 from dynafed.userpool.api.context import ApiContext, Call, page, require_pool
 from dynafed.userpool.api.errors import (
     InvalidParameterException,
@@ -35,34 +36,16 @@ FILTER = re.compile(r'\s*([\w:]+)\s*(\^?=)\s*"([^"]*)"\s*')
 """ListUsers' `Filter`: `name = "value"` or `name ^= "value"` (prefix)."""
 
 
-def attributes(user: User) -> list[dict[str, str]]:
-    found = {"sub": user.sub, **({"email": user.email} if user.email else {}), **user.attributes}
-    return [{"Name": name, "Value": value} for name, value in found.items()]
-
-
 def user_view(user: User, attributes_key: str = "Attributes") -> dict[str, Any]:
     """`UserType` (AdminGetUser names the list `UserAttributes`)."""
     return {
         "Username": user.username,
-        attributes_key: attributes(user),
+        attributes_key: user_attributes.listed(user),
         "UserCreateDate": user.created_at,
         "UserLastModifiedDate": user.modified_at or user.created_at,
         "Enabled": user.enabled,
         "UserStatus": user.status,
     }
-
-
-def split_attributes(given: list[dict[str, Any]]) -> tuple[str | None, dict[str, str]]:
-    email, others = None, {}
-    for attribute in given:
-        name, value = attribute["Name"], attribute.get("Value", "")
-        if name == "sub":
-            raise InvalidParameterException("Cannot modify an immutable attribute: sub")
-        if name == "email":
-            email = value
-        else:
-            others[name] = value
-    return email, others
 
 
 def admin_create_user(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict[str, Any]:
@@ -75,7 +58,7 @@ def admin_create_user(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict
         raise InvalidParameterException(
             "Username may use letters, digits and .@+=,- on this server."
         )
-    email, others = split_attributes(body.get("UserAttributes") or [])
+    change = user_attributes.parse(body.get("UserAttributes") or [], by_admin=True)
     temporary = body.get("TemporaryPassword") or secrets.token_urlsafe(18)
     with ctx.pools.deps.storage.read() as view:
         pool = require_pool(view, body["UserPoolId"], call.region)
@@ -89,9 +72,10 @@ def admin_create_user(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict
         srp_salt=credentials.srp_salt,
         srp_verifier=credentials.srp_verifier,
         created_at=now,
-        email=email,
+        email=change.email or None,
+        email_verified=bool(change.email_verified),
         status=FORCE_CHANGE_PASSWORD,
-        attributes=others,
+        attributes=change.others,
         modified_at=now,
     )
 
@@ -193,14 +177,13 @@ def _require_user(view: ReadView, pool_id: str, username: str, region: str) -> U
 def admin_update_user_attributes(
     ctx: ApiContext, body: dict[str, Any], call: Call
 ) -> dict[str, Any]:
-    """Attributes change at once (no verification message: nothing is sent)."""
-    email, others = split_attributes(body["UserAttributes"])
+    """Attributes change at once; a new email is unverified unless `email_verified` is set
+    too (no verification message is sent, as for an administrator on AWS)."""
+    change = user_attributes.parse(body["UserAttributes"], by_admin=True)
 
     def write(txn: WriteTxn) -> None:
         user = _require_user(txn, body["UserPoolId"], body["Username"], call.region)
-        if email is not None:
-            user.email = email or None
-        user.attributes.update(others)
+        user_attributes.apply(user, change)
         user.modified_at = ctx.now()
         store.save_user(txn, user)
 
@@ -233,22 +216,12 @@ def _set_enabled(ctx: ApiContext, body: dict[str, Any], call: Call, enabled: boo
     ctx.pools.deps.storage.write(write)
 
 
-def remove_attributes(user: User, names: list[str]) -> None:
-    """DeleteUserAttributes / AdminDeleteUserAttributes: `sub` stays."""
-    if "sub" in names:
-        raise InvalidParameterException("Cannot modify an immutable attribute: sub")
-    for name in names:
-        if name == "email":
-            user.email = None
-        user.attributes.pop(name, None)
-
-
 def admin_delete_user_attributes(
     ctx: ApiContext, body: dict[str, Any], call: Call
 ) -> dict[str, Any]:
     def write(txn: WriteTxn) -> None:
         user = _require_user(txn, body["UserPoolId"], body["Username"], call.region)
-        remove_attributes(user, body["UserAttributeNames"])
+        user_attributes.remove(user, body["UserAttributeNames"])
         user.modified_at = ctx.now()
         store.save_user(txn, user)
 
