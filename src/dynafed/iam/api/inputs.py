@@ -301,6 +301,15 @@ INPUTS: dict[str, Structure] = {
         Member("PolicyUsageFilter", Text(enum=("PermissionsPolicy", "PermissionsBoundary"))),
         *_PAGING,
     ),
+    "ListPoliciesGrantingServiceAccess": _shape(
+        Member("Marker", MARKER),
+        Member("Arn", ARN, required=True),
+        Member(
+            "ServiceNamespaces",
+            ListOf(Text(1, 64, r"[\w-]*"), min=1, max=200),
+            required=True,
+        ),
+    ),
     # credentials dynafed does not issue (answered as none)
     "GetLoginProfile": _user(name=USER_NAME, required=False),
     "ListMFADevices": _user(*_PAGING, required=False),

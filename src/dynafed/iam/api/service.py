@@ -41,6 +41,7 @@ from dynafed.iam.api import (
     role_tags,
     roles,
     saml_providers,
+    service_access,
     users,
 )
 from dynafed.iam.api.authorization import authorization_request
@@ -170,6 +171,7 @@ USE_CASES: dict[str, UseCase] = {
     "DeleteAccountAlias": account.delete_account_alias,
     "GetAccountPasswordPolicy": account.get_account_password_policy,
     "ListEntitiesForPolicy": policy_entities.list_entities_for_policy,
+    "ListPoliciesGrantingServiceAccess": service_access.list_policies_granting_service_access,
     "GetLoginProfile": other_credentials.get_login_profile,
     "ListMFADevices": other_credentials.list_mfa_devices,
     "ListVirtualMFADevices": other_credentials.list_virtual_mfa_devices,
