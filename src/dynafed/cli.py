@@ -12,6 +12,7 @@ from pathlib import Path
 
 from dynafed.commands.apply import add_apply_command
 from dynafed.commands.policy import add_policy_commands
+from dynafed.commands.streams import add_streams_command
 from dynafed.core.regions import is_region_name
 from dynafed.server.settings import DEFAULT_ACCOUNT_ID, DEFAULT_REGION, Settings
 from dynafed.userpool.cli import add_users_command
@@ -315,6 +316,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_policy_commands(subparsers)
     add_apply_command(subparsers)
     add_users_command(subparsers)
+    add_streams_command(subparsers)
     return parser
 
 

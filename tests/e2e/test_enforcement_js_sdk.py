@@ -28,12 +28,13 @@ JS_DIR = Path(__file__).resolve().parent / "js"
 
 def ensure_node_modules() -> None:
     """`npm ci` from the committed lockfile, once, even with several test workers."""
-    marker = JS_DIR / "node_modules" / "@aws-sdk" / "client-dynamodb" / "package.json"
-    if marker.exists():
+    packages = json.loads((JS_DIR / "package.json").read_text())["dependencies"]
+    markers = [JS_DIR / "node_modules" / name / "package.json" for name in packages]
+    if all(marker.exists() for marker in markers):
         return
     with (Path(tempfile.gettempdir()) / "dynafed-e2e-js-npm.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        if not marker.exists():
+        if not all(marker.exists() for marker in markers):
             subprocess.run(
                 [shutil.which("npm") or "npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"],
                 cwd=JS_DIR,
