@@ -722,8 +722,13 @@ def test_features_not_served_are_refused_not_ignored(
     [
         lambda client, arn: client.list_tags_of_resource(ResourceArn=arn),
         lambda client, arn: client.tag_resource(ResourceArn=arn, Tags=[{"Key": "k", "Value": "v"}]),
+        lambda client, arn: client.get_item(TableName=arn, Key={"pk": {"S": "a"}}),
+        lambda client, arn: client.describe_table(TableName=arn),
+        lambda client, arn: client.batch_get_item(
+            RequestItems={arn: {"Keys": [{"pk": {"S": "a"}}]}}
+        ),
     ],
-    ids=["ListTagsOfResource", "TagResource"],
+    ids=["ListTagsOfResource", "TagResource", "GetItem", "DescribeTable", "BatchGetItem"],
 )
 def test_another_accounts_table_is_access_denied_even_to_the_admin(
     dynamodb: Any, server: ServerProcess, call: Any
@@ -741,3 +746,22 @@ def test_another_accounts_table_is_access_denied_even_to_the_admin(
         f"on resource: {arn} because no resource-based policy allows the "
         f"{error['Message'].split('perform: ')[1].split(' ')[0]} action"
     )
+
+
+def test_a_table_may_be_named_by_its_arn(dynamodb: Any, server: ServerProcess) -> None:
+    """DynamoDB accepts a table's ARN wherever a request names a table (API reference,
+    `TableName`: "You can also provide the Amazon Resource Name (ARN) of the table")."""
+    name = unique("ByArn")
+    dynamodb.create_table(**table_request(name))
+    arn = f"arn:aws:dynamodb:{server.region}:{server.account_id}:table/{name}"
+    item = {"pk": {"S": "a"}, "n": {"N": "1"}}
+    dynamodb.put_item(TableName=arn, Item=item)
+    assert dynamodb.get_item(TableName=name, Key={"pk": {"S": "a"}})["Item"] == item
+    assert dynamodb.get_item(TableName=arn, Key={"pk": {"S": "a"}})["Item"] == item
+    assert dynamodb.describe_table(TableName=arn)["Table"]["TableName"] == name
+    got = dynamodb.batch_get_item(RequestItems={arn: {"Keys": [{"pk": {"S": "a"}}]}})
+    assert got["Responses"] == {arn: [item]}
+    other_region = arn.replace(server.region, "eu-west-3")
+    with pytest.raises(ClientError) as missing:
+        dynamodb.get_item(TableName=other_region, Key={"pk": {"S": "a"}})
+    assert missing.value.response["Error"]["Code"] == "ResourceNotFoundException"

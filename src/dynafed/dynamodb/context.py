@@ -14,7 +14,7 @@ import orjson
 from dynafed.core.authorization import AuthorizationRequest, Authorizer
 from dynafed.core.clock import Clock
 from dynafed.dynamodb.streams.model import StreamPolicy
-from dynafed.dynamodb.tables import DOCUMENT_KIND, Table, table_arn, table_key
+from dynafed.dynamodb.tables import DOCUMENT_KIND, Table, referenced_table
 from dynafed.errors import ResourceNotFoundException
 from dynafed.storage.port import ReadView, Storage, WriteTxn
 
@@ -44,11 +44,13 @@ class OperationContext:
     """When the shards of streams this request enables roll over (`streams.model`)."""
 
     def table_arn(self, name: str) -> str:
-        return table_arn(self.region, self.account_id, name)
+        """The ARN of the table a request names (by name or by ARN)."""
+        return referenced_table(name, self.region, self.account_id)[1]
 
     def table_key(self, name: str) -> str:
-        """The storage key of the table `name` in the request's region."""
-        return table_key(self.region, name)
+        """The storage key of the table a request names (by name or by ARN) in the request's
+        region."""
+        return referenced_table(name, self.region, self.account_id)[0]
 
     def authorize(self, requests: Sequence[AuthorizationRequest]) -> None:
         self.authorizer.authorize(requests)

@@ -8,6 +8,7 @@ again under the same name starts empty even if the old items were not yet purged
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
@@ -256,6 +257,25 @@ class Table:
             on_demand=_pair_from_doc(RequestLimits, doc.get("on_demand")),
             warm=_pair_from_doc(WarmThroughput, doc.get("warm")),
         )
+
+
+TABLE_ARN = re.compile(
+    r"arn:aws[a-z-]*:dynamodb:([a-z0-9-]+):(\d{12}):table/([a-zA-Z0-9_.-]{3,255})"
+)
+"""A table's ARN, which DynamoDB accepts wherever a request names a table."""
+
+
+def referenced_table(reference: str, region: str, account_id: str) -> tuple[str, str]:
+    """(storage key, ARN) of the table a request's `TableName` names: a name, of the request's
+    region and account, or a table ARN. An ARN of another region or account names no table
+    here: its key is one no table has (names hold no `:`), and the caller's authorizer
+    refuses another account's ARN before anything is read."""
+    if not reference.startswith("arn:"):
+        return table_key(region, reference), table_arn(region, account_id, reference)
+    match = TABLE_ARN.fullmatch(reference)
+    if match is None or match.group(1) != region or match.group(2) != account_id:
+        return table_key(region, reference), reference
+    return table_key(region, match.group(3)), reference
 
 
 def table_key(region: str, name: str) -> str:

@@ -132,6 +132,10 @@ class _Checker:
             self.length(shape.reference_min_len, shape.reference_max_len, value, path)
             if len(self.errors) > found:
                 return  # not even the model's ARN shape: the name rules do not apply
+            if shape.arn_pattern is not None and value.startswith("arn:"):
+                arn = _matcher(shape.arn_pattern)
+                if arn is not None and arn(value):
+                    return  # a table's ARN, not a name
         shown = "***" if shape.sensitive else value
         for constraint in _string_failures(shape, value, self.wording):
             self.fail(shown, path, constraint)

@@ -32,10 +32,12 @@ class TableReference(Str):
     """A data-plane `TableName`, which the API model types as `TableArn` (length 1 to 1024,
     no pattern). AWS checks that shape first and applies the table-name rules (`min_len`,
     `max_len`, `pattern`) only to a value that passed it: an empty name fails with "length
-    greater than or equal to 1" alone."""
+    greater than or equal to 1" alone. A value that is a table's ARN (`arn_pattern`) is not
+    a name, and the name rules do not apply to it."""
 
     reference_min_len: int = 1
     reference_max_len: int = 1024
+    arn_pattern: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ from typing import Any
 from dynafed.core.validation.constraints import render
 from dynafed.dynamodb.context import ITEM_TABLE_NOT_FOUND, find_table
 from dynafed.dynamodb.items.keys import storage_key
-from dynafed.dynamodb.tables import Table, table_key
+from dynafed.dynamodb.tables import TABLE_ARN, Table, referenced_table
 from dynafed.dynamodb.validation.model import NAME_PATTERN
 from dynafed.dynamodb.values import AttributeValue
 from dynafed.errors import ResourceNotFoundException, ValidationException
@@ -30,6 +30,8 @@ def require_request_items(request: Mapping[str, Any], operation: str) -> None:
     if items is not None and not items:
         raise ValidationException(f"The requestItems parameter is required for {operation}")
     for name in items or {}:
+        if TABLE_ARN.fullmatch(name):
+            continue
         if not (3 <= len(name) <= 255 and _TABLE_NAME.fullmatch(name)):
             raise ValidationException(
                 f"1 validation error detected: Value '{render(items)}' at 'requestItems' failed "
@@ -39,9 +41,15 @@ def require_request_items(request: Mapping[str, Any], operation: str) -> None:
             )
 
 
-def load_tables(view: ReadView, region: str, names: Iterable[str]) -> dict[str, Table | None]:
-    """Every named table of `region` (None for a missing one), read in one snapshot."""
-    return {name: find_table(view, table_key(region, name)) for name in dict.fromkeys(names)}
+def load_tables(
+    view: ReadView, region: str, account_id: str, names: Iterable[str]
+) -> dict[str, Table | None]:
+    """Every table named (by name or ARN) in `region` (None for a missing one), read in one
+    snapshot."""
+    return {
+        name: find_table(view, referenced_table(name, region, account_id)[0])
+        for name in dict.fromkeys(names)
+    }
 
 
 def existing(tables: Mapping[str, Table | None]) -> dict[str, Table]:

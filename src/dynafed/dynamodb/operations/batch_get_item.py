@@ -60,7 +60,7 @@ def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
     mode = request.get("ReturnConsumedCapacity")
 
     with ctx.storage.read() as view:
-        tables = load_tables(view, ctx.region, requested)
+        tables = load_tables(view, ctx.region, ctx.account_id, requested)
         ctx.authorize(
             [
                 authorization(

@@ -64,7 +64,7 @@ def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
     mode = request.get("ReturnConsumedCapacity")
 
     with ctx.storage.read(snapshot=True) as view:
-        tables = load_tables(view, ctx.region, (get.table_name for get in gets))
+        tables = load_tables(view, ctx.region, ctx.account_id, (get.table_name for get in gets))
         ctx.authorize(
             [
                 fgac.get_item(

@@ -111,7 +111,9 @@ def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
     mode = request.get("ReturnConsumedCapacity")
 
     with ctx.storage.read() as view:
-        tables = load_tables(view, ctx.region, (action.table_name for action in actions))
+        tables = load_tables(
+            view, ctx.region, ctx.account_id, (action.table_name for action in actions)
+        )
     ctx.authorize(
         [
             asked

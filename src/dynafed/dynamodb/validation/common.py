@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from dynafed.dynamodb.tables import TABLE_ARN
 from dynafed.errors import ValidationException
 
 
@@ -24,7 +25,7 @@ def require_table_name(body: dict[str, Any]) -> None:
         raise ValidationException(
             "The parameter 'TableName' is required but was not present in the request"
         )
-    if not 3 <= len(name) <= 255:
+    if not 3 <= len(name) <= 255 and TABLE_ARN.fullmatch(name) is None:
         raise ValidationException(
             "TableName must be at least 3 characters long and at most 255 characters long"
         )

@@ -9,15 +9,19 @@ DynamoDB's documentation) and says why it is here.
 from __future__ import annotations
 
 from dynafed.core.validation.models import Refinements, changed, input_shape, replaced_by
-from dynafed.core.validation.shapes import AttrValue, Shape, Str, Struct, TableReference
+from dynafed.core.validation.shapes import AttrValue, Shape, Struct, TableReference
+from dynafed.dynamodb.tables import TABLE_ARN
 
 NAME_PATTERN = "[a-zA-Z0-9_.-]+"
 
-TABLE_NAME = TableReference(required=True, min_len=3, max_len=255, pattern=NAME_PATTERN)
+TABLE_NAME = TableReference(
+    required=True, min_len=3, max_len=255, pattern=NAME_PATTERN, arn_pattern=TABLE_ARN.pattern
+)
 """A data-plane `TableName`: the model's `TableArn` (1 to 1024 characters), then the
-table-name rules for a value that is not an ARN (`constraints` checks both, in that order)."""
+table-name rules for a value that is not a table's ARN (`constraints` checks both, in that
+order; `tables.referenced_table` resolves either)."""
 
-TABLE_NAME_PATTERN_ONLY = Str(pattern=NAME_PATTERN)
+TABLE_NAME_PATTERN_ONLY = TableReference(pattern=NAME_PATTERN, arn_pattern=TABLE_ARN.pattern)
 """For operations whose table-name presence and length are checked by `require_table_name`
 (common.py), with a message of their own, before the other constraints."""
 
