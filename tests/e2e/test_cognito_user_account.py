@@ -331,3 +331,31 @@ def test_a_new_email_is_unverified_until_its_code_comes_back(
         claims_of(sign_in(public, client_id, "eve", "eve-password")["IdToken"])["email_verified"]
         is True
     )
+
+
+def test_admin_create_user_invitations_go_to_the_outbox(
+    idp: Any, public: Any, server: ServerProcess
+) -> None:
+    pool_id, client_id, _ = new_pool(
+        idp, Policies={"PasswordPolicy": {"MinimumLength": 10, "RequireSymbols": True}}
+    )
+    idp.admin_create_user(
+        UserPoolId=pool_id,
+        Username="fern",
+        UserAttributes=[{"Name": "email", "Value": "fern@example.com"}],
+    )
+    temporary = outbox_code(server, pool_id, "fern", "Invitation")  # random, policy-proof
+    challenge = public.initiate_auth(
+        ClientId=client_id,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": "fern", "PASSWORD": temporary},
+    )
+    assert challenge["ChallengeName"] == "NEW_PASSWORD_REQUIRED"
+    idp.admin_create_user(UserPoolId=pool_id, Username="fern", MessageAction="RESEND")
+    resent = outbox_code(server, pool_id, "fern", "Invitation")
+    assert resent != temporary
+    with pytest.raises(public.exceptions.NotAuthorizedException):
+        sign_in(public, client_id, "fern", temporary)
+    add_user(idp, pool_id, "gil", "gil-password-1!")  # SUPPRESS, then a permanent password
+    with pytest.raises(idp.exceptions.UnsupportedUserStateException, match="Resend not possible"):
+        idp.admin_create_user(UserPoolId=pool_id, Username="gil", MessageAction="RESEND")

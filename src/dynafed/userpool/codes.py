@@ -1,5 +1,5 @@
-"""One-time codes users are "sent" (sign-up confirmation, password reset), and the outbox
-they are sent to.
+"""One-time codes users are "sent" (sign-up confirmation, password reset, email
+verification), and the outbox they are sent to, with AdminCreateUser's invitations.
 
 No message ever leaves the server: each code is written to the pool's outbox, which a
 developer reads with `dynafed users outbox POOL` (the server also logs a line). The code a
@@ -26,6 +26,8 @@ OUTBOX_KIND = store.OUTBOX_KIND
 SIGN_UP = "SignUp"
 FORGOT_PASSWORD = "ForgotPassword"
 VERIFY_EMAIL = "VerifyEmail"
+INVITATION = "Invitation"
+"""AdminCreateUser's welcome message: its "code" is the temporary password."""
 VALID_SECONDS = {SIGN_UP: 24 * 3600, FORGOT_PASSWORD: 3600, VERIFY_EMAIL: 24 * 3600}
 MAX_WRONG = 5
 OUTBOX_SIZE = 100
@@ -78,7 +80,14 @@ def issue(
             "wrong": 0,
         },
     )
-    message = Message(user.pool_id, user.username, purpose, destination, code, now)
+    return post(txn, user, purpose, code, destination, now)
+
+
+def post(
+    txn: WriteTxn, user: User, purpose: str, text: str, destination: str | None, now: float
+) -> Message:
+    """Put a message in the pool's outbox (keeping the newest `OUTBOX_SIZE`)."""
+    message = Message(user.pool_id, user.username, purpose, destination, text, now)
     txn.put_document(
         OUTBOX_KIND, f"{user.pool_id}/{now:020.6f}-{secrets.token_hex(4)}", asdict(message)
     )

@@ -24,6 +24,7 @@ __all__ = [
     "TooManyRequestsException",
     "UnauthorizedException",
     "UnsupportedTokenTypeException",
+    "UnsupportedUserStateException",
     "UserNotConfirmedException",
     "UserNotFoundException",
     "UsernameExistsException",
@@ -105,3 +106,7 @@ class PasswordResetRequiredException(CognitoIdentityError):
 
     def __init__(self, message: str = "Password reset required for the user") -> None:
         super().__init__(message)
+
+
+class UnsupportedUserStateException(CognitoIdentityError):
+    code = "UnsupportedUserStateException"

@@ -1,7 +1,7 @@
 """AdminCreateUser, AdminSetUserPassword, AdminGetUser, AdminDeleteUser, ListUsers,
 AdminUpdateUserAttributes, AdminDeleteUserAttributes, AdminDisableUser, AdminEnableUser.
 
-No message is ever sent: every AdminCreateUser behaves as with `MessageAction=SUPPRESS`.
+No message ever leaves the server: AdminCreateUser's invitation goes to the pool's outbox.
 A user created with a temporary password is FORCE_CHANGE_PASSWORD until a sign-in answers
 the NEW_PASSWORD_REQUIRED challenge (`api/auth.py`) or an admin sets a permanent password.
 Password hashing is slow: the edge runs these operations on the sign-in threads.
@@ -15,11 +15,13 @@ import uuid
 from typing import Any
 
 from dynafed.storage.port import ReadView, WriteTxn
-from dynafed.userpool import grants, store
+from dynafed.userpool import codes, grants, store
 from dynafed.userpool.api import attributes as user_attributes
+from dynafed.userpool.api import delivery
 from dynafed.userpool.api.context import ApiContext, Call, page, require_pool
 from dynafed.userpool.api.errors import (
     InvalidParameterException,
+    UnsupportedUserStateException,
     UsernameExistsException,
     UserNotFoundException,
 )
@@ -49,17 +51,18 @@ def user_view(user: User, attributes_key: str = "Attributes") -> dict[str, Any]:
 
 
 def admin_create_user(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict[str, Any]:
+    """Unless `MessageAction` is SUPPRESS, the invitation (user name and temporary password)
+    goes to the outbox for a user with an email or phone number; RESEND gives a user who
+    has not signed in yet a new temporary password and invitation."""
     if body.get("MessageAction") == "RESEND":
-        raise InvalidParameterException(
-            "MessageAction RESEND is not supported: no messages are sent."
-        )
+        return _resend_invitation(ctx, body, call)
     username = body["Username"]
     if not USERNAME_PATTERN.fullmatch(username):
         raise InvalidParameterException(
             "Username may use letters, digits and .@+=,- on this server."
         )
     change = user_attributes.parse(body.get("UserAttributes") or [], by_admin=True)
-    temporary = body.get("TemporaryPassword") or secrets.token_urlsafe(18)
+    temporary = body.get("TemporaryPassword") or _temporary_password()
     with ctx.pools.deps.storage.read() as view:
         pool = require_pool(view, body["UserPoolId"], call.region)
     now = ctx.now()
@@ -78,14 +81,55 @@ def admin_create_user(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict
         attributes=change.others,
         modified_at=now,
     )
+    invite = body.get("MessageAction") != "SUPPRESS"
 
-    def write(txn: WriteTxn) -> None:
+    def write(txn: WriteTxn) -> codes.Message | None:
         require_pool(txn, user.pool_id, call.region)
         if store.get_user(txn, user.pool_id, username) is not None:
             raise UsernameExistsException()
         store.save_user(txn, user)
+        return _invite(txn, user, temporary, now) if invite else None
 
-    ctx.pools.deps.storage.write(write)
+    message = ctx.pools.deps.storage.write(write)
+    if message is not None:
+        delivery.announce(message)
+    return {"User": user_view(user)}
+
+
+def _temporary_password() -> str:
+    """Random, and of every character class, so any pool policy takes it."""
+    return secrets.token_urlsafe(18) + "Aa1!"
+
+
+def _invite(txn: WriteTxn, user: User, temporary: str, now: float) -> codes.Message | None:
+    found = delivery.destination(user)
+    if found is None:
+        return None
+    return codes.post(txn, user, codes.INVITATION, temporary, found[2], now)
+
+
+def _resend_invitation(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict[str, Any]:
+    with ctx.pools.deps.storage.read() as view:
+        pool = require_pool(view, body["UserPoolId"], call.region)
+        stored = _require_user(view, body["UserPoolId"], body["Username"], call.region)
+    temporary = body.get("TemporaryPassword") or _temporary_password()
+    credentials = new_credentials(ctx, pool, stored.username, temporary)
+    now = ctx.now()
+
+    def write(txn: WriteTxn) -> tuple[User, codes.Message | None]:
+        user = _require_user(txn, body["UserPoolId"], body["Username"], call.region)
+        if user.status != FORCE_CHANGE_PASSWORD or user.sub != stored.sub:
+            raise UnsupportedUserStateException(
+                f"Resend not possible. {user.username} status is not FORCE_CHANGE_PASSWORD"
+            )
+        user.set_password(credentials)
+        user.modified_at = now
+        store.save_user(txn, user)
+        return user, _invite(txn, user, temporary, now)
+
+    user, message = ctx.pools.deps.storage.write(write)
+    if message is not None:
+        delivery.announce(message)
     return {"User": user_view(user)}
 
 
