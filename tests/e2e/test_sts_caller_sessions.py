@@ -377,3 +377,18 @@ def test_allowed_session_tags_override_the_users_tags(
         Tags=[{"Key": "team", "Value": "admins"}],
     )
     assert get_item(session_client(server, "dynamodb", token["Credentials"]), tables[1]) is None
+
+
+def test_the_accounts_federated_users_get_only_their_session_policy(
+    server: ServerProcess, tables: tuple[str, str]
+) -> None:
+    token = client(server, "sts").get_federation_token(
+        Name="Operator", Policy=policy(allow("dynamodb:GetItem", table_arn(tables[0])))
+    )
+    assert token["FederatedUser"]["Arn"] == f"arn:aws:sts::{ACCOUNT_ID}:federated-user/Operator"
+    dynamodb = session_client(server, "dynamodb", token["Credentials"])
+    assert get_item(dynamodb, tables[0]) is None
+    assert get_item(dynamodb, tables[1]) == "AccessDeniedException"
+    assert error_code(lambda: session_client(server, "iam", token["Credentials"]).list_users()) == (
+        "InvalidClientTokenId"
+    )
