@@ -80,7 +80,20 @@ async def serve_json(
         # A bug, not bad input: log it, and still answer in DynamoDB's error shape.
         log.exception("internal error in %s %s", *label)
         return json_protocol.render_error(json_protocol.internal_error(), request_id)
-    return json_protocol.render_result(result, request_id)
+    response = json_protocol.render_result(result, request_id)
+    if len(response[1]) < json_protocol.COMPRESS_FROM or not json_protocol.accepts_gzip(
+        request.header("accept-encoding")
+    ):
+        return response
+    if len(response[1]) < COMPRESS_ON_LOOP_UP_TO:
+        return json_protocol.gzipped(response)
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(services.executor, json_protocol.gzipped, response)
+
+
+COMPRESS_ON_LOOP_UP_TO = 64 * 1024
+"""Larger answers (a Query's or Scan's page, up to 1 MB) are compressed on a worker thread:
+a millisecond or more of compression must not stall the event loop."""
 
 
 def request_facts(request: Request, authenticated: Authenticated) -> RequestFacts:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import zlib
 from typing import Any
 
@@ -52,6 +53,41 @@ def _headers(body: bytes, request_id: str, error_type: str | None = None) -> lis
 def render_result(result: dict[str, Any], request_id: str) -> Response:
     body = orjson.dumps(result)
     return 200, body, _headers(body, request_id)
+
+
+COMPRESS_FROM = 1024
+"""Smaller answers go as they are even to a client that accepts gzip: compressing them
+would save a few bytes and cost more than it saves."""
+
+
+def accepts_gzip(accept_encoding: str | None) -> bool:
+    """Whether an `Accept-Encoding` header names gzip with a non-zero quality."""
+    if not accept_encoding or "gzip" not in accept_encoding.lower():
+        return False
+    for coding in accept_encoding.lower().split(","):
+        name, _, params = coding.partition(";")
+        if name.strip() != "gzip":
+            continue
+        quality = params.strip().removeprefix("q=").strip()
+        return not quality or _positive(quality)
+    return False
+
+
+def _positive(quality: str) -> bool:
+    try:
+        return float(quality) > 0
+    except ValueError:
+        return False
+
+
+def gzipped(response: Response) -> Response:
+    """`response` compressed, as DynamoDB answers a client that accepts gzip: the body
+    gzipped, `Content-Encoding: gzip`, and `x-amz-crc32` of the bytes sent."""
+    status, body, headers = response
+    compressed = gzip.compress(body, compresslevel=6, mtime=0)
+    rewritten = [(k, str(zlib.crc32(compressed)) if k == "x-amz-crc32" else v) for k, v in headers]
+    rewritten.append(("content-encoding", "gzip"))
+    return status, compressed, rewritten
 
 
 def render_error(error: DynamoDBError, request_id: str) -> Response:
