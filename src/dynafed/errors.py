@@ -69,6 +69,22 @@ class LimitExceededException(DynamoDBError):
     code = "LimitExceededException"
 
 
+class TableNotFoundException(DynamoDBError):
+    """The backup operations' word for a missing table (API reference: CreateBackup)."""
+
+    code = "TableNotFoundException"
+
+
+class TableAlreadyExistsException(DynamoDBError):
+    """A restore's target table exists (API reference: RestoreTableFromBackup)."""
+
+    code = "TableAlreadyExistsException"
+
+
+class BackupNotFoundException(DynamoDBError):
+    code = "BackupNotFoundException"
+
+
 class ConditionalCheckFailedException(DynamoDBError):
     code = "ConditionalCheckFailedException"
 

@@ -56,6 +56,11 @@ class BatchWriteItemInput(TypedDict, total=False):
     ReturnItemCollectionMetrics: str
 
 
+class CreateBackupInput(TypedDict, total=False):
+    TableName: Required[str]
+    BackupName: Required[str]
+
+
 class AttributeDefinition(TypedDict, total=False):
     AttributeName: Required[str]
     AttributeType: Required[str]
@@ -137,6 +142,10 @@ class CreateTableInput(TypedDict, total=False):
     GlobalTableSettingsReplicationMode: str
 
 
+class DeleteBackupInput(TypedDict, total=False):
+    BackupArn: Required[str]
+
+
 class ExpectedAttributeValue(TypedDict, total=False):
     Value: AttributeValue
     Exists: bool
@@ -160,6 +169,10 @@ class DeleteItemInput(TypedDict, total=False):
 
 class DeleteTableInput(TypedDict, total=False):
     TableName: Required[str]
+
+
+class DescribeBackupInput(TypedDict, total=False):
+    BackupArn: Required[str]
 
 
 class DescribeTableInput(TypedDict, total=False):
@@ -200,6 +213,15 @@ class GetItemInput(TypedDict, total=False):
     ReturnConsumedCapacity: str
     ProjectionExpression: str
     ExpressionAttributeNames: dict[str, str]
+
+
+class ListBackupsInput(TypedDict, total=False):
+    TableName: str
+    Limit: int
+    TimeRangeLowerBound: object
+    TimeRangeUpperBound: object
+    ExclusiveStartBackupArn: str
+    BackupType: str
 
 
 class ListTablesInput(TypedDict, total=False):
@@ -249,6 +271,17 @@ class QueryInput(TypedDict, total=False):
     KeyConditionExpression: str
     ExpressionAttributeNames: dict[str, str]
     ExpressionAttributeValues: dict[str, AttributeValue]
+
+
+class RestoreTableFromBackupInput(TypedDict, total=False):
+    TargetTableName: Required[str]
+    BackupArn: Required[str]
+    BillingModeOverride: str
+    GlobalSecondaryIndexOverride: list[GlobalSecondaryIndex]
+    LocalSecondaryIndexOverride: list[LocalSecondaryIndex]
+    ProvisionedThroughputOverride: ProvisionedThroughput
+    OnDemandThroughputOverride: OnDemandThroughput
+    SSESpecificationOverride: SSESpecification
 
 
 class ScanInput(TypedDict, total=False):
