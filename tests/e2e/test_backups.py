@@ -137,7 +137,8 @@ def test_list_filters_and_pages_and_delete_removes(dynamodb: Any) -> None:
         dynamodb.create_backup(TableName=table, BackupName=f"bak{n}")["BackupDetails"]["BackupArn"]
         for n in range(3)
     ]
-    first = dynamodb.list_backups(TableName=table, Limit=2)
+    table_arn = f"arn:aws:dynamodb:us-east-1:123456789012:table/{table}"
+    first = dynamodb.list_backups(TableName=table_arn, Limit=2)
     assert [s["BackupArn"] for s in first["BackupSummaries"]] == arns[:2]
     assert first["LastEvaluatedBackupArn"] == arns[1]
     rest = dynamodb.list_backups(TableName=table, ExclusiveStartBackupArn=arns[1])

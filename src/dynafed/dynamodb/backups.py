@@ -66,13 +66,6 @@ def backup_arn(table: Table, created_at: float, suffix: str) -> str:
     return f"{table.arn}/backup/{int(created_at * 1000):014d}-{suffix}"
 
 
-def table_name_of(value: str) -> str:
-    """A `TableName` member's table: the name itself, or the name inside a table ARN."""
-    if value.startswith("arn:") and ":table/" in value:
-        return value.split(":table/", 1)[1]
-    return value
-
-
 def find_backup(view: ReadView, arn: str) -> Backup | None:
     doc = view.get_document(DOCUMENT_KIND, arn)
     return None if doc is None else Backup.from_document(doc)

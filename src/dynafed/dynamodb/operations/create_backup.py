@@ -23,7 +23,7 @@ REQUEST: RequestShape[CreateBackupInput] = RequestShape(request_shape("CreateBac
 
 def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
     request = validate_request(REQUEST, body)
-    name = backups.table_name_of(request["TableName"])
+    name = request["TableName"]  # a name or the table's ARN
     ctx.authorize(fgac.control_plane("CreateBackup", ctx.table_arn(name)))
     now = ctx.clock.now()
     suffix = secrets.token_hex(4)

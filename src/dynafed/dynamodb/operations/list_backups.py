@@ -27,6 +27,7 @@ def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
     lower = _time(request.get("TimeRangeLowerBound"), "TimeRangeLowerBound")
     upper = _time(request.get("TimeRangeUpperBound"), "TimeRangeUpperBound")
     table = request.get("TableName")
+    table_key = None if table is None else ctx.table_key(table)
     wanted_type = request.get("BackupType", backups.USER)
     with ctx.storage.read() as view:
         found = [
@@ -38,7 +39,7 @@ def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
             backup
             for backup in found
             if backup.region == ctx.region
-            and (table is None or backup.table.name == backups.table_name_of(table))
+            and (table_key is None or backup.table.key == table_key)
             and (lower is None or backup.created_at >= lower)
             and (upper is None or backup.created_at < upper)
             and wanted_type in (backups.USER, "ALL")
