@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from dynafed.core.validation.models import service_model
-from dynafed.dynamodb.service import OPERATIONS
 
-TARGET = Path(__file__).resolve().parent.parent / "src" / "dynafed" / "dynamodb" / "requests.py"
+PACKAGE = Path(__file__).resolve().parent.parent / "src" / "dynafed" / "dynamodb"
+TARGET = PACKAGE / "requests.py"
 
 HEADER = '''"""What each DynamoDB operation's request holds, as types. Generated: do not edit.
 
@@ -84,8 +84,21 @@ def generate(operations: list[str]) -> str:
     return HEADER + "".join(f"\n\n{text}\n" for text in emitted.values())
 
 
+def served_operations() -> list[str]:
+    """The model's operations that have a module in `dynamodb/operations/` (read from the
+    file names: importing the operations would import the file being written)."""
+    modules = {path.stem for path in (PACKAGE / "operations").glob("*.py")}
+    return sorted(
+        name for name in service_model("dynamodb")["operations"] if _snake(name) in modules
+    )
+
+
+def _snake(name: str) -> str:
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in name).lstrip("_")
+
+
 def main() -> int:
-    TARGET.write_text(generate(sorted(OPERATIONS)))
+    TARGET.write_text(generate(served_operations()))
     print(f"wrote {TARGET}")
     return 0
 

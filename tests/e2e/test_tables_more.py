@@ -765,3 +765,12 @@ def test_a_table_may_be_named_by_its_arn(dynamodb: Any, server: ServerProcess) -
     with pytest.raises(ClientError) as missing:
         dynamodb.get_item(TableName=other_region, Key={"pk": {"S": "a"}})
     assert missing.value.response["Error"]["Code"] == "ResourceNotFoundException"
+
+
+def test_describe_endpoints_names_this_server(dynamodb: Any, server: ServerProcess) -> None:
+    """A client using endpoint discovery keeps talking to the server it was pointed at."""
+    (endpoint,) = dynamodb.describe_endpoints()["Endpoints"]
+    assert endpoint == {
+        "Address": server.endpoint.removeprefix("http://"),
+        "CachePeriodInMinutes": 1440,
+    }

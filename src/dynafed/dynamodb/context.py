@@ -42,6 +42,8 @@ class OperationContext:
     importing that operation's module."""
     stream_policy: StreamPolicy = field(default=DEFAULT_STREAM_POLICY)
     """When the shards of streams this request enables roll over (`streams.model`)."""
+    endpoint: str = ""
+    """The address the request was sent to (its `Host`): DescribeEndpoints answers it."""
 
     def table_arn(self, name: str) -> str:
         """The ARN of the table a request names (by name or by ARN)."""

@@ -175,6 +175,10 @@ class DescribeBackupInput(TypedDict, total=False):
     BackupArn: Required[str]
 
 
+class DescribeEndpointsRequest(TypedDict, total=False):
+    pass
+
+
 class DescribeTableInput(TypedDict, total=False):
     TableName: Required[str]
 

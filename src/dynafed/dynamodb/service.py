@@ -29,6 +29,7 @@ from dynafed.dynamodb.operations import (
     delete_item,
     delete_table,
     describe_backup,
+    describe_endpoints,
     describe_table,
     describe_time_to_live,
     execute_statement,
@@ -84,6 +85,7 @@ _MODULES: dict[str, ModuleType] = {
     "ListBackups": list_backups,
     "DeleteBackup": delete_backup,
     "RestoreTableFromBackup": restore_table_from_backup,
+    "DescribeEndpoints": describe_endpoints,
 }
 
 OPERATIONS: dict[str, Operation] = {name: module.run for name, module in _MODULES.items()}
@@ -137,12 +139,14 @@ class DynamoDBService:
         body: dict[str, Any],
         authorizer: Authorizer,
         region: str | None = None,
+        endpoint: str = "",
     ) -> dict[str, Any]:
-        """Run `operation` in `region` (the request's; the server's default when None)."""
+        """Run `operation` in `region` (the request's; the server's default when None);
+        `endpoint` is the address the request was sent to (its `Host`)."""
         run = OPERATIONS.get(operation)
         if run is None:
             raise UnknownOperationException()
-        return run(self._context(authorizer, region), body)
+        return run(self._context(authorizer, region, endpoint), body)
 
     def prepare(
         self,
@@ -156,9 +160,12 @@ class DynamoDBService:
         prepare = DEFERRABLE.get(operation)
         return None if prepare is None else prepare(self._context(authorizer, region), body)
 
-    def _context(self, authorizer: Authorizer, region: str | None) -> OperationContext:
+    def _context(
+        self, authorizer: Authorizer, region: str | None, endpoint: str = ""
+    ) -> OperationContext:
         region = region or self._region
         ctx = OperationContext(self._storage, self._account_id, region, self._clock, authorizer)
+        ctx.endpoint = endpoint
         ctx.operations = OPERATIONS
         if self._new_id is not None:
             ctx.new_id = self._new_id

@@ -41,7 +41,7 @@ SIGNED_TARGET = ("x-amz-target",)
 
 async def handle(services: Services, request: Request, target: str, request_id: str) -> Response:
     operation = target[len(TARGET_PREFIX) :]
-    run = partial(_run, services, operation)
+    run = partial(_run, services, operation, request.header("host") or "")
     return await serve_json(services, request, request_id, ("DynamoDB", operation), run)
 
 
@@ -109,12 +109,13 @@ def request_facts(request: Request, authenticated: Authenticated) -> RequestFact
 async def _run(
     services: Services,
     operation: str,
+    endpoint: str,
     body: dict[str, Any],
     authorizer: Authorizer,
     region: str,
 ) -> dict[str, Any]:
     if services.runs_inline(operation, body):
-        return services.dynamodb.handle(operation, body, authorizer, region)
+        return services.dynamodb.handle(operation, body, authorizer, region, endpoint)
     if services.write_later is not None:
         deferred = services.dynamodb.prepare(operation, body, authorizer, region)
         if deferred is not None:

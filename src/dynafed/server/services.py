@@ -25,7 +25,7 @@ Response = tuple[int, bytes, list[tuple[str, str]]]
 
 
 class JsonService(Protocol):
-    """What the edge needs of a JSON-protocol service (DynamoDB)."""
+    """What the edge needs of a JSON-protocol service (DynamoDB Streams, DynamoDB)."""
 
     def handle(
         self,
@@ -44,6 +44,19 @@ class JsonService(Protocol):
     ) -> DeferredWrite | None:
         """The request up to its write transaction, or None (server.deferred_writes)."""
         ...
+
+
+class DynamoDBJsonService(JsonService, Protocol):
+    """DynamoDB's: its `DescribeEndpoints` answers the address the request was sent to."""
+
+    def handle(
+        self,
+        operation: str,
+        body: dict[str, Any],
+        authorizer: Authorizer,
+        region: str | None = None,
+        endpoint: str = "",
+    ) -> dict[str, Any]: ...
 
 
 class QueryService(Protocol):
@@ -82,7 +95,7 @@ def never_inline(operation: str, body: dict[str, Any]) -> bool:
 @dataclass
 class Services:
     authenticator: Authenticator
-    dynamodb: JsonService
+    dynamodb: DynamoDBJsonService
     sts: QueryService
     iam: QueryService
     authorizer_for: Callable[[Principal, RequestFacts], Authorizer]
