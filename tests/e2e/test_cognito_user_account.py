@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import requests
 
 from tests.e2e.userpool_flow import new_pool, outbox_code, secret_hash, unsigned_idp
 from tests.support.clients import client
@@ -98,7 +99,9 @@ def test_forgot_password_then_a_new_one_with_the_code(
     assert public.forgot_password(ClientId=client_id, Username="nobody")["CodeDeliveryDetails"]
 
 
-def test_access_token_operations_and_global_sign_out(idp: Any, public: Any) -> None:
+def test_access_token_operations_and_global_sign_out(
+    idp: Any, public: Any, server: ServerProcess
+) -> None:
     pool_id, client_id, _ = new_pool(idp)
     add_user(idp, pool_id, "yara", "yara-password", "yara@example.com")
     tokens = sign_in(public, client_id, "yara", "yara-password")
@@ -128,9 +131,13 @@ def test_access_token_operations_and_global_sign_out(idp: Any, public: Any) -> N
 
     with pytest.raises(public.exceptions.NotAuthorizedException, match="Invalid Access Token"):
         public.get_user(AccessToken=tokens["IdToken"])  # an ID token is no access token
+    userinfo = f"{server.endpoint}/idp/{pool_id}/oauth2/userInfo"
+    bearer = {"Authorization": f"Bearer {access}"}
+    assert requests.get(userinfo, headers=bearer, timeout=10).json()["username"] == "yara"
     public.global_sign_out(AccessToken=access)
     with pytest.raises(public.exceptions.NotAuthorizedException, match="revoked"):
         public.get_user(AccessToken=access)
+    assert requests.get(userinfo, headers=bearer, timeout=10).status_code == 401
     with pytest.raises(public.exceptions.NotAuthorizedException):
         public.initiate_auth(
             ClientId=client_id,

@@ -124,13 +124,18 @@ class TokenEndpoint:
             claims = self._pools.keys(pool.pool_id).verify(token)
         except AwsError:
             return None
+        now = self._pools.deps.clock.now()
         valid = (
             claims.get("token_use") == "access"
             and claims.get("iss") == self._pools.issuer(pool.pool_id)
             and isinstance(claims.get("exp"), int)
-            and self._pools.deps.clock.now() < claims["exp"]
+            and now < claims["exp"]
         )
-        return claims if valid else None
+        if not valid:
+            return None
+        with self._pools.deps.storage.read() as view:  # signed out (GlobalSignOut, revocation)
+            revoked = grants.is_revoked(view, str(claims.get("origin_jti", "")), now)
+        return None if revoked else claims
 
     def revoke(self, pool: UserPool, request: IdpRequest) -> IdpResponse:
         """RFC 7009 (Cognito's `/oauth2/revoke`): refresh tokens only."""
