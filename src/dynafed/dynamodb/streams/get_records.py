@@ -6,15 +6,18 @@ older than the shard's trim horizon is TrimmedDataAccessException."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from itertools import islice
 from typing import Any
 
 from dynafed.dynamodb.streams import iterators
 from dynafed.dynamodb.streams.context import StreamsContext, load_stream
 from dynafed.dynamodb.streams.errors import TrimmedDataAccessException
-from dynafed.dynamodb.streams.model import records_id, seq_key, seq_of_key
+from dynafed.dynamodb.streams.model import Stream, records_id, seq_key, seq_of_key
+from dynafed.dynamodb.streams.records import wire
 from dynafed.dynamodb.validation import RequestShape, validate_request
 from dynafed.dynamodb.validation.model import streams_request_shape
+from dynafed.storage.port import StoredItem
 
 REQUEST: RequestShape[dict[str, Any]] = RequestShape(streams_request_shape("GetRecords"))
 MAX_RECORDS = 1000
@@ -40,7 +43,7 @@ def run(ctx: StreamsContext, body: dict[str, Any]) -> dict[str, Any]:
             shard.shard_id.encode(),
             exclusive_start_sk=seq_key(position.after),
         )
-        records, after = _page(rows, limit, position.after)
+        records, after = _page(stream, rows, limit, position.after)
     result: dict[str, Any] = {"Records": records}
     if shard.end is None or after < shard.end:
         next_position = iterators.Position(position.stream_arn, shard.shard_id, after)
@@ -48,13 +51,17 @@ def run(ctx: StreamsContext, body: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-def _page(rows: Any, limit: int, after: int) -> tuple[list[dict[str, Any]], int]:
+def _page(
+    stream: Stream, rows: Iterable[StoredItem], limit: int, after: int
+) -> tuple[list[dict[str, Any]], int]:
     records: list[dict[str, Any]] = []
     size = 0
     for row in islice(rows, limit):
-        size += row.item["dynamodb"]["SizeBytes"]
+        seq = seq_of_key(row.sk)
+        record = wire(stream, seq, row.item)
+        size += record["dynamodb"]["SizeBytes"]
         if records and size > MAX_BYTES:
             break
-        records.append(row.item)
-        after = seq_of_key(row.sk)
+        records.append(record)
+        after = seq
     return records, after

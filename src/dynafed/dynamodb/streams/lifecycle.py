@@ -30,6 +30,7 @@ from dynafed.dynamodb.streams.model import (
     records_id,
     seq_key,
     seq_of_key,
+    shard_due,
     shard_id,
 )
 from dynafed.dynamodb.tables import Table
@@ -77,13 +78,7 @@ def rolled_over(stream: Stream, now: float, *, force: bool = False) -> Stream:
     shard = stream.open_shard
     if shard is None or shard.count == 0:
         return stream
-    policy = stream.policy
-    due = (
-        force
-        or now - shard.created_at >= policy.shard_seconds
-        or (policy.shard_records is not None and shard.count >= policy.shard_records)
-    )
-    if not due:
+    if not (force or shard_due(stream.policy, shard.created_at, shard.count, now)):
         return stream
     closed = stream.with_shard(replace(shard, end=stream.next_seq - 1))
     return closed.with_shard(_new_shard(stream, shard.shard_id, now))

@@ -139,9 +139,37 @@ class Stream:
         )
 
 
+def shard_due(policy: StreamPolicy, created_at: float, count: int, now: float) -> bool:
+    """Whether an open shard holding `count` records is due to roll over."""
+    return count > 0 and (
+        now - created_at >= policy.shard_seconds
+        or (policy.shard_records is not None and count >= policy.shard_records)
+    )
+
+
+def take_sequence_number(doc: dict[str, Any], now: float) -> tuple[str, int] | None:
+    """Every write's fast path, on the stored document itself (changed in place): the open
+    shard's id and the record's sequence number, counted; None when there is no open shard
+    or it is due to roll over, which `lifecycle.rolled_over` handles on the typed model."""
+    shards = doc["shards"]
+    if not shards:
+        return None
+    shard_id, _parent, created_at, _start, end, count, _trimmed = shards[-1]
+    if end is not None or shard_due(StreamPolicy(*doc["policy"]), created_at, count, now):
+        return None
+    seq: int = doc["next_seq"]
+    doc["next_seq"] = seq + 1
+    shards[-1][5] = count + 1
+    return shard_id, seq
+
+
 def records_id(stream: Stream) -> str:
     """Where a stream's records are stored (never removed with the table's own items)."""
-    return f"{stream.table_id}/stream/{stream.label}"
+    return records_location(stream.table_id, stream.label)
+
+
+def records_location(table_id: str, label: str) -> str:
+    return f"{table_id}/stream/{label}"
 
 
 def seq_key(seq: int) -> bytes:

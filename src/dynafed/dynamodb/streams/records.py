@@ -6,21 +6,27 @@ Shape and rules (Developer Guide, "Change data capture for DynamoDB Streams"; AP
 StreamRecord and Record): `eventName` INSERT / MODIFY / REMOVE; `Keys` always, `NewImage`
 and `OldImage` as the stream's view type asks; a write that leaves the item as it was
 writes no record; a deletion by Time to Live carries the TTL service's `userIdentity`.
+
+A write stores only what is particular to it — the event, the time, keys and images, the
+TTL identity — and `wire` adds the rest when GetRecords serves it (the sequence number from
+the record's storage key, `eventID`, `SizeBytes`, the constant fields): every write to a
+streamed table pays for its record inside the storage transaction, which on SQLite is the
+one writer all writes queue for (benchmarks/streams_overhead.py).
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import replace
 from typing import Any
 
 from dynafed.dynamodb.streams import lifecycle
 from dynafed.dynamodb.streams.model import (
     DOCUMENT_KIND,
     Stream,
-    records_id,
+    records_location,
     seq_key,
     seq_to_wire,
+    take_sequence_number,
 )
 from dynafed.dynamodb.tables import Table
 from dynafed.dynamodb.values import Item, item_size
@@ -50,52 +56,70 @@ def append(
     if old == new:
         return
     # Every write to the table rewrites this document: lock it for writing from the start.
-    stored = txn.get_document_for_update(DOCUMENT_KIND, table.stream.arn)
-    stream = (
-        lifecycle.open_stream(txn, table, now) if stored is None else Stream.from_document(stored)
-    )
-    stream = lifecycle.rolled_over(stream, now)
-    shard = stream.open_shard
-    assert shard is not None
-    seq = stream.next_seq
-    record = build(stream, old, new, seq, now, by_ttl=by_ttl)
-    txn.put_item(records_id(stream), shard.shard_id.encode(), seq_key(seq), record, 0)
-    stream = replace(stream.with_shard(replace(shard, count=shard.count + 1)), next_seq=seq + 1)
-    txn.put_document(DOCUMENT_KIND, stream.arn, stream.to_document())
+    doc = txn.get_document_for_update(DOCUMENT_KIND, table.stream.arn)
+    if doc is None:
+        doc = lifecycle.open_stream(txn, table, now).to_document()
+    taken = take_sequence_number(doc, now)
+    if taken is None:  # no open shard yet, or it is due to roll over: the typed model
+        doc = lifecycle.rolled_over(Stream.from_document(doc), now).to_document()
+        taken = take_sequence_number(doc, now)
+        assert taken is not None
+    shard_id, seq = taken
+    record = build(table, old, new, now, by_ttl=by_ttl)
+    where = records_location(table.table_id, table.stream.label)
+    txn.put_item(where, shard_id.encode(), seq_key(seq), record, 0)
+    txn.put_document(DOCUMENT_KIND, table.stream.arn, doc)
 
 
 def build(
-    stream: Stream,
-    old: Item | None,
-    new: Item | None,
-    seq: int,
-    now: float,
-    *,
-    by_ttl: bool = False,
+    table: Table, old: Item | None, new: Item | None, now: float, *, by_ttl: bool = False
 ) -> dict[str, Any]:
-    """The wire form of one record (GetRecords' `Records` member)."""
+    """The stored form of one record (`wire` turns it into GetRecords' `Records` member)."""
+    assert table.stream is not None
+    view_type = table.stream.view_type
     source = new if new is not None else old
     assert source is not None
-    keys = {name: source[name] for name in stream.key_schema}
-    change: dict[str, Any] = {"ApproximateCreationDateTime": float(int(now)), "Keys": keys}
-    size = item_size(keys)
-    if new is not None and stream.view_type in _NEW:
+    change: dict[str, Any] = {
+        "ApproximateCreationDateTime": float(int(now)),
+        "Keys": {name: source[name] for name in table.key_schema.names},
+    }
+    if new is not None and view_type in _NEW:
         change["NewImage"] = new
-        size += item_size(new)
-    if old is not None and stream.view_type in _OLD:
+    if old is not None and view_type in _OLD:
         change["OldImage"] = old
-        size += item_size(old)
-    change["SequenceNumber"] = seq_to_wire(seq)
-    change["SizeBytes"] = size
-    change["StreamViewType"] = stream.view_type
+    change["StreamViewType"] = view_type
     record: dict[str, Any] = {
-        "eventID": hashlib.sha256(f"{stream.arn}#{seq}".encode()).hexdigest()[:32],
         "eventName": "INSERT" if old is None else "REMOVE" if new is None else "MODIFY",
-        "eventVersion": "1.1",
-        "eventSource": EVENT_SOURCE,
-        "awsRegion": stream.region,
         "dynamodb": change,
     }
     if by_ttl:
         record["userIdentity"] = dict(TTL_IDENTITY)
+    return record
+
+
+def wire(stream: Stream, seq: int, stored: dict[str, Any]) -> dict[str, Any]:
+    """A stored record as GetRecords answers it."""
+    change = stored["dynamodb"]
+    size = item_size(change["Keys"])
+    served: dict[str, Any] = {
+        "ApproximateCreationDateTime": change["ApproximateCreationDateTime"],
+        "Keys": change["Keys"],
+    }
+    for image in ("NewImage", "OldImage"):
+        if image in change:
+            served[image] = change[image]
+            size += item_size(change[image])
+    served["SequenceNumber"] = seq_to_wire(seq)
+    served["SizeBytes"] = size
+    served["StreamViewType"] = change["StreamViewType"]
+    record: dict[str, Any] = {
+        "eventID": hashlib.sha256(f"{stream.arn}#{seq}".encode()).hexdigest()[:32],
+        "eventName": stored["eventName"],
+        "eventVersion": "1.1",
+        "eventSource": EVENT_SOURCE,
+        "awsRegion": stream.region,
+        "dynamodb": served,
+    }
+    if "userIdentity" in stored:
+        record["userIdentity"] = stored["userIdentity"]
     return record
