@@ -11,6 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from dynafed.commands.apply import add_apply_command
+from dynafed.commands.backup import add_backup_commands
 from dynafed.commands.policy import add_policy_commands
 from dynafed.commands.streams import add_streams_command
 from dynafed.core.regions import is_region_name
@@ -317,6 +318,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_apply_command(subparsers)
     add_users_command(subparsers)
     add_streams_command(subparsers)
+    add_backup_commands(subparsers)
     return parser
 
 
