@@ -57,7 +57,7 @@ def unsigned_idp(server: ServerProcess) -> Any:
 
 
 class Pool:
-    def __init__(self, idp: Any, flows: list[str] | None = None) -> None:
+    def __init__(self, idp: Any, flows: list[str] | None = None, prevent: str = "ENABLED") -> None:
         self.idp = idp
         self.pool_id = idp.create_user_pool(PoolName=f"pool-{uuid.uuid4().hex[:8]}")["UserPool"][
             "Id"
@@ -67,6 +67,7 @@ class Pool:
             ClientName="app",
             ExplicitAuthFlows=ALL_FLOWS if flows is None else flows,
             CallbackURLs=["http://127.0.0.1/callback"],
+            PreventUserExistenceErrors=prevent,
         )
         self.client_id = made["UserPoolClient"]["ClientId"]
 
@@ -294,6 +295,41 @@ def test_wrong_password_and_unknown_user_get_the_same_refusal(idp: Any) -> None:
         with pytest.raises(idp.exceptions.NotAuthorizedException) as raised:
             pool.admin_sign_in(name, password)
         assert raised.value.response["Error"]["Message"] == "Incorrect username or password."
+
+
+def test_a_legacy_client_says_a_user_does_not_exist(idp: Any, server: ServerProcess) -> None:
+    """PreventUserExistenceErrors LEGACY: what AWS's API gives a client made without it."""
+    pool_id = idp.create_user_pool(PoolName="legacy")["UserPool"]["Id"]
+    made = idp.create_user_pool_client(
+        UserPoolId=pool_id, ClientName="legacy", ExplicitAuthFlows=ALL_FLOWS
+    )["UserPoolClient"]
+    assert made["PreventUserExistenceErrors"] == "LEGACY"
+    client_id = made["ClientId"]
+    public = unsigned_idp(server)
+    unknown = {"USERNAME": "nobody", "PASSWORD": "whatever-1"}
+    with pytest.raises(public.exceptions.UserNotFoundException, match="User does not exist"):
+        public.initiate_auth(
+            ClientId=client_id, AuthFlow="USER_PASSWORD_AUTH", AuthParameters=unknown
+        )
+    for call in (
+        lambda: public.confirm_sign_up(
+            ClientId=client_id, Username="nobody", ConfirmationCode="123456"
+        ),
+        lambda: public.resend_confirmation_code(ClientId=client_id, Username="nobody"),
+        lambda: public.forgot_password(ClientId=client_id, Username="nobody"),
+    ):
+        with pytest.raises(public.exceptions.UserNotFoundException, match="combination"):
+            call()
+    idp.admin_create_user(UserPoolId=pool_id, Username="erin", MessageAction="SUPPRESS")
+    idp.admin_set_user_password(
+        UserPoolId=pool_id, Username="erin", Password="erin-password", Permanent=True
+    )
+    with pytest.raises(public.exceptions.NotAuthorizedException, match="Incorrect"):
+        public.initiate_auth(
+            ClientId=client_id,
+            AuthFlow="USER_PASSWORD_AUTH",
+            AuthParameters={"USERNAME": "erin", "PASSWORD": "wrong-password"},
+        )
 
 
 def test_a_flow_the_client_does_not_allow_is_refused(idp: Any, server: ServerProcess) -> None:

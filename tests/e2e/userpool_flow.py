@@ -134,13 +134,19 @@ def unsigned_idp(server: ServerProcess) -> Any:
     )
 
 
-def new_pool(idp: Any, secret: bool = False, **pool_args: Any) -> tuple[str, str, str | None]:
-    """(pool id, client id, client secret)."""
+def new_pool(
+    idp: Any, secret: bool = False, prevent: str = "ENABLED", **pool_args: Any
+) -> tuple[str, str, str | None]:
+    """(pool id, client id, client secret); `prevent`: PreventUserExistenceErrors."""
     pool_id = idp.create_user_pool(PoolName=f"signup-{uuid.uuid4().hex[:8]}", **pool_args)[
         "UserPool"
     ]["Id"]
     made = idp.create_user_pool_client(
-        UserPoolId=pool_id, ClientName="app", ExplicitAuthFlows=API_FLOWS, GenerateSecret=secret
+        UserPoolId=pool_id,
+        ClientName="app",
+        ExplicitAuthFlows=API_FLOWS,
+        GenerateSecret=secret,
+        PreventUserExistenceErrors=prevent,
     )["UserPoolClient"]
     return pool_id, made["ClientId"], made.get("ClientSecret")
 

@@ -84,6 +84,11 @@ class AppClient:
     """The cognito-idp API's sign-in flows this client allows (`ExplicitAuthFlows`)."""
     created_at: float = 0.0
     modified_at: float = 0.0
+    prevent_user_existence_errors: str = "ENABLED"
+    """`PreventUserExistenceErrors`: ENABLED (unknown users answered as wrong passwords,
+    code mismatches and simulated deliveries) or LEGACY (UserNotFoundException). The API
+    creates LEGACY clients unless told otherwise, as AWS's API does; `dynafed users` and
+    clients stored before the setting, ENABLED."""
 
     @property
     def is_public(self) -> bool:

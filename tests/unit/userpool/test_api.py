@@ -33,7 +33,11 @@ class Api:
         self.service = CognitoIdpService(context)
         self.admin = Call("us-east-1", ADMIN, AllowAll(), "192.0.2.1")
         self.client_id = self(
-            "CreateUserPoolClient", UserPoolId=POOL_ID, ClientName="app", ExplicitAuthFlows=FLOWS
+            "CreateUserPoolClient",
+            UserPoolId=POOL_ID,
+            ClientName="app",
+            ExplicitAuthFlows=FLOWS,
+            PreventUserExistenceErrors="ENABLED",
         )["UserPoolClient"]["ClientId"]
 
     def __call__(self, operation: str, call: Call | None = None, **body: Any) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from typing import Any
 
 from dynafed.storage.port import WriteTxn
 from dynafed.userpool import grants, store
-from dynafed.userpool.api import srp_auth
+from dynafed.userpool.api import existence, srp_auth
 from dynafed.userpool.api.clients import LEGACY_FLOWS
 from dynafed.userpool.api.context import (
     ApiContext,
@@ -49,7 +49,7 @@ from dynafed.userpool.model import (
     UserPool,
 )
 from dynafed.userpool.oauth_errors import OAuthError
-from dynafed.userpool.signin import SignInRefused
+from dynafed.userpool.signin import INCORRECT, SignInRefused
 
 SESSION_SECONDS = 180
 NEW_PASSWORD_REQUIRED = "NEW_PASSWORD_REQUIRED"
@@ -135,8 +135,15 @@ def _password_sign_in(
     if not password:
         raise InvalidParameterException("Missing required parameter PASSWORD")
     require_secret_hash(client, username, params.get("SECRET_HASH"))
-    with refusals_as_errors():
-        user = ctx.check.authenticate(pool, username, password, call.client_ip)
+    try:
+        with refusals_as_errors():
+            user = ctx.check.authenticate(pool, username, password, call.client_ip)
+    except NotAuthorizedException as refused:
+        if refused.message == INCORRECT and existence.reveals(client):
+            with ctx.pools.deps.storage.read() as view:
+                if store.get_user(view, pool.pool_id, username) is None:
+                    raise existence.not_found_at_sign_in() from None
+        raise
     return _signed_in(ctx, pool, client, user)
 
 

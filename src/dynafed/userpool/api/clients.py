@@ -16,6 +16,7 @@ from dynafed.userpool import store
 from dynafed.userpool.admin import new_client_id, new_client_secret
 from dynafed.userpool.api.context import ApiContext, Call, page, require_client, require_pool
 from dynafed.userpool.api.errors import InvalidParameterException
+from dynafed.userpool.api.existence import LEGACY
 from dynafed.userpool.callbacks import LOOPBACK_HOSTS
 from dynafed.userpool.model import DEFAULT_AUTH_FLOWS, DEFAULT_SCOPES, AppClient
 
@@ -43,6 +44,7 @@ def client_view(client: AppClient) -> dict[str, Any]:
         "AllowedOAuthScopes": list(client.allowed_scopes),
         "AllowedOAuthFlowsUserPoolClient": bool(client.callback_urls),
         "SupportedIdentityProviders": ["COGNITO"],
+        "PreventUserExistenceErrors": client.prevent_user_existence_errors,
     }
     if client.secret is not None:
         view["ClientSecret"] = client.secret
@@ -93,6 +95,7 @@ def _configured(body: dict[str, Any], client: AppClient) -> AppClient:
     client.refresh_token_seconds = _refresh_seconds(body)
     client.explicit_auth_flows = _flows(body)
     client.allowed_scopes = list(body.get("AllowedOAuthScopes") or DEFAULT_SCOPES)
+    client.prevent_user_existence_errors = body.get("PreventUserExistenceErrors") or LEGACY
     return client
 
 

@@ -2,9 +2,10 @@
 
 A signed-up user is UNCONFIRMED (InitiateAuth answers UserNotConfirmedException once the
 password proves right) until ConfirmSignUp brings back the code from the outbox or an
-administrator confirms them. Unknown user names are answered as by a Cognito app client
-with `PreventUserExistenceErrors` enabled, like the sign-in: ConfirmSignUp gets
-CodeMismatchException, ResendConfirmationCode a simulated delivery.
+administrator confirms them. Unknown user names are answered as the client's
+`PreventUserExistenceErrors` says (`api/existence.py`): ENABLED, ConfirmSignUp gets
+CodeMismatchException and ResendConfirmationCode a simulated delivery; LEGACY,
+UserNotFoundException.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from dynafed.errors import AwsError
 from dynafed.storage.port import WriteTxn
 from dynafed.userpool import codes, store
 from dynafed.userpool.api import attributes as user_attributes
-from dynafed.userpool.api import delivery
+from dynafed.userpool.api import delivery, existence
 from dynafed.userpool.api.context import ApiContext, Call, find_client, require_pool
 from dynafed.userpool.api.errors import (
     CodeLimitExceeded,
@@ -83,12 +84,12 @@ def confirm_sign_up(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict[s
     username, code = body["Username"], body["ConfirmationCode"]
     require_secret_hash(client, username, body.get("SecretHash"))
     address = delivery.spend_attempt(ctx, call)
-    now = ctx.now()
+    now, legacy = ctx.now(), existence.reveals(client)
 
     def write(txn: WriteTxn) -> AwsError | None:
         user = store.get_user(txn, pool.pool_id, username)
         if user is None:
-            return CodeMismatchException()
+            return existence.not_found_for_client() if legacy else CodeMismatchException()
         if user.status != UNCONFIRMED:
             return NotAuthorizedException(
                 f"User cannot be confirmed. Current status is {user.status}"
@@ -135,6 +136,8 @@ def resend_confirmation_code(ctx: ApiContext, body: dict[str, Any], call: Call) 
 
     sent = ctx.pools.deps.storage.write(write)
     if sent is None:
+        if existence.reveals(client):
+            raise existence.not_found_for_client()
         return {"CodeDeliveryDetails": delivery.simulated(username)}
     user, message = sent
     delivery.announce(message)

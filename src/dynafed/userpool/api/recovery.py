@@ -3,9 +3,9 @@ outbox, then a new password with it. AdminResetUserPassword also makes the user
 RESET_REQUIRED: their old password signs in no more (PasswordResetRequiredException).
 
 Only a user with an address to send to and a confirmed account may reset (Cognito needs a
-verified email or phone number); an unknown user name gets a simulated delivery, and a code
-for one a mismatch, as the sign-up codes. A reset code lives one hour; wrong guesses are
-limited as for sign-up codes. The new password also ends any lockout (the lockout counts
+verified email or phone number); an unknown user name is answered as the client's
+`PreventUserExistenceErrors` says, as for sign-up codes. A reset code lives one hour; wrong
+guesses are limited as for sign-up codes. The new password also ends any lockout (the lockout counts
 against the old password hash).
 """
 
@@ -16,7 +16,7 @@ from typing import Any
 from dynafed.errors import AwsError
 from dynafed.storage.port import WriteTxn
 from dynafed.userpool import codes, store
-from dynafed.userpool.api import delivery
+from dynafed.userpool.api import delivery, existence
 from dynafed.userpool.api.confirmation import code_error
 from dynafed.userpool.api.context import ApiContext, Call, find_client, require_pool
 from dynafed.userpool.api.errors import (
@@ -42,6 +42,8 @@ def forgot_password(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict[s
         lambda txn: _send_reset_code(txn, pool.pool_id, username, ctx.now(), False)
     )
     if sent is None:
+        if existence.reveals(client):
+            raise existence.not_found_for_client()
         return {"CodeDeliveryDetails": delivery.simulated(username)}
     user, message = sent
     delivery.announce(message)
@@ -84,12 +86,12 @@ def confirm_forgot_password(ctx: ApiContext, body: dict[str, Any], call: Call) -
     require_secret_hash(client, username, body.get("SecretHash"))
     check_policy(pool, password, USER_WORDING)  # before the code is used up
     address = delivery.spend_attempt(ctx, call)
-    now = ctx.now()
+    now, legacy = ctx.now(), existence.reveals(client)
 
     def redeem(txn: WriteTxn) -> AwsError | User:
         user = store.get_user(txn, pool.pool_id, username)
         if user is None:
-            return CodeMismatchException()
+            return existence.not_found_for_client() if legacy else CodeMismatchException()
         refusal = codes.redeem(txn, user, codes.FORGOT_PASSWORD, code, now)
         return code_error(refusal) if refusal is not None else user
 

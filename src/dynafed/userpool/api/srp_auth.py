@@ -6,7 +6,8 @@ the digest of the SECRET_BLOCK the client echoes back, since SRP clients send no
 `Session`; it answers once and lives three minutes. An unknown user, or one whose password
 was set before SRP was served (no verifier yet), gets a challenge like anyone else's (salt
 derived from the name, so asking twice shows nothing) and then "Incorrect username or
-password.", through the same throttle and lockout as a password sign-in.
+password.", through the same throttle and lockout as a password sign-in (an unknown user
+of a LEGACY client gets UserNotFoundException at once).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import Any
 
 from dynafed.storage.port import WriteTxn
 from dynafed.userpool import srp, store
+from dynafed.userpool.api import existence
 from dynafed.userpool.api.context import ApiContext, Call
 from dynafed.userpool.api.errors import InvalidParameterException, NotAuthorizedException
 from dynafed.userpool.api.secret_hash import require_secret_hash
@@ -51,6 +53,8 @@ def start(
         raise InvalidParameterException("SRP_A is not a valid SRP value.")
     with ctx.pools.deps.storage.read() as view:
         user = store.get_user(view, pool.pool_id, username)
+    if user is None and existence.reveals(client):
+        raise existence.not_found_at_sign_in()
     if user is not None and user.srp_verifier is None:
         log.warning(
             "USER_SRP_AUTH for %s in %s: the password was set before SRP was served, so "
