@@ -1,52 +1,65 @@
-"""Every served IAM action's input shape matches the IAM service model botocore ships."""
+"""IAM's parameters are read by botocore's `iam` model and checked in IAM's wording."""
 
 from __future__ import annotations
 
-from typing import Any
-
-import botocore.session
 import pytest
 
-from dynafed.iam.api.inputs import INPUTS
-from dynafed.iam.api.shapes import Boolean, Integer, ListOf, Structure, Text
-
-_MODEL = botocore.session.get_session().get_service_model("iam")
-
-
-def _describe_ours(shape: Any) -> Any:
-    if isinstance(shape, Structure):
-        return {
-            member.name: (member.required, _describe_ours(member.shape)) for member in shape.members
-        }
-    if isinstance(shape, ListOf):
-        return ("list", shape.min, shape.max, _describe_ours(shape.member))
-    if isinstance(shape, Text):
-        return ("string", shape.min, shape.max, shape.pattern, tuple(shape.enum) or None)
-    if isinstance(shape, Integer):
-        return ("integer", shape.min, shape.max)
-    assert isinstance(shape, Boolean)
-    return ("boolean",)
+from dynafed.core.validation.models import operation_names
+from dynafed.errors import MalformedInput, ValidationError
+from dynafed.iam.api.inputs import read_input
+from dynafed.iam.api.service import USE_CASES
 
 
-def _describe_model(shape: Any) -> Any:
-    metadata = shape.metadata
-    if shape.type_name == "structure":
-        return {
-            name: (name in shape.required_members, _describe_model(member))
-            for name, member in shape.members.items()
-        }
-    if shape.type_name == "list":
-        return ("list", metadata.get("min"), metadata.get("max"), _describe_model(shape.member))
-    if shape.type_name == "string":
-        enum = tuple(shape.enum) if shape.enum else None
-        return ("string", metadata.get("min"), metadata.get("max"), metadata.get("pattern"), enum)
-    if shape.type_name == "integer":
-        return ("integer", metadata.get("min"), metadata.get("max"))
-    return (shape.type_name,)
+def test_every_served_action_is_in_the_model() -> None:
+    assert set(USE_CASES) <= set(operation_names("iam"))
 
 
-@pytest.mark.parametrize("action", sorted(INPUTS))
-def test_input_shape_matches_service_model(action: str) -> None:
-    model = _MODEL.operation_model(action).input_shape
-    expected = _describe_model(model) if model is not None else {}
-    assert _describe_ours(INPUTS[action]) == expected
+def test_arguments_are_typed_and_absent_members_are_none() -> None:
+    args = read_input(
+        {
+            "RoleName": "GameRole",
+            "AssumeRolePolicyDocument": "{}",
+            "MaxSessionDuration": "7200",
+            "Tags.member.1.Key": "team",
+            "Tags.member.1.Value": "blue",
+        },
+        "CreateRole",
+    )
+    assert args["RoleName"] == "GameRole"
+    assert args["MaxSessionDuration"] == 7200
+    assert args["Tags"] == [{"Key": "team", "Value": "blue"}]
+    assert args["Path"] is None and args["PermissionsBoundary"] is None
+
+
+def test_failures_hide_values_and_are_listed_by_path() -> None:
+    with pytest.raises(ValidationError) as failed:
+        read_input(
+            {"RoleName": "x" * 65, "AssumeRolePolicyDocument": "{}", "Path": "no-slashes"},
+            "CreateRole",
+        )
+    assert str(failed.value) == (
+        "2 validation errors detected: "
+        "Value at 'path' failed to satisfy constraint: Member must satisfy regular expression "
+        "pattern: (\\u002F)|(\\u002F[\\u0021-\\u007E]+\\u002F); "
+        "Value at 'roleName' failed to satisfy constraint: Member must have length less than "
+        "or equal to 64"
+    )
+
+
+def test_a_list_of_strings_is_reported_once_with_its_member_constraints() -> None:
+    with pytest.raises(ValidationError) as failed:
+        read_input(
+            {"Url": "https://idp.example", "ThumbprintList.member.1": "short"},
+            "CreateOpenIDConnectProvider",
+        )
+    assert str(failed.value) == (
+        "1 validation error detected: Value at 'thumbprintList' failed to satisfy constraint: "
+        "Member must satisfy constraint: [Member must have length less than or equal to 40, "
+        "Member must have length greater than or equal to 40]"
+    )
+
+
+def test_a_number_that_does_not_parse_is_malformed_input() -> None:
+    with pytest.raises(MalformedInput) as malformed:
+        read_input({"MaxItems": "ten"}, "ListRoles")
+    assert str(malformed.value) == "Invalid value 'ten' for parameter MaxItems."

@@ -7,9 +7,8 @@ import pytest
 from iam_harness import ACCOUNT, TRUST_POLICY, InProcessIam, allow
 
 from dynafed.errors import InvalidInput, MalformedInput
-from dynafed.iam.api.inputs import INPUTS
+from dynafed.iam.api.inputs import read_input
 from dynafed.iam.api.pagination import page
-from dynafed.iam.api.shapes import read_input
 from dynafed.iam.lookup import get_role_by_arn, get_role_by_name
 from dynafed.iam.simulator.statement_positions import Position, statement_positions
 
@@ -64,4 +63,4 @@ def test_pagination_rejects_a_marker_it_did_not_make() -> None:
 
 def test_non_numeric_integer_parameter_is_malformed_input() -> None:
     with pytest.raises(MalformedInput):
-        read_input({"MaxItems": "ten"}, INPUTS["ListRoles"])
+        read_input({"MaxItems": "ten"}, "ListRoles")

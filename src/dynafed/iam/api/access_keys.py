@@ -14,8 +14,8 @@ from typing import Any
 from dynafed.errors import LimitExceeded, NoSuchEntity
 from dynafed.iam import ids, repository
 from dynafed.iam.api.context import IamContext
+from dynafed.iam.api.inputs import Args
 from dynafed.iam.api.pagination import page
-from dynafed.iam.api.shapes import Args
 from dynafed.iam.api.views import access_key_metadata, timestamp
 from dynafed.iam.models import ACTIVE, AccessKey
 from dynafed.iam.quotas import ACCESS_KEYS_PER_USER

@@ -10,7 +10,7 @@ from dynafed.core.query_params import XmlMap
 from dynafed.errors import LimitExceeded, NoSuchEntity
 from dynafed.iam import quotas, repository
 from dynafed.iam.api.context import IamContext
-from dynafed.iam.api.shapes import Args
+from dynafed.iam.api.inputs import Args
 from dynafed.policy.limits import MANAGED_POLICY_LIMIT, ROLE_INLINE_LIMIT, TRUST_POLICY_LIMIT
 from dynafed.storage.port import WriteTxn
 

@@ -11,9 +11,9 @@ from typing import Any
 
 from dynafed.iam import repository
 from dynafed.iam.api.context import IamContext
+from dynafed.iam.api.inputs import Args
 from dynafed.iam.api.instance_profiles import profile_view
 from dynafed.iam.api.pagination import page
-from dynafed.iam.api.shapes import Args
 from dynafed.iam.api.tags import tags_view
 from dynafed.iam.api.views import encode_document, policy_view, timestamp, version_view
 from dynafed.iam.models import Group, ManagedPolicy, Role, User

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dynafed.core.authorization import AuthorizationRequest
 from dynafed.iam import repository
-from dynafed.iam.api.shapes import Args
+from dynafed.iam.api.inputs import Args
 from dynafed.iam.arns import (
     group_arn,
     instance_profile_arn,

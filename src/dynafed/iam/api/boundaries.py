@@ -13,7 +13,7 @@ from typing import Any
 from dynafed.errors import InvalidInput, NoSuchEntity
 from dynafed.iam import repository
 from dynafed.iam.api.context import IamContext
-from dynafed.iam.api.shapes import Args
+from dynafed.iam.api.inputs import Args
 from dynafed.iam.arns import is_policy_arn
 from dynafed.iam.models import Role, User
 from dynafed.storage.port import WriteTxn

@@ -20,7 +20,7 @@ from dynafed.errors import ReportExpired, ReportNotPresent
 from dynafed.iam import repository
 from dynafed.iam.api.account import ACCOUNT_KIND
 from dynafed.iam.api.context import IamContext
-from dynafed.iam.api.shapes import Args
+from dynafed.iam.api.inputs import Args
 from dynafed.iam.models import ACTIVE, AccessKey, User
 from dynafed.storage.port import ReadView, WriteTxn
 

@@ -10,7 +10,7 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from dynafed.iam import repository
 from dynafed.iam.api.context import IamContext
-from dynafed.iam.api.shapes import Args
+from dynafed.iam.api.inputs import Args
 from dynafed.iam.api.tags import (
     reject_duplicate_keys,
     tags_from_args,

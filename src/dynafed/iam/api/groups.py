@@ -13,8 +13,8 @@ from typing import Any
 from dynafed.errors import DeleteConflict, EntityAlreadyExists, LimitExceeded
 from dynafed.iam import ids, repository
 from dynafed.iam.api.context import IamContext
+from dynafed.iam.api.inputs import Args
 from dynafed.iam.api.pagination import page
-from dynafed.iam.api.shapes import Args
 from dynafed.iam.api.views import group_view, user_view
 from dynafed.iam.arns import group_arn
 from dynafed.iam.models import GROUP_KIND, Group

@@ -14,8 +14,8 @@ from typing import Any
 from dynafed.errors import DeleteConflict, EntityAlreadyExists, LimitExceeded, NoSuchEntity
 from dynafed.iam import ids, repository
 from dynafed.iam.api.context import IamContext
+from dynafed.iam.api.inputs import Args
 from dynafed.iam.api.pagination import page
-from dynafed.iam.api.shapes import Args
 from dynafed.iam.api.tags import reject_duplicate_keys, tags_from_args, tags_view
 from dynafed.iam.api.views import role_view, timestamp
 from dynafed.iam.arns import instance_profile_arn

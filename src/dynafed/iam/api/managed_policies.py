@@ -10,8 +10,8 @@ from typing import Any
 from dynafed.errors import DeleteConflict, EntityAlreadyExists, LimitExceeded, NoSuchEntity
 from dynafed.iam import ids, repository
 from dynafed.iam.api.context import IamContext
+from dynafed.iam.api.inputs import Args
 from dynafed.iam.api.pagination import page
-from dynafed.iam.api.shapes import Args
 from dynafed.iam.api.tags import reject_duplicate_keys, tags_from_args
 from dynafed.iam.api.views import policy_view, version_view
 from dynafed.iam.arns import policy_arn

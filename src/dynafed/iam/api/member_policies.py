@@ -17,8 +17,8 @@ from typing import Any
 from dynafed.errors import LimitExceeded, NoSuchEntity, ValidationError
 from dynafed.iam import repository
 from dynafed.iam.api.context import IamContext
+from dynafed.iam.api.inputs import Args
 from dynafed.iam.api.pagination import page
-from dynafed.iam.api.shapes import Args
 from dynafed.iam.api.views import encode_document
 from dynafed.iam.arns import is_arn
 from dynafed.iam.models import Group, Role, User

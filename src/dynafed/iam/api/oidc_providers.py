@@ -10,7 +10,7 @@ from typing import Any
 from dynafed.errors import EntityAlreadyExists, InvalidInput, LimitExceeded, NoSuchEntity
 from dynafed.iam import repository
 from dynafed.iam.api.context import IamContext
-from dynafed.iam.api.shapes import Args
+from dynafed.iam.api.inputs import Args
 from dynafed.iam.api.tags import reject_duplicate_keys, tags_from_args, tags_view
 from dynafed.iam.api.views import timestamp
 from dynafed.iam.arns import oidc_provider_arn

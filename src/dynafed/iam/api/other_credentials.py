@@ -12,7 +12,7 @@ from typing import Any
 from dynafed.errors import NoSuchEntity
 from dynafed.iam import repository
 from dynafed.iam.api.context import IamContext
-from dynafed.iam.api.shapes import Args
+from dynafed.iam.api.inputs import Args
 
 NOT_TRUNCATED = {"IsTruncated": False}
 

@@ -7,8 +7,8 @@ from typing import Any
 
 from dynafed.iam import repository
 from dynafed.iam.api.context import IamContext
+from dynafed.iam.api.inputs import Args
 from dynafed.iam.api.pagination import page
-from dynafed.iam.api.shapes import Args
 from dynafed.iam.models import Group, Role, User
 from dynafed.storage.port import ReadView
 

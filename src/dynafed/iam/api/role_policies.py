@@ -7,8 +7,8 @@ from typing import Any
 from dynafed.errors import NoSuchEntity
 from dynafed.iam import repository
 from dynafed.iam.api.context import IamContext
+from dynafed.iam.api.inputs import Args
 from dynafed.iam.api.pagination import page
-from dynafed.iam.api.shapes import Args
 from dynafed.iam.api.views import encode_document
 from dynafed.iam.policy_adapter import PolicyKind, check_inline_policies_size, validate
 from dynafed.storage.port import WriteTxn

@@ -8,8 +8,8 @@ from dynafed.errors import DeleteConflict, EntityAlreadyExists
 from dynafed.iam import ids, repository
 from dynafed.iam.api.boundaries import check_boundary_arn, set_boundary
 from dynafed.iam.api.context import IamContext
+from dynafed.iam.api.inputs import Args
 from dynafed.iam.api.pagination import page
-from dynafed.iam.api.shapes import Args
 from dynafed.iam.api.tags import reject_duplicate_keys, tags_from_args
 from dynafed.iam.api.views import role_view
 from dynafed.iam.arns import role_arn

@@ -7,7 +7,7 @@ from typing import Any
 from dynafed.errors import EntityAlreadyExists, LimitExceeded
 from dynafed.iam import ids, repository
 from dynafed.iam.api.context import IamContext
-from dynafed.iam.api.shapes import Args
+from dynafed.iam.api.inputs import Args
 from dynafed.iam.api.tags import reject_duplicate_keys, tags_from_args, tags_view
 from dynafed.iam.api.views import timestamp
 from dynafed.iam.arns import saml_provider_arn

@@ -46,9 +46,8 @@ from dynafed.iam.api import (
 )
 from dynafed.iam.api.authorization import authorization_request
 from dynafed.iam.api.context import IamContext
-from dynafed.iam.api.inputs import INPUTS
+from dynafed.iam.api.inputs import Args, read_input
 from dynafed.iam.api.member_policies import GROUP, ROLE, USER
-from dynafed.iam.api.shapes import Args, read_input
 from dynafed.iam.api.views import timestamp
 from dynafed.iam.aws_managed import is_aws_managed
 from dynafed.iam.ids import IdSource, RandomIds
@@ -249,7 +248,7 @@ class IamService:
             raise InvalidClientTokenId(INVALID_SESSION_FOR_IAM)
         if not caller.is_admin and self._authorizer_for is None:
             raise AccessDenied(f"User: {caller.arn} is not authorized to perform: iam:{action}")
-        args = read_input(params, INPUTS[action])
+        args = read_input(params, action)
         if action in CALLER_DEFAULT_ACTIONS and args["UserName"] is None:
             if caller.user is None:
                 if action == "GetUser" and caller.is_admin:

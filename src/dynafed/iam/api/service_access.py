@@ -15,7 +15,7 @@ from dynafed.core.wildcard import compile_glob
 from dynafed.errors import NoSuchEntity
 from dynafed.iam import repository
 from dynafed.iam.api.context import IamContext
-from dynafed.iam.api.shapes import Args
+from dynafed.iam.api.inputs import Args
 from dynafed.iam.models import Group
 from dynafed.iam.policy_adapter import Effect, Policy, PolicyKind, compile_policy
 from dynafed.storage.port import ReadView

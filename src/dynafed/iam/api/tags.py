@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from dynafed.errors import InvalidInput, LimitExceeded
+from dynafed.iam.api.inputs import Args
 from dynafed.iam.api.pagination import page
-from dynafed.iam.api.shapes import Args
 from dynafed.iam.models import Tags
 
 TAGS_PER_ENTITY = 50

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from dynafed.iam.api.context import IamContext
-from dynafed.iam.api.shapes import Args
+from dynafed.iam.api.inputs import Args
 from dynafed.iam.policy_adapter import Policy, PolicyKind, compile_policy
 from dynafed.iam.simulator.principal_sources import principal_policies
 

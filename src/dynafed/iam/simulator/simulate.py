@@ -15,8 +15,8 @@ from typing import Any
 from dynafed.core.query_params import XmlMap
 from dynafed.errors import InvalidInput
 from dynafed.iam.api.context import IamContext
+from dynafed.iam.api.inputs import Args
 from dynafed.iam.api.pagination import page
-from dynafed.iam.api.shapes import Args
 from dynafed.iam.policy_adapter import (
     EvalDecision,
     NamedPolicy,
