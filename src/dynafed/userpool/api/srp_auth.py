@@ -17,7 +17,7 @@ import hashlib
 import hmac
 import logging
 import secrets
-from collections.abc import Callable
+import threading
 from typing import Any
 
 from dynafed.storage.port import WriteTxn
@@ -36,7 +36,9 @@ SESSION_SECONDS = 180
 _FAKE_SALT_KEY = secrets.token_bytes(32)
 """Salts for names without a verifier: the same name gets the same salt in this process."""
 
-SignedIn = Callable[[User], dict[str, Any]]
+PRUNE_SECONDS = 30.0
+_last_prune = float("-inf")
+_prune_lock = threading.Lock()
 
 
 def start(
@@ -87,10 +89,13 @@ def start(
         "expires_at": now + SESSION_SECONDS,
     }
 
+    prune = _prune_due(now)
+
     def write(txn: WriteTxn) -> None:
-        for name, doc in txn.list_documents(store.SRP_KIND):
-            if doc["expires_at"] <= now:
-                txn.delete_document(store.SRP_KIND, name)
+        if prune:
+            for name, doc in txn.list_documents(store.SRP_KIND):
+                if doc["expires_at"] <= now:
+                    txn.delete_document(store.SRP_KIND, name)
         txn.put_document(store.SRP_KIND, store.digest(secret_block), document)
 
     ctx.pools.deps.storage.write(write)
@@ -104,6 +109,17 @@ def start(
             "USERNAME": user_id,
         },
     }
+
+
+def _prune_due(now: float) -> bool:
+    """Whether this challenge also clears expired ones: at most every `PRUNE_SECONDS` per
+    process, so a flood of unanswered challenges does not make each new one scan them all."""
+    global _last_prune
+    with _prune_lock:
+        if now - _last_prune < PRUNE_SECONDS:
+            return False
+        _last_prune = now
+        return True
 
 
 def _fake_salt(pool_id: str, username: str) -> str:
