@@ -24,6 +24,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from dynafed.enforcement.role_cache import DEFAULT_TTL_SECONDS
+from dynafed.iam.user_keys import DEFAULT_TTL_SECONDS as USER_KEY_TTL_SECONDS
 from tests.fixtures.oidc import OidcProvider
 from tests.support.clients import client
 from tests.support.cluster import Cluster, running_cluster
@@ -34,6 +35,7 @@ pytestmark = pytest.mark.e2e
 
 PROPAGATION_BOUND = DEFAULT_TTL_SECONDS + 3.0
 """The documented delay plus a margin for a loaded test machine."""
+KEY_PROPAGATION_BOUND = USER_KEY_TTL_SECONDS + 3.0
 CLIENT_ID = "dynafed-web"
 
 
@@ -240,6 +242,53 @@ def test_a_users_federated_session_from_one_node_follows_the_user_on_the_other(
     assert get_is_allowed(dynamodb, table)
     client(second, "iam").delete_user_policy(UserName=name, PolicyName="access")
     seconds_until(lambda: not get_is_allowed(dynamodb, table), PROPAGATION_BOUND)
+
+
+def test_an_inactive_then_deleted_user_key_is_refused_on_both_nodes(
+    cluster: Cluster, table: str
+) -> None:
+    """A key switched off, then deleted, through one node stops working on every node within
+    the user-key cache's bound (`iam.user_keys.DEFAULT_TTL_SECONDS`)."""
+    first, second = cluster.nodes
+    iam = client(first, "iam")
+    name = f"Shared-{uuid.uuid4().hex[:10]}"
+    iam.create_user(UserName=name)
+    iam.put_user_policy(
+        UserName=name,
+        PolicyName="access",
+        PolicyDocument=policy(allow(table_arn(first, table), "dynamodb:GetItem")),
+    )
+    key = iam.create_access_key(UserName=name)["AccessKey"]
+    clients = [
+        client(node, "dynamodb", access_key=key["AccessKeyId"], secret_key=key["SecretAccessKey"])
+        for node in cluster.nodes
+    ]
+    assert all(key_works(dynamodb, table) for dynamodb in clients)
+
+    iam.update_access_key(UserName=name, AccessKeyId=key["AccessKeyId"], Status="Inactive")
+    for dynamodb in clients:
+        seconds_until(lambda d=dynamodb: not key_works(d, table), KEY_PROPAGATION_BOUND)
+
+    client(second, "iam").update_access_key(
+        UserName=name, AccessKeyId=key["AccessKeyId"], Status="Active"
+    )
+    for dynamodb in clients:
+        seconds_until(lambda d=dynamodb: key_works(d, table), KEY_PROPAGATION_BOUND)
+
+    client(second, "iam").delete_access_key(UserName=name, AccessKeyId=key["AccessKeyId"])
+    for dynamodb in clients:
+        seconds_until(lambda d=dynamodb: not key_works(d, table), KEY_PROPAGATION_BOUND)
+
+
+def key_works(dynamodb: Any, table: str) -> bool:
+    """Whether a request signed with the key is served (False: the key is refused)."""
+    try:
+        dynamodb.get_item(TableName=table, Key={"id": {"S": "probe"}})
+    except ClientError as error:
+        if error.response["Error"]["Code"] != "UnrecognizedClientException":
+            raise
+        return False
+    return True
 
 
 def test_both_nodes_kept_serving(cluster: Cluster) -> None:
