@@ -85,6 +85,24 @@ class BackupNotFoundException(DynamoDBError):
     code = "BackupNotFoundException"
 
 
+class SourceTableNotFoundException(DynamoDBError):
+    """RestoreTableToPointInTime of a table that does not exist."""
+
+    code = "SourceTableNotFoundException"
+
+
+class PointInTimeRecoveryUnavailableException(DynamoDBError):
+    """RestoreTableToPointInTime of a table without point-in-time recovery."""
+
+    code = "PointInTimeRecoveryUnavailableException"
+
+
+class InvalidRestoreTimeException(DynamoDBError):
+    """A RestoreDateTime outside the table's restorable window."""
+
+    code = "InvalidRestoreTimeException"
+
+
 class ConditionalCheckFailedException(DynamoDBError):
     code = "ConditionalCheckFailedException"
 

@@ -8,6 +8,7 @@ backup and restore" for the actions each needs.
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -148,6 +149,11 @@ def test_list_filters_and_pages_and_delete_removes(dynamodb: Any) -> None:
     assert summary["TableName"] == table
     assert summary["BackupStatus"] == "AVAILABLE"
     assert dynamodb.list_backups(TableName=table, BackupType="SYSTEM")["BackupSummaries"] == []
+    long_ago = datetime(2001, 1, 1, tzinfo=UTC)
+    since = dynamodb.list_backups(TableName=table, TimeRangeLowerBound=long_ago)
+    assert len(since["BackupSummaries"]) == 3
+    until = dynamodb.list_backups(TableName=table, TimeRangeUpperBound=long_ago)
+    assert until["BackupSummaries"] == []
 
     deleted = dynamodb.delete_backup(BackupArn=arns[0])["BackupDescription"]
     assert deleted["BackupDetails"]["BackupStatus"] == "DELETED"

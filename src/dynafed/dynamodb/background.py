@@ -1,5 +1,6 @@
 """The DynamoDB service's background work: index backfills (secondary and TTL expiry
-indexes), the TTL sweeper and the 24-hour trim of stream records.
+indexes), the TTL sweeper, the 24-hour trim of stream records and the folding of
+point-in-time recovery logs older than their window.
 
 One daemon thread per server. It backfills newly added global secondary indexes promptly
 (it looks for scheduled backfills every `backfill_poll` seconds; a look is one small storage
@@ -14,7 +15,7 @@ import logging
 import threading
 
 from dynafed.core.clock import Clock
-from dynafed.dynamodb import backfill, ttl
+from dynafed.dynamodb import backfill, point_in_time, ttl
 from dynafed.dynamodb.streams import lifecycle as stream_lifecycle
 from dynafed.storage.port import Storage, StorageClosedError
 
@@ -73,3 +74,4 @@ class BackgroundWorker:
             self._next_sweep = now + self._ttl_interval
             ttl.sweep(self._storage, now, stopping)
             stream_lifecycle.trim(self._storage, now, stopping)
+            point_in_time.fold(self._storage, self._clock, stopping)

@@ -175,6 +175,10 @@ class DescribeBackupInput(TypedDict, total=False):
     BackupArn: Required[str]
 
 
+class DescribeContinuousBackupsInput(TypedDict, total=False):
+    TableName: Required[str]
+
+
 class DescribeEndpointsRequest(TypedDict, total=False):
     pass
 
@@ -288,6 +292,20 @@ class RestoreTableFromBackupInput(TypedDict, total=False):
     SSESpecificationOverride: SSESpecification
 
 
+class RestoreTableToPointInTimeInput(TypedDict, total=False):
+    SourceTableArn: str
+    SourceTableName: str
+    TargetTableName: Required[str]
+    UseLatestRestorableTime: bool
+    RestoreDateTime: object
+    BillingModeOverride: str
+    GlobalSecondaryIndexOverride: list[GlobalSecondaryIndex]
+    LocalSecondaryIndexOverride: list[LocalSecondaryIndex]
+    ProvisionedThroughputOverride: ProvisionedThroughput
+    OnDemandThroughputOverride: OnDemandThroughput
+    SSESpecificationOverride: SSESpecification
+
+
 class ScanInput(TypedDict, total=False):
     TableName: Required[str]
     IndexName: str
@@ -382,6 +400,16 @@ class TransactWriteItemsInput(TypedDict, total=False):
 class UntagResourceInput(TypedDict, total=False):
     ResourceArn: Required[str]
     TagKeys: Required[list[str]]
+
+
+class PointInTimeRecoverySpecification(TypedDict, total=False):
+    PointInTimeRecoveryEnabled: Required[bool]
+    RecoveryPeriodInDays: int
+
+
+class UpdateContinuousBackupsInput(TypedDict, total=False):
+    TableName: Required[str]
+    PointInTimeRecoverySpecification: Required[PointInTimeRecoverySpecification]
 
 
 class AttributeValueUpdate(TypedDict, total=False):

@@ -139,6 +139,15 @@ class Stream:
 
 
 @dataclass(frozen=True, slots=True)
+class PointInTimeRecovery:
+    """Point-in-time recovery switched on (UpdateContinuousBackups): since when, and how many
+    days back a restore may reach (`RecoveryPeriodInDays`). Kept by `point_in_time`."""
+
+    enabled_at: float
+    period_days: int
+
+
+@dataclass(frozen=True, slots=True)
 class TimeToLive:
     enabled: bool = False
     attribute_name: str | None = None
@@ -171,6 +180,7 @@ class Table:
     encryption: Encryption | None = None
     on_demand: RequestLimits | None = None
     warm: WarmThroughput | None = None
+    point_in_time: PointInTimeRecovery | None = None
 
     def key_type(self, attribute: str) -> str:
         return self.attribute_types[attribute]
@@ -225,6 +235,9 @@ class Table:
             "encryption": None if self.encryption is None else _encryption_doc(self.encryption),
             "on_demand": _pair_doc(self.on_demand),
             "warm": _pair_doc(self.warm),
+            "point_in_time": None
+            if self.point_in_time is None
+            else [self.point_in_time.enabled_at, self.point_in_time.period_days],
         }
 
     @classmethod
@@ -256,7 +269,12 @@ class Table:
             encryption=_encryption_from_doc(doc.get("encryption")),
             on_demand=_pair_from_doc(RequestLimits, doc.get("on_demand")),
             warm=_pair_from_doc(WarmThroughput, doc.get("warm")),
+            point_in_time=_point_in_time_from_doc(doc.get("point_in_time")),
         )
+
+
+def _point_in_time_from_doc(doc: list[Any] | None) -> PointInTimeRecovery | None:
+    return None if doc is None else PointInTimeRecovery(float(doc[0]), int(doc[1]))
 
 
 TABLE_ARN = re.compile(

@@ -11,7 +11,9 @@ Storage layout: index entries under `indexes.storage_id(table, index)`; the size
 collection (tables with local indexes only) as a one-row counter per partition key under
 `<table_id>/collections`; the expiry index of a table with TTL enabled (`expiry_index`).
 
-A table with a stream gets the write's stream record in the same transaction
+A table with point-in-time recovery gets the write logged in the same transaction
+(`point_in_time.record`). A table with a stream gets the write's stream record in the same
+transaction
 (`streams.records`): pass `clock`, whose time the record carries (the system clock when
 omitted; read only for a table with a stream), and
 `by_ttl` for deletions by Time to Live. A table without a stream pays one attribute check.
@@ -20,7 +22,7 @@ omitted; read only for a table with a stream), and
 from __future__ import annotations
 
 from dynafed.core.clock import Clock, SystemClock
-from dynafed.dynamodb import expiry_index, indexes
+from dynafed.dynamodb import expiry_index, indexes, point_in_time
 from dynafed.dynamodb.items.item_collections import (
     CollectionSize,
     checked_total,
@@ -57,6 +59,8 @@ def store(
     _update_expiry(txn, table, pk, sk, old, new)
     if table.stream is not None:
         stream_records.append(txn, table, old, new, _now(clock))
+    if table.point_in_time is not None:
+        point_in_time.record(txn, table, pk, sk, new, _now(clock))
     return collection
 
 
@@ -80,6 +84,8 @@ def remove(
     _update_expiry(txn, table, pk, sk, old, None)
     if table.stream is not None:
         stream_records.append(txn, table, old, None, _now(clock), by_ttl=by_ttl)
+    if table.point_in_time is not None:
+        point_in_time.record(txn, table, pk, sk, None, _now(clock))
     return collection
 
 
@@ -93,6 +99,7 @@ def drop_all(txn: WriteTxn, table: Table) -> None:
         txn.delete_table_items(indexes.storage_id(table, index))
     txn.delete_table_items(collections_id(table))
     txn.delete_table_items(expiry_index.storage_id(table))
+    point_in_time.drop(txn, table)
 
 
 def _update_entries(txn: WriteTxn, table: Table, old: Item | None, new: Item | None) -> None:
