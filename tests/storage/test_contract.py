@@ -350,6 +350,17 @@ def test_documents_crud_and_listing_by_name(storage: Storage) -> None:
         assert view.list_documents("role") == [("a", {"n": 10}), ("É", {"n": 3})]
 
 
+def test_an_inserted_item_is_stored_and_counted(storage: Storage) -> None:
+    storage.write(lambda txn: txn.insert_item("log", b"p", b"\x01", {"n": {"N": "1"}}, 7))
+    storage.write(lambda txn: txn.insert_item("log", b"p", b"\x02", {"n": {"N": "2"}}, 5))
+    with storage.read() as view:
+        assert [row.item for row in view.query("log", b"p")] == [
+            {"n": {"N": "1"}},
+            {"n": {"N": "2"}},
+        ]
+        assert view.table_stats("log") == TableStats(2, 12)
+
+
 def test_a_document_read_for_update_is_the_stored_one(storage: Storage) -> None:
     storage.write(lambda txn: txn.put_document("stream", "s", {"next": 7}))
     assert storage.write(lambda txn: txn.get_document_for_update("stream", "s")) == {"next": 7}

@@ -146,6 +146,9 @@ class _MemoryWriteTxn(_MemoryView):
         self._remember_item(table, (pk, sk))
         table.put((pk, sk), row)
 
+    def insert_item(self, table_id: str, pk: bytes, sk: bytes, item: Item, size: int) -> None:
+        self.put_item(table_id, pk, sk, item, size)
+
     def delete_item(self, table_id: str, pk: bytes, sk: bytes) -> None:
         self._check_open()
         table = self._state.tables.get(table_id)

@@ -124,6 +124,12 @@ class WriteTxn(ReadView, Protocol):
         """Insert or replace; `size` is the item's DynamoDB size, kept for table stats."""
         ...
 
+    def insert_item(self, table_id: str, pk: bytes, sk: bytes, item: Item, size: int) -> None:
+        """`put_item` for a key the caller knows holds no item (an append-only log's next
+        entry, such as a stream record under a fresh sequence number): no read of an old
+        item's size for the stats."""
+        ...
+
     def delete_item(self, table_id: str, pk: bytes, sk: bytes) -> None: ...
 
     def delete_table_items(self, table_id: str) -> None:

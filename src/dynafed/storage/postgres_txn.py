@@ -350,6 +350,9 @@ class PgWriteTxn(PgView):
         self._run(*self._item_key_lock(table_id, pk, sk), (_PUT_ITEM, params))
         self.touched.add(table_id)
 
+    def insert_item(self, table_id: str, pk: bytes, sk: bytes, item: Item, size: int) -> None:
+        self.put_item(table_id, pk, sk, item, size)  # one statement either way
+
     def delete_item(self, table_id: str, pk: bytes, sk: bytes) -> None:
         params = {"t": table_id, "pk": pk, "sk": sk}
         self._run(*self._item_key_lock(table_id, pk, sk), (_DELETE_ITEM, params))

@@ -33,6 +33,7 @@ _LIST_DOCUMENTS = "SELECT name, body FROM documents WHERE kind = ? ORDER BY name
 
 _OLD_SIZE = "SELECT size FROM items WHERE table_id = ? AND pk = ? AND sk = ?"
 _PUT_ITEM = "INSERT OR REPLACE INTO items (table_id, pk, sk, size, item) VALUES (?, ?, ?, ?, ?)"
+_INSERT_ITEM = "INSERT INTO items (table_id, pk, sk, size, item) VALUES (?, ?, ?, ?, ?)"
 _DELETE_ITEM = "DELETE FROM items WHERE table_id = ? AND pk = ? AND sk = ? RETURNING size"
 _ADD_STATS = """
     INSERT INTO table_stats (table_id, item_count, size_bytes) VALUES (?, ?, ?)
@@ -133,6 +134,10 @@ class SqliteWriteTxn(SqliteView):
             self._add_stats(table_id, 1, size)
         else:
             self._add_stats(table_id, 0, size - old[0])
+
+    def insert_item(self, table_id: str, pk: bytes, sk: bytes, item: Item, size: int) -> None:
+        self._execute(_INSERT_ITEM, (table_id, pk, sk, size, orjson.dumps(item)))
+        self._add_stats(table_id, 1, size)
 
     def delete_item(self, table_id: str, pk: bytes, sk: bytes) -> None:
         row = self._execute(_DELETE_ITEM, (table_id, pk, sk)).fetchone()

@@ -67,7 +67,7 @@ def append(
     shard_id, seq = taken
     record = build(table, old, new, now, by_ttl=by_ttl)
     where = records_location(table.table_id, table.stream.label)
-    txn.put_item(where, shard_id.encode(), seq_key(seq), record, 0)
+    txn.insert_item(where, shard_id.encode(), seq_key(seq), record, 0)
     txn.put_document(DOCUMENT_KIND, table.stream.arn, doc)
 
 
