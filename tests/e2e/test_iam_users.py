@@ -161,6 +161,18 @@ def test_a_users_key_is_allowed_and_refused_as_its_policies_say(
     assert no_delete.value.response["Error"]["Code"] == "AccessDeniedException"
 
     identity = user_client(server, "sts", key).get_caller_identity()
+    used = wait_for(
+        lambda: (
+            "LastUsedDate"
+            in iam.get_access_key_last_used(AccessKeyId=key.access_key_id)["AccessKeyLastUsed"]
+        ),
+        MARGIN,
+        "the key's use is recorded",
+    )
+    assert used <= MARGIN
+    last = iam.get_access_key_last_used(AccessKeyId=key.access_key_id)["AccessKeyLastUsed"]
+    # the first accepted request is recorded; the next ones within the minute are not
+    assert (last["ServiceName"], last["Region"]) == ("dynamodb", server.region)
     assert identity["Arn"] == f"arn:aws:iam::123456789012:user/{name}"
     assert identity["UserId"] == iam.get_user(UserName=name)["User"]["UserId"]
     assert identity["UserId"].startswith("AIDA")

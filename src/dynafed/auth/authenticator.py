@@ -48,6 +48,10 @@ class UserKeyResolver(Protocol):
         UnrecognizedClientException."""
         ...
 
+    def note_use(self, access_key_id: str, service: str, region: str, now: float) -> None:
+        """A request signed with the key was accepted (GetAccessKeyLastUsed reports it)."""
+        ...
+
 
 @dataclass(slots=True)  # treat as immutable; not frozen: built for every request
 class Authenticated:
@@ -103,6 +107,9 @@ class Authenticator:
             return self._any_key_admin(signed)
         secret, principal = self._lookup(signed, now)
         sigv4.verify_signature(secret, request, signed)
+        if principal.user is not None and principal.session is None and self._users is not None:
+            scope = signed.credential
+            self._users.note_use(scope.access_key_id, scope.service, scope.region, now)
         return Authenticated(principal, signed.credential)
 
     def _any_key_admin(self, signed: sigv4.SignedRequest) -> Authenticated:

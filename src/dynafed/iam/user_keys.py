@@ -16,6 +16,7 @@ from dynafed.auth.principal import Principal, UserContext
 from dynafed.core.clock import Clock
 from dynafed.errors import UnrecognizedClientException
 from dynafed.iam import repository
+from dynafed.iam.key_last_use import KeyUse, KeyUseRecorder
 from dynafed.iam.models import ACTIVE
 from dynafed.iam.secret_seal import SecretSealer
 from dynafed.storage.port import Storage
@@ -40,7 +41,9 @@ class UserKeys:
         clock: Clock,
         account_id: str,
         ttl: float = DEFAULT_TTL_SECONDS,
+        last_use: KeyUseRecorder | None = None,
     ) -> None:
+        self._last_use = last_use
         self._storage = storage
         self._sealer = sealer
         self._clock = clock
@@ -54,6 +57,10 @@ class UserKeys:
         if entry is None or now - entry.loaded_at >= self._ttl:
             entry = self._load(access_key_id, now)
         return entry.secret, entry.principal
+
+    def note_use(self, access_key_id: str, service: str, region: str, now: float) -> None:
+        if self._last_use is not None:
+            self._last_use.note(access_key_id, KeyUse(now, service, region))
 
     def _load(self, access_key_id: str, now: float) -> _Entry:
         with self._storage.read() as view:

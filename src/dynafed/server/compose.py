@@ -39,6 +39,7 @@ from dynafed.enforcement.policy_cache import CompiledPolicies
 from dynafed.enforcement.role_cache import DEFAULT_TTL_SECONDS, RoleCache
 from dynafed.enforcement.user_cache import UserCache
 from dynafed.iam.api.service import IamService
+from dynafed.iam.key_last_use import KeyUseRecorder
 from dynafed.iam.provider_records import IamOidcProviders, IamSamlProviders
 from dynafed.iam.secret_seal import SecretSealer
 from dynafed.iam.user_keys import UserKeys
@@ -321,7 +322,14 @@ def build_app(settings: Settings, admin: AdminCredentials) -> DynafedApp:
             clock,
             sessions=session_tokens,
             regions=Regions.of(settings.region, settings.regions),
-            users=UserKeys(storage, sealer, clock, settings.account_id, iam_ttl),
+            users=UserKeys(
+                storage,
+                sealer,
+                clock,
+                settings.account_id,
+                iam_ttl,
+                last_use=KeyUseRecorder(storage),
+            ),
         ),
         dynamodb=DynamoDBService(
             storage,

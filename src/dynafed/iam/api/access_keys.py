@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from dynafed.errors import LimitExceeded, NoSuchEntity
-from dynafed.iam import ids, repository
+from dynafed.iam import ids, key_last_use, repository
 from dynafed.iam.api.context import IamContext
 from dynafed.iam.api.inputs import Args
 from dynafed.iam.api.pagination import page
@@ -94,6 +94,7 @@ def delete_access_key(ctx: IamContext, args: Args) -> dict[str, Any]:
         user = repository.get_user(txn, args["UserName"])
         user.access_key_ids = [k for k in user.access_key_ids if k != key.access_key_id]
         repository.delete_access_key(txn, key)
+        key_last_use.forget(txn, key.access_key_id)
         repository.save_user(txn, user)
 
     ctx.write(write)
@@ -101,14 +102,24 @@ def delete_access_key(ctx: IamContext, args: Args) -> dict[str, Any]:
 
 
 def get_access_key_last_used(ctx: IamContext, args: Args) -> dict[str, Any]:
-    """Last use is not recorded (it would put a write on every request): the answer is IAM's
-    for a key never used, `N/A` service and region, no date."""
+    """When, where and for which service the key was last used (recorded within a minute,
+    `iam.key_last_use`); a key never used answers IAM's `N/A` service and region."""
     key_id: str = args["AccessKeyId"]
     with ctx.read() as view:
         key = repository.find_access_key(view, key_id)
+        use = key_last_use.last_use(view, key_id)
     if key is None:
         raise _no_such_key(key_id)
+    if use is None:
+        return {
+            "UserName": key.user_name,
+            "AccessKeyLastUsed": {"ServiceName": "N/A", "Region": "N/A"},
+        }
     return {
         "UserName": key.user_name,
-        "AccessKeyLastUsed": {"ServiceName": "N/A", "Region": "N/A"},
+        "AccessKeyLastUsed": {
+            "LastUsedDate": timestamp(use.used_at),
+            "ServiceName": use.service,
+            "Region": use.region,
+        },
     }

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from dynafed.errors import ReportExpired, ReportNotPresent
-from dynafed.iam import repository
+from dynafed.iam import key_last_use, repository
 from dynafed.iam.api.account import ACCOUNT_KIND
 from dynafed.iam.api.context import IamContext
 from dynafed.iam.api.inputs import Args
@@ -42,11 +42,14 @@ def _time(epoch: float) -> str:
     return datetime.fromtimestamp(epoch, UTC).isoformat()
 
 
-def _key_columns(key: AccessKey | None) -> list[str]:
+def _key_columns(view: ReadView, key: AccessKey | None) -> list[str]:
     if key is None:
         return ["false", NOT_AVAILABLE, NOT_AVAILABLE, NOT_AVAILABLE, NOT_AVAILABLE]
     active = "true" if key.status == ACTIVE else "false"
-    return [active, _time(key.created_at), NOT_AVAILABLE, NOT_AVAILABLE, NOT_AVAILABLE]
+    use = key_last_use.last_use(view, key.access_key_id)
+    if use is None:
+        return [active, _time(key.created_at), NOT_AVAILABLE, NOT_AVAILABLE, NOT_AVAILABLE]
+    return [active, _time(key.created_at), _time(use.used_at), use.region, use.service]
 
 
 def _user_row(view: ReadView, user: User) -> list[str]:
@@ -56,7 +59,7 @@ def _user_row(view: ReadView, user: User) -> list[str]:
     return [
         user.name, user.arn, _time(user.created_at),
         "false", NOT_AVAILABLE, NOT_AVAILABLE, NOT_AVAILABLE, "false",
-        *_key_columns(padded[0]), *_key_columns(padded[1]),
+        *_key_columns(view, padded[0]), *_key_columns(view, padded[1]),
         "false", NOT_AVAILABLE, "false", NOT_AVAILABLE,
     ]  # fmt: skip
 
