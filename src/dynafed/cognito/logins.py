@@ -8,13 +8,17 @@ reference, GetId `Logins`):
   unexpired, for that pool, and issued to the listed `ClientId`;
 - an IAM OIDC provider whose ARN is in `OpenIdConnectProviderARNs`, keyed by its URL without
   the scheme; the token is checked as STS checks it (keys, audience in the ClientIDList), by
-  the same identity registry and so through the same HTTP client and JWKS cache.
+  the same identity registry and so through the same HTTP client and JWKS cache;
+- a public provider in `SupportedLoginProviders` (`accounts.google.com`, `www.amazon.com`,
+  `graph.facebook.com`, each with the app's id there): the token is verified exactly as STS
+  verifies it for that provider, and must be issued to that app (Google's client id, Login
+  with Amazon's application id, Facebook's app id).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -49,16 +53,32 @@ class VerifiedLogin:
         return f"{self.provider}|{self.user_id}"
 
 
-class IamOidcTokens(Protocol):
+class WebIdentityTokens(Protocol):
+    """`identity.registry.IdentityProviders`: the verifiers STS uses."""
+
     def verify_iam_oidc_token(self, token: str) -> VerifiedIdentity:
-        """`identity.registry.IdentityProviders`: the ID token of an IAM OIDC provider."""
+        """The ID token of an IAM OIDC provider."""
+        ...
+
+    def verify_web_identity(self, token: str, provider_id: str | None = None) -> VerifiedIdentity:
+        """A token of any provider STS accepts (`provider_id` for the OAuth ones)."""
         ...
 
 
+PUBLIC_PROVIDERS = {
+    "accounts.google.com": None,  # an ID token: routed by its issuer
+    "www.amazon.com": "www.amazon.com",  # OAuth access tokens: named by their provider
+    "graph.facebook.com": "graph.facebook.com",
+}
+_APP_ID_KEY = {"www.amazon.com": "www.amazon.com:app_id"}
+"""Where a provider's app id is, when it is not the token's audience: Login with Amazon's
+audience is the OAuth client id; the pool names the application id."""
+
+
 class LoginVerifier:
-    def __init__(self, pools: PoolDirectory, oidc: IamOidcTokens) -> None:
+    def __init__(self, pools: PoolDirectory, tokens: WebIdentityTokens) -> None:
         self._pools = pools
-        self._oidc = oidc
+        self._tokens = tokens
 
     def verify_all(self, pool: IdentityPool, logins: Mapping[str, str]) -> list[VerifiedLogin]:
         return [self.verify(pool, provider, token) for provider, token in logins.items()]
@@ -71,6 +91,9 @@ class LoginVerifier:
         arns = pool.config.get("OpenIdConnectProviderARNs") or []
         if any(arn.endswith(f":oidc-provider/{provider}") for arn in arns):
             return self._oidc_login(provider, token)
+        supported = pool.config.get("SupportedLoginProviders") or {}
+        if provider in supported and provider in PUBLIC_PROVIDERS:
+            return self._public_login(provider, supported[provider], token)
         raise NotAuthorizedException(UNSUPPORTED_PROVIDER)
 
     def _same_user_pool(self, listed: object, key: str) -> bool:
@@ -108,15 +131,37 @@ class LoginVerifier:
         )
 
     def _oidc_login(self, provider: str, token: str) -> VerifiedLogin:
-        try:
-            identity = self._oidc.verify_iam_oidc_token(token)
-        except IDPCommunicationError as down:
-            raise ExternalServiceException(down.message) from None
-        except QueryError as refused:
-            raise NotAuthorizedException(INVALID_LOGIN.format(reason=refused.message)) from None
+        identity = _verified(lambda: self._tokens.verify_iam_oidc_token(token))
         if identity.provider_key != provider:
             raise NotAuthorizedException(
                 INVALID_LOGIN.format(reason="Issuer doesn't match providerName")
             )
         sub = identity.subject
         return VerifiedLogin(provider, sub, identity.claims, provider, f"{provider}:{sub}")
+
+    def _public_login(self, provider: str, app_id: object, token: str) -> VerifiedLogin:
+        identity = _verified(
+            lambda: self._tokens.verify_web_identity(token, PUBLIC_PROVIDERS[provider])
+        )
+        if identity.provider_key != provider:
+            raise NotAuthorizedException(
+                INVALID_LOGIN.format(reason="Issuer doesn't match providerName")
+            )
+        app_key = _APP_ID_KEY.get(provider)
+        issued_to = (
+            identity.trust_context_keys.get(app_key, [None])[0] if app_key else identity.audience
+        )
+        if issued_to != app_id:
+            raise NotAuthorizedException(INVALID_LOGIN.format(reason="Incorrect token audience."))
+        sub = identity.subject
+        return VerifiedLogin(provider, sub, identity.claims, provider, f"{provider}:{sub}")
+
+
+def _verified(verify: Callable[[], VerifiedIdentity]) -> VerifiedIdentity:
+    """What a verifier vouches for, its refusals in Cognito's words."""
+    try:
+        return verify()
+    except IDPCommunicationError as down:
+        raise ExternalServiceException(down.message) from None
+    except QueryError as refused:
+        raise NotAuthorizedException(INVALID_LOGIN.format(reason=refused.message)) from None
