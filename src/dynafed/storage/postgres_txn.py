@@ -81,6 +81,13 @@ _PUT_ITEM = """
     SELECT %(t)s, 1 - count(*), %(size)s - coalesce(sum(size), 0) FROM old
     HAVING count(*) = 0 OR %(size)s <> sum(size)
 """
+_INSERT_ITEM = """
+    WITH put AS (
+        INSERT INTO items (table_id, pk, sk, size, item)
+        VALUES (%(t)s, %(pk)s, %(sk)s, %(size)s, %(item)s::json)
+    )
+    INSERT INTO table_stats (table_id, item_count, size_bytes) VALUES (%(t)s, 1, %(size)s)
+"""
 _DELETE_ITEM = """
     WITH gone AS (
         DELETE FROM items WHERE table_id = %(t)s AND pk = %(pk)s AND sk = %(sk)s RETURNING size
@@ -351,7 +358,17 @@ class PgWriteTxn(PgView):
         self.touched.add(table_id)
 
     def insert_item(self, table_id: str, pk: bytes, sk: bytes, item: Item, size: int) -> None:
-        self.put_item(table_id, pk, sk, item, size)  # one statement either way
+        if not self._locking:
+            # SERIALIZABLE: the caller's "nothing is there" rests on a snapshot that a
+            # concurrent transaction may have outdated; a plain INSERT would then fail with
+            # a unique violation, not the serialization failure the storage retries.
+            self.put_item(table_id, pk, sk, item, size)
+            return
+        # No key lock: the lock guards a read-then-write of a key that may be absent, and
+        # under `locks` the caller's own locks vouch that nothing is there.
+        params = {"t": table_id, "pk": pk, "sk": sk, "size": size, "item": _dump(item)}
+        self._run((_INSERT_ITEM, params))
+        self.touched.add(table_id)
 
     def delete_item(self, table_id: str, pk: bytes, sk: bytes) -> None:
         params = {"t": table_id, "pk": pk, "sk": sk}
