@@ -1,4 +1,5 @@
-"""Identity-pool logins from Google, Login with Amazon and Facebook (`SupportedLoginProviders`).
+"""Identity-pool logins from Google, Login with Amazon and Facebook (`SupportedLoginProviders`)
+and from SAML identity providers (`SamlProviderARNs`).
 
 The tokens come from stand-ins for the three providers that answer as each documents its
 token check (Google's JWKS, Amazon's token-information service, Facebook's debug_token),
@@ -16,6 +17,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -31,6 +33,8 @@ from tests.fixtures.fake_providers.amazon import amazon_user_id
 from tests.fixtures.fake_providers.facebook import APP_ACCESS_TOKEN, FakeFacebook, facebook_user_id
 from tests.fixtures.fake_providers.facebook import APP_ID as FACEBOOK_APP_ID
 from tests.fixtures.fake_providers.google import WEB_CLIENT, FakeGoogle
+from tests.fixtures.saml.factory import ATTR
+from tests.fixtures.saml.pysaml2_idp import Pysaml2Idp
 from tests.support.clients import client
 from tests.support.server_process import ServerProcess, start_server
 
@@ -102,19 +106,8 @@ refetch_interval = 0
                 FACEBOOK: FACEBOOK_APP_ID,
             },
         )["IdentityPoolId"]
-        trust = {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Effect": "Allow",
-                    "Principal": {"Federated": "cognito-identity.amazonaws.com"},
-                    "Action": "sts:AssumeRoleWithWebIdentity",
-                    "Condition": {"StringEquals": {"cognito-identity.amazonaws.com:aud": pool_id}},
-                }
-            ],
-        }
         role = client(server, "iam").create_role(
-            RoleName="PublicPlayers", AssumeRolePolicyDocument=json.dumps(trust)
+            RoleName="PublicPlayers", AssumeRolePolicyDocument=pool_trust(pool_id)
         )
         admin.set_identity_pool_roles(
             IdentityPoolId=pool_id, Roles={"authenticated": role["Role"]["Arn"]}
@@ -128,6 +121,17 @@ refetch_interval = 0
         yield Pool(server, pool_id, cognito)
     finally:
         server.stop()
+
+
+def pool_trust(pool_id: str) -> str:
+    """A role only the identity pool's authenticated identities may take."""
+    statement = {
+        "Effect": "Allow",
+        "Principal": {"Federated": "cognito-identity.amazonaws.com"},
+        "Action": "sts:AssumeRoleWithWebIdentity",
+        "Condition": {"StringEquals": {"cognito-identity.amazonaws.com:aud": pool_id}},
+    }
+    return json.dumps({"Version": "2012-10-17", "Statement": [statement]})
 
 
 def _user(provider: str) -> str:
@@ -208,3 +212,45 @@ def test_a_provider_the_pool_does_not_list_is_refused(pool: Pool, providers: Pro
         "NotAuthorizedException",
         "Token is not from a supported provider of this identity pool.",
     )
+
+
+@pytest.fixture(scope="module")
+def saml_idp(tmp_path_factory: pytest.TempPathFactory) -> Pysaml2Idp:
+    return Pysaml2Idp.create(Path(tmp_path_factory.mktemp("pysaml2-idp")))
+
+
+def test_a_saml_login_gets_an_identity_and_credentials(pool: Pool, saml_idp: Pysaml2Idp) -> None:
+    """`SamlProviderARNs`: the login key is the IAM SAML provider's ARN and the token the
+    IdP's base64 response, checked as AssumeRoleWithSAML checks it; the pool, not the
+    assertion's Role attribute, picks the role."""
+    provider_arn = client(pool.server, "iam").create_saml_provider(
+        Name="PoolIdP", SAMLMetadataDocument=saml_idp.metadata()
+    )["SAMLProviderArn"]
+    admin = client(pool.server, "cognito-identity")
+    saml_pool = admin.create_identity_pool(
+        IdentityPoolName="saml logins",
+        AllowUnauthenticatedIdentities=False,
+        SamlProviderARNs=[provider_arn],
+    )["IdentityPoolId"]
+    role = client(pool.server, "iam").create_role(
+        RoleName="SamlPlayers", AssumeRolePolicyDocument=pool_trust(saml_pool)
+    )
+    admin.set_identity_pool_roles(
+        IdentityPoolId=saml_pool, Roles={"authenticated": role["Role"]["Arn"]}
+    )
+    session_name = {ATTR + "RoleSessionName": ["carol@example.test"]}
+
+    response = saml_idp.response("carol-0001", session_name)
+    identity_id = pool.cognito.get_id(IdentityPoolId=saml_pool, Logins={provider_arn: response})[
+        "IdentityId"
+    ]
+    answer = pool.cognito.get_credentials_for_identity(
+        IdentityId=identity_id, Logins={provider_arn: saml_idp.response("carol-0001", session_name)}
+    )
+    assert answer["Credentials"]["AccessKeyId"].startswith("ASIA")
+
+    unsigned = saml_idp.response("mallory", session_name, sign_assertion=False)
+    code, message = _refusal(
+        pool.cognito.get_id, IdentityPoolId=saml_pool, Logins={provider_arn: unsigned}
+    )
+    assert code == "NotAuthorizedException" and message.startswith("Invalid login token. ")

@@ -12,7 +12,10 @@ reference, GetId `Logins`):
 - a public provider in `SupportedLoginProviders` (`accounts.google.com`, `www.amazon.com`,
   `graph.facebook.com`, each with the app's id there): the token is verified exactly as STS
   verifies it for that provider, and must be issued to that app (Google's client id, Login
-  with Amazon's application id, Facebook's app id).
+  with Amazon's application id, Facebook's app id);
+- a SAML provider whose ARN is in `SamlProviderARNs`, keyed by that ARN: the value is the
+  IdP's base64 response, checked as AssumeRoleWithSAML checks it (signature, issuer,
+  audience, times, RoleSessionName) except the `Role` attribute: the pool picks the role.
 """
 
 from __future__ import annotations
@@ -23,12 +26,14 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from dynafed.cognito.model import IdentityPool
+from dynafed.core.clock import Clock
 from dynafed.errors import (
     ExternalServiceException,
     IDPCommunicationError,
     NotAuthorizedException,
     QueryError,
 )
+from dynafed.identity.saml.verifier import SamlProviderRecord, SamlSettings, verify_saml_response
 from dynafed.identity.verified import VerifiedIdentity
 from dynafed.userpool.id_tokens import InvalidIdToken, verify_id_token
 from dynafed.userpool.issuer import PoolDirectory
@@ -64,6 +69,10 @@ class WebIdentityTokens(Protocol):
         """A token of any provider STS accepts (`provider_id` for the OAuth ones)."""
         ...
 
+    def saml_provider(self, arn: str) -> SamlProviderRecord | None:
+        """The IAM SAML provider with this ARN, or None."""
+        ...
+
 
 PUBLIC_PROVIDERS = {
     "accounts.google.com": None,  # an ID token: routed by its issuer
@@ -76,9 +85,17 @@ audience is the OAuth client id; the pool names the application id."""
 
 
 class LoginVerifier:
-    def __init__(self, pools: PoolDirectory, tokens: WebIdentityTokens) -> None:
+    def __init__(
+        self,
+        pools: PoolDirectory,
+        tokens: WebIdentityTokens,
+        clock: Clock,
+        saml: SamlSettings | None = None,
+    ) -> None:
         self._pools = pools
         self._tokens = tokens
+        self._clock = clock
+        self._saml = saml or SamlSettings()
 
     def verify_all(self, pool: IdentityPool, logins: Mapping[str, str]) -> list[VerifiedLogin]:
         return [self.verify(pool, provider, token) for provider, token in logins.items()]
@@ -94,6 +111,8 @@ class LoginVerifier:
         supported = pool.config.get("SupportedLoginProviders") or {}
         if provider in supported and provider in PUBLIC_PROVIDERS:
             return self._public_login(provider, supported[provider], token)
+        if provider in (pool.config.get("SamlProviderARNs") or []):
+            return self._saml_login(provider, token)
         raise NotAuthorizedException(UNSUPPORTED_PROVIDER)
 
     def _same_user_pool(self, listed: object, key: str) -> bool:
@@ -155,6 +174,18 @@ class LoginVerifier:
             raise NotAuthorizedException(INVALID_LOGIN.format(reason="Incorrect token audience."))
         sub = identity.subject
         return VerifiedLogin(provider, sub, identity.claims, provider, f"{provider}:{sub}")
+
+    def _saml_login(self, provider: str, response: str) -> VerifiedLogin:
+        record = self._tokens.saml_provider(provider)
+        if record is None:
+            raise NotAuthorizedException(UNSUPPORTED_PROVIDER)
+        try:
+            assertion = verify_saml_response(response, record, None, self._clock.now(), self._saml)
+        except QueryError as refused:
+            raise NotAuthorizedException(INVALID_LOGIN.format(reason=refused.message)) from None
+        sub = assertion.subject
+        claims = {"sub": sub, "iss": assertion.issuer, "aud": assertion.audience}
+        return VerifiedLogin(provider, sub, claims, provider, f"{provider}:{sub}")
 
 
 def _verified(verify: Callable[[], VerifiedIdentity]) -> VerifiedIdentity:

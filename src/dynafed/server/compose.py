@@ -47,6 +47,7 @@ from dynafed.identity.builtin import BuiltInIssuer
 from dynafed.identity.builtin.identity_pool_tokens import IdentityPoolTokens
 from dynafed.identity.fetch import UrllibFetcher
 from dynafed.identity.registry import IdentityProviders, build_identity_providers
+from dynafed.identity.saml.verifier import SamlSettings
 from dynafed.server import cognito_endpoint, signin_pool
 from dynafed.server.app import DynafedApp
 from dynafed.server.executor import ContextExecutor
@@ -179,6 +180,7 @@ def build_identity_endpoints(
     signin_threads: int = signin_pool.DEFAULT_THREADS,
     signin_queue: int = signin_pool.DEFAULT_QUEUE,
     account_id: str = "000000000000",
+    saml: SamlSettings | None = None,
 ) -> IdentityEndpoints:
     """The built-in user pools, identity pools and the web app, on the server's one
     identity registry and its one `AssumeRoleWithWebIdentity` (the enhanced flow)."""
@@ -189,7 +191,7 @@ def build_identity_endpoints(
     provider = UserPoolProvider(pools, check)
     cognito_idp = CognitoIdpService(ApiContext(pools, passwords, check, account_id))
     signins = SignInPool(signin_threads, signin_queue)
-    logins = LoginVerifier(pools, providers)
+    logins = LoginVerifier(pools, providers, clock, saml)
     identities = Identities(storage, clock, logins, openid_tokens, web_identity.issue)
     cognito = CognitoIdentityService(PoolAdmin(storage), identities)
     static_app = StaticApp(default_web_dir(), demo_config)
@@ -300,6 +302,7 @@ def build_app(settings: Settings, admin: AdminCredentials) -> DynafedApp:
         signin_threads=settings.signin_threads,
         signin_queue=settings.signin_queue,
         account_id=settings.account_id,
+        saml=identity_settings.saml,
     )
 
     executor = ContextExecutor(settings.worker_threads, thread_name_prefix="dynafed")

@@ -77,7 +77,7 @@ class Cognito:
         pool_tokens = IdentityPoolTokens(keys, ISSUER, self.clock, self._classic)
         self.providers = IdentityProviders(NoOidcProviders(), built_in=[pool_tokens])
         self.sts = AssumeRoleWithWebIdentity(self.providers, sessions, lambda: {})
-        logins = LoginVerifier(self.users.directory, self.providers)
+        logins = LoginVerifier(self.users.directory, self.providers, self.clock)
         identities = Identities(self.storage, self.clock, logins, self.tokens, self.sts.issue)
         self.service = CognitoIdentityService(PoolAdmin(self.storage), identities)
         self.iam = IamService(self.storage, ACCOUNT, self.clock)

@@ -91,7 +91,9 @@ class VerifiedSamlAssertion:
     audience: str
     """The Recipient the bearer confirmation names (the response's Audience, `saml:aud`)."""
     name_qualifier: str
-    role_arn: str
+    role_arn: str | None
+    """The role the assertion was checked to name; None for an identity-pool login, where
+    the pool, not the assertion, decides the role."""
     role_session_name: str
     session_duration: int | None
     """The `SessionDuration` attribute: may only shorten the session."""
@@ -109,7 +111,7 @@ class VerifiedSamlAssertion:
 def verify_saml_response(
     encoded: str,
     provider: SamlProviderRecord,
-    role_arn: str,
+    role_arn: str | None,
     now: float,
     settings: SamlSettings | None = None,
 ) -> VerifiedSamlAssertion:
@@ -128,7 +130,7 @@ def verify_saml_response(
     subject = _subject(content)
     confirmation = _bearer_confirmation(content, now, s)
     request = session_request(content.attributes)
-    if not names_role(content.attributes, role_arn, provider.arn):
+    if role_arn is not None and not names_role(content.attributes, role_arn, provider.arn):
         raise AccessDenied(msg.NOT_AUTHORIZED)
     qualifier = name_qualifier(issuer, provider.account_id, provider.name)
     subject_type = _subject_type(content.name_id_format)
