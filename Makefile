@@ -4,7 +4,7 @@ PYTHON ?= python3
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run demo web test test-fast test-e2e-postgres lint typecheck bench deps clean
+.PHONY: run demo web test test-fast test-e2e-postgres chaos lint typecheck bench deps clean
 
 # End-to-end suites that do not depend on the storage backend (test fixtures, the HTTP edge,
 # client SDKs and tools, identity-provider protocols, the multi-node and database-failure
@@ -13,7 +13,7 @@ STAMP := $(VENV)/.installed-stamp
 E2E_BACKEND_INDEPENDENT := oidc_fixture identity_providers_google identity_providers_oauth \
 	edge demo_browser enforcement_js_sdk sts_providers_amazon sts_providers_facebook \
 	sts_providers_google sts_providers_saml multinode_writes multinode_shared_state \
-	database_unreachable lost_connections
+	database_unreachable lost_connections chaos
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,15 @@ test-e2e-postgres: $(STAMP)
 ## The pure tests only (tests/unit, tests/conformance): seconds, no services needed.
 test-fast: $(STAMP)
 	$(PY) -m pytest -q -m unit -n 2
+
+## The reliability trials (tests/chaos, docs/reliability.md), TRIALS of each (default 10):
+## SIGKILL under writes (SQLite, PostgreSQL), connection kills, a frozen database, a full
+## disk, slowloris; prints a table of trials and failures. Minutes; not part of `make test`
+## (whose tests/e2e/test_chaos.py runs one short trial of each).
+TRIALS ?= 10
+chaos: $(STAMP)
+	bash scripts/ensure-test-services.sh
+	$(PY) -m tests.chaos.run --trials $(TRIALS)
 
 ## ruff, mypy (strict on src/) and the layering contracts of pyproject.toml (import-linter).
 lint: $(STAMP)
