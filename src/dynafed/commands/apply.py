@@ -19,7 +19,7 @@ import sys
 from collections.abc import Callable, Iterator
 from functools import partial
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
 import boto3
 from botocore.config import Config
@@ -37,13 +37,7 @@ from dynafed.apply.instance_profiles import reconcile_instance_profile
 from dynafed.apply.spec import Spec, SpecError, load_spec
 from dynafed.apply.tables import reconcile_table
 from dynafed.apply.users import CreatedKey, KeySink, reconcile_group, reconcile_user
-
-# The server's admin credentials: the same environment variables and data-dir file that
-# `dynafed serve` reads (dynafed.server.admin_credentials).
-ACCESS_KEY_ENV = "DYNAFED_ADMIN_ACCESS_KEY_ID"
-SECRET_KEY_ENV = "DYNAFED_ADMIN_SECRET_ACCESS_KEY"
-CREDENTIALS_FILE = "admin-credentials.json"
-DEFAULT_ENDPOINT = "http://127.0.0.1:8000"
+from dynafed.commands.server_access import NoCredentials, add_server_arguments, admin_credentials
 
 
 class Clients:
@@ -185,33 +179,11 @@ def apply_spec(
     return 0
 
 
-def admin_credentials(data_dir: Path) -> tuple[str, str]:
-    """The server's admin keys, as every AWS tool finds keys: dynafed's own variables, else
-    the standard AWS ones (what `dynafed serve` tells you to export), else the data dir."""
-    for access_env, secret_env in (
-        (ACCESS_KEY_ENV, SECRET_KEY_ENV),
-        ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"),
-    ):
-        access_key = os.environ.get(access_env, "")
-        secret_key = os.environ.get(secret_env, "")
-        if access_key and secret_key:
-            return access_key, secret_key
-    path = data_dir / CREDENTIALS_FILE
-    try:
-        stored: dict[str, Any] = json.loads(path.read_text())
-    except (OSError, ValueError) as error:
-        raise SpecError(
-            f"no admin credentials: set {ACCESS_KEY_ENV}/{SECRET_KEY_ENV} or point --data-dir "
-            f"at the server's data directory ({path}: {error})"
-        ) from error
-    return stored["access_key_id"], stored["secret_access_key"]
-
-
 def run_apply(args: argparse.Namespace) -> int:
     try:
         spec = load_spec(args.file)
         access_key, secret_key = admin_credentials(args.data_dir)
-    except SpecError as error:
+    except (SpecError, NoCredentials) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     clients = Clients(args.endpoint_url, args.region, access_key, secret_key)
@@ -226,27 +198,7 @@ def add_apply_command(subparsers: argparse._SubParsersAction[argparse.ArgumentPa
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     command.add_argument("file", type=Path, help="YAML or JSON file (see docs/apply.md)")
-    command.add_argument(
-        "--endpoint-url",
-        default=os.environ.get("DYNAFED_ENDPOINT_URL")
-        or os.environ.get("AWS_ENDPOINT_URL")
-        or DEFAULT_ENDPOINT,
-        help=f"the server (default: env DYNAFED_ENDPOINT_URL, else AWS_ENDPOINT_URL, else "
-        f"{DEFAULT_ENDPOINT})",
-    )
-    command.add_argument(
-        "--data-dir",
-        type=Path,
-        default=Path(".dynafed"),
-        help=f"where to read {CREDENTIALS_FILE} when neither {ACCESS_KEY_ENV} nor "
-        "AWS_ACCESS_KEY_ID is set",
-    )
-    command.add_argument(
-        "--region",
-        default=os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1",
-        help="the region to work in (default: env AWS_REGION, else AWS_DEFAULT_REGION, else "
-        "us-east-1)",
-    )
+    add_server_arguments(command, "the region to work in")
     command.add_argument(
         "--dry-run", action="store_true", help="report what would change without changing anything"
     )

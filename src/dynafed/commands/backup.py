@@ -22,7 +22,7 @@ from typing import Any
 
 import psycopg
 
-from dynafed.commands.apply import CREDENTIALS_FILE
+from dynafed.commands.server_access import CREDENTIALS_FILE
 from dynafed.storage.snapshot import (
     SnapshotError,
     restore_snapshot,

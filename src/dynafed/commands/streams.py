@@ -14,20 +14,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import time
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import Any, TextIO
 
-import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from dynafed.apply.spec import SpecError
-from dynafed.commands.apply import CREDENTIALS_FILE, DEFAULT_ENDPOINT, admin_credentials
+from dynafed.commands.server_access import NoCredentials, add_server_arguments, admin_session
 
 DEFAULT_POLL_SECONDS = 1.0
 
@@ -118,13 +114,10 @@ def record_line(record: dict[str, Any]) -> str:
 
 def run_tail(args: argparse.Namespace) -> int:
     try:
-        access_key, secret_key = admin_credentials(args.data_dir)
-    except SpecError as error:
+        session = admin_session(args)
+    except NoCredentials as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    session = boto3.session.Session(
-        aws_access_key_id=access_key, aws_secret_access_key=secret_key, region_name=args.region
-    )
     config = Config(retries={"max_attempts": 3, "mode": "standard"})
     dynamodb = session.client("dynamodb", endpoint_url=args.endpoint_url, config=config)
     streams = session.client("dynamodbstreams", endpoint_url=args.endpoint_url, config=config)
@@ -187,25 +180,5 @@ def add_streams_command(subparsers: argparse._SubParsersAction[argparse.Argument
         default=DEFAULT_POLL_SECONDS,
         help=f"seconds between polls that found nothing (default {DEFAULT_POLL_SECONDS})",
     )
-    tail.add_argument(
-        "--endpoint-url",
-        default=os.environ.get("DYNAFED_ENDPOINT_URL")
-        or os.environ.get("AWS_ENDPOINT_URL")
-        or DEFAULT_ENDPOINT,
-        help=f"the server (default: env DYNAFED_ENDPOINT_URL, else AWS_ENDPOINT_URL, else "
-        f"{DEFAULT_ENDPOINT})",
-    )
-    tail.add_argument(
-        "--data-dir",
-        type=Path,
-        default=Path(".dynafed"),
-        help=f"where to read {CREDENTIALS_FILE} when neither DYNAFED_ADMIN_ACCESS_KEY_ID nor "
-        "AWS_ACCESS_KEY_ID is set",
-    )
-    tail.add_argument(
-        "--region",
-        default=os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1",
-        help="the table's region (default: env AWS_REGION, else AWS_DEFAULT_REGION, else "
-        "us-east-1)",
-    )
+    add_server_arguments(tail, "the table's region")
     tail.set_defaults(func=run_tail)
