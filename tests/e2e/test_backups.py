@@ -114,6 +114,12 @@ def test_a_backup_restores_the_table_as_it_was_when_taken(dynamodb: Any) -> None
     )
     assert (code, message) == ("TableAlreadyExistsException", f"Table already exists: {target}")
 
+    # A backup outlives its table, as on AWS.
+    dynamodb.delete_table(TableName=table)
+    again = unique("AfterDelete")
+    dynamodb.restore_table_from_backup(TargetTableName=again, BackupArn=arn)
+    assert scan_all(dynamodb, again) == before
+
 
 def test_restore_overrides_billing_mode(dynamodb: Any) -> None:
     table = create_table(dynamodb, "Billed", ("pk", "S"))
