@@ -14,6 +14,8 @@ E2E_BACKEND_INDEPENDENT := oidc_fixture identity_providers_google identity_provi
 	edge demo_browser enforcement_js_sdk sts_providers_amazon sts_providers_facebook \
 	sts_providers_google sts_providers_saml multinode_writes multinode_shared_state \
 	database_unreachable lost_connections chaos
+# End-to-end suites about SQLite itself (its file on a full disk): not run on PostgreSQL.
+E2E_SQLITE_ONLY := disk_full
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -50,7 +52,8 @@ test: $(STAMP)
 ## The end-to-end suites again, each server on a PostgreSQL schema of its own.
 test-e2e-postgres: $(STAMP)
 	DYNAFED_TEST_STORAGE=postgres $(PY) -m pytest -q -n 2 --dist loadfile tests/e2e \
-		$(E2E_BACKEND_INDEPENDENT:%=--ignore=tests/e2e/test_%.py) -k "not aws_cli"
+		$(E2E_BACKEND_INDEPENDENT:%=--ignore=tests/e2e/test_%.py) \
+		$(E2E_SQLITE_ONLY:%=--ignore=tests/e2e/test_%.py) -k "not aws_cli"
 
 ## The pure tests only (tests/unit, tests/conformance): seconds, no services needed.
 test-fast: $(STAMP)

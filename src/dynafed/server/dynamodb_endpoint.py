@@ -122,5 +122,5 @@ async def _run(
             return deferred.finish(await committed(services.write_later, deferred.write))
     loop = asyncio.get_running_loop()
     return await loop.run_in_executor(
-        services.executor, services.dynamodb.handle, operation, body, authorizer, region
+        services.executor, services.dynamodb.handle, operation, body, authorizer, region, endpoint
     )
