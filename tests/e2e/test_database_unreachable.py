@@ -144,3 +144,25 @@ def test_iam_answers_its_own_retryable_503_when_the_database_is_frozen(
     assert time.monotonic() - started < BOUND
     assert raised.value.response["Error"]["Code"] == "ServiceUnavailable"
     assert raised.value.response["ResponseMetadata"]["HTTPStatusCode"] == 503
+
+
+@pytest.mark.parametrize(
+    ("service", "call"),
+    [
+        ("cognito-identity", lambda c: c.list_identity_pools(MaxResults=10)),
+        ("cognito-idp", lambda c: c.list_user_pools(MaxResults=10)),
+    ],
+)
+def test_cognito_answers_internal_error_in_time_when_the_database_is_frozen(
+    server: ServerProcess, thawed: TcpProxy, service: str, call: Any
+) -> None:
+    """Cognito documents no 503: its own failures are InternalErrorException (HTTP 500),
+    which the SDKs retry; like every other API, it answers within the bound."""
+    cognito = client(server, service)
+    thawed.freeze()
+    started = time.monotonic()
+    with pytest.raises(ClientError) as raised:
+        call(cognito)
+    assert time.monotonic() - started < BOUND
+    assert raised.value.response["Error"]["Code"] == "InternalErrorException"
+    assert raised.value.response["ResponseMetadata"]["HTTPStatusCode"] == 500

@@ -18,6 +18,7 @@ from dynafed.cognito.openid_token import OpenIdTokens
 from dynafed.cognito.service import TARGET_PREFIX, CognitoIdentityService
 from dynafed.errors import AwsError, CognitoSerializationException
 from dynafed.server.asgi import Request, sigv4_view
+from dynafed.storage.port import StorageUnavailableError
 
 log = logging.getLogger(__name__)
 
@@ -74,11 +75,22 @@ async def handle(
         )
     except AwsError as error:
         return render_error(error, request_id)
+    except StorageUnavailableError as error:
+        log.warning(
+            "Cognito Identity %s unavailable (request %s): %s", operation, request_id, error
+        )
+        return internal_error(request_id)
     except Exception:
         log.exception("internal error in Cognito Identity %s", operation)
-        failure = {"__type": "InternalErrorException", "message": "Internal error"}
-        return 500, orjson.dumps(failure), _headers(request_id, "InternalErrorException")
+        return internal_error(request_id)
     return 200, orjson.dumps(result), _headers(request_id)
+
+
+def internal_error(request_id: str) -> Response:
+    """Cognito's answer for its own failures (a database out of reach included: Cognito
+    documents no 503), `InternalErrorException`, HTTP 500, which SDKs retry."""
+    failure = {"__type": "InternalErrorException", "message": "Internal error"}
+    return 500, orjson.dumps(failure), _headers(request_id, "InternalErrorException")
 
 
 def well_known(tokens: OpenIdTokens, path: str) -> Response | None:

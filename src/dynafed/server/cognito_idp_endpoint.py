@@ -16,10 +16,11 @@ import orjson
 
 from dynafed.errors import AwsError
 from dynafed.server.asgi import Request, sigv4_view
-from dynafed.server.cognito_endpoint import CONTENT_TYPE, parse_body, render_error
+from dynafed.server.cognito_endpoint import CONTENT_TYPE, internal_error, parse_body, render_error
 from dynafed.server.dynamodb_endpoint import request_facts
 from dynafed.server.services import Response, Services
 from dynafed.server.signin_pool import SignInPool
+from dynafed.storage.port import StorageUnavailableError
 from dynafed.userpool.api.context import Call
 from dynafed.userpool.api.errors import TooManyRequestsException
 from dynafed.userpool.api.service import TARGET_PREFIX, CognitoIdpService
@@ -68,14 +69,13 @@ async def handle(
             )
     except AwsError as error:
         return render_error(error, request_id)
+    except StorageUnavailableError as error:
+        log.warning(
+            "Cognito user pools %s unavailable (request %s): %s", operation, request_id, error
+        )
+        return internal_error(request_id)
     except Exception:
         log.exception("internal error in Cognito user pools %s", operation)
-        failure = {"__type": "InternalErrorException", "message": "Internal error"}
-        headers = [
-            ("content-type", CONTENT_TYPE),
-            ("x-amzn-requestid", request_id),
-            ("x-amzn-errortype", "InternalErrorException"),
-        ]
-        return 500, orjson.dumps(failure), headers
+        return internal_error(request_id)
     headers = [("content-type", CONTENT_TYPE), ("x-amzn-requestid", request_id)]
     return 200, orjson.dumps(result), headers
