@@ -92,7 +92,8 @@ def test_outcome_lines() -> None:
 def test_the_documented_example_is_a_valid_file(tmp_path: Path) -> None:
     docs = Path(__file__).resolve().parents[3] / "docs" / "apply.md"
     example = docs.read_text().split("```yaml\n", 1)[1].split("```", 1)[0]
-    write(tmp_path, "<EntityDescriptor/>", "corp-idp-metadata.xml")
+    (tmp_path / "examples").mkdir()
+    write(tmp_path / "examples", "<EntityDescriptor/>", "corp-idp-metadata.xml")
     spec = load_spec(write(tmp_path, example))
     assert [role.name for role in spec.roles] == ["GameRole"]
     assert spec.roles[0].inline_policies["OwnItems"]["Statement"][0]["Condition"] == {
