@@ -14,9 +14,9 @@ from dynafed.commands.apply import add_apply_command
 from dynafed.commands.backup import add_backup_commands
 from dynafed.commands.policy import add_policy_commands
 from dynafed.commands.streams import add_streams_command
+from dynafed.commands.users import add_users_command
 from dynafed.core.regions import is_region_name
 from dynafed.server.settings import DEFAULT_ACCOUNT_ID, DEFAULT_REGION, Settings
-from dynafed.userpool.cli import add_users_command
 
 
 def _add_serve(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

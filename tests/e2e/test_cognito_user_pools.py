@@ -449,3 +449,23 @@ def test_an_operation_not_served_yet_is_a_json_unknown_operation(idp: Any) -> No
         idp.set_user_pool_mfa_config(UserPoolId=f"{idp.meta.region_name}_NoSuchPool")
     assert _code(raised) == "UnknownOperationException"
     assert raised.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+
+
+def test_dynafed_extensions_choose_a_pools_id_and_lockout(idp: Any, server: ServerProcess) -> None:
+    """`UserPoolTags` `dynafed:pool-id` / `dynafed:lockout-*` (what `dynafed users create-pool`
+    sends): the id is the one asked for, and creating it again answers the same pool."""
+    pool_id = f"{server.region}_Chosen{uuid.uuid4().hex[:8]}"
+    tags = {"dynafed:pool-id": pool_id, "dynafed:lockout-after": "3"}
+    first = idp.create_user_pool(PoolName="Chosen", UserPoolTags=tags)["UserPool"]
+    assert first["Id"] == pool_id
+    again = idp.create_user_pool(PoolName="Other name", UserPoolTags=tags)["UserPool"]
+    assert (again["Id"], again["Name"]) == (pool_id, "Chosen")
+    for bad in (
+        {"dynafed:pool-id": "no-underscore"},
+        {"dynafed:pool-id": "eu-west-3_Elsewhere"},
+        {"dynafed:lockout-after": "0"},
+        {"dynafed:lockout-seconds": "soon"},
+    ):
+        with pytest.raises(ClientError) as refused:
+            idp.create_user_pool(PoolName="Bad", UserPoolTags=bad)
+        assert _code(refused) == "InvalidParameterException", bad

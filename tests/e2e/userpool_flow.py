@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import os
 import secrets
 import subprocess
 import sys
@@ -25,14 +26,23 @@ CALLBACK = "http://127.0.0.1/callback"
 
 
 def users_cli(server: ServerProcess, *args: str) -> str:
+    """`dynafed users` as a developer runs it: the server found through the AWS environment
+    its banner prints (the storage only for `outbox`)."""
     storage = ("--storage", server.storage_url) if server.storage_url else ()
     command = [sys.executable, "-m", "dynafed.cli", "users", "--data-dir", str(server.data_dir)]
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "DYNAFED_"))}
+    env.update(
+        AWS_ENDPOINT_URL=server.endpoint,
+        AWS_ACCESS_KEY_ID=server.access_key,
+        AWS_SECRET_ACCESS_KEY=server.secret_key,
+    )
     done = subprocess.run(
         [*command, *storage, *args],
         capture_output=True,
         text=True,
         timeout=60,
         check=False,
+        env=env,
     )
     assert done.returncode == 0, done.stderr
     return done.stdout

@@ -37,6 +37,9 @@ def test_expired_refresh_token_is_refused() -> None:
         "error": "invalid_grant",
         "error_description": "Refresh Token has expired",
     }
+    # Expired tokens are deleted: asking again finds no such token.
+    again = body(_refresh(pool, first["refresh_token"]))
+    assert again["error_description"] == "Invalid Refresh Token"
 
 
 def test_refresh_token_of_another_client_is_refused() -> None:

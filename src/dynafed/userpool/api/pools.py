@@ -11,7 +11,7 @@ from dynafed.userpool import store
 from dynafed.userpool.admin import new_pool_id
 from dynafed.userpool.api.context import ApiContext, Call, page, require_pool
 from dynafed.userpool.api.errors import InvalidParameterException
-from dynafed.userpool.model import UserPool
+from dynafed.userpool.model import POOL_ID_PATTERN, LockoutRules, UserPool
 from dynafed.userpool.password_policy import DEFAULT_MINIMUM_LENGTH, PasswordPolicy
 
 TEMPORARY_PASSWORD_DAYS = 7
@@ -66,18 +66,69 @@ def _password_policy(body: dict[str, Any]) -> PasswordPolicy:
     )
 
 
+POOL_ID_TAG = "dynafed:pool-id"
+LOCKOUT_AFTER_TAG = "dynafed:lockout-after"
+LOCKOUT_SECONDS_TAG = "dynafed:lockout-seconds"
+"""dynafed's extensions to CreateUserPool, as `UserPoolTags` (tags are free-form on AWS, so a
+client that sends them works against both): the pool's id, chosen rather than generated (a
+pool with that id is answered as it is: creating it is idempotent), and its sign-in lockout
+(`dynafed users create-pool` sends them)."""
+
+
 def create(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict[str, Any]:
     admin_only = (body.get("AdminCreateUserConfig") or {}).get("AllowAdminCreateUserOnly")
+    tags = body.get("UserPoolTags") or {}
+    chosen_id = tags.get(POOL_ID_TAG)
+    if chosen_id is not None:
+        _check_chosen_id(chosen_id, call.region)
     pool = UserPool(
-        pool_id=new_pool_id(call.region),
+        pool_id=chosen_id or new_pool_id(call.region),
         name=body["PoolName"],
         created_at=ctx.now(),
+        lockout=_lockout(tags),
         deletion_protection=body.get("DeletionProtection") == "ACTIVE",
         password_policy=_password_policy(body),
         allow_admin_create_user_only=bool(admin_only),
     )
-    ctx.pools.deps.storage.write(lambda txn: store.save_pool(txn, pool))
-    return {"UserPool": pool_view(ctx, pool, 0)}
+
+    def write(txn: WriteTxn) -> tuple[UserPool, int]:
+        existing = store.get_pool(txn, pool.pool_id) if chosen_id is not None else None
+        if existing is not None:
+            return existing, len(store.list_users(txn, existing.pool_id))
+        store.save_pool(txn, pool)
+        return pool, 0
+
+    stored, users = ctx.pools.deps.storage.write(write)
+    return {"UserPool": pool_view(ctx, stored, users)}
+
+
+def _check_chosen_id(pool_id: str, region: str) -> None:
+    if not POOL_ID_PATTERN.fullmatch(pool_id) or len(pool_id) > 55:
+        raise InvalidParameterException(f"{POOL_ID_TAG} {pool_id!r} must look like {region}_AbC123")
+    if not pool_id.startswith(f"{region}_"):
+        raise InvalidParameterException(
+            f"{POOL_ID_TAG} {pool_id!r} names another region than the request's ({region})"
+        )
+
+
+_DEFAULT_LOCKOUT = LockoutRules()
+
+
+def _lockout(tags: dict[str, str]) -> LockoutRules:
+    default = _DEFAULT_LOCKOUT
+    try:
+        threshold = int(tags.get(LOCKOUT_AFTER_TAG, default.threshold))
+        base = float(tags.get(LOCKOUT_SECONDS_TAG, default.base_seconds))
+    except ValueError:
+        raise InvalidParameterException(
+            f"{LOCKOUT_AFTER_TAG} must be a whole number and {LOCKOUT_SECONDS_TAG} a number"
+        ) from None
+    if threshold < 1 or not 0 < base <= default.max_seconds:
+        raise InvalidParameterException(
+            f"{LOCKOUT_AFTER_TAG} must be at least 1 and {LOCKOUT_SECONDS_TAG} between 0 and "
+            f"{default.max_seconds:g}"
+        )
+    return LockoutRules(threshold, base)
 
 
 def update(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict[str, Any]:
