@@ -21,7 +21,14 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from tests.support.clients import client
 from tests.support.dynamodb_tables import create_table
-from tests.support.iam_users import allow, create_user_with_key, policy, unique, user_client
+from tests.support.iam_users import (
+    allow,
+    create_user_with_key,
+    policy,
+    unique,
+    user_client,
+    wait_for,
+)
 from tests.support.server_process import ServerProcess, running_server
 
 pytestmark = pytest.mark.e2e
@@ -177,12 +184,16 @@ def test_with_several_workers_every_scrape_counts_all_of_them(
         table = create_table(client(node, "dynamodb"), "Workers", ("id", "S"))
         for n in range(20):
             client(node, "dynamodb").get_item(TableName=table, Key={"id": {"S": str(n)}})
-        served_by = {
-            line.split()[2]
-            for line in node.output
-            if line.startswith("dynafed worker ") and line.rstrip().endswith("serving")
-        }
-        assert len(served_by) == 2
+
+        def serving_workers() -> set[str]:
+            return {
+                line.split()[2]
+                for line in node.output
+                if line.startswith("dynafed worker ") and line.rstrip().endswith("serving")
+            }
+
+        # The server answers once one worker is up; the other may still be starting.
+        wait_for(lambda: len(serving_workers()) == 2, 30, "both workers serving")
         counts = set()
         for _ in range(6):  # a fresh connection each time: either worker may answer
             answer = session.get(
