@@ -166,7 +166,10 @@ class _AnnouncingServer(_Server):
 
     async def startup(self, sockets: list[socket.socket] | None = None) -> None:
         await super().startup(sockets)
-        print(f"dynafed worker {os.getpid()} serving", flush=True)
+        # One write of the whole line: workers share the terminal, and print's separate
+        # write of the newline let two workers' lines run together.
+        sys.stdout.flush()
+        os.write(sys.stdout.fileno(), f"dynafed worker {os.getpid()} serving\n".encode())
 
 
 def _serve_on(

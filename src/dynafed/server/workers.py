@@ -96,7 +96,9 @@ class _Supervisor:
                 self._failed = f"a worker exited while starting (status {code})"
                 self.stop()
                 continue
-            print(f"dynafed: worker {pid} exited (status {code}); starting another", flush=True)
+            line = f"dynafed: worker {pid} exited (status {code}); starting another\n"
+            sys.stdout.flush()
+            os.write(sys.stdout.fileno(), line.encode())  # one write: workers share the output
             self.start()
         if self._failed is not None:
             raise WorkersFailed(self._failed)
