@@ -75,7 +75,26 @@ pool with that id is answered as it is: creating it is idempotent), and its sign
 (`dynafed users create-pool` sends them)."""
 
 
+def refuse_unserved_settings(body: dict[str, Any]) -> None:
+    """Settings of features dynafed does not serve are refused, never stored and ignored:
+    a pool that says it runs a trigger or asks for MFA must not quietly do neither."""
+    if any((body.get("LambdaConfig") or {}).values()):
+        raise InvalidParameterException(
+            "LambdaConfig is not supported: dynafed runs no Lambda triggers"
+        )
+    if body.get("MfaConfiguration", "OFF") != "OFF":
+        raise InvalidParameterException(
+            "MfaConfiguration must be OFF: dynafed serves no multi-factor authentication"
+        )
+    if body.get("UsernameAttributes") or body.get("AliasAttributes"):
+        raise InvalidParameterException(
+            "UsernameAttributes and AliasAttributes are not supported: users sign in with "
+            "their user name"
+        )
+
+
 def create(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict[str, Any]:
+    refuse_unserved_settings(body)
     admin_only = (body.get("AdminCreateUserConfig") or {}).get("AllowAdminCreateUserOnly")
     tags = body.get("UserPoolTags") or {}
     chosen_id = tags.get(POOL_ID_TAG)
@@ -134,6 +153,7 @@ def _lockout(tags: dict[str, str]) -> LockoutRules:
 def update(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict[str, Any]:
     """The password policy, deletion protection and `AllowAdminCreateUserOnly`; as on AWS,
     a setting not given returns to its default."""
+    refuse_unserved_settings(body)
     policy = _password_policy(body)
     admin_only = (body.get("AdminCreateUserConfig") or {}).get("AllowAdminCreateUserOnly")
 
