@@ -21,31 +21,25 @@ from botocore.exceptions import ClientError
 
 from tests.support.clients import aws_cli_env, client
 from tests.support.iam_users import (
+    CACHE_SECONDS,
+    MARGIN,
     allow,
     create_user_with_key,
     error_code,
     policy,
+    short_cache_server,
     unique,
     user_client,
     wait_for,
 )
-from tests.support.server_process import POSTGRES_URL, ServerProcess, start_server
+from tests.support.server_process import POSTGRES_URL, ServerProcess
 
 pytestmark = pytest.mark.e2e
-
-CACHE_SECONDS = 1.0
-MARGIN = 15.0
-"""Generous: a loaded CI machine may be slow to answer; the bound is CACHE_SECONDS."""
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    process = start_server(
-        tmp_path_factory.mktemp("dynafed-users"),
-        env={"DYNAFED_IAM_CACHE_SECONDS": str(CACHE_SECONDS)},
-    )
-    yield process
-    process.stop()
+    yield from short_cache_server(tmp_path_factory.mktemp("dynafed-users"))
 
 
 @pytest.fixture(scope="module")

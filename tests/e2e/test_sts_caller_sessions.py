@@ -14,32 +14,26 @@ from botocore.exceptions import ClientError
 
 from tests.support.clients import client
 from tests.support.iam_users import (
+    CACHE_SECONDS,
+    MARGIN,
     UserKey,
     allow,
     create_user_with_key,
     error_code,
     policy,
+    short_cache_server,
     unique,
     user_client,
     wait_for,
 )
-from tests.support.server_process import ACCOUNT_ID, ServerProcess, start_server
+from tests.support.server_process import ACCOUNT_ID, ServerProcess
 
 pytestmark = pytest.mark.e2e
-
-CACHE_SECONDS = 1.0
-MARGIN = 15.0
-"""Generous: a loaded machine may be slow to answer; the bound is CACHE_SECONDS."""
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    process = start_server(
-        tmp_path_factory.mktemp("dynafed-caller-sessions"),
-        env={"DYNAFED_IAM_CACHE_SECONDS": str(CACHE_SECONDS)},
-    )
-    yield process
-    process.stop()
+    yield from short_cache_server(tmp_path_factory.mktemp("dynafed-caller-sessions"))
 
 
 @pytest.fixture(scope="module")

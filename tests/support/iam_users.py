@@ -6,12 +6,28 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from tests.support.clients import client
-from tests.support.server_process import ServerProcess
+from tests.support.server_process import ServerProcess, start_server
+
+CACHE_SECONDS = 1.0
+"""The IAM cache bound the servers of these tests run with (`DYNAFED_IAM_CACHE_SECONDS`)."""
+MARGIN = 15.0
+"""Generous: a loaded machine may be slow to answer; the bound is CACHE_SECONDS."""
+
+
+def short_cache_server(data_dir: Path) -> Iterator[ServerProcess]:
+    """A server whose IAM changes reach its caches within `CACHE_SECONDS` (for a
+    module-scoped fixture: `yield from short_cache_server(...)`)."""
+    process = start_server(data_dir, env={"DYNAFED_IAM_CACHE_SECONDS": str(CACHE_SECONDS)})
+    try:
+        yield process
+    finally:
+        process.stop()
 
 
 @dataclass(frozen=True)
