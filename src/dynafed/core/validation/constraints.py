@@ -170,31 +170,23 @@ class _Checker:
 
 
 def _string_failures(shape: Str, value: str, wording: Wording) -> list[str]:
-    """The constraints `value` breaks, in the order `wording` reports them."""
+    """The constraints `value` breaks, in the order `wording` reports them. Worded only when
+    one fails: every string member of every request passes through here."""
     pattern = None if shape.pattern is None else _matcher(shape.pattern)
     bad_pattern = pattern is not None and not pattern(value)
     too_short = shape.min_len is not None and len(value) < shape.min_len
     too_long = shape.max_len is not None and len(value) > shape.max_len
-    failures = [
-        (too_long, f"Member must have length less than or equal to {shape.max_len}"),
-        (too_short, f"Member must have length greater than or equal to {shape.min_len}"),
-    ]
-    pattern_failure = (
-        bad_pattern,
-        f"Member must satisfy regular expression pattern: {shape.pattern}",
-    )
+    bad_enum = shape.enum is not None and value not in shape.enum
+    if not (bad_pattern or too_short or too_long or bad_enum):
+        return []
+    lengths = [(too_long, _max_length(shape)), (too_short, _min_length(shape))]
+    pattern_failure = (bad_pattern, _pattern(shape))
     if wording.lengths_first:
-        failures.append(pattern_failure)
+        ordered = [*lengths, pattern_failure]
     else:
-        failures = [pattern_failure, failures[1], failures[0]]
-    enum = shape.enum
-    failures.append(
-        (
-            enum is not None and value not in enum,
-            f"Member must satisfy enum value set: [{_enum(shape)}]",
-        )
-    )
-    return [constraint for failed, constraint in failures if failed]
+        ordered = [pattern_failure, *reversed(lengths)]
+    ordered.append((bad_enum, _enum_set(shape)))
+    return [constraint for failed, constraint in ordered if failed]
 
 
 def _string_constraints(shape: Str, wording: Wording) -> list[str]:
@@ -202,18 +194,30 @@ def _string_constraints(shape: Str, wording: Wording) -> list[str]:
     enum)."""
     listed = []
     if shape.max_len is not None:
-        listed.append(f"Member must have length less than or equal to {shape.max_len}")
+        listed.append(_max_length(shape))
     if shape.min_len is not None:
-        listed.append(f"Member must have length greater than or equal to {shape.min_len}")
+        listed.append(_min_length(shape))
     if shape.pattern is not None:
-        listed.append(f"Member must satisfy regular expression pattern: {shape.pattern}")
+        listed.append(_pattern(shape))
     if shape.enum is not None:
-        listed.append(f"Member must satisfy enum value set: [{_enum(shape)}]")
+        listed.append(_enum_set(shape))
     return listed
 
 
-def _enum(shape: Str) -> str:
-    return ", ".join(shape.enum or ())
+def _max_length(shape: Str) -> str:
+    return f"Member must have length less than or equal to {shape.max_len}"
+
+
+def _min_length(shape: Str) -> str:
+    return f"Member must have length greater than or equal to {shape.min_len}"
+
+
+def _pattern(shape: Str) -> str:
+    return f"Member must satisfy regular expression pattern: {shape.pattern}"
+
+
+def _enum_set(shape: Str) -> str:
+    return f"Member must satisfy enum value set: [{', '.join(shape.enum or ())}]"
 
 
 class _JavaObject:
