@@ -14,7 +14,12 @@ import orjson
 from dynafed.core.authorization import AuthorizationRequest, Authorizer
 from dynafed.core.clock import Clock
 from dynafed.dynamodb.streams.model import StreamPolicy
-from dynafed.dynamodb.tables import DOCUMENT_KIND, Table, referenced_table
+from dynafed.dynamodb.tables import (
+    DOCUMENT_KIND,
+    Table,
+    referenced_table_arn,
+    referenced_table_key,
+)
 from dynafed.errors import ResourceNotFoundException
 from dynafed.storage.port import ReadView, Storage, WriteTxn
 
@@ -47,12 +52,12 @@ class OperationContext:
 
     def table_arn(self, name: str) -> str:
         """The ARN of the table a request names (by name or by ARN)."""
-        return referenced_table(name, self.region, self.account_id)[1]
+        return referenced_table_arn(name, self.region, self.account_id)
 
     def table_key(self, name: str) -> str:
         """The storage key of the table a request names (by name or by ARN) in the request's
         region."""
-        return referenced_table(name, self.region, self.account_id)[0]
+        return referenced_table_key(name, self.region, self.account_id)
 
     def authorize(self, requests: Sequence[AuthorizationRequest]) -> None:
         self.authorizer.authorize(requests)

@@ -283,17 +283,24 @@ TABLE_ARN = re.compile(
 """A table's ARN, which DynamoDB accepts wherever a request names a table."""
 
 
-def referenced_table(reference: str, region: str, account_id: str) -> tuple[str, str]:
-    """(storage key, ARN) of the table a request's `TableName` names: a name, of the request's
+def referenced_table_key(reference: str, region: str, account_id: str) -> str:
+    """The storage key of the table a request's `TableName` names: a name, of the request's
     region and account, or a table ARN. An ARN of another region or account names no table
     here: its key is one no table has (names hold no `:`), and the caller's authorizer
     refuses another account's ARN before anything is read."""
     if not reference.startswith("arn:"):
-        return table_key(region, reference), table_arn(region, account_id, reference)
+        return table_key(region, reference)
     match = TABLE_ARN.fullmatch(reference)
     if match is None or match.group(1) != region or match.group(2) != account_id:
-        return table_key(region, reference), reference
-    return table_key(region, match.group(3)), reference
+        return table_key(region, reference)
+    return table_key(region, match.group(3))
+
+
+def referenced_table_arn(reference: str, region: str, account_id: str) -> str:
+    """The ARN of the table a request's `TableName` names (an ARN stands for itself)."""
+    if reference.startswith("arn:"):
+        return reference
+    return table_arn(region, account_id, reference)
 
 
 def table_key(region: str, name: str) -> str:

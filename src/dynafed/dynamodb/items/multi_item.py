@@ -14,7 +14,7 @@ from typing import Any
 from dynafed.core.validation.constraints import render
 from dynafed.dynamodb.context import ITEM_TABLE_NOT_FOUND, find_table
 from dynafed.dynamodb.items.keys import storage_key
-from dynafed.dynamodb.tables import TABLE_ARN, Table, referenced_table
+from dynafed.dynamodb.tables import TABLE_ARN, Table, referenced_table_key
 from dynafed.dynamodb.validation.model import NAME_PATTERN
 from dynafed.dynamodb.values import AttributeValue
 from dynafed.errors import ResourceNotFoundException, ValidationException
@@ -47,7 +47,7 @@ def load_tables(
     """Every table named (by name or ARN) in `region` (None for a missing one), read in one
     snapshot."""
     return {
-        name: find_table(view, referenced_table(name, region, account_id)[0])
+        name: find_table(view, referenced_table_key(name, region, account_id))
         for name in dict.fromkeys(names)
     }
 

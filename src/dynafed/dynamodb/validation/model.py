@@ -19,7 +19,7 @@ TABLE_NAME = TableReference(
 )
 """A data-plane `TableName`: the model's `TableArn` (1 to 1024 characters), then the
 table-name rules for a value that is not a table's ARN (`constraints` checks both, in that
-order; `tables.referenced_table` resolves either)."""
+order; `tables.referenced_table_key` resolves either)."""
 
 TABLE_NAME_PATTERN_ONLY = TableReference(pattern=NAME_PATTERN, arn_pattern=TABLE_ARN.pattern)
 """For operations whose table-name presence and length are checked by `require_table_name`
