@@ -52,15 +52,17 @@ class KeyUseRecorder:
         self._lock = threading.Lock()
         self._writer: threading.Thread | None = None
 
-    def note(self, access_key_id: str, use: KeyUse) -> None:
-        """Called for every request a user's key signed; records at most once per interval."""
+    def note(self, access_key_id: str, used_at: float, service: str, region: str) -> None:
+        """Called for every request a user's key signed; records at most once per interval
+        (the check comes first: most calls end there)."""
         last = self._recorded_at.get(access_key_id)
-        if last is not None and use.used_at - last < self._every:
+        if last is not None and used_at - last < self._every:
             return
+        use = KeyUse(used_at, service, region)
         with self._lock:
             if len(self._recorded_at) >= _MAX_NOTED:
                 self._recorded_at.clear()
-            self._recorded_at[access_key_id] = use.used_at
+            self._recorded_at[access_key_id] = used_at
             if self._writer is None:
                 self._writer = threading.Thread(
                     target=self._write_forever, name="key-last-use", daemon=True

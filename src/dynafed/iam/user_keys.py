@@ -16,7 +16,7 @@ from dynafed.auth.principal import Principal, UserContext
 from dynafed.core.clock import Clock
 from dynafed.errors import UnrecognizedClientException
 from dynafed.iam import repository
-from dynafed.iam.key_last_use import KeyUse, KeyUseRecorder
+from dynafed.iam.key_last_use import KeyUseRecorder
 from dynafed.iam.models import ACTIVE
 from dynafed.iam.secret_seal import SecretSealer
 from dynafed.storage.port import Storage
@@ -60,7 +60,7 @@ class UserKeys:
 
     def note_use(self, access_key_id: str, service: str, region: str, now: float) -> None:
         if self._last_use is not None:
-            self._last_use.note(access_key_id, KeyUse(now, service, region))
+            self._last_use.note(access_key_id, now, service, region)
 
     def _load(self, access_key_id: str, now: float) -> _Entry:
         with self._storage.read() as view:
