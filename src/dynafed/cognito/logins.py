@@ -151,10 +151,7 @@ class LoginVerifier:
 
     def _oidc_login(self, provider: str, token: str) -> VerifiedLogin:
         identity = _verified(lambda: self._tokens.verify_iam_oidc_token(token))
-        if identity.provider_key != provider:
-            raise NotAuthorizedException(
-                INVALID_LOGIN.format(reason="Issuer doesn't match providerName")
-            )
+        _require_provider(identity, provider)
         sub = identity.subject
         return VerifiedLogin(provider, sub, identity.claims, provider, f"{provider}:{sub}")
 
@@ -162,10 +159,7 @@ class LoginVerifier:
         identity = _verified(
             lambda: self._tokens.verify_web_identity(token, PUBLIC_PROVIDERS[provider])
         )
-        if identity.provider_key != provider:
-            raise NotAuthorizedException(
-                INVALID_LOGIN.format(reason="Issuer doesn't match providerName")
-            )
+        _require_provider(identity, provider)
         app_key = _APP_ID_KEY.get(provider)
         issued_to = (
             identity.trust_context_keys.get(app_key, [None])[0] if app_key else identity.audience
@@ -186,6 +180,14 @@ class LoginVerifier:
         sub = assertion.subject
         claims = {"sub": sub, "iss": assertion.issuer, "aud": assertion.audience}
         return VerifiedLogin(provider, sub, claims, provider, f"{provider}:{sub}")
+
+
+def _require_provider(identity: VerifiedIdentity, provider: str) -> None:
+    """The token must come from the provider the login key names."""
+    if identity.provider_key != provider:
+        raise NotAuthorizedException(
+            INVALID_LOGIN.format(reason="Issuer doesn't match providerName")
+        )
 
 
 def _verified(verify: Callable[[], VerifiedIdentity]) -> VerifiedIdentity:
