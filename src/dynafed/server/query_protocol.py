@@ -1,7 +1,7 @@
 """The AWS Query protocol's wire format (STS, IAM): form parameters in, XML out. Pure.
 
 Requests are `application/x-www-form-urlencoded` bodies with flattened parameter names,
-which services read with `dynafed.core.query_params`.
+which services read with `dynafed.core.validation.query_input`.
 
 Responses are `<{Action}Response>` documents holding `<{Action}Result>` and
 `<ResponseMetadata><RequestId>`; errors are `<ErrorResponse>` documents. Both follow the
@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 from xml.sax.saxutils import escape
 
-from dynafed.core.query_params import XmlMap
+from dynafed.core.query_results import XmlMap
 from dynafed.errors import MalformedQueryString
 
 _XML_TEXT_ENTITIES = {"\r": "&#13;"}

@@ -38,7 +38,6 @@ from dynafed.identity.saml.verifier import (
     verify_saml_response,
 )
 from dynafed.sts import responses
-from dynafed.sts.federated import issue_federated_session
 from dynafed.sts.parameters import SamlRequest, parse_saml_request
 from dynafed.sts.role_sessions import INVALID_ROLE_ARN, IssuedSession, RoleSessions, check_role_arn
 from dynafed.sts.service import Answer
@@ -87,8 +86,7 @@ class AssumeRoleWithSaml:
     def issue(
         self, request: SamlRequest, assertion: VerifiedSamlAssertion, now: float
     ) -> IssuedSession:
-        return issue_federated_session(
-            self._sessions,
+        return self._sessions.issue_federated(
             assertion,
             action=ACTION,
             trust_context={**self._request_context(), **assertion.trust_context_keys},

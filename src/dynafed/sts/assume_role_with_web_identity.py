@@ -23,7 +23,6 @@ from typing import Protocol
 
 from dynafed.identity.verified import VerifiedIdentity
 from dynafed.sts import responses
-from dynafed.sts.federated import issue_federated_session
 from dynafed.sts.parameters import WebIdentityRequest, parse_web_identity_request
 from dynafed.sts.role_sessions import IssuedSession, RoleSessions, check_role_arn
 from dynafed.sts.service import Answer
@@ -61,8 +60,7 @@ class AssumeRoleWithWebIdentity:
         return Answer(responses.web_identity_result(issued, identity), issued.trust_decisions[0])
 
     def issue(self, request: WebIdentityRequest, identity: VerifiedIdentity) -> IssuedSession:
-        return issue_federated_session(
-            self._sessions,
+        return self._sessions.issue_federated(
             identity,
             action=ACTION,
             trust_context={

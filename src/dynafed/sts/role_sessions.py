@@ -6,12 +6,20 @@ AccessDenied, worded like a trust refusal) → trust policy → DurationSeconds 
 role's MaxSessionDuration → session policies and PackedPolicySize → credentials.
 AssumeRoleWithWebIdentity, AssumeRole and AssumeRoleWithSAML differ only in how they
 authenticate the caller and word their answers, so they all end here.
+
+The two federated ones (web identity, SAML) also share how the IdP's verified word becomes
+the trust request and the session (`RoleSessions.issue_federated`): the caller is the
+federated provider, the trust policy is asked for the assume action plus `sts:TagSession` /
+`sts:SetSourceIdentity` when the identity carries session tags / a source identity, and the
+session keeps the identity's keys, tags and source identity (IAM User Guide,
+id_session-tags.html and id_credentials_temp_control-access_monitor.html).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from dynafed.auth.principal import SessionContext
 from dynafed.core.arn import parse_arn
@@ -19,13 +27,14 @@ from dynafed.core.clock import Clock
 from dynafed.errors import ValidationError
 from dynafed.iam import repository
 from dynafed.iam.lookup import RoleAuthorization, get_role_by_arn
-from dynafed.policy import Decision
+from dynafed.identity.verified import ContextKeys, SessionTags
+from dynafed.policy import Decision, PrincipalType, RequestPrincipal
 from dynafed.storage.port import Storage
 from dynafed.sts.credentials import TemporaryCredentials, assumed_role_arn, issue_credentials
 from dynafed.sts.parameters import SessionRequest
 from dynafed.sts.session_policies import check_session_policies
 from dynafed.sts.session_token import Keyring, RandomBytes
-from dynafed.sts.trust import ParsePolicy, TrustRequest, check_trust
+from dynafed.sts.trust import ParsePolicy, TrustRequest, check_trust, implied_actions
 
 INVALID_ROLE_ARN = "Request ARN is invalid"  # observed STS wording (sts-identity.md §1.5)
 EXCEEDS_MAX_SESSION_DURATION = (
@@ -67,6 +76,20 @@ class IssuedSession:
     """`<role-id>:<session-name>` (`AssumedRoleUser.AssumedRoleId`)."""
     packed_policy_size: int | None
     trust_decisions: tuple[Decision, ...]
+
+
+class FederatedIdentity(Protocol):
+    """A verified web identity (`VerifiedIdentity`) or SAML assertion
+    (`VerifiedSamlAssertion`)."""
+
+    @property
+    def provider_arn(self) -> str: ...
+    @property
+    def tags(self) -> SessionTags | None: ...
+    @property
+    def source_identity(self) -> str | None: ...
+    @property
+    def session_context_keys(self) -> ContextKeys: ...
 
 
 def check_role_arn(arn: str) -> None:
@@ -138,3 +161,36 @@ class RoleSessions:
             packed_policy_size=packed,
             trust_decisions=tuple(decisions),
         )
+
+    def issue_federated(
+        self,
+        identity: FederatedIdentity,
+        *,
+        action: str,
+        trust_context: dict[str, list[str]],
+        denied_message: str,
+        request: SessionRequest,
+        session_name: str,
+        not_after: float | None = None,
+    ) -> IssuedSession:
+        """Ask the role's trust policy on behalf of `identity` (with `trust_context`), then
+        mint the session; raises what `issue` raises."""
+        tags = identity.tags.principal_tags if identity.tags is not None else {}
+        trust = TrustRequest(
+            principal=RequestPrincipal(identity.provider_arn, PrincipalType.FEDERATED),
+            actions=implied_actions(
+                action, tags=bool(tags), source_identity=identity.source_identity is not None
+            ),
+            context=trust_context,
+            denied_message=denied_message,
+        )
+        spec = SessionSpec(
+            request=request,
+            session_name=session_name,
+            context_keys=identity.session_context_keys,
+            tags=tags,
+            transitive_tag_keys=identity.tags.transitive_tag_keys if identity.tags else (),
+            source_identity=identity.source_identity,
+            not_after=not_after,
+        )
+        return self.issue(trust, spec)

@@ -9,8 +9,8 @@ import botocore.session
 import pytest
 from botocore.parsers import QueryParser
 
-from dynafed.core.query_params import (
-    XmlMap,
+from dynafed.core.query_results import XmlMap
+from dynafed.core.validation.query_input import (
     read_list,
     read_map,
     read_struct_list,

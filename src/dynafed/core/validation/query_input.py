@@ -1,11 +1,14 @@
 """A Query-protocol request (IAM, STS) read into the body its operation's shape describes.
 
-The Query protocol flattens everything into string parameters (`core.query_params` has the
-naming rules). Read by the shape, they become what a JSON service receives: strings,
-integers and booleans by the member's type, lists, maps and nested structures, absent members
-left out. The constraints are then checked by `constraints`, in the service's wording. A
-number or boolean that does not parse is a `MalformedValue`, which each service words
-itself.
+The Query protocol flattens everything into string parameters with flattened names: lists
+are `Name.member.N` (N from 1), lists of structures `Name.member.N.Field`, maps
+`Name.entry.N.key` / `Name.entry.N.value`. An empty list travels as the bare name with an
+empty value (`Name=`), which is how botocore's query serializer sends it. The HTTP edge
+(`server/query_protocol.py`) decodes the form. Read by the shape, the parameters become what
+a JSON service receives: strings, integers and booleans by the member's type, lists, maps and
+nested structures, absent members left out. The constraints are then checked by
+`constraints`, in the service's wording. A number or boolean that does not parse is a
+`MalformedValue`, which each service words itself.
 """
 
 from __future__ import annotations
@@ -13,7 +16,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from dynafed.core.query_params import has_list, read_list, read_map, read_struct_list, sub_params
 from dynafed.core.validation.failures import MalformedValue
 from dynafed.core.validation.shapes import Bool, ListOf, Long, MapOf, Shape, Struct
 
@@ -67,3 +69,63 @@ def _boolean(name: str, text: str) -> bool:
     if lowered not in ("true", "false"):
         raise MalformedValue(name, text)
     return lowered == "true"
+
+
+def sub_params(params: Mapping[str, str], prefix: str) -> dict[str, str]:
+    """The parameters under `prefix.`, with that prefix removed."""
+    start = prefix + "."
+    return {name[len(start) :]: value for name, value in params.items() if name.startswith(start)}
+
+
+def _indexed(params: Mapping[str, str], prefix: str) -> dict[int, dict[str, str]]:
+    """Group `prefix.N[.rest]` parameters by N; the empty key holds `prefix.N` itself."""
+    groups: dict[int, dict[str, str]] = {}
+    for name, value in sub_params(params, prefix).items():
+        index_text, _, rest = name.partition(".")
+        if index_text.isdigit() and int(index_text) >= 1:
+            groups.setdefault(int(index_text), {})[rest] = value
+    return groups
+
+
+def has_list(params: Mapping[str, str], name: str) -> bool:
+    """Whether the request carries the list `name` at all (possibly empty)."""
+    return name in params or any(key.startswith(name + ".member.") for key in params)
+
+
+def read_list(params: Mapping[str, str], name: str) -> list[str] | None:
+    """`Name.member.N` strings in index order; `None` if the list is absent."""
+    if not has_list(params, name):
+        return None
+    groups = _indexed(params, f"{name}.member")
+    return [groups[index][""] for index in sorted(groups) if "" in groups[index]]
+
+
+def read_struct_list(params: Mapping[str, str], name: str) -> list[dict[str, str]] | None:
+    """`Name.member.N.Field…` as one sub-parameter dict per member, in index order."""
+    if not has_list(params, name):
+        return None
+    groups = _indexed(params, f"{name}.member")
+    return [{key: value for key, value in groups[index].items() if key} for index in sorted(groups)]
+
+
+def read_map(
+    params: Mapping[str, str], name: str, key_name: str = "key", value_name: str = "value"
+) -> dict[str, str] | None:
+    """`Name.entry.N.key` / `Name.entry.N.value` pairs; `None` if the map is absent."""
+    groups = _indexed(params, f"{name}.entry")
+    if not groups and name not in params:
+        return None
+    result: dict[str, str] = {}
+    for index in sorted(groups):
+        entry = groups[index]
+        if key_name in entry:
+            result[entry[key_name]] = entry.get(value_name, "")
+    return result
+
+
+def read_tags(params: Mapping[str, str], name: str = "Tags") -> list[tuple[str, str]] | None:
+    """`Tags.member.N.Key` / `.Value` pairs in order (a missing Value reads as empty)."""
+    members = read_struct_list(params, name)
+    if members is None:
+        return None
+    return [(member.get("Key", ""), member.get("Value", "")) for member in members]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dynafed.core.query_params import XmlMap
+from dynafed.core.query_results import XmlMap
 from dynafed.errors import LimitExceeded, NoSuchEntity
 from dynafed.iam import quotas, repository
 from dynafed.iam.api.context import IamContext

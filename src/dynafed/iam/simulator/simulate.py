@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from dynafed.core.query_params import XmlMap
+from dynafed.core.query_results import XmlMap
 from dynafed.errors import InvalidInput
 from dynafed.iam.api.context import IamContext
 from dynafed.iam.api.inputs import Args
