@@ -4,11 +4,17 @@ attributes.
 Pure. An index is stored like a table of its own, under the storage id
 `<table_id>/index/<name>`:
 
-- partition key: the item's index partition-key value, encoded as any key value is;
-- sort key: `encode_composite([index sort key?, table partition key, table sort key?])`, so
-  entries are ordered by the index sort key first and stay unique when several items share
+- partition key: the item's index partition-key value, encoded as any key value is; for a
+  multi-attribute partition key, `encode_composite` of each attribute's value in KeySchema
+  order (a composite is unambiguous, so equal tuples and only they share a partition);
+- sort key: `encode_composite([index sort key attributes..., table partition key, table sort
+  key?])`, so entries are ordered by the index sort key first (attribute by attribute, in
+  KeySchema order, for a multi-attribute sort key) and stay unique when several items share
   an index key (the base table's key breaks ties, as in DynamoDB, whose LastEvaluatedKey for
   an index carries both the index and the table key attributes).
+
+A single-attribute index key stores exactly what it stored before multi-attribute keys
+existed: the composite of one index sort-key part is the same bytes either way.
 
 An item that lacks an index key attribute, or holds one of another type than the attribute
 definition (possible for items written before a global index was added), has no entry: the
@@ -23,7 +29,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from dynafed.dynamodb.keys import encode_composite, encode_key_value
-from dynafed.dynamodb.tables import Index, Table
+from dynafed.dynamodb.tables import Index, KeySchema, Table
 from dynafed.dynamodb.values import AttributeValue, Item, item_size, type_of
 
 ALL = "ALL"
@@ -98,6 +104,13 @@ def position(table: Table, index: Index, key: Mapping[str, AttributeValue]) -> t
     """Storage key of the entry for an item (or a key) holding the table's and the index's
     key attributes."""
     schema = index.key_schema
-    parts = [] if schema.range_key is None else [encode_key_value(dict(key[schema.range_key]))]
+    parts = [encode_key_value(dict(key[name])) for name in schema.range_keys]
     parts.extend(encode_key_value(dict(key[name])) for name in table.key_schema.names)
-    return encode_key_value(dict(key[schema.hash_key])), encode_composite(parts)
+    return partition_of(schema, key), encode_composite(parts)
+
+
+def partition_of(schema: KeySchema, values: Mapping[str, AttributeValue]) -> bytes:
+    """Storage partition of an index key whose partition-key attributes `values` holds."""
+    if not schema.extra_hash_keys:
+        return encode_key_value(dict(values[schema.hash_key]))
+    return encode_composite([encode_key_value(dict(values[name])) for name in schema.hash_keys])

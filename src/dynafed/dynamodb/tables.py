@@ -24,25 +24,54 @@ PAY_PER_REQUEST = "PAY_PER_REQUEST"
 
 @dataclass(frozen=True, slots=True)
 class KeySchema:
+    """A table's or index's key attributes, in KeySchema order.
+
+    A table and a local index have one HASH and at most one RANGE attribute. A global index
+    may have up to four of each ("multi-attribute keys", DynamoDB Developer Guide, "Using
+    Global Secondary Indexes: Multi-attribute key schema"): `hash_key`/`range_key` are the
+    first of each, `extra_hash_keys`/`extra_range_keys` the others, in order.
+    """
+
     hash_key: str
     range_key: str | None = None
+    extra_hash_keys: tuple[str, ...] = ()
+    extra_range_keys: tuple[str, ...] = ()
+
+    @property
+    def hash_keys(self) -> tuple[str, ...]:
+        return (self.hash_key, *self.extra_hash_keys)
+
+    @property
+    def range_keys(self) -> tuple[str, ...]:
+        return () if self.range_key is None else (self.range_key, *self.extra_range_keys)
+
+    @property
+    def is_multi_attribute(self) -> bool:
+        """Whether the partition or the sort key is made of more than one attribute."""
+        return bool(self.extra_hash_keys or self.extra_range_keys)
 
     @property
     def names(self) -> tuple[str, ...]:
-        return (self.hash_key,) if self.range_key is None else (self.hash_key, self.range_key)
+        if not self.is_multi_attribute:
+            return (self.hash_key,) if self.range_key is None else (self.hash_key, self.range_key)
+        return (*self.hash_keys, *self.range_keys)
 
     def to_wire(self) -> list[dict[str, str]]:
-        wire = [{"AttributeName": self.hash_key, "KeyType": HASH}]
-        if self.range_key is not None:
-            wire.append({"AttributeName": self.range_key, "KeyType": RANGE})
+        wire = [{"AttributeName": name, "KeyType": HASH} for name in self.hash_keys]
+        wire.extend({"AttributeName": name, "KeyType": RANGE} for name in self.range_keys)
         return wire
 
     @classmethod
     def from_wire(cls, elements: list[KeySchemaElement]) -> KeySchema:
-        """From an already validated KeySchema list (first HASH, optional second RANGE)."""
-        hash_key = elements[0]["AttributeName"]
-        range_key = elements[1]["AttributeName"] if len(elements) > 1 else None
-        return cls(hash_key, range_key)
+        """From an already validated KeySchema list (its HASH elements, then its RANGE ones)."""
+        hash_keys = [e["AttributeName"] for e in elements if e["KeyType"] == HASH]
+        range_keys = [e["AttributeName"] for e in elements if e["KeyType"] == RANGE]
+        return cls(
+            hash_keys[0],
+            range_keys[0] if range_keys else None,
+            tuple(hash_keys[1:]),
+            tuple(range_keys[1:]),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -313,14 +342,22 @@ def table_arn(region: str, account_id: str, name: str) -> str:
     return f"arn:aws:dynamodb:{region}:{account_id}:table/{name}"
 
 
-def _schema_doc(schema: KeySchema) -> list[str | None]:
-    return [schema.hash_key, schema.range_key]
+def _schema_doc(schema: KeySchema) -> list[Any]:
+    """`[hash, range]`; a multi-attribute key appends its further HASH and RANGE attributes
+    (`[hash, range, [hash...], [range...]]`), so single-attribute documents are unchanged."""
+    if not schema.is_multi_attribute:
+        return [schema.hash_key, schema.range_key]
+    extra = [list(schema.extra_hash_keys), list(schema.extra_range_keys)]
+    return [schema.hash_key, schema.range_key, *extra]
 
 
-def _schema_from_doc(doc: list[str | None]) -> KeySchema:
-    hash_key, range_key = doc
-    assert hash_key is not None
-    return KeySchema(hash_key, range_key)
+def _schema_from_doc(doc: list[Any]) -> KeySchema:
+    hash_key, range_key, *extra = doc
+    assert isinstance(hash_key, str)
+    if not extra:
+        return KeySchema(hash_key, range_key)
+    extra_hash, extra_range = extra
+    return KeySchema(hash_key, range_key, tuple(extra_hash), tuple(extra_range))
 
 
 def _throughput_doc(throughput: Throughput) -> dict[str, Any]:

@@ -10,7 +10,7 @@ direction → answer Items/Count/ScannedCount/LastEvaluatedKey/ConsumedCapacity.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from dynafed.core.authorization import AuthorizationRequest
@@ -19,13 +19,13 @@ from dynafed.dynamodb.context import ITEM_TABLE_NOT_FOUND, OperationContext, fin
 from dynafed.dynamodb.expr import (
     CompiledExpressions,
     Condition,
+    KeyClause,
     bind_key_condition,
     check_expression_parameters,
     compile_expressions,
     key_clauses_from_legacy,
 )
 from dynafed.dynamodb.items.keys import check_projected_keys
-from dynafed.dynamodb.keys import encode_key_value
 from dynafed.dynamodb.reads.pages import (
     ReadPlan,
     filter_of,
@@ -35,7 +35,7 @@ from dynafed.dynamodb.reads.pages import (
 )
 from dynafed.dynamodb.reads.paging import start_position
 from dynafed.dynamodb.reads.select import check_index_select, choose
-from dynafed.dynamodb.reads.targets import ReadTarget, key_range, resolve
+from dynafed.dynamodb.reads.targets import ReadTarget, key_range, partition_of, resolve
 from dynafed.dynamodb.requests import QueryInput
 from dynafed.dynamodb.tables import Table
 from dynafed.dynamodb.validation import RequestShape, validate_request
@@ -84,16 +84,17 @@ def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
         if target.index is not None:
             check_index_select(select, target.index, is_global=target.is_global)
         key_condition = bind_key_condition(clauses, target.key_schema)
-        check_key_not_empty(key_condition.partition_key, key_condition.partition_value)
+        for key, value in key_condition.partition:
+            check_key_not_empty(key, value)
         _check_filter_keys(request, target, condition)
         check_projected_keys(table, projection)
-        partition = encode_key_value(dict(key_condition.partition_value))
+        partition = partition_of(target, key_condition)
         start_sk = _start_sort_key(request, target, partition)
         plan = ReadPlan(target, select, projection, condition, request.get("Limit"), consistent)
         rows = view.query(
             target.storage_id,
             partition,
-            key_range(target, key_condition.sort),
+            key_range(target, key_condition.sort, key_condition.sort_prefix),
             forward=request.get("ScanIndexForward", True),
             exclusive_start_sk=start_sk,
         )
@@ -102,7 +103,7 @@ def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
 
 def authorization(
     request: Mapping[str, Any],
-    hash_key: str | None,
+    hash_key: str | Sequence[str] | None,
     resource: str,
     *,
     select: str,
@@ -110,12 +111,24 @@ def authorization(
 ) -> AuthorizationRequest:
     """Query: LeadingKeys is the partition-key value of the key condition; on an index,
     `hash_key` is the index's partition key, the value the query addresses (iam-fgac §5.2).
-    `select` is the effective Select (explicit, or DynamoDB's default)."""
+    `select` is the effective Select (explicit, or DynamoDB's default).
+
+    An index with a multi-attribute partition key passes all its partition-key attributes,
+    and LeadingKeys then holds each one's value, in KeySchema order. AWS documents no rule
+    for this case; its documented rule is that LeadingKeys holds the partition key value(s)
+    of the request, and every attribute of a multi-attribute partition key is part of that
+    key (a query must give each an equality). Presenting them all means a policy
+    `ForAllValues:StringEquals dynamodb:LeadingKeys [${sub}]` admits only queries whose
+    every partition-key attribute is the caller's own value: no attribute of the partition
+    escapes the policy, which fails closed where the rule is silent. (Presenting only the
+    first attribute would let a caller read any partition whose first attribute is theirs,
+    whatever the others address.)"""
+    hash_keys = (hash_key,) if isinstance(hash_key, str) else hash_key
     return fgac.authorization_request(
         "Query",
         resource,
         {
-            fgac.LEADING_KEYS: _key_condition_value(request, hash_key, compiled),
+            fgac.LEADING_KEYS: _key_condition_values(request, hash_keys, compiled),
             fgac.ATTRIBUTES: fgac.attribute_names(
                 request, ("KeyConditions", "QueryFilter"), ("AttributesToGet",), compiled
             ),
@@ -125,15 +138,31 @@ def authorization(
     )
 
 
-def _key_condition_value(
-    request: Mapping[str, Any], hash_key: str | None, compiled: CompiledExpressions | None
+def _key_condition_values(
+    request: Mapping[str, Any],
+    hash_keys: Sequence[str] | None,
+    compiled: CompiledExpressions | None,
 ) -> list[str] | None:
-    """The partition value of a KeyConditionExpression or legacy KeyConditions `EQ`."""
-    if hash_key is None:
+    """The partition values of a KeyConditionExpression or legacy KeyConditions `EQ`, one
+    per partition-key attribute; None unless every attribute has one."""
+    if not hash_keys:
         return None
     if compiled is None:
         compiled = fgac.compile_for_keys(request)
     clauses = None if compiled is None else compiled.key_clauses
+    texts = []
+    for hash_key in hash_keys:
+        text = _key_condition_value(request, hash_key, clauses)
+        if text is None:
+            return None
+        texts.append(text)
+    return texts
+
+
+def _key_condition_value(
+    request: Mapping[str, Any], hash_key: str, clauses: Mapping[str, KeyClause] | None
+) -> str | None:
+    """The canonical text of one partition-key attribute's `EQ` value, if it has one."""
     if clauses is not None:
         clause = clauses.get(hash_key)
         values = [] if clause is None or clause.op != "EQ" else list(clause.values)
@@ -145,8 +174,7 @@ def _key_condition_value(
             values = list(condition.get("AttributeValueList") or [])
     if len(values) != 1 or not isinstance(values[0], Mapping):
         return None
-    text = fgac.canonical_key_text(values[0])
-    return None if text is None else [text]
+    return fgac.canonical_key_text(values[0])
 
 
 def _check_limit(request: dict[str, Any]) -> None:
@@ -167,8 +195,10 @@ def _target_for_authorization(table: Table, index_name: str | None) -> ReadTarge
     return None if index is None else ReadTarget(table, index)
 
 
-def _hash_key(target: ReadTarget | None) -> str | None:
-    return None if target is None else target.key_schema.partition_key
+def _hash_key(target: ReadTarget | None) -> tuple[str, ...] | None:
+    if target is None:
+        return None
+    return tuple(name for name, _ in target.key_schema.partition_keys)
 
 
 def _check_filter_keys(
@@ -178,9 +208,8 @@ def _check_filter_keys(
     if condition is None:
         return
     legacy = request.get("QueryFilter") is not None
-    schema = target.key_schema
-    for key in (schema.partition_key, schema.sort_key):
-        if key is not None and key in condition.attribute_names:
+    for key in target.key_schema.names:
+        if key in condition.attribute_names:
             what = "QueryFilter" if legacy else "Filter Expression"
             raise ValidationException(
                 f"{what} can only contain non-primary key attributes: Primary key attribute: {key}"

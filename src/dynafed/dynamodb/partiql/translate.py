@@ -179,7 +179,10 @@ def _select(statement: st.Select, table: Table) -> Translation:
         request["ProjectionExpression"] = ", ".join(names.path(p) for p in statement.projection)
 
     parts = conjuncts(statement.where)
-    if target.index is None or index is not None:
+    # A multi-attribute index key is read by a Scan of the index with the WHERE clause as
+    # its filter: same items, without a key plan for composite keys.
+    multi_attribute = index is not None and index.key_schema.is_multi_attribute
+    if (target.index is None or index is not None) and not multi_attribute:
         plan = _key_plan(parts, schema)
         if plan is not None:
             key, clauses, rest = plan

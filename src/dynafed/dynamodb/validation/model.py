@@ -71,6 +71,10 @@ DYNAMODB = Refinements(
         # created from nothing still needs them, and AWS reports them as null members.
         ("CreateTableInput", "KeySchema"): changed(required=True),
         ("CreateTableInput", "AttributeDefinitions"): changed(required=True),
+        # A global index's key may have up to four HASH and four RANGE attributes
+        # (multi-attribute keys); schema_rules.global_key_schema checks how they are laid out.
+        ("GlobalSecondaryIndex", "KeySchema"): changed(max_len=8),
+        ("CreateGlobalSecondaryIndexAction", "KeySchema"): changed(max_len=8),
         # UpdateTimeToLive words an empty or long attribute name itself (update_time_to_live).
         ("TimeToLiveSpecification", "AttributeName"): changed(min_len=None, max_len=None),
     },
