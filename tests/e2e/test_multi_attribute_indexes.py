@@ -373,3 +373,11 @@ def test_leading_keys_are_every_partition_key_value(
     code, message = query_error(tenant_only, matches, "tenant = :t AND #region = :r", t=ACME, r=EU)
     assert code == "AccessDeniedException"
     assert "dynamodb:Query" in message
+
+
+def test_partiql_select_on_the_index_reads_it_by_scan(dynamodb: Any, matches: str) -> None:
+    answer = dynamodb.execute_statement(
+        Statement=f'SELECT * FROM "{matches}"."ByTenantRegion" WHERE "tenant" = ? AND "region" = ?',
+        Parameters=[ACME, EU],
+    )
+    assert sorted(ids(answer["Items"])) == ["m1", "m2", "m3", "m4"]
