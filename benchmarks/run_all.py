@@ -2,13 +2,18 @@
 """dynafed against its peers, side by side, in one run on this machine (`make bench`).
 
 Starts each target in turn pinned to one core (dynafed as admin and as GameRole web-identity
-sessions, moto, dynalite in memory and on disk, DynamoDB Local, and two ceilings; dynafed once
-more with `--workers 2` on two cores), loads the same GameScores data into it, replays the
+sessions, dynafed on PostgreSQL, moto, dynalite in memory and on disk, DynamoDB Local, and two
+ceilings; on two cores dynafed with `--workers 2`, two dynafed nodes on one PostgreSQL schema
+and DynamoDB Local again), loads the same GameScores data into it, replays the
 same pre-signed requests with wrk from the other core, and writes report.md (absolute
-figures, ratios dynafed ÷ peer, the goals of issue 8, every error), chart.png and
+figures, ratios dynafed ÷ peer, the goals of issue 19, every error), chart.png and
 results.jsonl to benchmarks/results/<timestamp>/.
 
-The default is a reduced matrix that takes about five minutes; --full measures every operation
+Then, on a fresh one-core dynafed, how its cost grows (loadbench/growth.py): GetItem at
+1,000 items (and at a million with --scale), Query by page size, memory over a soak
+(--soak SECONDS). The report judges issue 19's goals from all of it.
+
+The default is a reduced matrix that takes about eight minutes; --full measures every operation
 at 1, 8 and 64 connections for longer, three times. docs/benchmarks.md explains the method.
 """
 
@@ -27,7 +32,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from loadbench import chart, micro, report, sessions
+from loadbench import chart, growth, micro, report, sessions
 from loadbench.dataset import Dataset
 from loadbench.plan import Plan, full_plan, reduced_plan
 from loadbench.processes import ServerProcess, free_port
@@ -39,6 +44,7 @@ from loadbench.targets import BENCH_DIR, REPO_DIR, Target, all_targets
 from loadbench.wrk_runner import wrk_path
 
 REGION = "us-east-1"
+SCALE_ITEMS = 1_000_000
 ACCOUNT_ID = "123456789012"  # dynafed's default account
 
 
@@ -57,6 +63,21 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--micro", action="store_true", help="also run the engine micro-benchmarks (~2 minutes)"
     )
+    parser.add_argument(
+        "--soak",
+        type=int,
+        help="seconds of the growth run's memory soak (default 20; the issue's goal: 600)",
+    )
+    parser.add_argument(
+        "--scale",
+        type=int,
+        nargs="?",
+        const=SCALE_ITEMS,
+        help=f"also measure GetItem with the table filled to ITEMS (default {SCALE_ITEMS:,})",
+    )
+    parser.add_argument(
+        "--no-growth", action="store_true", help="skip the growth run (page sizes, soak, scale)"
+    )
     parser.add_argument("--out", type=Path, help="results folder (default results/<timestamp>)")
     return parser.parse_args(argv)
 
@@ -72,6 +93,11 @@ def build_plan(args: argparse.Namespace) -> Plan:
     repeat = args.repeat or plan.repeat
     if not 1 <= repeat <= 10:
         sys.exit("--repeat must be 1..10")
+    soak_s = plan.soak_s if args.soak is None else args.soak
+    if not 0 <= soak_s <= 3600:
+        sys.exit("--soak must be 0..3600 seconds")
+    if args.scale is not None and not 1_000 < args.scale <= 10_000_000:
+        sys.exit("--scale must be 1,001..10,000,000 items")
     return dataclasses.replace(
         plan,
         cells=cells,
@@ -80,6 +106,7 @@ def build_plan(args: argparse.Namespace) -> Plan:
         repeat=repeat,
         requests_per_set=args.requests or plan.requests_per_set,
         targets=tuple(args.targets.split(",")) if args.targets else plan.targets,
+        soak_s=soak_s,
     )
 
 
@@ -173,7 +200,7 @@ def main(argv: list[str] | None = None) -> int:
     server_cpus, generator_cpus, two_server_cpus, pin_text = pinning()
     admin = Credentials("AKIABENCH" + secrets.token_hex(6).upper(), secrets.token_urlsafe(30))
     machine = Machine(server_cpus, generator_cpus, REGION, admin, free_port(), two_server_cpus)
-    known = all_targets(admin)
+    known = all_targets(admin, second_node_port=free_port())
     unknown = [name for name in plan.targets if name not in known]
     if unknown:
         sys.exit(f"unknown targets {unknown}; known: {', '.join(known)}")
@@ -188,9 +215,20 @@ def main(argv: list[str] | None = None) -> int:
             cells += run_target(known[name], plan, machine, book, logs, gamerole, results_path)
     finally:
         gamerole.close()
+    growth_figures = None
+    if "dynafed" in plan.targets and not args.no_growth:
+        growth_figures = run_growth(
+            known["dynafed"],
+            plan,
+            machine,
+            book,
+            logs,
+            results_path,
+            growth.GrowthOptions(plan.soak_s, args.scale),
+        )
     header = _header(stamp, plan, pin_text, time.monotonic() - started)
     described = [(name, _described(known[name])) for name in plan.targets]
-    text = report.render(cells, header, described)
+    text = report.render(cells, header, described, growth_figures)
     if args.micro:
         print("== engine micro-benchmarks", flush=True)
         text += "\n" + micro.run_all(out) + "\n"
@@ -232,6 +270,34 @@ def run_target(
         for cell in cells:
             handle.write(cell.to_json() + "\n")
     return cells
+
+
+def run_growth(
+    target: Target,
+    plan: Plan,
+    machine: Machine,
+    book: RequestBook,
+    logs: Path,
+    results_path: Path,
+    options: growth.GrowthOptions,
+) -> growth.Growth:
+    """GetItem at 1,000 items (and a million with --scale), Query by page size, memory over
+    the soak: on a fresh one-core dynafed of its own."""
+    print(
+        f"== growth: dynafed, one core; soak {options.soak_s}s"
+        + (f", scale {options.scale_items:,} items" if options.scale_items else ""),
+        flush=True,
+    )
+    run = TargetRun(
+        target, plan, machine, book, logs,
+        progress=lambda line: print("   " + line, flush=True),
+        server_env={},
+    )  # fmt: skip
+    figures, cells = growth.measure(run, options)
+    with results_path.open("a") as handle:
+        for cell in cells:
+            handle.write(cell.to_json() + "\n")
+    return figures
 
 
 def _described(target: Target) -> str:

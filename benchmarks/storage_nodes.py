@@ -97,8 +97,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def node_argv(port: int, data_dir: Path, storage: str | None) -> list[str]:
+    """One node is one process: `serve` would otherwise start a worker per core."""
     argv = [
-        sys.executable, "-m", "dynafed.cli", "serve",
+        sys.executable, "-m", "dynafed.cli", "serve", "--workers", "1",
         "--host", "127.0.0.1", "--port", str(port), "--data-dir", str(data_dir),
     ]  # fmt: skip
     return argv + (["--storage", storage] if storage else [])

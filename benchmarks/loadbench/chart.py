@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from loadbench.report import OP_NAMES
+from loadbench.goals import OP_NAMES
 from loadbench.results import CellResult, Summary, summarize
 
 

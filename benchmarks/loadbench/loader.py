@@ -56,6 +56,14 @@ def load(dynamodb: Any, dataset: Dataset, timeout_s: float = 180) -> str:
         raise SetupFailed(str(error)) from error
 
 
+def write_items(dynamodb: Any, items: list[dict[str, Any]], timeout_s: float = 180) -> None:
+    """Writes `items` into the existing table with BatchWriteItem."""
+    try:
+        _batch_write(dynamodb, items, time.monotonic() + timeout_s)
+    except (ClientError, BotoCoreError) as error:
+        raise SetupFailed(str(error)) from error
+
+
 def _create_table(dynamodb: Any, deadline: float) -> None:
     dynamodb.create_table(
         TableName=TABLE,

@@ -22,6 +22,9 @@ class Plan:
     gamerole_players: int
     """GameRole sessions (one per player); each reads and writes only its own partition."""
     targets: tuple[str, ...] = field(default=())
+    soak_s: int = 20
+    """The growth run's soak (memory over time): short by default, `--soak 600` for the
+    issue's ten minutes."""
 
     def ordered_cells(self) -> list[tuple[int, str, int]]:
         """(repeat, op, connections), interleaved so slow drift in the machine's background
@@ -37,17 +40,20 @@ class Plan:
 DEFAULT_TARGETS = (
     "dynafed",
     "dynafed-2w",
+    "dynafed-pg",
+    "dynafed-pg-2n",
     "moto",
     "dynalite-mem",
     "dynalite-disk",
     "ddb-local",
+    "ddb-local-2c",
     "mini-dynamo",
     "hello",
 )
 
 
 def reduced_plan() -> Plan:
-    """`make bench`: every target, the cells the goals name, short runs (about 5 minutes)."""
+    """`make bench`: every target, the cells the goals name, short runs (about 8 minutes)."""
     return Plan(
         cells={"get": (8, 64), "put": (64,), "query": (64,), "mix": (64,)},
         duration_s=3,
@@ -71,4 +77,5 @@ def full_plan() -> Plan:
         dataset=Dataset(players=2500, query_players=200),
         gamerole_players=200,
         targets=(*DEFAULT_TARGETS, "ddb-local-disk"),
+        soak_s=60,
     )

@@ -151,6 +151,21 @@ def cpu_seconds(root: int) -> float:
     return total / _CLOCK_TICKS
 
 
+def rss_bytes(root: int) -> int:
+    """Resident memory of a process and all its descendants (VmRSS of each, summed)."""
+    total = 0
+    for pid in process_tree(root):
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1]) * 1024
+                break
+    return total
+
+
 def machine_busy_seconds() -> float:
     """CPU-seconds all cores spent busy since boot, from /proc/stat."""
     values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]

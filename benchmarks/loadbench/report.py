@@ -1,12 +1,14 @@
-"""The markdown report: absolute figures, ratios dynafed ÷ peer, the issue's goals, and every
-error and unsupported scenario in plain sight."""
+"""The markdown report: issue 19's goals (loadbench.goals), each server on every core it can
+use, absolute figures, ratios dynafed ÷ peer, and every error and unsupported scenario in
+plain sight."""
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
-from dataclasses import dataclass
 
+from loadbench import goals
+from loadbench.goals import DISTURBED, DYNAFED, OP_NAMES, TWO_WORKERS
+from loadbench.growth import Growth
 from loadbench.results import (
     BUSY_ABOVE_PCT,
     STARVED_BELOW_PCT,
@@ -15,49 +17,25 @@ from loadbench.results import (
     summarize,
 )
 
-DYNAFED = "dynafed"
-GAMEROLE = "dynafed GameRole"
-TWO_WORKERS = "dynafed-2w"
-"""dynafed with `--workers 2` on two cores; its rows are named like dynafed's."""
-OP_NAMES = {"get": "GetItem", "put": "PutItem", "query": "Query(20)", "mix": "80/20 get/put"}
-
-
-@dataclass(frozen=True)
-class Goal:
-    """dynafed's `row` on `op` at `conns` connections ≥ `factor` × `peer`'s figure."""
-
-    text: str
-    row: str
-    op: str
-    conns: int
-    peer: str
-    factor: float
-
-
-GOALS = (
-    Goal("GameRole GetItem ≥ 1.0× dynalite in memory", GAMEROLE, "get", 64, "dynalite-mem", 1.0),
-    Goal("GameRole GetItem ≥ 1.0× DynamoDB Local", GAMEROLE, "get", 64, "ddb-local", 1.0),
-    Goal("GameRole GetItem ≥ 25× moto", GAMEROLE, "get", 64, "moto", 25.0),
-    Goal("GameRole GetItem ≥ 0.8× mini-dynamo ceiling", GAMEROLE, "get", 64, "mini-dynamo", 0.8),
-    Goal("durable PutItem ≥ 1.0× dynalite on disk", DYNAFED, "put", 64, "dynalite-disk", 1.0),
-    Goal("Query(20) ≥ 2× dynalite in memory", DYNAFED, "query", 64, "dynalite-mem", 2.0),
-)
-P99_GOAL_MS = 5.0
-DISTURBED = "⚠"
-
 Table = dict[tuple[str, str, int], Summary | str]
 
 
-def render(cells: Sequence[CellResult], header: str, targets: Sequence[tuple[str, str]]) -> str:
-    """`targets`: (name, description with version) in the order to show them."""
+def render(
+    cells: Sequence[CellResult],
+    header: str,
+    targets: Sequence[tuple[str, str]],
+    growth: Growth | None = None,
+) -> str:
+    """`targets`: (name, description with version) in the order to show them; `growth`: the
+    growth run's figures, None when it did not take place."""
     table = summarize(cells)
     rows = _rows_in_order(cells)
     scenarios = _scenarios_in_order(cells)
     parts = [
         header,
         _targets_section(targets, table),
-        _goals_section(table),
-        _two_workers_goals_section(table),
+        goals.section(table, growth),
+        goals.all_cores_section(table),
         _scaling_section(table, scenarios),
         _absolute_section(table, rows, scenarios),
         _ratio_section(table, rows, scenarios),
@@ -91,38 +69,6 @@ def _targets_section(targets: Sequence[tuple[str, str]], table: Table) -> str:
     return "\n".join(lines)
 
 
-def _goals_section(table: Table) -> str:
-    lines = [
-        "## Goals (issue 8), on one server core",
-        "",
-        "| goal | dynafed req/s | peer req/s | ratio | per server CPU-s | verdict |",
-        "|---|---:|---:|---:|---:|---|",
-    ]
-    for goal in GOALS:
-        lines.append(_goal_line(goal, table))
-    lines.append(_p99_line(table))
-    return "\n".join(lines)
-
-
-def _two_workers_goals_section(table: Table) -> str:
-    if not any(row.startswith(TWO_WORKERS) for row, _, _ in table):
-        return ""
-    lines = [
-        "## The same goals with `--workers 2` on two cores",
-        "",
-        "The peers keep one core (dynalite and moto serve from one thread; DynamoDB Local "
-        "would use more), and wrk shares a core with the second worker on a two-core machine.",
-        "",
-        "| goal | dynafed req/s | peer req/s | ratio | per server CPU-s | verdict |",
-        "|---|---:|---:|---:|---:|---|",
-    ]
-    for goal in GOALS:
-        row = TWO_WORKERS + goal.row.removeprefix(DYNAFED)
-        lines.append(_goal_line(dataclasses.replace(goal, row=row), table))
-    lines.append(_p99_line(table, (TWO_WORKERS + " GameRole", TWO_WORKERS)))
-    return "\n".join(lines)
-
-
 def _scaling_section(table: Table, scenarios: list[tuple[str, int]]) -> str:
     """How throughput grows from one worker process on one core to two on two."""
     lines = []
@@ -145,46 +91,6 @@ def _scaling_section(table: Table, scenarios: list[tuple[str, int]]) -> str:
         "|---|---|---:|---:|---:|---:|",
     ]
     return "\n".join(header + lines)
-
-
-def _goal_line(goal: Goal, table: Table) -> str:
-    mine = table.get((goal.row, goal.op, goal.conns))
-    peer = table.get((goal.peer, goal.op, goal.conns))
-    where = f"{goal.text} ({OP_NAMES[goal.op]}, {goal.conns} connections)"
-    mine_s, peer_s = _figure(mine), _figure(peer)
-    if mine_s is None or peer_s is None:
-        missing = goal.row if mine_s is None else goal.peer
-        why = mine if mine_s is None else peer
-        note = f"not measured: {missing} {_short(str(why or 'not run'))}"
-        if goal.row.endswith(" GameRole") and mine_s is None and peer_s is not None:
-            admin = _figure(table.get((goal.row.removesuffix(" GameRole"), goal.op, goal.conns)))
-            if admin is not None:
-                note += f"; as admin: {admin.rps / peer_s.rps:.2f}×"
-        return f"| {where} | - | - | - | - | {note} |"
-    ratio = mine_s.rps / peer_s.rps
-    verdict = "met" if ratio >= goal.factor else f"NOT met (needs {goal.factor:g}×)"
-    if mine_s.disturbed or peer_s.disturbed:
-        verdict += f" {DISTURBED} disturbed run: trust the per-CPU ratio more"
-    per_cpu = (
-        f"{mine_s.rps_per_cpu / peer_s.rps_per_cpu:.2f}×"
-        if mine_s.rps_per_cpu and peer_s.rps_per_cpu
-        else "-"
-    )
-    return (
-        f"| {where} | {mine_s.rps:.0f} | {peer_s.rps:.0f} | {ratio:.2f}× | {per_cpu} | {verdict} |"
-    )
-
-
-def _p99_line(table: Table, rows: tuple[str, str] = (GAMEROLE, DYNAFED)) -> str:
-    for row in rows:
-        figure = _figure(table.get((row, "get", 8)))
-        if figure is not None:
-            verdict = "met" if figure.p99_ms <= P99_GOAL_MS else "NOT met"
-            return (
-                f"| p99 ≤ {P99_GOAL_MS:g} ms at 8 connections ({row} GetItem) "
-                f"| {figure.p99_ms:.2f} ms | - | - | - | {verdict} |"
-            )
-    return "| p99 ≤ 5 ms at 8 connections | - | - | - | - | not measured |"
 
 
 def _absolute_section(table: Table, rows: list[str], scenarios: list[tuple[str, int]]) -> str:

@@ -8,6 +8,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -18,8 +19,8 @@ from loadbench.plan import Plan
 from loadbench.results import CellResult
 from loadbench.scenarios import Identity, PlannedRequest, RequestBook
 from loadbench.signing import Credentials, RequestSigner
-from loadbench.targets import Target
-from loadbench.wrk_runner import run_wrk, write_requests_file
+from loadbench.targets import LOOPBACK, Target
+from loadbench.wrk_runner import Measurement, combined, run_wrk, write_requests_file
 
 VERIFY_SAMPLE = 6
 PRIME_S = 2
@@ -72,7 +73,7 @@ class TargetRun:
             return self._unsupported_all(self.identity_names, f"not available: {reason}")
         scratch = Path(tempfile.mkdtemp(prefix=f"bench-{self.target.name}-"))
         try:
-            with self._server(scratch) as server:
+            with self.started(scratch) as server:
                 if isinstance(server, str):
                     return self._unsupported_all(self.identity_names, server)
                 return self._measure_started(server, identities_for)
@@ -80,7 +81,9 @@ class TargetRun:
             shutil.rmtree(scratch, ignore_errors=True)
 
     @contextmanager
-    def _server(self, scratch: Path) -> Iterator[processes.ServerProcess | str]:
+    def started(self, scratch: Path) -> Iterator[processes.ServerProcess | str]:
+        """The target's server(s) on `scratch`, stopped afterwards; a str says why it did not
+        start."""
         started = time.monotonic()
         try:
             server = processes.start(
@@ -142,7 +145,7 @@ class TargetRun:
         if ready and self.target.prime_s:
             self._prime(server, ready[0])
         return [
-            self._cell(server, identity, op, conns, repeat, prepared[op])
+            self.measure_cell(server, identity.name, op, conns, repeat, prepared[op])
             for repeat, op, conns in self.plan.ordered_cells()
             if op in prepared
         ]
@@ -197,30 +200,51 @@ class TargetRun:
         return problem
 
     def _prime(self, server: processes.ServerProcess, requests_file: Path) -> None:
-        gen = self.machine.generator_cpus
-        run_wrk(server.endpoint, requests_file, 8, self.target.prime_s, cpus=gen)
+        self.replay(server, requests_file, 8, self.target.prime_s)
 
-    def _cell(
+    def replay(
+        self, server: processes.ServerProcess, requests_file: Path, conns: int, seconds: int
+    ) -> Measurement:
+        """wrk replaying `requests_file`; a target of several nodes gets one wrk per node, the
+        connections split between them, and the figures added up. The requests are signed for
+        the first node's Host header: a node verifies the signature over the header it is
+        sent, whichever port it listens on."""
+        gen = self.machine.generator_cpus
+        endpoints = [server.endpoint] + [
+            f"http://{LOOPBACK}:{port}" for port in self.target.extra_ports
+        ]
+        if len(endpoints) == 1:
+            return run_wrk(server.endpoint, requests_file, conns, seconds, cpus=gen)
+        share = max(1, conns // len(endpoints))
+        with ThreadPoolExecutor(len(endpoints)) as pool:
+            runs = [
+                pool.submit(run_wrk, endpoint, requests_file, share, seconds, cpus=gen)
+                for endpoint in endpoints
+            ]
+            return combined([run.result() for run in runs])
+
+    def measure_cell(
         self,
         server: processes.ServerProcess,
-        identity: Identity,
+        identity: str,
         op: str,
         conns: int,
         repeat: int,
         requests_file: Path | str,
+        *,
+        target_name: str | None = None,
     ) -> CellResult:
         """Measures one cell; `requests_file` is a str when the scenario is unsupported."""
-        base = CellResult(self.target.name, identity.name, op, conns, repeat)
+        base = CellResult(target_name or self.target.name, identity, op, conns, repeat)
         if isinstance(requests_file, str):
             return replace(base, unsupported=requests_file)
-        gen = self.machine.generator_cpus
         if self.plan.warmup_s:
-            run_wrk(server.endpoint, requests_file, conns, self.plan.warmup_s, cpus=gen)
+            self.replay(server, requests_file, conns, self.plan.warmup_s)
         processes.wait_idle(server.process.pid, max_wait_s=30)
         cpu_before = processes.cpu_seconds(server.process.pid)
         busy_before = processes.machine_busy_seconds()
         started = time.monotonic()
-        measured = run_wrk(server.endpoint, requests_file, conns, self.plan.duration_s, cpus=gen)
+        measured = self.replay(server, requests_file, conns, self.plan.duration_s)
         wall = time.monotonic() - started
         server_s = processes.cpu_seconds(server.process.pid) - cpu_before
         other_s = processes.machine_busy_seconds() - busy_before - server_s

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib.metadata
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -15,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from loadbench.processes import free_port
 from loadbench.signing import Credentials
 
 BENCH_DIR = Path(__file__).resolve().parent.parent
@@ -25,6 +27,8 @@ MINI_DYNAMO = REPO_DIR.parent / "shared" / "bench" / "mini_dynamo_asgi.py"
 PYTHON = sys.executable
 LOOPBACK = "127.0.0.1"
 JVM_PRIME_S = 5
+POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
+"""The local test database (trust auth); DYNAFED_BENCH_POSTGRES overrides it."""
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,9 @@ class Target:
     `--workers 2`, which shows how throughput grows with cores."""
     federated: bool = False
     """dynafed itself: measured as admin and as GameRole web-identity sessions."""
+    extra_ports: tuple[int, ...] = ()
+    """Ports of further nodes behind the same target (several `dynafed serve` on one
+    database); the load is split between the run's port and these."""
 
 
 def _dynafed(workers: int) -> Callable[[int, Path], list[str]]:
@@ -101,6 +108,32 @@ def _dynamodb_local(on_disk: bool) -> Callable[[int, Path], list[str]]:
         ]  # fmt: skip
 
     return argv
+
+
+def _dynafed_on_postgres(extra_ports: tuple[int, ...]) -> Callable[[int, Path], list[str]]:
+    def argv(port: int, scratch: Path) -> list[str]:
+        ports = ",".join(str(p) for p in (port, *extra_ports))
+        return [
+            PYTHON, str(Path(__file__).with_name("pg_nodes.py")),
+            "--postgres", postgres_url(), "--ports", ports, "--data-dir", str(scratch),
+        ]  # fmt: skip
+
+    return argv
+
+
+def postgres_url() -> str:
+    return os.environ.get("DYNAFED_BENCH_POSTGRES", POSTGRES_URL)
+
+
+def _need_postgres() -> str | None:
+    import psycopg
+
+    try:
+        with psycopg.connect(postgres_url(), connect_timeout=3):
+            return None
+    except psycopg.Error as error:
+        first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error)
+        return f"PostgreSQL not reachable at {postgres_url()}: {first_line}"
 
 
 def _need_command(command: str) -> Callable[[], str | None]:
@@ -171,9 +204,11 @@ def _git_revision() -> str:
     return done.stdout.strip() or "?"
 
 
-def all_targets(admin: Credentials) -> dict[str, Target]:
+def all_targets(admin: Credentials, second_node_port: int = 0) -> dict[str, Target]:
     """Every target the harness knows, by name; `admin` is dynafed's admin key pair, which the
-    mini-dynamo ceiling verifies too (the others accept any key)."""
+    mini-dynamo ceiling verifies too (the others accept any key). `second_node_port` is where
+    the second node of `dynafed-pg-2n` listens (a free port when 0)."""
+    second_port = second_node_port or free_port()
     dynafed_env = {
         "DYNAFED_ADMIN_ACCESS_KEY_ID": admin.access_key_id,
         "DYNAFED_ADMIN_SECRET_ACCESS_KEY": admin.secret_access_key,
@@ -197,6 +232,25 @@ def all_targets(admin: Credentials) -> dict[str, Target]:
             version=_git_revision,
             two_cores=True,
             federated=True,
+        ),
+        Target(
+            "dynafed-pg",
+            "dynafed on PostgreSQL (a fresh schema of the local database), as admin",
+            _dynafed_on_postgres(()),
+            env=dynafed_env,
+            unavailable=_need_postgres,
+            version=_git_revision,
+        ),
+        Target(
+            "dynafed-pg-2n",
+            "two dynafed nodes on one PostgreSQL schema, each on its own port, on both cores; "
+            "one wrk per node, the connections split between them",
+            _dynafed_on_postgres((second_port,)),
+            env=dynafed_env,
+            unavailable=_need_postgres,
+            version=_git_revision,
+            two_cores=True,
+            extra_ports=(second_port,),
         ),
         Target(
             "moto",
@@ -226,6 +280,16 @@ def all_targets(admin: Credentials) -> dict[str, Target]:
             unavailable=_need_java_and_jar,
             version=_dynamodb_local_version,
             prime_s=JVM_PRIME_S,
+        ),
+        Target(
+            "ddb-local-2c",
+            "Amazon DynamoDB Local (in memory) on the two cores dynafed-2w gets: it is "
+            "multi-threaded",
+            _dynamodb_local(on_disk=False),
+            unavailable=_need_java_and_jar,
+            version=_dynamodb_local_version,
+            prime_s=JVM_PRIME_S,
+            two_cores=True,
         ),
         Target(
             "ddb-local-disk",

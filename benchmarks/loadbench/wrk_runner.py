@@ -110,3 +110,34 @@ def parse_result(result: dict[str, Any], generator_cpu_s: float = 0.0) -> Measur
         error_samples=list(result["error_samples"]),
         generator_cpu_s=generator_cpu_s,
     )
+
+
+def combined(runs: Sequence[Measurement]) -> Measurement:
+    """Several wrk processes run at once (one per node) as one measurement: requests, statuses
+    and errors add up; latency percentiles cannot be merged exactly, so p50 is the mean of the
+    runs' and every higher percentile the worst run's."""
+    statuses: dict[str, int] = {}
+    sockets: dict[str, int] = {}
+    for run in runs:
+        for status, count in run.status.items():
+            statuses[status] = statuses.get(status, 0) + count
+        for kind, count in run.socket_errors.items():
+            sockets[kind] = sockets.get(kind, 0) + count
+    kinds = {run.latency_kind for run in runs}
+    return Measurement(
+        requests=sum(run.requests for run in runs),
+        duration_s=max(run.duration_s for run in runs),
+        rps=sum(run.rps for run in runs),
+        p50_ms=sum(run.p50_ms for run in runs) / len(runs),
+        p90_ms=max(run.p90_ms for run in runs),
+        p99_ms=max(run.p99_ms for run in runs),
+        p999_ms=max(run.p999_ms for run in runs),
+        max_ms=max(run.max_ms for run in runs),
+        latency_kind=kinds.pop() if len(kinds) == 1 else "mixed",
+        latency_samples=sum(run.latency_samples for run in runs),
+        non2xx=sum(run.non2xx for run in runs),
+        status=statuses,
+        socket_errors=sockets,
+        error_samples=[sample for run in runs for sample in run.error_samples][:3],
+        generator_cpu_s=sum(run.generator_cpu_s for run in runs),
+    )
