@@ -56,6 +56,12 @@ class UserPool:
     allow_admin_create_user_only: bool = False
     """True: SignUp is refused, only administrators create users."""
     modified_at: float = 0.0
+    username_attributes: list[str] = field(default_factory=list)
+    """`UsernameAttributes`: `email` and/or `phone_number` serve as the user name, which is
+    then a generated UUID (`userpool/sign_in_names.py`)."""
+    alias_attributes: list[str] = field(default_factory=list)
+    """`AliasAttributes`: `email`, `phone_number`, `preferred_username` sign in besides the
+    user name (the first two once verified)."""
 
     def to_document(self) -> dict[str, Any]:
         return asdict(self)

@@ -90,9 +90,10 @@ class Authenticator:
         now: float,
     ) -> User | str:
         with self.storage.read() as view:
-            user = store.get_user(view, pool.pool_id, username)
+            user = store.find_user(view, pool, username)
         credential = user.password_hash if user is not None else None
-        pair = pair_key(pool.pool_id, username, address)
+        # One lockout per user, whichever of their names (user name, email …) is tried.
+        pair = pair_key(pool.pool_id, user.username if user else username, address)
         if self.throttle.is_locked(pair, credential, now):
             return LOCKED
         # Never inside a storage transaction, which a slow Argon2 computation would hold open.
@@ -101,7 +102,7 @@ class Authenticator:
             self.throttle.record_failure(pair, credential, pool.lockout, now)
             return INCORRECT
         with self.storage.read() as view:
-            latest = store.get_user(view, pool.pool_id, username)
+            latest = store.get_user(view, pool.pool_id, user.username)
         if latest is None or latest.password_hash != credential:
             return INCORRECT  # deleted or given a new password meanwhile
         if not latest.enabled:

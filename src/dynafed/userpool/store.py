@@ -9,6 +9,8 @@ from __future__ import annotations
 import hashlib
 
 from dynafed.storage.port import Document, ReadView, WriteTxn
+from dynafed.userpool import sign_in_names
+from dynafed.userpool.api.errors import AliasExistsException, UsernameExistsException
 from dynafed.userpool.model import AppClient, Group, User, UserPool
 
 POOL_KIND = "userpool"
@@ -27,6 +29,12 @@ GROUP_KIND = "userpool-group"
 """Groups, named `<pool-id>/<group name>` (group names are case-sensitive)."""
 REVOKED_KIND = "userpool-revoked"
 """Sign-ins (`origin_jti`) signed out or revoked: their access tokens stop working at once."""
+SIGN_IN_NAME_KIND = "userpool-sign-in-name"
+"""Who signs in with an email, phone number or preferred_username
+(`userpool/sign_in_names.py`): `<pool-id>/<attribute>/<normalized value>` → the user's name
+and `sub`. One record per name is what makes a name belong to one user of the pool: a
+transaction claiming it reads the record first, and storage serializes transactions on the
+keys they read (docs/decisions/postgres-write-isolation.md), so two claims cannot both pass."""
 
 
 def digest(secret: str) -> str:
@@ -48,7 +56,8 @@ def save_pool(txn: WriteTxn, pool: UserPool) -> None:
 
 def delete_pool(txn: WriteTxn, pool_id: str) -> None:
     """The pool with its clients, users, groups, pending codes and the pool's outbox."""
-    for kind in (CLIENT_KIND, USER_KIND, USER_CODE_KIND, OUTBOX_KIND, GROUP_KIND):
+    kinds = (CLIENT_KIND, USER_KIND, USER_CODE_KIND, OUTBOX_KIND, GROUP_KIND, SIGN_IN_NAME_KIND)
+    for kind in kinds:
         for name, _ in txn.list_documents(kind):
             if name.startswith(f"{pool_id}/"):
                 txn.delete_document(kind, name)
@@ -90,13 +99,101 @@ def list_users(view: ReadView, pool_id: str) -> list[User]:
     return [User.from_document(doc) for doc in _pool_documents(view, USER_KIND, pool_id)]
 
 
-def save_user(txn: WriteTxn, user: User) -> None:
+def find_user(view: ReadView, pool: UserPool, name: str) -> User | None:
+    """The user `name` names: their user name, else an email, phone number or
+    preferred_username they sign in with (the pool's username or alias attributes)."""
+    user = get_user(view, pool.pool_id, name)
+    if user is not None:
+        return user
+    for attribute in (*pool.username_attributes, *pool.alias_attributes):
+        value = sign_in_names.normalized(attribute, name)
+        holder = _holder(view, pool, attribute, value)
+        if holder is not None:
+            return holder
+    return None
+
+
+def _name_key(pool_id: str, attribute: str, value: str) -> str:
+    return f"{pool_id}/{attribute}/{value}"
+
+
+def _holder(view: ReadView, pool: UserPool, attribute: str, value: str) -> User | None:
+    """The user who signs in with `value` as `attribute`, if the record still holds (the
+    record of a user deleted or changed since is stale, and nobody's)."""
+    entry = view.get_document(SIGN_IN_NAME_KIND, _name_key(pool.pool_id, attribute, value))
+    if entry is None:
+        return None
+    user = get_user(view, pool.pool_id, entry["username"])
+    if user is None or user.sub != entry["sub"]:
+        return None
+    if sign_in_names.sign_in_names(pool, user).get(attribute) != value:
+        return None
+    return user
+
+
+def save_user(txn: WriteTxn, user: User, take_aliases: bool = False) -> None:
+    """Save `user` and the names they sign in with. A name another user of the pool has is
+    refused (UsernameExistsException for a new user, AliasExistsException for a change),
+    unless `take_aliases` (`ForceAliasCreation`): then the alias moves to `user`
+    and the other user's attribute becomes unverified, as on AWS."""
+    key = f"{user.pool_id}/{user.username.lower()}"
+    pool = get_pool(txn, user.pool_id)
+    if pool is not None and (pool.username_attributes or pool.alias_attributes):
+        previous = txn.get_document(USER_KIND, key)
+        _claim_names(
+            txn, pool, User.from_document(previous) if previous else None, user, take_aliases
+        )
     # User names are case-insensitive, as in Cognito pools created since 2020.
-    txn.put_document(USER_KIND, f"{user.pool_id}/{user.username.lower()}", user.to_document())
+    txn.put_document(USER_KIND, key, user.to_document())
+
+
+def _claim_names(
+    txn: WriteTxn, pool: UserPool, previous: User | None, user: User, take_aliases: bool
+) -> None:
+    had = sign_in_names.sign_in_names(pool, previous) if previous is not None else {}
+    has = sign_in_names.sign_in_names(pool, user)
+    for attribute, value in had.items():
+        if has.get(attribute) != value:
+            _release(txn, pool.pool_id, attribute, value, user.sub)
+    for attribute, value in has.items():
+        holder = _holder(txn, pool, attribute, value)
+        if holder is not None and holder.sub != user.sub:
+            # ForceAliasCreation moves an email or phone number, never a preferred_username.
+            movable = attribute in sign_in_names.VERIFIED_FLAG
+            if attribute in pool.username_attributes or not (take_aliases and movable):
+                wording = sign_in_names.taken_message(attribute)
+                if previous is None:  # a new user: the name given is taken
+                    raise UsernameExistsException(wording)
+                raise AliasExistsException(wording)
+            _unverify(holder, attribute)
+            save_user(txn, holder)  # releases the alias
+        entry = {"username": user.username, "sub": user.sub}
+        txn.put_document(SIGN_IN_NAME_KIND, _name_key(pool.pool_id, attribute, value), entry)
+
+
+def _unverify(user: User, attribute: str) -> None:
+    if attribute == sign_in_names.EMAIL:
+        user.email_verified = False
+    else:
+        user.attributes[sign_in_names.VERIFIED_FLAG[attribute]] = "false"
+
+
+def _release(txn: WriteTxn, pool_id: str, attribute: str, value: str, sub: str) -> None:
+    key = _name_key(pool_id, attribute, value)
+    entry = txn.get_document(SIGN_IN_NAME_KIND, key)
+    if entry is not None and entry["sub"] == sub:
+        txn.delete_document(SIGN_IN_NAME_KIND, key)
 
 
 def delete_user(txn: WriteTxn, pool_id: str, username: str) -> None:
-    txn.delete_document(USER_KIND, f"{pool_id}/{username.lower()}")
+    """The user, their sign-in names and their pending codes."""
+    key = f"{pool_id}/{username.lower()}"
+    stored, pool = txn.get_document(USER_KIND, key), get_pool(txn, pool_id)
+    if stored is not None and pool is not None:
+        user = User.from_document(stored)
+        for attribute, value in sign_in_names.sign_in_names(pool, user).items():
+            _release(txn, pool_id, attribute, value, user.sub)
+    txn.delete_document(USER_KIND, key)
     prefix = f"{pool_id}/{username.lower()}/"
     for name, _ in txn.list_documents(USER_CODE_KIND):
         if name.startswith(prefix):

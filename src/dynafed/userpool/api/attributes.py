@@ -16,9 +16,13 @@ from typing import Any
 
 from dynafed.userpool.api.errors import InvalidParameterException, NotAuthorizedException
 from dynafed.userpool.model import User
+from dynafed.userpool.sign_in_names import PHONE_NUMBER, VERIFIED_FLAG, is_email, is_phone_number
 
 IMMUTABLE = "Cannot modify an immutable attribute: sub"
 UNAUTHORIZED = "A client attempted to write unauthorized attribute"
+BAD_EMAIL = "Invalid email address format."
+BAD_PHONE_NUMBER = "Invalid phone number format."
+PHONE_VERIFIED = VERIFIED_FLAG[PHONE_NUMBER]
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,13 +39,19 @@ def parse(given: list[dict[str, Any]], by_admin: bool) -> AttributeChange:
         name, value = attribute["Name"], attribute.get("Value", "")
         if name == "sub":
             raise InvalidParameterException(IMMUTABLE)
+        if name in ("email_verified", PHONE_VERIFIED) and not by_admin:
+            raise NotAuthorizedException(UNAUTHORIZED)
         if name == "email_verified":
-            if not by_admin:
-                raise NotAuthorizedException(UNAUTHORIZED)
             verified = str(value).lower() == "true"
+        elif name == PHONE_VERIFIED:
+            others[name] = "true" if str(value).lower() == "true" else "false"
         elif name == "email":
+            if value and not is_email(value):
+                raise InvalidParameterException(BAD_EMAIL)
             email = value
         else:
+            if name == PHONE_NUMBER and value and not is_phone_number(value):
+                raise InvalidParameterException(BAD_PHONE_NUMBER)
             others[name] = value
     return AttributeChange(email, verified, others)
 
@@ -55,7 +65,13 @@ def apply(user: User, change: AttributeChange) -> bool:
         user.email_verified = False
     if change.email_verified is not None:
         user.email_verified = change.email_verified
+    old_phone = user.attributes.get(PHONE_NUMBER)
     user.attributes.update(change.others)
+    if not user.attributes.get(PHONE_NUMBER):
+        user.attributes.pop(PHONE_NUMBER, None)
+        user.attributes.pop(PHONE_VERIFIED, None)
+    elif user.attributes[PHONE_NUMBER] != old_phone and PHONE_VERIFIED not in change.others:
+        user.attributes[PHONE_VERIFIED] = "false"  # a new number is unproven, as a new email
     return new_email and user.email is not None and not user.email_verified
 
 
@@ -76,4 +92,6 @@ def remove(user: User, names: list[str]) -> None:
     for name in names:
         if name == "email":
             user.email, user.email_verified = None, False
+        if name == PHONE_NUMBER:
+            user.attributes.pop(PHONE_VERIFIED, None)
         user.attributes.pop(name, None)

@@ -141,7 +141,7 @@ def _password_sign_in(
     except NotAuthorizedException as refused:
         if refused.message == INCORRECT and existence.reveals(client):
             with ctx.pools.deps.storage.read() as view:
-                if store.get_user(view, pool.pool_id, username) is None:
+                if store.find_user(view, pool, username) is None:
                     raise existence.not_found_at_sign_in() from None
         raise
     return _signed_in(ctx, pool, client, user)
@@ -216,7 +216,7 @@ def _answer_challenge(
     if not session:
         raise NotAuthorizedException(INVALID_SESSION)
     with ctx.pools.deps.storage.read() as view:
-        stored = store.get_user(view, pool.pool_id, username)
+        stored = store.find_user(view, pool, username)
     stored_name = stored.username if stored is not None else username
     # slow: outside the transaction
     credentials = new_credentials(ctx, pool, stored_name, new_password, USER_WORDING)
@@ -231,7 +231,7 @@ def _answer_challenge(
             return "Invalid session for the user, session is expired."
         user = store.get_user(txn, pool.pool_id, doc["username"])
         if (
-            doc["username"].lower() != username.lower()
+            doc["username"].lower() != stored_name.lower()
             or user is None
             or (user.sub, user.password_hash) != (doc["sub"], doc["password_hash"])
             or user.status != FORCE_CHANGE_PASSWORD

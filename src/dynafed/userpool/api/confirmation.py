@@ -10,7 +10,6 @@ UserNotFoundException.
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from dynafed.errors import AwsError
@@ -28,10 +27,11 @@ from dynafed.userpool.api.errors import (
     UsernameExistsException,
     UserNotFoundException,
 )
+from dynafed.userpool.api.new_users import new_user_name
 from dynafed.userpool.api.password_setting import USER_WORDING, new_credentials
 from dynafed.userpool.api.secret_hash import require_secret_hash
 from dynafed.userpool.codes import Refusal
-from dynafed.userpool.model import CONFIRMED, UNCONFIRMED, USERNAME_PATTERN, User
+from dynafed.userpool.model import CONFIRMED, UNCONFIRMED, User
 
 
 def sign_up(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict[str, Any]:
@@ -40,18 +40,15 @@ def sign_up(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict[str, Any]
     require_secret_hash(client, username, body.get("SecretHash"))
     if pool.allow_admin_create_user_only:
         raise NotAuthorizedException("SignUp is not permitted for this user pool")
-    if not USERNAME_PATTERN.fullmatch(username):
-        raise InvalidParameterException(
-            "Username may use letters, digits and .@+=,- on this server."
-        )
+    named = new_user_name(pool, username)
     change = user_attributes.parse(body.get("UserAttributes") or [], by_admin=False)
     # slow: before the transaction
-    credentials = new_credentials(ctx, pool, username, body["Password"], USER_WORDING)
+    credentials = new_credentials(ctx, pool, named.username, body["Password"], USER_WORDING)
     now = ctx.now()
     user = User(
         pool_id=pool.pool_id,
-        username=username,
-        sub=str(uuid.uuid4()),
+        username=named.username,
+        sub=named.sub,
         password_hash=credentials.password_hash,
         srp_salt=credentials.srp_salt,
         srp_verifier=credentials.srp_verifier,
@@ -62,10 +59,11 @@ def sign_up(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict[str, Any]
         attributes=change.others,
         modified_at=now,
     )
+    named.give_to(user)
     found = delivery.destination(user)
 
     def write(txn: WriteTxn) -> codes.Message:
-        if store.get_user(txn, pool.pool_id, username) is not None:
+        if store.get_user(txn, pool.pool_id, user.username) is not None:
             raise UsernameExistsException("User already exists")
         store.save_user(txn, user)
         address = found[2] if found else None
@@ -85,9 +83,10 @@ def confirm_sign_up(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict[s
     require_secret_hash(client, username, body.get("SecretHash"))
     address = delivery.spend_attempt(ctx, call)
     now, legacy = ctx.now(), existence.reveals(client)
+    take_aliases = bool(body.get("ForceAliasCreation"))
 
     def write(txn: WriteTxn) -> AwsError | None:
-        user = store.get_user(txn, pool.pool_id, username)
+        user = store.find_user(txn, pool, username)
         if user is None:
             return existence.not_found_for_client() if legacy else CodeMismatchException()
         if user.status != UNCONFIRMED:
@@ -100,7 +99,8 @@ def confirm_sign_up(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict[s
         user.status, user.modified_at = CONFIRMED, now
         if user.email:  # the code went there
             user.email_verified = True
-        store.save_user(txn, user)
+        # An alias another user has: AliasExistsException, and the code stays unspent.
+        store.save_user(txn, user, take_aliases)
         return None
 
     problem = ctx.pools.deps.storage.write(write)
@@ -125,7 +125,7 @@ def resend_confirmation_code(ctx: ApiContext, body: dict[str, Any], call: Call) 
     now = ctx.now()
 
     def write(txn: WriteTxn) -> tuple[User, codes.Message] | None:
-        user = store.get_user(txn, pool.pool_id, username)
+        user = store.find_user(txn, pool, username)
         if user is None:
             return None
         if user.status != UNCONFIRMED:
@@ -146,8 +146,8 @@ def resend_confirmation_code(ctx: ApiContext, body: dict[str, Any], call: Call) 
 
 def admin_confirm_sign_up(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict[str, Any]:
     def write(txn: WriteTxn) -> None:
-        require_pool(txn, body["UserPoolId"], call.region)
-        user = store.get_user(txn, body["UserPoolId"], body["Username"])
+        pool = require_pool(txn, body["UserPoolId"], call.region)
+        user = store.find_user(txn, pool, body["Username"])
         if user is None:
             raise UserNotFoundException()
         if user.status != UNCONFIRMED:

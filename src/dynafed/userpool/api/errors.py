@@ -12,6 +12,7 @@ from dynafed.errors import (
 )
 
 __all__ = [
+    "AliasExistsException",
     "CodeLimitExceeded",
     "CodeMismatchException",
     "CognitoResourceNotFound",
@@ -43,6 +44,12 @@ class UsernameExistsException(CognitoIdentityError):
 
     def __init__(self, message: str = "User account already exists") -> None:
         super().__init__(message)
+
+
+class AliasExistsException(CognitoIdentityError):
+    """An email, phone number or preferred_username another user of the pool signs in with."""
+
+    code = "AliasExistsException"
 
 
 class InvalidPasswordException(CognitoIdentityError):

@@ -50,7 +50,8 @@ def _require_group(view: ReadView, pool_id: str, name: str, region: str) -> Grou
 
 
 def _require_user(view: ReadView, pool_id: str, username: str) -> User:
-    user = store.get_user(view, pool_id, username)
+    pool = store.get_pool(view, pool_id)
+    user = store.find_user(view, pool, username) if pool is not None else None
     if user is None:
         raise UserNotFoundException()
     return user

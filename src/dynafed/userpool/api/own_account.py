@@ -176,7 +176,7 @@ def global_sign_out(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict[s
 def admin_user_global_sign_out(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict[str, Any]:
     with ctx.pools.deps.storage.read() as view:
         pool = require_pool(view, body["UserPoolId"], call.region)
-        user = store.get_user(view, pool.pool_id, body["Username"])
+        user = store.find_user(view, pool, body["Username"])
     if user is None:
         raise UserNotFoundException()
     _sign_out(ctx, pool, user.sub)

@@ -22,7 +22,7 @@ MIN_POLICY_LENGTH, MAX_POLICY_LENGTH = 6, 99
 def pool_view(ctx: ApiContext, pool: UserPool, users: int) -> dict[str, Any]:
     """`UserPoolType`: what DescribeUserPool and CreateUserPool answer."""
     policy = pool.password_policy
-    return {
+    view: dict[str, Any] = {
         "Id": pool.pool_id,
         "Name": pool.name,
         "Arn": ctx.pool_arn(pool.pool_id),
@@ -45,6 +45,11 @@ def pool_view(ctx: ApiContext, pool: UserPool, users: int) -> dict[str, Any]:
         "AdminCreateUserConfig": {"AllowAdminCreateUserOnly": pool.allow_admin_create_user_only},
         "UsernameConfiguration": {"CaseSensitive": False},
     }
+    if pool.username_attributes:
+        view["UsernameAttributes"] = list(pool.username_attributes)
+    if pool.alias_attributes:
+        view["AliasAttributes"] = list(pool.alias_attributes)
+    return view
 
 
 def _password_policy(body: dict[str, Any]) -> PasswordPolicy:
@@ -86,15 +91,26 @@ def refuse_unserved_settings(body: dict[str, Any]) -> None:
         raise InvalidParameterException(
             "MfaConfiguration must be OFF: dynafed serves no multi-factor authentication"
         )
-    if body.get("UsernameAttributes") or body.get("AliasAttributes"):
-        raise InvalidParameterException(
-            "UsernameAttributes and AliasAttributes are not supported: users sign in with "
-            "their user name"
-        )
+
+
+BOTH_SIGN_IN_SETTINGS = (
+    "Only one of the aliasAttributes or usernameAttributes can be set in a User Pool."
+)
+
+
+def _sign_in_settings(body: dict[str, Any]) -> tuple[list[str], list[str]]:
+    """`UsernameAttributes` and `AliasAttributes` (values checked by the service model),
+    which exclude each other."""
+    username_attributes = list(dict.fromkeys(body.get("UsernameAttributes") or []))
+    alias_attributes = list(dict.fromkeys(body.get("AliasAttributes") or []))
+    if username_attributes and alias_attributes:
+        raise InvalidParameterException(BOTH_SIGN_IN_SETTINGS)
+    return username_attributes, alias_attributes
 
 
 def create(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict[str, Any]:
     refuse_unserved_settings(body)
+    username_attributes, alias_attributes = _sign_in_settings(body)
     admin_only = (body.get("AdminCreateUserConfig") or {}).get("AllowAdminCreateUserOnly")
     tags = body.get("UserPoolTags") or {}
     chosen_id = tags.get(POOL_ID_TAG)
@@ -108,6 +124,8 @@ def create(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict[str, Any]:
         deletion_protection=body.get("DeletionProtection") == "ACTIVE",
         password_policy=_password_policy(body),
         allow_admin_create_user_only=bool(admin_only),
+        username_attributes=username_attributes,
+        alias_attributes=alias_attributes,
     )
 
     def write(txn: WriteTxn) -> tuple[UserPool, int]:

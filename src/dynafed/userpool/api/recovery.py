@@ -27,7 +27,7 @@ from dynafed.userpool.api.errors import (
 )
 from dynafed.userpool.api.password_setting import USER_WORDING, check_policy, new_credentials
 from dynafed.userpool.api.secret_hash import require_secret_hash
-from dynafed.userpool.model import CONFIRMED, RESET_REQUIRED, UNCONFIRMED, User
+from dynafed.userpool.model import CONFIRMED, RESET_REQUIRED, UNCONFIRMED, User, UserPool
 
 NO_ADDRESS = (
     "Cannot reset password for the user as there is no registered/verified email or phone_number"
@@ -39,7 +39,7 @@ def forgot_password(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict[s
     username = body["Username"]
     require_secret_hash(client, username, body.get("SecretHash"))
     sent = ctx.pools.deps.storage.write(
-        lambda txn: _send_reset_code(txn, pool.pool_id, username, ctx.now(), False)
+        lambda txn: _send_reset_code(txn, pool, username, ctx.now(), False)
     )
     if sent is None:
         if existence.reveals(client):
@@ -52,8 +52,8 @@ def forgot_password(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict[s
 
 def admin_reset_user_password(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict[str, Any]:
     def write(txn: WriteTxn) -> tuple[User, codes.Message] | None:
-        require_pool(txn, body["UserPoolId"], call.region)
-        return _send_reset_code(txn, body["UserPoolId"], body["Username"], ctx.now(), True)
+        pool = require_pool(txn, body["UserPoolId"], call.region)
+        return _send_reset_code(txn, pool, body["Username"], ctx.now(), True)
 
     sent = ctx.pools.deps.storage.write(write)
     if sent is None:
@@ -63,9 +63,9 @@ def admin_reset_user_password(ctx: ApiContext, body: dict[str, Any], call: Call)
 
 
 def _send_reset_code(
-    txn: WriteTxn, pool_id: str, username: str, now: float, require_reset: bool
+    txn: WriteTxn, pool: UserPool, username: str, now: float, require_reset: bool
 ) -> tuple[User, codes.Message] | None:
-    user = store.get_user(txn, pool_id, username)
+    user = store.find_user(txn, pool, username)
     if user is None:
         return None
     if not user.enabled:
@@ -89,7 +89,7 @@ def confirm_forgot_password(ctx: ApiContext, body: dict[str, Any], call: Call) -
     now, legacy = ctx.now(), existence.reveals(client)
 
     def redeem(txn: WriteTxn) -> AwsError | User:
-        user = store.get_user(txn, pool.pool_id, username)
+        user = store.find_user(txn, pool, username)
         if user is None:
             return existence.not_found_for_client() if legacy else CodeMismatchException()
         refusal = codes.redeem(txn, user, codes.FORGOT_PASSWORD, code, now)
@@ -103,7 +103,7 @@ def confirm_forgot_password(ctx: ApiContext, body: dict[str, Any], call: Call) -
     credentials = new_credentials(ctx, pool, outcome.username, password, USER_WORDING)
 
     def write(txn: WriteTxn) -> None:
-        user = store.get_user(txn, pool.pool_id, username)
+        user = store.get_user(txn, pool.pool_id, outcome.username)
         if user is None or user.sub != outcome.sub:
             raise CodeMismatchException()
         user.set_password(credentials)

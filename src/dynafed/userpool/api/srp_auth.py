@@ -54,7 +54,7 @@ def start(
     if big_a is None:
         raise InvalidParameterException("SRP_A is not a valid SRP value.")
     with ctx.pools.deps.storage.read() as view:
-        user = store.get_user(view, pool.pool_id, username)
+        user = store.find_user(view, pool, username)
     if user is None and existence.reveals(client):
         raise existence.not_found_at_sign_in()
     if user is not None and user.srp_verifier is None:
@@ -163,7 +163,9 @@ def answer(
     doc = ctx.pools.deps.storage.write(take)
     if doc is None or doc["client_id"] != client.client_id or now >= doc["expires_at"]:
         raise NotAuthorizedException("Invalid session for the user.")
-    if doc["username"].lower() != username.lower():
+    if doc["username"].lower() != username.lower() and not _names_same_user(
+        ctx, pool, username, doc["username"]
+    ):
         raise NotAuthorizedException(INCORRECT)
 
     def proves(user: User | None) -> bool:
@@ -178,3 +180,11 @@ def answer(
         return claimed and same
 
     return ctx.check.prove(pool, doc["username"], proves, call.client_ip)
+
+
+def _names_same_user(ctx: ApiContext, pool: UserPool, name: str, username: str) -> bool:
+    """Whether `name` is another sign-in name (an email, an alias) of user `username`: a
+    client may answer the challenge with the name it started with."""
+    with ctx.pools.deps.storage.read() as view:
+        user = store.find_user(view, pool, name)
+    return user is not None and user.username.lower() == username.lower()

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 import secrets
-import uuid
 from typing import Any
 
 from dynafed.storage.port import ReadView, WriteTxn
@@ -25,12 +24,12 @@ from dynafed.userpool.api.errors import (
     UsernameExistsException,
     UserNotFoundException,
 )
+from dynafed.userpool.api.new_users import new_user_name
 from dynafed.userpool.api.password_setting import new_credentials
 from dynafed.userpool.model import (
     CONFIRMED,
     FORCE_CHANGE_PASSWORD,
     UNCONFIRMED,
-    USERNAME_PATTERN,
     User,
 )
 
@@ -56,21 +55,18 @@ def admin_create_user(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict
     has not signed in yet a new temporary password and invitation."""
     if body.get("MessageAction") == "RESEND":
         return _resend_invitation(ctx, body, call)
-    username = body["Username"]
-    if not USERNAME_PATTERN.fullmatch(username):
-        raise InvalidParameterException(
-            "Username may use letters, digits and .@+=,- on this server."
-        )
-    change = user_attributes.parse(body.get("UserAttributes") or [], by_admin=True)
-    temporary = body.get("TemporaryPassword") or _temporary_password()
     with ctx.pools.deps.storage.read() as view:
         pool = require_pool(view, body["UserPoolId"], call.region)
+    named = new_user_name(pool, body["Username"])
+    username = named.username
+    change = user_attributes.parse(body.get("UserAttributes") or [], by_admin=True)
+    temporary = body.get("TemporaryPassword") or _temporary_password()
     now = ctx.now()
     credentials = new_credentials(ctx, pool, username, temporary)
     user = User(
         pool_id=body["UserPoolId"],
         username=username,
-        sub=str(uuid.uuid4()),
+        sub=named.sub,
         password_hash=credentials.password_hash,
         srp_salt=credentials.srp_salt,
         srp_verifier=credentials.srp_verifier,
@@ -81,13 +77,15 @@ def admin_create_user(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict
         attributes=change.others,
         modified_at=now,
     )
+    named.give_to(user)
     invite = body.get("MessageAction") != "SUPPRESS"
+    take_aliases = bool(body.get("ForceAliasCreation"))
 
     def write(txn: WriteTxn) -> codes.Message | None:
         require_pool(txn, user.pool_id, call.region)
         if store.get_user(txn, user.pool_id, username) is not None:
             raise UsernameExistsException()
-        store.save_user(txn, user)
+        store.save_user(txn, user, take_aliases)
         return _invite(txn, user, temporary, now) if invite else None
 
     message = ctx.pools.deps.storage.write(write)
@@ -211,8 +209,10 @@ def _matches(user: User, text: str) -> bool:
 
 
 def _require_user(view: ReadView, pool_id: str, username: str, region: str) -> User:
-    require_pool(view, pool_id, region)
-    user = store.get_user(view, pool_id, username)
+    """The user `username` names: their user name or, as on AWS, an alias or username
+    attribute (email, phone number) of the pool."""
+    pool = require_pool(view, pool_id, region)
+    user = store.find_user(view, pool, username)
     if user is None:
         raise UserNotFoundException()
     return user
