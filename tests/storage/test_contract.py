@@ -350,6 +350,21 @@ def test_documents_crud_and_listing_by_name(storage: Storage) -> None:
         assert view.list_documents("role") == [("a", {"n": 10}), ("É", {"n": 3})]
 
 
+def test_an_item_and_a_document_read_together(storage: Storage) -> None:
+    put(storage, T1, b"p", b"s", item(a="1"), 10)
+    storage.write(lambda txn: txn.put_document("table", "t", {"id": T1}))
+    with storage.read() as view:
+        found, document = view.get_item_and_document(T1, b"p", b"s", "table", "t")
+        assert found == item(a="1")
+        assert document is not None and orjson.loads(document) == {"id": T1}
+        assert view.get_item_and_document(T1, b"p", b"other", "table", "gone") == (None, None)
+
+    def in_a_write(txn: WriteTxn) -> tuple[Any, bytes | None]:
+        return txn.get_item_and_document(T1, b"p", b"s", "table", "gone")
+
+    assert storage.write(in_a_write) == (item(a="1"), None)
+
+
 def test_an_inserted_item_is_stored_and_counted(storage: Storage) -> None:
     storage.write(lambda txn: txn.insert_item("log", b"p", b"\x01", {"n": {"N": "1"}}, 7))
     storage.write(lambda txn: txn.insert_item("log", b"p", b"\x02", {"n": {"N": "2"}}, 5))

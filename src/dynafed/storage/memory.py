@@ -131,6 +131,11 @@ class _MemoryView:
         docs = self._state.documents.get(kind, {})
         return [(name, _load(docs[name])) for name in sorted(docs)]
 
+    def get_item_and_document(
+        self, table_id: str, pk: bytes, sk: bytes, kind: str, name: str
+    ) -> tuple[Item | None, bytes | None]:
+        return self.get_item(table_id, pk, sk), self.get_document_bytes(kind, name)
+
 
 class _MemoryWriteTxn(_MemoryView):
     """A `WriteTxn`: applies changes in place and logs how to undo each of them."""

@@ -118,6 +118,13 @@ class ReadView(Protocol):
         """All documents of a kind, ordered by name."""
         ...
 
+    def get_item_and_document(
+        self, table_id: str, pk: bytes, sk: bytes, kind: str, name: str
+    ) -> tuple[Item | None, bytes | None]:
+        """`get_item` and `get_document_bytes` in one statement: a single-item read checks
+        the table document it assumed in the same round trip (`dynamodb.context`)."""
+        ...
+
 
 class WriteTxn(ReadView, Protocol):
     def put_item(self, table_id: str, pk: bytes, sk: bytes, item: Item, size: int) -> None:

@@ -64,6 +64,7 @@ _STATS = (
     " FROM table_stats WHERE table_id = %s"
 )
 _GET_DOCUMENT = "SELECT body::text FROM documents WHERE kind = %s AND name = %s"
+_GET_ITEM_AND_DOCUMENT = f"SELECT ({_GET_ITEM}), ({_GET_DOCUMENT})"
 _LIST_DOCUMENTS = "SELECT name, body::text FROM documents WHERE kind = %s ORDER BY name"
 
 _LOCK = "SELECT pg_advisory_xact_lock(%s)"
@@ -290,6 +291,21 @@ class PgView:
         locks = self._document_lock(kind, name, exclusive=False)
         row = self._run(*locks, (_GET_DOCUMENT, (kind, name))).fetchone()
         return None if row is None else str(row[0])
+
+    def get_item_and_document(
+        self, table_id: str, pk: bytes, sk: bytes, kind: str, name: str
+    ) -> tuple[Item | None, bytes | None]:
+        locks = (
+            *self._document_lock(kind, name, exclusive=False),
+            *self._item_key_lock(table_id, pk, sk),
+        )
+        read = (_GET_ITEM_AND_DOCUMENT, (table_id, pk, sk, kind, name))
+        row = self._run(*locks, read).fetchone()
+        assert row is not None  # two scalar subqueries: always one row
+        item, document = row
+        return (None if item is None else _load(item)), (
+            None if document is None else str(document).encode()
+        )
 
     def list_documents(self, kind: str) -> list[tuple[str, Document]]:
         rows = self._run((_LIST_DOCUMENTS, (kind,))).fetchall()

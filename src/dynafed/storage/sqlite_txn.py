@@ -29,6 +29,7 @@ _SCAN = "SELECT pk, sk, item, size FROM items WHERE table_id = ?"
 _SCAN_AFTER = _SCAN + " AND (pk, sk) > (?, ?)"
 _STATS = "SELECT item_count, size_bytes FROM table_stats WHERE table_id = ?"
 _GET_DOCUMENT = "SELECT body FROM documents WHERE kind = ? AND name = ?"
+_GET_ITEM_AND_DOCUMENT = f"SELECT ({_GET_ITEM}), ({_GET_DOCUMENT})"
 _LIST_DOCUMENTS = "SELECT name, body FROM documents WHERE kind = ? ORDER BY name"
 
 _OLD_SIZE = "SELECT size FROM items WHERE table_id = ? AND pk = ? AND sk = ?"
@@ -121,6 +122,15 @@ class SqliteView:
     def list_documents(self, kind: str) -> list[tuple[str, Document]]:
         rows = self._execute(_LIST_DOCUMENTS, (kind,)).fetchall()
         return [(name, _load(body)) for name, body in rows]
+
+    def get_item_and_document(
+        self, table_id: str, pk: bytes, sk: bytes, kind: str, name: str
+    ) -> tuple[Item | None, bytes | None]:
+        row = self._execute(_GET_ITEM_AND_DOCUMENT, (table_id, pk, sk, kind, name)).fetchone()
+        item, document = row
+        return (None if item is None else _load(item)), (
+            None if document is None else bytes(document)
+        )
 
 
 class SqliteWriteTxn(SqliteView):

@@ -24,13 +24,22 @@ MAX_RANGE_KEY_BYTES = 1024
 
 def check_key(table: Table, key: Mapping[str, AttributeValue]) -> None:
     """A `Key` parameter must name exactly the table's key attributes, with their types."""
-    names = table.key_schema.names
-    matches = len(key) == len(names) and all(
-        name in key and type_of(key[name]) == table.key_type(name) for name in names
-    )
-    if not matches:
+    if not key_matches_schema(table, key):
         raise ValidationException("The provided key element does not match the schema")
     _check_key_values(table, key)
+
+
+def key_matches_schema(table: Table, key: Mapping[str, AttributeValue]) -> bool:
+    """Whether `key` names exactly the table's key attributes, with their types (its values
+    may still be refused: `check_key`)."""
+    schema, types = table.key_schema, table.attribute_types
+    value = key.get(schema.hash_key)
+    if value is None or type_of(value) != types[schema.hash_key]:
+        return False
+    if schema.range_key is None:
+        return len(key) == 1
+    value = key.get(schema.range_key)
+    return len(key) == 2 and value is not None and type_of(value) == types[schema.range_key]
 
 
 def check_item_keys(table: Table, item: Mapping[str, AttributeValue]) -> None:

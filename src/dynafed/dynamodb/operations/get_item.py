@@ -1,23 +1,28 @@
 """GetItem (API reference: GetItem): one item by key, optionally projected.
 
 validate (types, constraints, expression parameters, key values, AttributesToGet,
-ProjectionExpression) → in one read snapshot: load the table, authorize `dynamodb:GetItem`,
-check the key, read → answer with the projected item and the read units it cost (the whole
-item's size counts, whatever the projection).
+ProjectionExpression; once per request shape, `dynamodb.prepared`) → in one read snapshot:
+load the table, authorize `dynamodb:GetItem`, check the key, read → answer with the projected
+item and the read units it cost (the whole item's size counts, whatever the projection).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
+from dynafed.core.authorization import AuthorizationRequest
 from dynafed.dynamodb import capacity, fgac
-from dynafed.dynamodb.context import ITEM_TABLE_NOT_FOUND, OperationContext, find_table
+from dynafed.dynamodb.context import ITEM_TABLE_NOT_FOUND, OperationContext, read_table_and_item
 from dynafed.dynamodb.expr import (
+    CompiledExpressions,
+    Projection,
     check_expression_parameters,
     compile_expressions,
     projection_from_attributes_to_get,
 )
 from dynafed.dynamodb.items.keys import check_key, check_projected_keys, storage_key
+from dynafed.dynamodb.prepared import PreparedRequests
 from dynafed.dynamodb.requests import GetItemInput
 from dynafed.dynamodb.validation import RequestShape, validate_request
 from dynafed.dynamodb.validation.model import request_shape
@@ -35,36 +40,73 @@ as the same action, so the keys are computed in `fgac`, which both use."""
 REQUEST: RequestShape[GetItemInput] = RequestShape(request_shape("GetItem"))
 
 
-def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class PreparedGetItem:
+    """A valid GetItem request's conclusions that hold for every request of its shape."""
+
+    request: GetItemInput
+    """The request as validated; its `Key` is the first request's: read the key from the
+    body at hand."""
+    projection: Projection | None
+    compiled: CompiledExpressions
+    condition_keys: dict[str, list[str]]
+    """The fine-grained keys but `dynamodb:LeadingKeys`, which is the key's own value."""
+    wants_capacity: bool
+
+
+def prepare(body: dict[str, Any]) -> PreparedGetItem:
     request = validate_request(REQUEST, body)
     check_expression_parameters(
         request, expression_params=("ProjectionExpression",), legacy_params=("AttributesToGet",)
     )
-    key = validate_item(request["Key"])
+    validate_item(request["Key"])
     attributes_to_get = request.get("AttributesToGet")
     legacy = (
         None if attributes_to_get is None else projection_from_attributes_to_get(attributes_to_get)
     )
     compiled = compile_expressions(request)
-    projection = compiled.projection or legacy
+    keys = authorization(request, None, "", compiled=compiled).condition_keys
+    wants_capacity = capacity.requested(request.get("ReturnConsumedCapacity"))
+    return PreparedGetItem(request, compiled.projection or legacy, compiled, keys, wants_capacity)
+
+
+PREPARED = PreparedRequests("Key", prepare)
+
+
+def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
+    prepared = PREPARED.get(body)
+    request = prepared.request
+    key = validate_item(body["Key"])
+    projection = prepared.projection
 
     name = request["TableName"]
     with ctx.storage.read() as view:
-        table = find_table(view, ctx.table_key(name))
+        table, item, item_read = read_table_and_item(view, ctx.table_key(name), key)
         hash_key = None if table is None else table.key_schema.hash_key
-        ctx.authorize([authorization(request, hash_key, ctx.table_arn(name), compiled=compiled)])
+        ctx.authorize([_authorization(prepared, key, hash_key, ctx.table_arn(name))])
         if table is None:
             raise ResourceNotFoundException(ITEM_TABLE_NOT_FOUND)
         check_key(table, key)
         check_projected_keys(table, projection)
-        item = view.get_item(table.table_id, *storage_key(table, key))
+        if not item_read:
+            item = view.get_item(table.table_id, *storage_key(table, key))
 
     result: dict[str, Any] = {}
     if item is not None:
         result["Item"] = item if projection is None else projection.apply(item)
-    mode = request.get("ReturnConsumedCapacity")
-    if capacity.requested(mode):
+    if prepared.wants_capacity:
+        mode = request.get("ReturnConsumedCapacity")
         consistent = request.get("ConsistentRead", False)
         consumption = capacity.read(item, consistent=consistent)
         result["ConsumedCapacity"] = capacity.render(mode, table.name, consumption)
     return result
+
+
+def _authorization(
+    prepared: PreparedGetItem, key: dict[str, Any], hash_key: str | None, resource: str
+) -> AuthorizationRequest:
+    """`fgac.get_item` for this request, from its shape's keys and its own leading key."""
+    leading = fgac.leading_keys(key, hash_key)
+    shared = prepared.condition_keys
+    keys = dict(shared) if leading is None else {fgac.LEADING_KEYS: leading, **shared}
+    return AuthorizationRequest("dynamodb:GetItem", resource, keys)
