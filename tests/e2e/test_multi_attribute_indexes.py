@@ -381,3 +381,61 @@ def test_partiql_select_on_the_index_reads_it_by_scan(dynamodb: Any, matches: st
         Parameters=[ACME, EU],
     )
     assert sorted(ids(answer["Items"])) == ["m1", "m2", "m3", "m4"]
+
+
+def test_four_hash_and_four_range_attributes_of_mixed_types(dynamodb: Any) -> None:
+    kinds = {"h1": "S", "h2": "N", "h3": "B", "h4": "S", "r1": "N", "r2": "S", "r3": "B", "r4": "N"}
+    schema = [
+        {"AttributeName": name, "KeyType": "HASH" if name.startswith("h") else "RANGE"}
+        for name in kinds
+    ]
+    table = create_table(
+        dynamodb,
+        "Widest",
+        ("pk", "S"),
+        attributes=kinds,
+        GlobalSecondaryIndexes=[
+            {
+                "IndexName": "Wide",
+                "KeySchema": schema,
+                "Projection": {"ProjectionType": "KEYS_ONLY"},
+            }
+        ],
+    )
+    partition = {"h1": {"S": "a"}, "h2": {"N": "2"}, "h3": {"B": b"\x00\x01"}, "h4": {"S": "d"}}
+    for number, (r1, r2) in enumerate([(1, "b"), (1, "a"), (-5, "z"), (10, "a")]):
+        item = {
+            "pk": {"S": f"w{number}"},
+            **partition,
+            "r1": {"N": str(r1)},
+            "r2": {"S": r2},
+            "r3": {"B": b"\x00"},
+            "r4": {"N": str(number)},
+            "extra": {"S": "not projected"},
+        }
+        dynamodb.put_item(TableName=table, Item=item)
+    described = dynamodb.describe_table(TableName=table)["Table"]["GlobalSecondaryIndexes"][0]
+    assert described["KeySchema"] == schema
+    condition = " AND ".join(f"{name} = :{name}" for name in partition)
+    values = {f":{name}": value for name, value in partition.items()}
+    page = dynamodb.query(
+        TableName=table,
+        IndexName="Wide",
+        KeyConditionExpression=condition,
+        ExpressionAttributeValues=values,
+    )
+    assert ids(page["Items"]) == ["w2", "w1", "w0", "w3"]
+    assert "extra" not in page["Items"][0]
+    narrowed = dynamodb.query(
+        TableName=table,
+        IndexName="Wide",
+        KeyConditionExpression=condition + " AND r1 = :r1 AND r2 = :r2 AND r3 = :r3 AND r4 >= :r4",
+        ExpressionAttributeValues={
+            **values,
+            ":r1": {"N": "1"},
+            ":r2": {"S": "a"},
+            ":r3": {"B": b"\x00"},
+            ":r4": {"N": "0"},
+        },
+    )
+    assert ids(narrowed["Items"]) == ["w1"]

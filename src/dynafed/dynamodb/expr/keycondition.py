@@ -239,12 +239,17 @@ def bind_key_condition(clauses: Mapping[str, KeyClause], schema: KeySchema) -> K
 
 
 def _bind_multi_attribute(clauses: Mapping[str, KeyClause], schema: KeySchema) -> KeyCondition:
-    """The rules of a multi-attribute index key. AWS words a missing or unequal partition-key
-    attribute of a multi-attribute partition key, and a gap before a sort-key attribute, as
-    "HASH/RANGE key attributes <name> must have equality conditions specified in the query"
-    (the RANGE form, with its "because" clause, as recorded against AWS in public test
-    suites; the HASH form as far as it was recorded). A single-attribute partition key keeps
-    the messages of any key."""
+    """The rules of a multi-attribute index key, checked in this order: each partition-key
+    attribute, conditions on attributes outside the key, each sort-key condition's type,
+    then the sort-key attributes' left-to-right order.
+
+    Messages: a gap or an early range condition among the sort-key attributes is AWS's
+    "RANGE key attributes <a> must have equality conditions specified in the query because a
+    condition is present on key attribute <b>" (recorded against AWS by public test
+    suites). A missing or unequal attribute of a multi-attribute partition key is worded
+    "HASH key attributes <a> must have equality conditions specified in the query": AWS's
+    HASH message has been recorded only up to "must have equality conditions". A
+    single-attribute partition key keeps the messages of any key."""
     partition = [
         _partition_value(clauses, name, kind, schema) for name, kind in schema.partition_keys
     ]
