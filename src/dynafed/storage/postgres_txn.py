@@ -1,11 +1,17 @@
 """ReadView and WriteTxn as SQL over one PostgreSQL connection (autocommit mode).
 
-Statements go out one at a time and psycopg prepares the frequent ones. (Pipelining a
-key's lock with its read saved nothing measurable on loopback, and psycopg 3.3 can record
-a statement as prepared when an earlier error in the pipeline made the server skip it,
-after which every use fails with "prepared statement does not exist".) Stats deltas are
-insert-only rows written by the same statement as the item, so a transaction never waits
-on a shared stats row.
+Round trips: psycopg prepares the frequent statements (after `prepare_threshold` uses),
+and statements that need no answer before the next one are pipelined with it: a
+transaction's BEGIN and a key's lock go out with the read that follows them (the read is
+still its own statement, so under READ COMMITTED its snapshot is taken after the lock is
+granted), and a write transaction's writes wait in `PgWriteTxn` until its next read or its
+COMMIT, which carries them. A PutItem's transaction is three round trips (table document,
+old item, writes + COMMIT) instead of seven. An error in a pipeline makes the server skip
+the statements after it, and psycopg 3.3 can still record a skipped statement as prepared
+(after which every use fails with "prepared statement does not exist"), so after any error
+in a pipeline the connection's prepared statements are forgotten (`_forget_prepared`).
+Stats deltas are insert-only rows written by the same statement as the item, so a
+transaction never waits on a shared stats row.
 
 Isolation of `write(fn)` (see docs/decisions/postgres-write-isolation.md):
 - `locks`: READ COMMITTED; before a key is read or written the transaction takes
@@ -28,6 +34,7 @@ from typing import Any, Literal
 import orjson
 import psycopg
 from psycopg import errors
+from psycopg.pq import TransactionStatus
 
 from dynafed.storage.bounds import sort_key_bounds, sql_conditions
 from dynafed.storage.port import (
@@ -117,8 +124,8 @@ ReplaceBroken = Callable[[Conn], Conn]
 COMMITTED_WRITES = "committed_writes"
 """The table where each write transaction records its write id, in the same transaction
 (postgres_schema.py): after a lost COMMIT, the id's presence says whether it committed."""
-_COMMIT_RECORDING = "INSERT INTO committed_writes (id) VALUES ('{}'); COMMIT"
-# One round trip for both: the simple query protocol runs them in order and stops at an error.
+_RECORD_WRITE = "INSERT INTO committed_writes (id) VALUES (%s)"
+_COMMIT = "COMMIT"
 
 
 class CommitInDoubt(Exception):
@@ -178,7 +185,7 @@ class PgView:
         the last one's cursor."""
         if not self._open:
             raise RuntimeError("storage view used after its block ended")
-        batch = list(statements)
+        batch = self._unsent_writes() + list(statements)
         if self._begin is not None:
             batch.insert(0, (self._begin, None))
             self._begin = None
@@ -195,11 +202,12 @@ class PgView:
         self._ran_any = True
         return cursor
 
+    def _unsent_writes(self) -> list[Statement]:
+        return []  # a read view writes nothing
+
     def _execute(self, batch: list[Statement]) -> psycopg.Cursor[tuple[Any, ...]]:
         try:
-            for statement in batch:
-                cursor = self.conn.execute(*statement)
-            return cursor
+            return send(self.conn, batch)
         except psycopg.OperationalError as exc:
             if not self._may_run_again(exc):
                 raise
@@ -207,9 +215,7 @@ class PgView:
         self._given_back = True  # replace_broken returns it, and may fail to lend another
         self.conn = self._replace_broken(self.conn)
         self._given_back = False
-        for statement in batch:
-            cursor = self.conn.execute(*statement)
-        return cursor
+        return send(self.conn, batch)
 
     def _may_run_again(self, error: psycopg.OperationalError) -> bool:
         if self._replace_broken is None or isinstance(error, DatabaseTimeout):
@@ -326,6 +332,8 @@ class PgWriteTxn(PgView):
         self._locked: dict[int, bool] = {}
         """Lock id -> held exclusively (False: shared)."""
         self._later_locks_time_out = False
+        self._writes: list[Statement] = []
+        """Writes not sent yet: they go out with the next read, or with COMMIT."""
         self.touched: set[str] = set()
 
     # --- locks ---------------------------------------------------------------------------
@@ -368,9 +376,21 @@ class PgWriteTxn(PgView):
 
     # --- writes --------------------------------------------------------------------------
 
+    def _write(self, *statements: Statement) -> None:
+        """Queue `statements`: a write's answer is never needed before the next statement, and
+        an error in it aborts the transaction whenever it is reported (at the next read or at
+        COMMIT, raised from there; `conflict` and `lost` record it as for any statement)."""
+        if not self._open:
+            raise RuntimeError("storage view used after its block ended")
+        self._writes.extend(statements)
+
+    def _unsent_writes(self) -> list[Statement]:
+        writes, self._writes = self._writes, []
+        return writes
+
     def put_item(self, table_id: str, pk: bytes, sk: bytes, item: Item, size: int) -> None:
         params = {"t": table_id, "pk": pk, "sk": sk, "size": size, "item": _dump(item)}
-        self._run(*self._item_key_lock(table_id, pk, sk), (_PUT_ITEM, params))
+        self._write(*self._item_key_lock(table_id, pk, sk), (_PUT_ITEM, params))
         self.touched.add(table_id)
 
     def insert_item(self, table_id: str, pk: bytes, sk: bytes, item: Item, size: int) -> None:
@@ -383,16 +403,16 @@ class PgWriteTxn(PgView):
         # No key lock: the lock guards a read-then-write of a key that may be absent, and
         # under `locks` the caller's own locks vouch that nothing is there.
         params = {"t": table_id, "pk": pk, "sk": sk, "size": size, "item": _dump(item)}
-        self._run((_INSERT_ITEM, params))
+        self._write((_INSERT_ITEM, params))
         self.touched.add(table_id)
 
     def delete_item(self, table_id: str, pk: bytes, sk: bytes) -> None:
         params = {"t": table_id, "pk": pk, "sk": sk}
-        self._run(*self._item_key_lock(table_id, pk, sk), (_DELETE_ITEM, params))
+        self._write(*self._item_key_lock(table_id, pk, sk), (_DELETE_ITEM, params))
         self.touched.add(table_id)
 
     def delete_table_items(self, table_id: str) -> None:
-        self._run((_DELETE_TABLE_ITEMS, (table_id,)), (_DELETE_TABLE_STATS, (table_id,)))
+        self._write((_DELETE_TABLE_ITEMS, (table_id,)), (_DELETE_TABLE_STATS, (table_id,)))
 
     def get_document_for_update(self, kind: str, name: str) -> Document | None:
         locks = self._document_lock(kind, name, exclusive=True)
@@ -401,40 +421,75 @@ class PgWriteTxn(PgView):
 
     def put_document(self, kind: str, name: str, document: Document) -> None:
         locks = self._document_lock(kind, name, exclusive=True)
-        self._run(*locks, (_PUT_DOCUMENT, (kind, name, _dump(document))))
+        self._write(*locks, (_PUT_DOCUMENT, (kind, name, _dump(document))))
 
     def delete_document(self, kind: str, name: str) -> None:
         locks = self._document_lock(kind, name, exclusive=True)
-        self._run(*locks, (_DELETE_DOCUMENT, (kind, name)))
+        self._write(*locks, (_DELETE_DOCUMENT, (kind, name)))
 
     # --- end -----------------------------------------------------------------------------
 
     def commit(self, write_id: str) -> None:
         """Commit, recording `write_id` (letters, digits and dashes) in `committed_writes` in
-        the same transaction. Raises `CommitInDoubt` if the connection is lost on the way."""
-        if not self.started:  # fn never touched the database
-            return
+        the same transaction, in one round trip with the writes not sent yet. Raises
+        `CommitInDoubt` if the connection is lost on the way."""
+        batch = self._unsent_writes()
         self.close()
+        if not self.started and not batch:  # fn never touched the database
+            return
+        if self._begin is not None:
+            batch.insert(0, (self._begin, None))
+            self._begin = None
+            self.started = True
+        batch += [(_RECORD_WRITE, (write_id,)), (_COMMIT, None)]
         try:
-            cursor = self.conn.execute(_COMMIT_RECORDING.format(write_id).encode())
-        except RETRYABLE as exc:  # SERIALIZABLE checks at commit too
+            cursor = send(self.conn, batch)
+        except RETRYABLE as exc:  # SERIALIZABLE checks at commit too, and a queued write
             self.conflict = exc
             raise
         except psycopg.OperationalError as exc:
-            if self.conn.closed:
+            # Only a server that is still there and says the transaction failed (e.g. a
+            # queued write hit statement_timeout: the pipeline skipped COMMIT) proves that
+            # nothing committed. A connection that went away may have taken COMMIT's answer
+            # with it, and in a pipeline psycopg can report the loss before it marks the
+            # connection closed.
+            if self.conn.info.transaction_status != TransactionStatus.INERROR:
                 raise CommitInDoubt(self.conn.backend) from exc
-            self.lost = exc  # e.g. statement_timeout: nothing committed
+            self.lost = exc
             raise StorageUnavailableError(f"PostgreSQL: {exc}") from exc
-        while cursor.nextset():
-            pass
         if cursor.statusmessage != "COMMIT":
             # COMMIT of a transaction an error aborted answers ROLLBACK, without an error.
             raise RuntimeError("the write transaction was rolled back after an error")
 
     def rollback(self) -> None:
         self.close()
+        self._writes = []
         if self.started and not self.conn.closed:
             self.conn.execute("ROLLBACK")
+
+
+def send(conn: Conn, batch: list[Statement]) -> psycopg.Cursor[tuple[Any, ...]]:
+    """Run `batch`'s statements in order, in one round trip (a pipeline) when there are
+    several; the last one's cursor."""
+    if len(batch) == 1:
+        return conn.execute(*batch[0])
+    try:
+        with conn.pipeline():
+            for statement in batch:
+                cursor = conn.execute(*statement)
+    except psycopg.Error:
+        _forget_prepared(conn)
+        raise
+    return cursor
+
+
+def _forget_prepared(conn: Conn) -> None:
+    """Make psycopg deallocate and forget the connection's prepared statements: after an
+    error in a pipeline it may count a statement the server skipped as prepared (psycopg
+    3.3 records the statement's name when it queues a Parse, and checks the answer only
+    for statements it had never seen). Statements are prepared again after
+    `prepare_threshold` uses."""
+    conn._prepared.clear()
 
 
 def compact_stats(conn: Conn, table_id: str) -> None:
