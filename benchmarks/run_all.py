@@ -119,7 +119,8 @@ def pinning() -> tuple[str | None, str | None, str | None, str]:
             str(cpus[0]),
             str(cpus[1]),
             f"{cpus[0]},{second}",
-            f"server on CPU {cpus[0]} (dynafed-2w on CPUs {cpus[0]},{second}), "
+            f"server on CPU {cpus[0]} (dynafed-2w, dynafed-pg-2n and ddb-local-2c on CPUs "
+            f"{cpus[0]},{second}), "
             f"wrk on CPU {cpus[1]}",
         )
     return None, None, None, "not pinned (needs taskset and two CPUs)"

@@ -109,6 +109,8 @@ def section(table: Table, growth: Growth | None) -> str:
                  + [p99_line(table)]),
         "### All cores\n\n" + _table([_goal_line(g, table) for g in ALL_CORES_GOALS]),
         "### PostgreSQL, dynafed as admin\n\n"
+        "PostgreSQL's own processes are not the server's CPU here (they count as other work), "
+        "so the per-CPU ratios flatter the PostgreSQL targets.\n\n"
         + _table([_goal_line(g, table) for g in POSTGRES_GOALS]),
         "### Cost grows as it should (dynafed as admin, one core)\n\n"
         + _table(growth_lines(growth)),
