@@ -93,10 +93,12 @@ def _add_serve(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     )
     serve.add_argument(
         "--workers",
-        type=_positive_int,
-        default=1,
-        metavar="N",
-        help="server processes sharing the port, one per core to use (default 1)",
+        type=_workers,
+        default=os.environ.get("DYNAFED_WORKERS", AUTO),
+        metavar="N|auto",
+        help="server processes sharing the port; auto (the default): one per core this "
+        "process may run on, at most 8, and 1 with --demo or memory:// storage "
+        "(env DYNAFED_WORKERS)",
     )
     serve.add_argument(
         "--any-key",
@@ -180,6 +182,14 @@ def _region_list(text: str) -> tuple[str, ...]:
     return regions
 
 
+AUTO = "auto"
+
+
+def _workers(text: str) -> int | None:
+    """A number of worker processes, or None for `auto`."""
+    return None if text == AUTO else _positive_int(text)
+
+
 def _positive_int(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, got {text!r}")
@@ -198,11 +208,12 @@ def _run_serve(args: argparse.Namespace) -> int:
     from dynafed.server.preflight import StartupError
     from dynafed.server.private_files import make_private, tightened_notice
     from dynafed.server.runner import ANY_KEY_WARNING, Stopped, serve
-    from dynafed.server.workers import WorkersFailed
+    from dynafed.server.workers import WorkersFailed, workers_for_cores
     from dynafed.storage.factory import sqlite_file_of
     from dynafed.storage.sqlite_errors import StorageOpenError, os_error_cause
 
-    if args.demo and args.workers > 1:
+    workers: int | None = args.workers  # None: auto
+    if args.demo and workers is not None and workers > 1:
         message = "dynafed serve: --demo seeds its data from one process; use --workers 1"
         print(message, file=sys.stderr)
         return 2
@@ -230,7 +241,7 @@ def _run_serve(args: argparse.Namespace) -> int:
         ttl_sweep_interval=args.ttl_sweep_interval,
         stream_shard_records=args.stream_shard_records,
         identity=identity,
-        workers=args.workers,
+        workers=workers or 1,
         trusted_proxies=args.trusted_proxies,
         read_timeout=args.read_timeout,
         keep_alive_timeout=args.keep_alive_timeout,
@@ -243,6 +254,9 @@ def _run_serve(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    if workers is None:
+        one_process = args.demo or storage_url(settings) == "memory://"
+        settings = replace(settings, workers=1 if one_process else workers_for_cores())
     if settings.workers > 1 and storage_url(settings) == "memory://":
         print(
             "dynafed serve: memory:// storage lives in one process; use --workers 1",

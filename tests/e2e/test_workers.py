@@ -143,3 +143,29 @@ def test_workers_on_a_new_file_start_together_every_time(tmp_path: Path) -> None
             assert client(server, "dynamodb").list_tables()["TableNames"] == []
         finally:
             assert server.stop(signal.SIGTERM) == 0
+
+
+@pytest.mark.parametrize("cpus", ["all", "one"])
+def test_by_default_one_worker_per_core_it_may_use(tmp_path: Path, cpus: str) -> None:
+    allowed = sorted(os.sched_getaffinity(0))
+    prefix = ("taskset", "-c", str(allowed[0])) if cpus == "one" else ()
+    expected = 1 if cpus == "one" else min(len(allowed), 8)
+    server = start_server(tmp_path / "data", command_prefix=prefix, default_workers=True)
+    try:
+        assert wait_for(lambda: f"workers:    {expected}\n" in "".join(server.output))
+        if expected > 1:
+            assert wait_for(lambda: "".join(server.output).count("serving") == expected)
+        assert len(workers_of(server)) == (expected if expected > 1 else 0)
+        create_table(server)
+        assert client(server, "dynamodb").list_tables()["TableNames"] == [TABLE]
+    finally:
+        assert server.stop() == 0
+
+
+def test_the_demo_keeps_to_one_process_by_default(tmp_path: Path) -> None:
+    server = start_server(tmp_path / "data", "--demo", default_workers=True)
+    try:
+        assert wait_for(lambda: "workers:    1\n" in "".join(server.output))
+        assert workers_of(server) == []
+    finally:
+        assert server.stop() == 0

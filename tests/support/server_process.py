@@ -75,12 +75,20 @@ def start_server(
     timeout: float = 30,
     own_process_group: bool = False,
     command_prefix: tuple[str, ...] = (),
+    default_workers: bool = False,
 ) -> ServerProcess:
     """`own_process_group`: the server (and its `--workers`) in a process group of its own,
     so a test can send it what Ctrl-C in a terminal sends (`os.killpg(pid, SIGINT)`).
     `command_prefix`: a command that execs the server (`nsenter …`: a small disk's mount
-    namespace, tests/support/small_disk.py); the process is still the server's."""
+    namespace, tests/support/small_disk.py); the process is still the server's.
+    `default_workers`: leave `--workers` to the server's default (`auto`) instead of one
+    process."""
     extra_args = (*_default_storage_args(data_dir, extra_args, env), *extra_args)
+    if "--workers" not in extra_args and not default_workers:
+        # One process unless a test asks for more: the tests observe one server's state
+        # (its caches, rate limits, output). `--workers auto`, the default, is tested in
+        # test_workers.py.
+        extra_args = (*extra_args, "--workers", "1")
     process_env = {
         **os.environ,
         "DYNAFED_ADMIN_ACCESS_KEY_ID": ADMIN_ACCESS_KEY,

@@ -73,6 +73,7 @@ def banner(settings: Settings, endpoint: str, admin: AdminCredentials, source: s
     return f"""dynafed listening on {endpoint}
   storage:    {storage_url(settings)}
   region:     {settings.region}   account: {settings.account_id}
+  workers:    {settings.workers}
   admin key:  {admin.access_key_id}
   {secret_line}
 

@@ -36,6 +36,17 @@ STARTUP_GRACE_SECONDS = 5.0
 ORPHAN_CHECK_SECONDS = 1.0
 
 
+MOST_WORKERS_BY_DEFAULT = 8
+"""`--workers auto` stops here: past it, a SQLite file's single writer and the database's
+connections limit what more processes add, and each costs its memory."""
+
+
+def workers_for_cores() -> int:
+    """`--workers auto`: one worker per core this process may run on (its CPU affinity, so
+    `taskset` and container CPU sets are honoured), at most `MOST_WORKERS_BY_DEFAULT`."""
+    return max(1, min(len(os.sched_getaffinity(0)), MOST_WORKERS_BY_DEFAULT))
+
+
 class WorkersFailed(Exception):
     """A worker exited while starting; the server stopped."""
 
