@@ -121,7 +121,8 @@ def running_dynafed(*extra: str) -> Iterator[Dynafed]:
             "DYNAFED_ADMIN_SECRET_ACCESS_KEY": SECRET_KEY,
             "PYTHONUNBUFFERED": "1",
         }
-        command = [sys.executable, "-m", "dynafed.cli", "serve", "--port", "0"]
+        # One process: `serve` defaults to a worker per core.
+        command = [sys.executable, "-m", "dynafed.cli", "serve", "--workers", "1", "--port", "0"]
         process = subprocess.Popen(
             [*command, "--data-dir", data_dir, "--region", REGION, *extra],
             stdout=subprocess.PIPE,
