@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from dynafed.userpool.password_policy import PasswordPolicy
+from dynafed.userpool.schema import CustomAttribute
 
 POOL_ID_PATTERN = re.compile(r"[\w-]+_[0-9a-zA-Z]+")
 """Cognito's user-pool id pattern (cognito-idp service model, `UserPoolIdType`)."""
@@ -62,6 +63,10 @@ class UserPool:
     alias_attributes: list[str] = field(default_factory=list)
     """`AliasAttributes`: `email`, `phone_number`, `preferred_username` sign in besides the
     user name (the first two once verified)."""
+    custom_attributes: list[CustomAttribute] = field(default_factory=list)
+    """The `custom:` attributes of the pool's schema (`userpool/schema.py`)."""
+    required_attributes: list[str] = field(default_factory=list)
+    """Standard attributes the schema makes `Required`: SignUp must give them."""
 
     def to_document(self) -> dict[str, Any]:
         return asdict(self)
@@ -69,7 +74,15 @@ class UserPool:
     @classmethod
     def from_document(cls, doc: dict[str, Any]) -> UserPool:
         policy = PasswordPolicy(**doc.get("password_policy", {}))
-        return cls(**{**doc, "lockout": LockoutRules(**doc["lockout"]), "password_policy": policy})
+        custom = [CustomAttribute.from_document(d) for d in doc.get("custom_attributes", [])]
+        return cls(
+            **{
+                **doc,
+                "lockout": LockoutRules(**doc["lockout"]),
+                "password_policy": policy,
+                "custom_attributes": custom,
+            }
+        )
 
 
 @dataclass(slots=True)

@@ -2,7 +2,8 @@
 
 ID token: `sub`, `aud` (the app client), `token_use: id`, `auth_time`, `origin_jti`,
 `event_id` (one per sign-in, kept by its refreshes), `cognito:username`,
-`email`/`email_verified`, `cognito:groups`, `cognito:roles`, `cognito:preferred_role`,
+`email`/`email_verified`, the user's other attributes (`phone_number`, `custom:…`),
+`cognito:groups`, `cognito:roles`, `cognito:preferred_role`,
 `nonce` when the request carried one. Access
 token: `client_id` and `scope` instead of `aud` (so STS refuses it as a web identity token,
 as it refuses Cognito's: "Missing a required claim: aud").
@@ -75,6 +76,7 @@ def id_token_claims(
     groups: Sequence[Group] = (),
 ) -> dict[str, Any]:
     claims: dict[str, Any] = {
+        **_attribute_claims(user),
         "sub": user.sub,
         "aud": sign_in.client_id,
         "iss": issuer,
@@ -94,6 +96,16 @@ def id_token_claims(
     if sign_in.nonce is not None:
         claims["nonce"] = sign_in.nonce
     return claims
+
+
+def _attribute_claims(user: User) -> dict[str, Any]:
+    """The user's attributes besides `sub` and `email`, as Cognito's ID token carries them:
+    custom ones as strings ("custom:tier": "gold"), `phone_number_verified` as a boolean.
+    Token claims of the same name (listed after these) win over a stray stored attribute."""
+    return {
+        name: value == "true" if name == "phone_number_verified" else value
+        for name, value in user.attributes.items()
+    }
 
 
 def access_token_claims(

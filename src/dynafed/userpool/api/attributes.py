@@ -32,6 +32,11 @@ class AttributeChange:
     email_verified: bool | None = None
     others: dict[str, str] = field(default_factory=dict)
 
+    def named(self) -> dict[str, str]:
+        """Every attribute written, by name (what the pool's schema is checked against)."""
+        email = {} if self.email is None else {"email": self.email}
+        return {**email, **self.others}
+
 
 def parse(given: list[dict[str, Any]], by_admin: bool) -> AttributeChange:
     email, verified, others = None, None, {}

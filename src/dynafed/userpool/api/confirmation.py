@@ -18,6 +18,7 @@ from dynafed.userpool import codes, store
 from dynafed.userpool.api import attributes as user_attributes
 from dynafed.userpool.api import delivery, existence
 from dynafed.userpool.api.context import ApiContext, Call, find_client, require_pool
+from dynafed.userpool.api.custom_attributes import conform, require_attributes
 from dynafed.userpool.api.errors import (
     CodeLimitExceeded,
     CodeMismatchException,
@@ -42,6 +43,7 @@ def sign_up(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict[str, Any]
         raise NotAuthorizedException("SignUp is not permitted for this user pool")
     named = new_user_name(pool, username)
     change = user_attributes.parse(body.get("UserAttributes") or [], by_admin=False)
+    conform(pool, change.named(), creating=True)
     # slow: before the transaction
     credentials = new_credentials(ctx, pool, named.username, body["Password"], USER_WORDING)
     now = ctx.now()
@@ -60,6 +62,7 @@ def sign_up(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict[str, Any]
         modified_at=now,
     )
     named.give_to(user)
+    require_attributes(pool, {a["Name"]: a["Value"] for a in user_attributes.listed(user)})
     found = delivery.destination(user)
 
     def write(txn: WriteTxn) -> codes.Message:

@@ -22,6 +22,7 @@ from dynafed.userpool.api.access_tokens import Caller, caller_of
 from dynafed.userpool.api.auth import refusals_as_errors
 from dynafed.userpool.api.confirmation import code_error
 from dynafed.userpool.api.context import ApiContext, Call, find_client, require_pool
+from dynafed.userpool.api.custom_attributes import conform
 from dynafed.userpool.api.errors import (
     InvalidParameterException,
     NotAuthorizedException,
@@ -43,6 +44,7 @@ def update_user_attributes(ctx: ApiContext, body: dict[str, Any], call: Call) ->
     the outbox (VerifyUserAttribute)."""
     caller = caller_of(ctx, body["AccessToken"])
     change = user_attributes.parse(body["UserAttributes"], by_admin=False)
+    conform(caller.pool, change.named(), creating=False)
     now = ctx.now()
 
     def write(txn: WriteTxn) -> tuple[User, codes.Message | None]:

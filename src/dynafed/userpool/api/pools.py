@@ -10,9 +10,11 @@ from dynafed.storage.port import WriteTxn
 from dynafed.userpool import store
 from dynafed.userpool.admin import new_pool_id
 from dynafed.userpool.api.context import ApiContext, Call, page, require_pool
+from dynafed.userpool.api.custom_attributes import parse_schema
 from dynafed.userpool.api.errors import InvalidParameterException
 from dynafed.userpool.model import POOL_ID_PATTERN, LockoutRules, UserPool
 from dynafed.userpool.password_policy import DEFAULT_MINIMUM_LENGTH, PasswordPolicy
+from dynafed.userpool.schema import described_schema
 
 TEMPORARY_PASSWORD_DAYS = 7
 MIN_POLICY_LENGTH, MAX_POLICY_LENGTH = 6, 99
@@ -44,6 +46,7 @@ def pool_view(ctx: ApiContext, pool: UserPool, users: int) -> dict[str, Any]:
         "EstimatedNumberOfUsers": users,
         "AdminCreateUserConfig": {"AllowAdminCreateUserOnly": pool.allow_admin_create_user_only},
         "UsernameConfiguration": {"CaseSensitive": False},
+        "SchemaAttributes": described_schema(pool.custom_attributes, pool.required_attributes),
     }
     if pool.username_attributes:
         view["UsernameAttributes"] = list(pool.username_attributes)
@@ -111,6 +114,7 @@ def _sign_in_settings(body: dict[str, Any]) -> tuple[list[str], list[str]]:
 def create(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict[str, Any]:
     refuse_unserved_settings(body)
     username_attributes, alias_attributes = _sign_in_settings(body)
+    custom_attributes, required_attributes = parse_schema(body.get("Schema") or [])
     admin_only = (body.get("AdminCreateUserConfig") or {}).get("AllowAdminCreateUserOnly")
     tags = body.get("UserPoolTags") or {}
     chosen_id = tags.get(POOL_ID_TAG)
@@ -126,6 +130,8 @@ def create(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict[str, Any]:
         allow_admin_create_user_only=bool(admin_only),
         username_attributes=username_attributes,
         alias_attributes=alias_attributes,
+        custom_attributes=custom_attributes,
+        required_attributes=required_attributes,
     )
 
     def write(txn: WriteTxn) -> tuple[UserPool, int]:

@@ -18,6 +18,7 @@ from dynafed.userpool import codes, grants, store
 from dynafed.userpool.api import attributes as user_attributes
 from dynafed.userpool.api import delivery
 from dynafed.userpool.api.context import ApiContext, Call, page, require_pool
+from dynafed.userpool.api.custom_attributes import conform
 from dynafed.userpool.api.errors import (
     InvalidParameterException,
     UnsupportedUserStateException,
@@ -60,6 +61,7 @@ def admin_create_user(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict
     named = new_user_name(pool, body["Username"])
     username = named.username
     change = user_attributes.parse(body.get("UserAttributes") or [], by_admin=True)
+    conform(pool, change.named(), creating=True)
     temporary = body.get("TemporaryPassword") or _temporary_password()
     now = ctx.now()
     credentials = new_credentials(ctx, pool, username, temporary)
@@ -227,6 +229,7 @@ def admin_update_user_attributes(
 
     def write(txn: WriteTxn) -> None:
         user = _require_user(txn, body["UserPoolId"], body["Username"], call.region)
+        conform(require_pool(txn, user.pool_id, call.region), change.named(), creating=False)
         user_attributes.apply(user, change)
         user.modified_at = ctx.now()
         store.save_user(txn, user)
