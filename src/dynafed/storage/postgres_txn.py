@@ -75,6 +75,8 @@ _GET_ITEM_AND_DOCUMENT = f"SELECT ({_GET_ITEM}), ({_GET_DOCUMENT})"
 _LIST_DOCUMENTS = "SELECT name, body::text FROM documents WHERE kind = %s ORDER BY name"
 
 _LOCK = "SELECT pg_advisory_xact_lock(%s)"
+_LATER_LOCK_TIMEOUT = f"SET LOCAL lock_timeout = '{LATER_LOCK_TIMEOUT}'"
+_NO_LOCK_TIMEOUT = "SET LOCAL lock_timeout = 0"
 _SHARED_LOCK = "SELECT pg_advisory_xact_lock_shared(%s)"
 # Each write adds its stats delta in the same statement. `old` is the row as it was before
 # this statement's upsert.
@@ -338,18 +340,34 @@ class PgWriteTxn(PgView):
 
     # --- locks ---------------------------------------------------------------------------
 
-    def _lock(self, key: bytes, *, exclusive: bool, item: bool) -> list[Statement]:
+    def _lock(
+        self, key: bytes, *, exclusive: bool, item: bool, queue: bool = False
+    ) -> list[Statement]:
+        """The statements that take the lock on `key` (none if held). `queue`: wait for it
+        as long as it takes, even if it could close a deadlock cycle (a hot counter's
+        document, `get_document_for_update`): its holder's own later waits time out, so a
+        cycle through it ends within `LATER_LOCK_TIMEOUT` unless every member waits for
+        such a counter (two counters taken in opposite orders), which PostgreSQL's deadlock
+        detector ends after `deadlock_timeout`. Under a 50 ms limit, writers queueing for
+        a stream's counter behind a dozen others gave up, backed off and ran again."""
         if not self._locking:
             return []
         lock_id = _lock_id(key)
         held = self._locked.get(lock_id)
         if held is not None and (held or not exclusive):
             return []
+        lock: Statement = (_LOCK if exclusive else _SHARED_LOCK, (lock_id,))
         statements: list[Statement] = []
-        if self._may_deadlock(item) and not self._later_locks_time_out:
-            statements.append((f"SET LOCAL lock_timeout = '{LATER_LOCK_TIMEOUT}'", None))
-            self._later_locks_time_out = True
-        statements.append((_LOCK if exclusive else _SHARED_LOCK, (lock_id,)))
+        if queue:
+            if self._later_locks_time_out:  # wait unbounded for this one, then restore
+                statements = [(_NO_LOCK_TIMEOUT, None), lock, (_LATER_LOCK_TIMEOUT, None)]
+            else:
+                statements = [lock]
+        else:
+            if self._may_deadlock(item) and not self._later_locks_time_out:
+                statements.append((_LATER_LOCK_TIMEOUT, None))
+                self._later_locks_time_out = True
+            statements.append(lock)
         self._locked[lock_id] = exclusive
         return statements
 
@@ -371,8 +389,7 @@ class PgWriteTxn(PgView):
         return self._lock(_item_lock_key(table_id, pk, sk), exclusive=True, item=True)
 
     def _document_lock(self, kind: str, name: str, *, exclusive: bool) -> list[Statement]:
-        key = b"\x01" + orjson.dumps([kind, name])
-        return self._lock(key, exclusive=exclusive, item=False)
+        return self._lock(_document_lock_key(kind, name), exclusive=exclusive, item=False)
 
     # --- writes --------------------------------------------------------------------------
 
@@ -415,7 +432,8 @@ class PgWriteTxn(PgView):
         self._write((_DELETE_TABLE_ITEMS, (table_id,)), (_DELETE_TABLE_STATS, (table_id,)))
 
     def get_document_for_update(self, kind: str, name: str) -> Document | None:
-        locks = self._document_lock(kind, name, exclusive=True)
+        key = _document_lock_key(kind, name)
+        locks = self._lock(key, exclusive=True, item=False, queue=True)
         row = self._run(*locks, (_GET_DOCUMENT, (kind, name))).fetchone()
         return None if row is None else _load(str(row[0]))
 
@@ -499,6 +517,10 @@ def compact_stats(conn: Conn, table_id: str) -> None:
 
 def _item_lock_key(table_id: str, pk: bytes, sk: bytes) -> bytes:
     return b"\x00" + orjson.dumps(table_id) + len(pk).to_bytes(4, "big") + pk + sk
+
+
+def _document_lock_key(kind: str, name: str) -> bytes:
+    return b"\x01" + orjson.dumps([kind, name])
 
 
 def _lock_id(key: bytes) -> int:
