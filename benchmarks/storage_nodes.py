@@ -93,7 +93,17 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="subset of sqlitex1,postgresx1,postgresx2",
     )
     parser.add_argument("--out", type=Path, help="also write the report (markdown) here")
+    add_serve_args(parser)
     return parser.parse_args(argv)
+
+
+def add_serve_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--serve-args",
+        type=str.split,
+        default=[],
+        help="more `dynafed serve` options for every node, as one string (e.g. '--stream-lanes 1')",
+    )
 
 
 def node_argv(port: int, data_dir: Path, storage: str | None) -> list[str]:
@@ -127,7 +137,7 @@ def started_nodes(
             port = processes.free_port()
             argv = node_argv(
                 port, scratch / f"node{n}", storage if config.backend == "postgres" else None
-            )
+            ) + list(args.serve_args)
             log = scratch / f"node{n}.log"
             nodes.append(
                 processes.start(f"node{n}", argv, port=port, log_path=log, cpus=None, env=env)

@@ -50,6 +50,7 @@ from storage_nodes import (
     REGION,
     Cell,
     Config,
+    add_serve_args,
     replay_on_all,
     started_nodes,
     summarize,
@@ -72,6 +73,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--postgres", default=POSTGRES_URL, help="libpq URL of the database")
     parser.add_argument("--pool-max-size", type=int, help="each server's pool_max_size")
     parser.add_argument("--out", type=Path, help="also write the report (markdown) here")
+    add_serve_args(parser)
     args = parser.parse_args(argv)
     if not 1 <= args.repeat <= 10 or not 1 <= args.duration <= 300:
         parser.error("--repeat must be 1..10 and --duration 1..300")

@@ -84,6 +84,14 @@ def _add_serve(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "(for tests of shard lineage; default: by age only)",
     )
     serve.add_argument(
+        "--stream-lanes",
+        type=_positive_int,
+        default=None,
+        metavar="N",
+        help="open shards per DynamoDB stream enabled from now on, each with its own "
+        "sequence counter (default: 1 on SQLite, 4 on PostgreSQL)",
+    )
+    serve.add_argument(
         "--identity-config",
         type=Path,
         default=os.environ.get("DYNAFED_IDENTITY_CONFIG"),
@@ -240,6 +248,7 @@ def _run_serve(args: argparse.Namespace) -> int:
         audit_log=args.audit_log,
         ttl_sweep_interval=args.ttl_sweep_interval,
         stream_shard_records=args.stream_shard_records,
+        stream_lanes=args.stream_lanes,
         identity=identity,
         workers=workers or 1,
         trusted_proxies=args.trusted_proxies,

@@ -4,8 +4,9 @@ JavaScript v3's `@aws-sdk/client-dynamodb-streams` in Node (pinned in
 tests/e2e/js/package.json; tests/e2e/js/streams_consumer.mjs), and `dynafed streams tail`.
 
 Each consumer starts before the writes and reads while they happen, on a server whose
-shards roll over every few records, so it follows the lineage (docs/streams.md, "The shard
-model") to see every record once, in write order."""
+shards roll over every few records and whose streams have two lanes (two open shards), so
+it follows the lineage (docs/streams.md, "The shard model") to see every record once, each
+item's in write order (all of them here: they share one partition key, so one lane)."""
 
 from __future__ import annotations
 
@@ -29,14 +30,18 @@ from tests.support.stream_poller import StreamPoller
 pytestmark = pytest.mark.e2e
 
 SHARD_RECORDS = 4
+LANES = 2
 WRITES = 10
+SHARDS = -(-WRITES // SHARD_RECORDS) + LANES - 1
+"""The written lane's shards, and the other lanes' first (empty) ones."""
 DEADLINE_SECONDS = 30
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     data_dir = tmp_path_factory.mktemp("dynafed-stream-consumers")
-    with running_server(data_dir, "--stream-shard-records", str(SHARD_RECORDS)) as running:
+    args = ("--stream-shard-records", str(SHARD_RECORDS), "--stream-lanes", str(LANES))
+    with running_server(data_dir, *args) as running:
         yield running
 
 
@@ -67,7 +72,7 @@ def test_a_boto3_polling_loop_reads_every_record_in_order(server: ServerProcess)
     writer.join()
     records = consumer.records()
     assert [(r["eventName"], r["dynamodb"]["Keys"]["sk"]["N"]) for r in records] == EXPECTED
-    assert len(consumer.shards) == -(-WRITES // SHARD_RECORDS)
+    assert len(consumer.shards) == SHARDS
     modify = records[-2]["dynamodb"]
     assert modify["OldImage"]["v"] == {"N": "0"} and modify["NewImage"]["v"] == {"N": "100"}
 
@@ -110,7 +115,7 @@ def test_the_javascript_sdk_v3_streams_client_reads_every_record(server: ServerP
     assert [(r["eventName"], r["keys"]["sk"]["N"]) for r in records] == EXPECTED
     assert result["streamArn"] == stream_arn(dynamodb, table)
     assert result["listed"] == [result["streamArn"]]
-    assert result["shards"] == -(-WRITES // SHARD_RECORDS)
+    assert result["shards"] == SHARDS
     numbers = [int(r["sequenceNumber"]) for r in records]
     assert numbers == sorted(numbers)
     assert records[-2]["newImage"]["v"] == {"N": "100"}

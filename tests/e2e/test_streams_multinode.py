@@ -90,7 +90,9 @@ def test_a_reader_sees_every_nodes_records_once_in_order(cluster: Cluster) -> No
     records = reader.records()
     assert len(records) == expected
     numbers = [int(record["dynamodb"]["SequenceNumber"]) for record in records]
-    assert numbers == sorted(numbers) and len(set(numbers)) == len(numbers)
+    assert len(set(numbers)) == len(numbers)
+    # Ordered within each shard (on PostgreSQL a stream has several lanes, each its own line
+    # of shards: order across lanes is not promised, as on AWS; each item's is, below).
     for shard in reader.shards.values():
         in_shard = [int(r["dynamodb"]["SequenceNumber"]) for r in shard.records]
         assert in_shard == sorted(in_shard)

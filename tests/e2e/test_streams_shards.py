@@ -1,6 +1,7 @@
 """DynamoDB Streams shards and TTL records end to end, on a server started with
-`--stream-shard-records 3` (a shard rolls over after three records) and a short TTL sweep:
-a reader that follows DescribeStream's lineage reads every record once, in write order
+`--stream-shard-records 3` (a shard rolls over after three records), `--stream-lanes 2`
+(two open shards per stream, on every backend) and a short TTL sweep: a reader that follows
+DescribeStream's lineage reads every record once, each item's in write order
 (docs/streams.md, "The shard model"); TTL deletions carry the TTL service's identity
 (Developer Guide, "DynamoDB Streams and Time to Live")."""
 
@@ -19,11 +20,14 @@ from tests.support.server_process import ServerProcess, running_server
 
 pytestmark = pytest.mark.e2e
 
+LANES = 2
+
 
 @pytest.fixture(scope="module")
 def rolling_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     data_dir = tmp_path_factory.mktemp("dynafed-streams")
-    args = ("--stream-shard-records", "3", "--ttl-sweep-interval", "0.2")
+    args = ("--stream-shard-records", "3", "--stream-lanes", str(LANES))
+    args += ("--ttl-sweep-interval", "0.2")
     with running_server(data_dir, *args) as server:
         yield server
 
@@ -38,18 +42,28 @@ def test_lineage_orders_every_record_across_rolled_over_shards(
     for n in range(8):
         dynamodb.put_item(TableName=table, Item=key("p", n))
     shards = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"]
-    assert len(shards) == 3
-    assert [s.get("ParentShardId") for s in shards] == [None, *(s["ShardId"] for s in shards[:2])]
-    closed = [s["SequenceNumberRange"] for s in shards[:2]]
+    assert len(shards) == 3 + LANES - 1  # "p"'s lane rolled over twice; the other is fresh
+    line = lane_line(shards)
+    assert [s.get("ParentShardId") for s in line] == [None, *(s["ShardId"] for s in line[:2])]
+    closed = [s["SequenceNumberRange"] for s in line[:2]]
     assert all("EndingSequenceNumber" in r for r in closed)
-    assert "EndingSequenceNumber" not in shards[2]["SequenceNumberRange"]
+    assert "EndingSequenceNumber" not in line[2]["SequenceNumberRange"]
     records = all_records(streams, arn)
     assert [r["dynamodb"]["Keys"]["sk"]["N"] for r in records] == [str(n) for n in range(8)]
     first = streams.get_shard_iterator(
-        StreamArn=arn, ShardId=shards[0]["ShardId"], ShardIteratorType="TRIM_HORIZON"
+        StreamArn=arn, ShardId=line[0]["ShardId"], ShardIteratorType="TRIM_HORIZON"
     )["ShardIterator"]
     done = streams.get_records(ShardIterator=first)
     assert len(done["Records"]) == 3 and "NextShardIterator" not in done
+
+
+def lane_line(shards: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The root shard that has children, then its child, grandchild and so on."""
+    parents = {s.get("ParentShardId") for s in shards}
+    line = [next(s for s in shards if "ParentShardId" not in s and s["ShardId"] in parents)]
+    while line[-1]["ShardId"] in parents:
+        line.append(next(s for s in shards if s.get("ParentShardId") == line[-1]["ShardId"]))
+    return line
 
 
 def test_ttl_deletions_are_recorded_with_the_ttl_identity(rolling_server: ServerProcess) -> None:

@@ -165,6 +165,9 @@ class Stream:
     view_type: str
     label: str
     arn: str
+    lanes: int = 1
+    """Open shards the stream keeps at once (`streams.model`): writes find their record's
+    lane here, without reading the stream's own document."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -427,5 +430,8 @@ def _encryption_from_doc(doc: list[str | None] | None) -> Encryption | None:
     return Encryption(sse_type, key_arn)
 
 
-def _stream_doc(stream: Stream) -> dict[str, str]:
-    return {"view_type": stream.view_type, "label": stream.label, "arn": stream.arn}
+def _stream_doc(stream: Stream) -> dict[str, Any]:
+    doc: dict[str, Any] = {"view_type": stream.view_type, "label": stream.label, "arn": stream.arn}
+    if stream.lanes != 1:
+        doc["lanes"] = stream.lanes
+    return doc

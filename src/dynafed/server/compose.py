@@ -256,6 +256,21 @@ def read_something(storage: Storage) -> None:
         view.get_document("storage", "isolation")
 
 
+STREAM_LANES_ON_A_SERVER_DATABASE = 4
+"""Lanes of a stream on PostgreSQL unless `--stream-lanes` says otherwise: each lane's
+counter is a lock writers queue for, so four let writes to different partition keys commit
+side by side (issue 14: PutItem on a streamed table 0.44x the plain table with one), while
+a reader still polls few shards."""
+
+
+def stream_lanes(settings: Settings, storage: Storage) -> int:
+    """How many lanes a stream enabled from now on gets (`Settings.stream_lanes`)."""
+    if settings.stream_lanes is not None:
+        return settings.stream_lanes
+    # Local storage (SQLite, memory) commits one write at a time: lanes would buy nothing.
+    return 1 if storage.local_reads else STREAM_LANES_ON_A_SERVER_DATABASE
+
+
 def build_app(settings: Settings, admin: AdminCredentials) -> DynafedApp:
     clock = SystemClock()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -339,7 +354,10 @@ def build_app(settings: Settings, admin: AdminCredentials) -> DynafedApp:
             settings.account_id,
             settings.region,
             clock,
-            stream_policy=StreamPolicy(shard_records=settings.stream_shard_records),
+            stream_policy=StreamPolicy(
+                shard_records=settings.stream_shard_records,
+                lanes=stream_lanes(settings, storage),
+            ),
         ),
         streams=StreamsService(
             storage, settings.account_id, settings.region, clock, secrets.token_bytes

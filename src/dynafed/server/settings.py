@@ -37,6 +37,11 @@ class Settings:
     stream_shard_records: int | None = None
     """Roll a DynamoDB stream's shard over after this many records, besides every 4 hours
     (`--stream-shard-records`; docs/streams.md). None: by age only."""
+    stream_lanes: int | None = None
+    """Open shards (lanes) of each DynamoDB stream enabled from now on, each with its own
+    sequence counter (`--stream-lanes`; docs/streams.md). None: by storage, 1 on SQLite and
+    memory (one writer: lanes would buy nothing), `STREAM_LANES_ON_A_SERVER_DATABASE` on
+    PostgreSQL (writes to different partition keys then commit side by side)."""
     identity: IdentitySettings | None = None
     """Identity providers (`--identity-config`): built-in web identity endpoints, SAML
     checks. None: every default (docs/identity-providers.md)."""

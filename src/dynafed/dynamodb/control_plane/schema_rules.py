@@ -259,6 +259,7 @@ def check_definitions_used(
         )
 
 
-def new_stream(view_type: str, table_arn: str, now: float) -> Stream:
+def new_stream(view_type: str, table_arn: str, now: float, lanes: int = 1) -> Stream:
     label = datetime.fromtimestamp(now, tz=UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3]
-    return Stream(view_type=view_type, label=label, arn=f"{table_arn}/stream/{label}")
+    arn = f"{table_arn}/stream/{label}"
+    return Stream(view_type=view_type, label=label, arn=arn, lanes=lanes)

@@ -80,7 +80,7 @@ def define_table(ctx: OperationContext, request: CreateTableInput) -> Table:
         throughput=_table_throughput(throughput),
         local_indexes=local,
         global_indexes=global_,
-        stream=_stream(request.get("StreamSpecification"), arn, now),
+        stream=_stream(request.get("StreamSpecification"), arn, now, ctx.stream_policy.lanes),
         tags={tag["Key"]: tag["Value"] for tag in request.get("Tags", [])},
         deletion_protection=request.get("DeletionProtectionEnabled", False),
         table_class=request.get("TableClass"),
@@ -98,7 +98,9 @@ def _table_throughput(wire: ProvisionedThroughput | None) -> Throughput:
     return Throughput(wire["ReadCapacityUnits"], wire["WriteCapacityUnits"])
 
 
-def _stream(spec: StreamSpecification | None, table_arn: str, now: float) -> Stream | None:
+def _stream(
+    spec: StreamSpecification | None, table_arn: str, now: float, lanes: int
+) -> Stream | None:
     if spec is None:
         return None
     view_type = spec.get("StreamViewType")
@@ -108,7 +110,7 @@ def _stream(spec: StreamSpecification | None, table_arn: str, now: float) -> Str
         return None
     if view_type is None:
         raise rules.invalid("You must specify a StreamViewType when enabling a stream")
-    return rules.new_stream(view_type, table_arn, now)
+    return rules.new_stream(view_type, table_arn, now, lanes)
 
 
 def _insert(txn: WriteTxn, table: Table, policy: StreamPolicy) -> None:

@@ -133,7 +133,7 @@ def _update(
         raise table_not_found(name)
     updated = _billing(table, request, now)
     updated = _global_indexes(updated, request, now)
-    updated = _stream(updated, request.get("StreamSpecification"), now)
+    updated = _stream(updated, request.get("StreamSpecification"), now, policy.lanes)
     if "DeletionProtectionEnabled" in request:
         updated = updated.with_changes(deletion_protection=request["DeletionProtectionEnabled"])
     if "TableClass" in request:
@@ -354,7 +354,7 @@ def _account_of(table: Table) -> str:
     return table.arn.split(":", 5)[4]
 
 
-def _stream(table: Table, spec: StreamSpecification | None, now: float) -> Table:
+def _stream(table: Table, spec: StreamSpecification | None, now: float, lanes: int) -> Table:
     if spec is None:
         return table
     if spec["StreamEnabled"]:
@@ -364,7 +364,7 @@ def _stream(table: Table, spec: StreamSpecification | None, now: float) -> Table
         if view_type is None:
             raise rules.invalid("You must specify a StreamViewType when enabling a stream")
         return table.with_changes(
-            stream=rules.new_stream(view_type, table.arn, now), ended_stream=None
+            stream=rules.new_stream(view_type, table.arn, now, lanes), ended_stream=None
         )
     if table.stream is None:
         raise rules.invalid("Table has no stream to disable")

@@ -5,12 +5,16 @@
   closed; its records stay readable for `RETENTION_SECONDS`;
 - a write finds its stream's open shard `rolled_over` when the policy says so: the shard is
   closed at the last sequence number it holds and a child shard opened after it;
-  `roll_over` does it on demand;
+  `roll_over` does it on demand; in a stream of several lanes each lane rolls its own shard
+  over (`take_lane_sequence_number`);
 - `trim` (the background worker) deletes records older than the retention, and streams
   disabled longer than that, records and all.
 
 Every step runs inside a write transaction that reads the stream's document by key, so
-concurrent writers and sweepers on several nodes serialize on it.
+concurrent writers and sweepers on several nodes serialize on it. In a stream of several
+lanes a write locks only its lane's document, and the stream's document after it when the
+lane's shard rolls over; closing the stream locks every lane's document, then the stream's:
+the same order, so the two never wait for each other in a cycle.
 """
 
 from __future__ import annotations
@@ -23,10 +27,13 @@ from itertools import islice
 from dynafed.dynamodb.streams.model import (
     DISABLED,
     DOCUMENT_KIND,
+    LANE_KIND,
     RETENTION_SECONDS,
+    LaneState,
     Shard,
     Stream,
     StreamPolicy,
+    lane_name,
     records_id,
     seq_key,
     seq_of_key,
@@ -53,23 +60,96 @@ def open_stream(
         view_type=table.stream.view_type,
         created_at=now,
         policy=policy or StreamPolicy(),
+        lanes=table.stream.lanes,
     )
-    stream = replace(stream, shards=(_new_shard(stream, None, now),))
+    if stream.lanes == 1:
+        stream = replace(stream, shards=(_new_shard(stream, None, now),))
+    else:
+        lane_shards = []
+        for lane in range(stream.lanes):
+            shard = _new_shard(stream, None, now, start=lane + 1, lane=lane)
+            lane_shards.append(shard)
+            state = LaneState(shard.shard_id, now, shard.start, 0, stream.policy)
+            txn.put_document(LANE_KIND, lane_name(stream.arn, lane), state.to_document())
+        stream = replace(stream, shards=tuple(lane_shards))
     txn.put_document(DOCUMENT_KIND, stream.arn, stream.to_document())
     return stream
 
 
 def close_stream(txn: WriteTxn, arn: str, now: float) -> None:
-    """The stream stops taking records: DISABLED, its open shard closed."""
+    """The stream stops taking records: DISABLED, its open shards closed."""
     stored = txn.get_document(DOCUMENT_KIND, arn)
     if stored is None:
         return
     stream = Stream.from_document(stored)
-    shard = stream.open_shard
-    if shard is not None:
-        stream = stream.with_shard(replace(shard, end=stream.next_seq - 1))
+    if stream.lanes > 1:
+        stream = _close_lanes(txn, stream)
+    else:
+        shard = stream.open_shard
+        if shard is not None:
+            stream = stream.with_shard(replace(shard, end=stream.next_seq - 1))
     stream = replace(stream, status=DISABLED, disabled_at=now)
     txn.put_document(DOCUMENT_KIND, arn, stream.to_document())
+
+
+def _close_lanes(txn: WriteTxn, stream: Stream) -> Stream:
+    """Every lane's open shard closed at the last number the lane gave out, and the lanes'
+    documents gone (a closed stream takes no record)."""
+    for lane in range(stream.lanes):
+        name = lane_name(stream.arn, lane)
+        stored = txn.get_document_for_update(LANE_KIND, name)
+        if stored is None:
+            continue
+        state = LaneState.from_document(stored)
+        shard = stream.shard(state.shard_id)
+        if shard is not None and shard.end is None:
+            stream = stream.with_shard(replace(shard, end=state.next_seq - stream.lanes))
+        txn.delete_document(LANE_KIND, name)
+    return stream
+
+
+def take_lane_sequence_number(
+    txn: WriteTxn, table: Table, lane: int, now: float
+) -> tuple[str, int]:
+    """The open shard of `lane` in `table`'s stream (of several lanes) and the sequence
+    number of a record written to it now, counted in the lane's document; the lane's shard
+    is rolled over first when the policy says so."""
+    assert table.stream is not None
+    lanes = table.stream.lanes
+    name = lane_name(table.stream.arn, lane)
+    stored = txn.get_document_for_update(LANE_KIND, name)
+    state = None if stored is None else LaneState.from_document(stored)
+    if state is None or shard_due(state.policy, state.created_at, state.count, now):
+        state = _lane_rolled_over(txn, table, lane, state, now)
+    updated = replace(state, next_seq=state.next_seq + lanes, count=state.count + 1)
+    txn.put_document(LANE_KIND, name, updated.to_document())
+    return state.shard_id, state.next_seq
+
+
+def _lane_rolled_over(
+    txn: WriteTxn, table: Table, lane: int, state: LaneState | None, now: float
+) -> LaneState:
+    """`lane`'s shard closed and a child opened after it (in the stream's document, locked
+    after the lane's); a lane with no document yet (a stream whose document was lost) gets
+    a stream, or a first shard."""
+    assert table.stream is not None
+    stored = txn.get_document_for_update(DOCUMENT_KIND, table.stream.arn)
+    if stored is None:  # as a stream of one lane does: open it (every lane's document too)
+        stream = open_stream(txn, table, now)
+        fresh = txn.get_document(LANE_KIND, lane_name(stream.arn, lane))
+        assert fresh is not None
+        return LaneState.from_document(fresh)
+    if state is None:
+        # Lanes' documents go only with the stream's closing, in the transaction that takes
+        # the stream off its table: a write that still sees the stream cannot meet this.
+        raise RuntimeError(f"stream {table.stream.arn} has no document for lane {lane}")
+    stream = Stream.from_document(stored)
+    shard = stream.shard(state.shard_id)
+    if shard is not None:
+        stream = stream.with_shard(replace(shard, end=state.next_seq - stream.lanes))
+    child = _new_shard(stream, state.shard_id, now, start=state.next_seq, lane=lane)
+    txn.put_document(DOCUMENT_KIND, stream.arn, stream.with_shard(child).to_document())
+    return LaneState(child.shard_id, now, child.start, 0, state.policy)
 
 
 def rolled_over(stream: Stream, now: float, *, force: bool = False) -> Stream:
@@ -85,11 +165,13 @@ def rolled_over(stream: Stream, now: float, *, force: bool = False) -> Stream:
 
 
 def roll_over(txn: WriteTxn, arn: str, now: float) -> bool:
-    """Roll the stream's open shard over now (if it holds records); whether it did."""
+    """Roll the stream's open shards over now (those that hold records); whether any was."""
     stored = txn.get_document(DOCUMENT_KIND, arn)
     if stored is None:
         return False
     stream = Stream.from_document(stored)
+    if stream.lanes > 1:
+        return _roll_lanes_over(txn, stream, now)
     rolled = rolled_over(stream, now, force=True)
     if rolled == stream:
         return False
@@ -97,9 +179,35 @@ def roll_over(txn: WriteTxn, arn: str, now: float) -> bool:
     return True
 
 
-def _new_shard(stream: Stream, parent: str | None, now: float) -> Shard:
-    suffix = hashlib.sha256(f"{stream.arn}#{stream.next_seq}".encode()).hexdigest()[:8]
-    return Shard(shard_id(now, suffix), parent, now, stream.next_seq)
+def _roll_lanes_over(txn: WriteTxn, stream: Stream, now: float) -> bool:
+    rolled = False
+    for lane in range(stream.lanes):
+        name = lane_name(stream.arn, lane)
+        stored = txn.get_document_for_update(LANE_KIND, name)
+        if stored is None:
+            continue
+        state = LaneState.from_document(stored)
+        if state.count == 0:
+            continue
+        shard = stream.shard(state.shard_id)
+        if shard is not None:
+            stream = stream.with_shard(replace(shard, end=state.next_seq - stream.lanes))
+        child = _new_shard(stream, state.shard_id, now, start=state.next_seq, lane=lane)
+        stream = stream.with_shard(child)
+        fresh = LaneState(child.shard_id, now, child.start, 0, state.policy)
+        txn.put_document(LANE_KIND, name, fresh.to_document())
+        rolled = True
+    if rolled:
+        txn.put_document(DOCUMENT_KIND, stream.arn, stream.to_document())
+    return rolled
+
+
+def _new_shard(
+    stream: Stream, parent: str | None, now: float, *, start: int | None = None, lane: int = 0
+) -> Shard:
+    first = stream.next_seq if start is None else start
+    suffix = hashlib.sha256(f"{stream.arn}#{first}".encode()).hexdigest()[:8]
+    return Shard(shard_id(now, suffix), parent, now, first, lane=lane)
 
 
 # --- the 24-hour trim ---------------------------------------------------------------------
@@ -135,7 +243,7 @@ def _trim_batch(txn: WriteTxn, arn: str, now: float) -> int:
     if stream.disabled_at is not None and stream.disabled_at < cutoff:
         txn.delete_table_items(records_id(stream))
         txn.delete_document(DOCUMENT_KIND, arn)
-        return 0
+        return 0  # a disabled stream's lanes were removed when it closed
     deleted = 0
     kept: list[Shard] = []
     for shard in stream.shards:

@@ -6,12 +6,27 @@ sequence number as 8 big-endian bytes, so a range read returns a shard's records
 Sequence numbers count up from 1 per stream (so they increase within every shard and from a
 parent shard to its child); on the wire they are decimal strings of 21 digits
 (`10**20 + n`), the length AWS's have.
+
+Lanes (issue 14): a stream with `lanes` > 1 has that many open shards at once, one per lane,
+and an item's records always go to the lane its partition key hashes to (`lane_of`), so
+every item's records stay in order in one line of shards, as AWS promises (per item, not
+across items). Each lane counts its own sequence numbers in its own small document (kind
+`stream-lane`, `LaneState`): lane `k` of `n` numbers its records `k+1, k+1+n, k+1+2n, ...`,
+unique in the stream and increasing within the lane's shards, parent to child. A write
+reads and rewrites only its lane's document, so writers to different lanes never queue for
+one counter; the stream's own document (the lineage DescribeStream lists) is rewritten only
+when a lane's shard rolls over, and when the stream is opened, closed or trimmed. With one
+lane (SQLite's single writer gains nothing from more) the counter stays in the stream's own
+document, as before lanes existed.
 """
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass, field, replace
 from typing import Any
+
+import orjson
 
 DOCUMENT_KIND = "stream"
 
@@ -36,6 +51,8 @@ class StreamPolicy:
 
     shard_seconds: float = SHARD_SECONDS
     shard_records: int | None = None
+    lanes: int = 1
+    """Open shards per stream enabled from now on (a stream keeps the count it began with)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +68,8 @@ class Shard:
     """Records written to the shard (the rollover policy counts them)."""
     trimmed_to: int = 0
     """Records below this sequence number were trimmed (0: none were)."""
+    lane: int = 0
+    """The lane whose records the shard holds (always 0 in a stream of one lane)."""
 
     @property
     def is_open(self) -> bool:
@@ -76,6 +95,9 @@ class Stream:
     next_seq: int = 1
     policy: StreamPolicy = field(default_factory=StreamPolicy)
     shards: tuple[Shard, ...] = ()
+    lanes: int = 1
+    """Lanes, each with an open shard of its own; with more than one, `next_seq` and the
+    shards' `count` are unused (each lane's `LaneState` holds them)."""
 
     @property
     def region(self) -> str:
@@ -114,10 +136,8 @@ class Stream:
             "disabled_at": self.disabled_at,
             "next_seq": self.next_seq,
             "policy": [self.policy.shard_seconds, self.policy.shard_records],
-            "shards": [
-                [s.shard_id, s.parent, s.created_at, s.start, s.end, s.count, s.trimmed_to]
-                for s in self.shards
-            ],
+            "shards": [_shard_row(s) for s in self.shards],
+            **({"lanes": self.lanes} if self.lanes != 1 else {}),
         }
 
     @classmethod
@@ -136,7 +156,57 @@ class Stream:
             next_seq=doc["next_seq"],
             policy=StreamPolicy(seconds, records),
             shards=tuple(Shard(*row) for row in doc["shards"]),
+            lanes=doc.get("lanes", 1),
         )
+
+
+def _shard_row(s: Shard) -> list[Any]:
+    row = [s.shard_id, s.parent, s.created_at, s.start, s.end, s.count, s.trimmed_to]
+    return [*row, s.lane] if s.lane else row
+
+
+LANE_KIND = "stream-lane"
+"""Documents holding one lane's open shard and counter, named `lane_name(arn, lane)`."""
+
+
+@dataclass(frozen=True, slots=True)
+class LaneState:
+    """One lane of a stream of several: its open shard and the next sequence number."""
+
+    shard_id: str
+    created_at: float
+    next_seq: int
+    count: int
+    policy: StreamPolicy
+    """The stream's rollover policy (a copy: a write reads no other document)."""
+
+    def to_document(self) -> dict[str, Any]:
+        return {
+            "shard": self.shard_id,
+            "created_at": self.created_at,
+            "next_seq": self.next_seq,
+            "count": self.count,
+            "policy": [self.policy.shard_seconds, self.policy.shard_records],
+        }
+
+    @classmethod
+    def from_document(cls, doc: dict[str, Any]) -> LaneState:
+        seconds, records = doc["policy"]
+        return cls(
+            doc["shard"], doc["created_at"], doc["next_seq"], doc["count"],
+            StreamPolicy(seconds, records),
+        )  # fmt: skip
+
+
+def lane_name(arn: str, lane: int) -> str:
+    return f"{arn}#{lane}"
+
+
+def lane_of(partition_key: Any, lanes: int) -> int:
+    """The lane of every record of the items whose partition key attribute is
+    `partition_key` (its wire AttributeValue): the same on every node and in every
+    process (crc32 of its JSON, not Python's salted `hash`)."""
+    return zlib.crc32(orjson.dumps(partition_key, option=orjson.OPT_SORT_KEYS)) % lanes
 
 
 def shard_due(policy: StreamPolicy, created_at: float, count: int, now: float) -> bool:

@@ -23,6 +23,7 @@ from dynafed.dynamodb.streams import lifecycle
 from dynafed.dynamodb.streams.model import (
     DOCUMENT_KIND,
     Stream,
+    lane_of,
     records_location,
     seq_key,
     seq_to_wire,
@@ -55,6 +56,15 @@ def append(
     assert table.stream is not None
     if old == new:
         return
+    record = build(table, old, new, now, by_ttl=by_ttl)
+    where = records_location(table.table_id, table.stream.label)
+    if table.stream.lanes > 1:
+        source = new if new is not None else old
+        assert source is not None
+        lane = lane_of(source[table.key_schema.hash_key], table.stream.lanes)
+        shard_id, seq = lifecycle.take_lane_sequence_number(txn, table, lane, now)
+        txn.insert_item(where, shard_id.encode(), seq_key(seq), record, 0)
+        return
     # Every write to the table rewrites this document: lock it for writing from the start.
     doc = txn.get_document_for_update(DOCUMENT_KIND, table.stream.arn)
     if doc is None:
@@ -65,8 +75,6 @@ def append(
         taken = take_sequence_number(doc, now)
         assert taken is not None
     shard_id, seq = taken
-    record = build(table, old, new, now, by_ttl=by_ttl)
-    where = records_location(table.table_id, table.stream.label)
     txn.insert_item(where, shard_id.encode(), seq_key(seq), record, 0)
     txn.put_document(DOCUMENT_KIND, table.stream.arn, doc)
 
