@@ -164,6 +164,78 @@ def test_a_select_without_a_key_equality_is_a_scan_and_refused(alice: Player) ->
     )
 
 
+def test_a_player_lists_their_own_partition_with_in_or_or(alice: Player) -> None:
+    """IN and an OR of equalities on the partition key are key lookups, not scans: the
+    DenyFullTableScans statement does not apply and LeadingKeys is the listed value."""
+    db = alice.dynamodb
+    for game in ("In-A", "In-B"):
+        db.execute_statement(Statement=insert(alice.user_id, game, 5))
+    listed = db.execute_statement(
+        Statement=f'SELECT GameTitle, TopScore FROM "{TABLE}" WHERE UserId IN [?] '
+        "AND begins_with(GameTitle, 'In-')",
+        Parameters=[{"S": alice.user_id}],
+    )
+    assert listed["Items"] == [
+        {"GameTitle": {"S": "In-A"}, "TopScore": {"N": "5"}},
+        {"GameTitle": {"S": "In-B"}, "TopScore": {"N": "5"}},
+    ]
+    ored = db.execute_statement(
+        Statement=f"SELECT GameTitle FROM \"{TABLE}\" WHERE (UserId = '{alice.user_id}' "
+        f"OR UserId = '{alice.user_id}') AND GameTitle = 'In-B'"
+    )
+    assert ored["Items"] == [{"GameTitle": {"S": "In-B"}}]
+
+
+def test_a_list_naming_another_players_partition_is_refused(alice: Player, bob: Player) -> None:
+    bob.dynamodb.execute_statement(Statement=insert(bob.user_id, "Listed", 3))
+    for where in (
+        f"UserId IN ['{alice.user_id}', '{bob.user_id}']",
+        f"UserId = '{alice.user_id}' OR UserId = '{bob.user_id}'",
+    ):
+        message = denied(
+            alice, "PartiQLSelect", Statement=f'SELECT TopScore FROM "{TABLE}" WHERE {where}'
+        )
+        assert "explicit deny" not in message  # the Allow's LeadingKeys, not the scan Deny
+
+
+def test_more_than_fifty_listed_partitions_is_a_validation_error(alice: Player) -> None:
+    values = ", ".join(["?"] * 51)
+    with pytest.raises(ClientError) as raised:
+        alice.dynamodb.execute_statement(
+            Statement=f'SELECT TopScore FROM "{TABLE}" WHERE UserId IN [{values}]',
+            Parameters=[{"S": alice.user_id}] + [{"S": f"u{i}"} for i in range(50)],
+        )
+    error = raised.value.response["Error"]
+    assert error["Code"] == "ValidationException"
+    assert "maximum is 50" in error["Message"]
+
+
+def test_listed_partitions_answer_in_order_a_page_of_ten_at_a_time(fed: Federation) -> None:
+    admin = fed.admin("dynamodb")
+    for user, games in (("list-a", 4), ("list-b", 8), ("list-c", 2)):
+        for game in range(games):
+            admin.execute_statement(Statement=insert(user, f"G{game}", game))
+    statement = (
+        f'SELECT UserId, GameTitle FROM "{TABLE}" '
+        "WHERE UserId IN ['list-c', 'list-missing', 'list-b', 'list-a'] AND GameTitle >= 'G1'"
+    )
+    pages, token = [], None
+    while True:
+        page = admin.execute_statement(
+            Statement=statement, **({"NextToken": token} if token else {})
+        )
+        pages.append([f"{i['UserId']['S']}/{i['GameTitle']['S']}" for i in page["Items"]])
+        token = page.get("NextToken")
+        if token is None:
+            break
+    assert [len(page) for page in pages] == [10, 1]
+    assert [item for page in pages for item in page] == [
+        "list-c/G1",
+        *(f"list-b/G{game}" for game in range(1, 8)),
+        *(f"list-a/G{game}" for game in range(1, 4)),
+    ]
+
+
 def test_unlisted_attributes_and_whole_items_are_refused(alice: Player) -> None:
     own = f"UserId = '{alice.user_id}' AND GameTitle = 'Own'"
     denied(alice, "PartiQLSelect", Statement=f'SELECT * FROM "{TABLE}" WHERE {own}')

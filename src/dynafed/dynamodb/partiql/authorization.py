@@ -14,6 +14,11 @@ true, so a policy granting `dynamodb:PartiQLSelect` keyed on LeadingKeys must de
 `dynamodb:FullTableScan` = true, as AWS's own example does
 ("Allow select statements and deny full table scan statements").
 
+A SELECT listing partitions (`pk IN [...]`, an OR of `pk =`) runs as one Query per value,
+and is one request to authorize: every one of those Queries is asked with
+`dynamodb:LeadingKeys` = all the listed values, so a list naming a partition the policy does
+not grant is refused before any partition is read, whatever page it would be on.
+
 `dynamodb:EnclosingOperation` is not carried over: AWS documents its values only for
 TransactGetItems and TransactWriteItems, not for PartiQL statements.
 """
@@ -23,6 +28,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from dynafed.core.authorization import AuthorizationRequest, Authorizer
+from dynafed.dynamodb.fgac import LEADING_KEYS
 
 FULL_TABLE_SCAN = "dynamodb:FullTableScan"
 _ENCLOSING_OPERATION = "dynamodb:EnclosingOperation"
@@ -37,22 +43,31 @@ PARTIQL_ACTIONS = {
 }
 
 
-def as_partiql(request: AuthorizationRequest) -> AuthorizationRequest:
-    """The PartiQL action in place of the operation's own; anything else unchanged."""
+def as_partiql(
+    request: AuthorizationRequest, listed_partitions: Sequence[str] | None = None
+) -> AuthorizationRequest:
+    """The PartiQL action in place of the operation's own; anything else unchanged. A Query
+    of a statement listing partitions carries them all (`listed_partitions`, as policy
+    text) as its LeadingKeys."""
     action = PARTIQL_ACTIONS.get(request.action)
     if action is None:
         return request
     keys = {k: v for k, v in request.condition_keys.items() if k != _ENCLOSING_OPERATION}
     if action == "dynamodb:PartiQLSelect":
         keys[FULL_TABLE_SCAN] = ["true" if request.action == "dynamodb:Scan" else "false"]
+    if listed_partitions is not None and request.action == "dynamodb:Query":
+        keys[LEADING_KEYS] = sorted(set(listed_partitions))
     return AuthorizationRequest(action, request.resource, keys)
 
 
 class PartiQLAuthorizer:
     """Wraps the caller's authorizer for the operations a statement runs as."""
 
-    def __init__(self, caller: Authorizer) -> None:
+    def __init__(self, caller: Authorizer, listed_partitions: Sequence[str] | None = None) -> None:
         self._caller = caller
+        self._listed_partitions = listed_partitions
 
     def authorize(self, requests: Sequence[AuthorizationRequest]) -> None:
-        self._caller.authorize([as_partiql(request) for request in requests])
+        self._caller.authorize(
+            [as_partiql(request, self._listed_partitions) for request in requests]
+        )

@@ -5,6 +5,12 @@ action, then ResourceNotFoundException, as the item operations answer) → trans
 registered operation (`OperationContext.operations`) with the request's own options, under
 a `PartiQLAuthorizer` → answer in ExecuteStatement's shape (Items, NextToken,
 ConsumedCapacity). An INSERT whose key exists fails with DuplicateItemException.
+
+A SELECT listing partitions (`translate.PartitionLookups`) runs their Queries in the order
+listed, a page at a time: a page holds at most 10 items (AWS, PartiQL operators: IN "results
+are returned in pages of up to 10 items"; more need the NextToken), `Limit` caps the items it
+evaluates, and it ends where a partition stops short (a filter leaving items out, or the
+Limit): its NextToken names the partition and where in it the next page starts.
 """
 
 from __future__ import annotations
@@ -20,10 +26,16 @@ import orjson
 from dynafed.core.authorization import AuthorizationRequest
 from dynafed.dynamodb.context import ITEM_TABLE_NOT_FOUND, OperationContext
 from dynafed.dynamodb.expr import ast
+from dynafed.dynamodb.fgac import canonical_key_text
 from dynafed.dynamodb.partiql.authorization import PartiQLAuthorizer
 from dynafed.dynamodb.partiql.parser import parse
 from dynafed.dynamodb.partiql.statements import Statement
-from dynafed.dynamodb.partiql.translate import Translation, action_of, translate
+from dynafed.dynamodb.partiql.translate import (
+    PartitionLookups,
+    Translation,
+    action_of,
+    translate,
+)
 from dynafed.errors import (
     ConditionalCheckFailedException,
     DuplicateItemException,
@@ -35,6 +47,8 @@ _READ_OPTIONS = ("ConsistentRead", "ReturnConsumedCapacity")
 _PAGE_OPTIONS = ("Limit",)
 _WRITE_OPTIONS = ("ReturnConsumedCapacity", "ReturnValuesOnConditionCheckFailure")
 INVALID_NEXT_TOKEN = "Invalid NextToken"
+LOOKUP_PAGE_ITEMS = 10
+"""Items a page of a SELECT listing partitions holds at most."""
 
 
 def prepare(ctx: OperationContext, text: str, parameters: Sequence[dict[str, Any]]) -> Translation:
@@ -55,9 +69,16 @@ def translate_for(ctx: OperationContext, statement: Statement) -> Translation:
     return translate(statement, table)
 
 
-def partiql_context(ctx: OperationContext) -> OperationContext:
-    """`ctx` whose authorizer asks for the PartiQL actions."""
-    return dataclasses.replace(ctx, authorizer=PartiQLAuthorizer(ctx.authorizer))
+def partiql_context(
+    ctx: OperationContext, lookups: PartitionLookups | None = None
+) -> OperationContext:
+    """`ctx` whose authorizer asks for the PartiQL actions; for a SELECT listing partitions,
+    with all of them as the LeadingKeys of each of its Queries."""
+    listed = None
+    if lookups is not None:
+        # Values of the key's type (translate checks them): S, N or B, each with a text.
+        listed = [text for value in lookups.values if (text := canonical_key_text(value))]
+    return dataclasses.replace(ctx, authorizer=PartiQLAuthorizer(ctx.authorizer, listed))
 
 
 def run(
@@ -65,6 +86,8 @@ def run(
 ) -> dict[str, Any]:
     """Run `translation` with the request's `options` (ConsistentRead, Limit, NextToken, ...);
     the answer in ExecuteStatement's shape."""
+    if translation.lookups is not None:
+        return _run_lookups(ctx, translation, translation.lookups, options)
     body = dict(translation.request)
     body.update(_options(translation, options))
     try:
@@ -74,6 +97,81 @@ def run(
             raise DuplicateItemException() from None
         raise
     return answer(translation, result)
+
+
+def _run_lookups(
+    ctx: OperationContext,
+    translation: Translation,
+    lookups: PartitionLookups,
+    options: Mapping[str, Any],
+) -> dict[str, Any]:
+    """One page of a SELECT listing partitions: their Queries in order, from the NextToken's
+    place, until the page is full, the Limit is spent or a partition stops short."""
+    read_options = {name: options[name] for name in _READ_OPTIONS if name in options}
+    unevaluated: int | None = options.get("Limit")
+    position, start_key = 0, None
+    if options.get("NextToken") is not None:
+        position, start_key = _decode_lookup_token(options["NextToken"], len(lookups.values))
+    partiql = partiql_context(ctx, lookups)
+    items: list[dict[str, Any]] = []
+    capacity: dict[str, Any] | None = None
+    while position < len(lookups.values) and len(items) < LOOKUP_PAGE_ITEMS:
+        if unevaluated is not None and unevaluated <= 0:
+            break
+        room = LOOKUP_PAGE_ITEMS - len(items)
+        body = {**lookups.request(translation.request, position), **read_options}
+        body["Limit"] = room if unevaluated is None else min(room, unevaluated)
+        if start_key is not None:
+            body["ExclusiveStartKey"] = start_key
+        result = ctx.operations["Query"](partiql, body)
+        items.extend(result.get("Items", []))
+        capacity = _capacity_sum(capacity, result.get("ConsumedCapacity"))
+        if unevaluated is not None:
+            unevaluated -= result.get("ScannedCount", 0)
+        start_key = result.get("LastEvaluatedKey")
+        if start_key is not None:
+            break  # the partition goes on: the next page resumes it
+        position += 1
+    if translation.columns is not None:
+        items = [columns_of(item, translation.columns) for item in items]
+    answered: dict[str, Any] = {"Items": items}
+    if position < len(lookups.values):
+        answered["NextToken"] = encode_next_token(
+            {"Partition": position, "ExclusiveStartKey": start_key}
+        )
+        if start_key is not None:
+            answered["LastEvaluatedKey"] = start_key
+    if capacity is not None:
+        answered["ConsumedCapacity"] = capacity
+    return answered
+
+
+def _decode_lookup_token(token: str, partitions: int) -> tuple[int, dict[str, Any] | None]:
+    """(the partition, the key in it after which) a page of a SELECT listing partitions
+    starts, from the NextToken the previous page answered."""
+    place = decode_next_token(token)
+    position, start_key = place.get("Partition"), place.get("ExclusiveStartKey")
+    if type(position) is not int or not 0 <= position < partitions:
+        raise ValidationException(INVALID_NEXT_TOKEN)
+    if start_key is not None and not isinstance(start_key, dict):
+        raise ValidationException(INVALID_NEXT_TOKEN)
+    return position, start_key
+
+
+def _capacity_sum(total: Any, used: Any) -> Any:
+    """Two ConsumedCapacity answers of one table as one: units added, names kept."""
+    if total is None:
+        return used
+    if isinstance(total, dict) and isinstance(used, dict):
+        return {
+            name: _capacity_sum(total[name], used[name])
+            if name in total and name in used
+            else total.get(name, used.get(name))
+            for name in total | used
+        }
+    if isinstance(total, int | float) and isinstance(used, int | float):
+        return total + used
+    return total
 
 
 def _options(translation: Translation, options: Mapping[str, Any]) -> dict[str, Any]:

@@ -170,3 +170,75 @@ def test_transaction_refuses_mixed_reads_and_writes(games: Dynamo) -> None:
         ]
     }
     assert failure(games, "ExecuteTransaction", body).code == "ValidationException"
+
+
+def scores(dynamo: Dynamo, games_per_user: dict[str, int]) -> None:
+    for user, count in games_per_user.items():
+        for game in range(count):
+            execute(dynamo, "INSERT INTO GameScores VALUE {'UserId': ?, 'GameTitle': ?, 'Wins': ?}",
+                    Parameters=[{"S": user}, {"S": f"G{game:02}"}, {"N": str(game)}])  # fmt: skip
+
+
+def every_page(dynamo: Dynamo, statement: str, **options: Any) -> list[list[str]]:
+    """Each page's items as `user/game`, following NextToken to the end."""
+    pages: list[list[str]] = []
+    token = None
+    while True:
+        page = execute(dynamo, statement, **options, **({"NextToken": token} if token else {}))
+        pages.append([f"{i['UserId']['S']}/{i['GameTitle']['S']}" for i in page["Items"]])
+        token = page.get("NextToken")
+        if token is None:
+            return pages
+
+
+def test_listed_partitions_answer_in_the_order_listed(games: Dynamo) -> None:
+    scores(games, {"alice": 2, "bob": 2, "carol": 1})
+    pages = every_page(
+        games, "SELECT * FROM GameScores WHERE UserId IN ['carol', 'nobody', 'alice']"
+    )
+    assert pages == [["carol/G00", "alice/G00", "alice/G01"]]
+    pages = every_page(
+        games,
+        "SELECT * FROM GameScores WHERE UserId = 'bob' OR UserId = 'alice' ORDER BY GameTitle DESC",
+    )
+    assert pages == [["bob/G01", "bob/G00", "alice/G01", "alice/G00"]]
+
+
+def test_listed_partitions_come_in_pages_of_up_to_ten_items(games: Dynamo) -> None:
+    scores(games, {"alice": 7, "bob": 6, "carol": 3})
+    pages = every_page(games, "SELECT * FROM GameScores WHERE UserId IN ['alice', 'bob', 'carol']")
+    assert [len(page) for page in pages] == [10, 6]
+    assert pages[0][6:] == ["alice/G06", "bob/G00", "bob/G01", "bob/G02"]
+    assert pages[1] == ["bob/G03", "bob/G04", "bob/G05", "carol/G00", "carol/G01", "carol/G02"]
+
+
+def test_limit_caps_the_items_a_page_of_listed_partitions_evaluates(games: Dynamo) -> None:
+    scores(games, {"alice": 3, "bob": 3})
+    statement = "SELECT * FROM GameScores WHERE UserId IN ['alice', 'bob'] AND Wins <> 1"
+    pages = every_page(games, statement, Limit=2)
+    assert [item for page in pages for item in page] == [
+        "alice/G00", "alice/G02", "bob/G00", "bob/G02",
+    ]  # fmt: skip
+    assert all(len(page) <= 2 for page in pages)
+
+
+def test_listed_partitions_are_authorized_together_and_are_no_scan(games: Dynamo) -> None:
+    scores(games, {"alice": 1, "bob": 1})
+    execute(games, "SELECT UserId FROM GameScores WHERE UserId IN ['bob', 'alice']")
+    asked = [r for r in games.authorizer.requests if r.action == "dynamodb:PartiQLSelect"]
+    assert len(asked) == 2  # one Query per partition, each asked with both
+    for request in asked:
+        assert request.condition_keys["dynamodb:LeadingKeys"] == ["alice", "bob"]
+        assert request.condition_keys["dynamodb:FullTableScan"] == ["false"]
+
+
+def test_a_next_token_of_listed_partitions_is_checked(games: Dynamo) -> None:
+    error = failure(
+        games,
+        "ExecuteStatement",
+        {
+            "Statement": "SELECT * FROM GameScores WHERE UserId IN ['a', 'b']",
+            "NextToken": "eyJQYXJ0aXRpb24iOjV9",  # {"Partition":5}: past the list
+        },
+    )
+    assert (error.code, error.message) == ("ValidationException", "Invalid NextToken")

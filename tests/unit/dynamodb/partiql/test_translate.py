@@ -7,7 +7,14 @@ import pytest
 from dynafed.core.authorization import AuthorizationRequest
 from dynafed.dynamodb.partiql.authorization import as_partiql
 from dynafed.dynamodb.partiql.parser import parse
-from dynafed.dynamodb.partiql.translate import MISSING_KEY_EQUALITY, translate
+from dynafed.dynamodb.partiql.translate import (
+    KEY_TYPE_MISMATCH,
+    MAX_PARTITION_VALUES,
+    MISSING_KEY_EQUALITY,
+    TOO_MANY_PARTITION_VALUES,
+    Translation,
+    translate,
+)
 from dynafed.dynamodb.tables import Index, KeySchema, Projection, Table
 from dynafed.errors import ValidationException
 
@@ -84,6 +91,106 @@ def test_select_on_an_index_queries_it_by_its_own_key() -> None:
     assert request["IndexName"] == "ByTitle"
 
 
+def plan(text: str, parameters: list[dict[str, str]] | None = None) -> Translation:
+    return translate(parse(text, parameters or []), TABLE)
+
+
+def partitions_read(translation: Translation) -> list[str]:
+    """The partition each of the translation's Queries reads, in order."""
+    lookups = translation.lookups
+    assert lookups is not None
+    requests = [lookups.request(translation.request, i) for i in range(len(lookups.values))]
+    return [r["ExpressionAttributeValues"][lookups.placeholder]["S"] for r in requests]
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        "UserId IN ['bob', 'alice', 'carol']",
+        "UserId IN ('bob', 'alice', 'carol')",
+        "UserId = 'bob' OR UserId = 'alice' OR 'carol' = UserId",
+        "(UserId = 'bob' OR UserId IN ['alice']) OR UserId = 'carol'",
+        "UserId IN ['bob', 'alice', 'bob', 'carol']",
+    ],
+)
+def test_listed_partitions_are_one_query_each_in_the_order_listed(where: str) -> None:
+    translation = plan(f"SELECT * FROM GameScores WHERE {where}")
+    assert translation.operation == "Query"
+    assert not translation.full_table_scan
+    assert translation.request["KeyConditionExpression"] == "#n0 = :v0"
+    assert "FilterExpression" not in translation.request
+    assert partitions_read(translation) == ["bob", "alice", "carol"]
+
+
+def test_listed_partitions_keep_the_sort_key_condition_and_the_filter() -> None:
+    translation = plan(
+        "SELECT TopScore FROM GameScores WHERE TopScore > 10 AND UserId IN [?, ?] "
+        "AND begins_with(GameTitle, 'M') ORDER BY GameTitle DESC",
+        [{"S": "alice"}, {"S": "bob"}],
+    )
+    request = translation.request
+    names = request["ExpressionAttributeNames"]
+    assert request["KeyConditionExpression"] == "(#n1 = :v0) AND (begins_with(#n2, :v1))"
+    assert (names["#n1"], names["#n2"]) == ("UserId", "GameTitle")
+    assert request["FilterExpression"] == "#n0 > :v2"
+    assert request["ScanIndexForward"] is False
+    assert partitions_read(translation) == ["alice", "bob"]
+
+
+def test_listed_partitions_with_the_whole_key_are_still_one_query_each() -> None:
+    translation = plan("SELECT * FROM GameScores WHERE UserId IN ['a', 'b'] AND GameTitle = 'G'")
+    assert translation.operation == "Query"
+    assert translation.request["KeyConditionExpression"] == "(#n0 = :v0) AND (#n1 = :v1)"
+    assert partitions_read(translation) == ["a", "b"]
+
+
+def test_listed_partitions_of_an_index_query_the_index() -> None:
+    translation = plan("SELECT * FROM \"GameScores\".\"ByTitle\" WHERE GameTitle IN ['G', 'H']")
+    assert (translation.operation, translation.request["IndexName"]) == ("Query", "ByTitle")
+    assert partitions_read(translation) == ["G", "H"]
+
+
+def test_a_partition_key_equality_wins_over_a_list_which_filters() -> None:
+    translation = plan("SELECT * FROM GameScores WHERE UserId IN ['a', 'b'] AND UserId = 'a'")
+    assert (translation.operation, translation.lookups) == ("Query", None)
+    assert translation.request["KeyConditionExpression"] == "#n0 = :v0"
+    assert translation.request["FilterExpression"] == "#n0 IN (:v1, :v2)"
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        "UserId IN ['a', 'b'] OR TopScore > 1",
+        "UserId = 'a' OR GameTitle = 'G'",
+        "NOT UserId IN ['a', 'b']",
+        "UserId IN ['a', GameTitle]",
+        "GameTitle IN ['G', 'H']",
+    ],
+)
+def test_a_list_that_is_not_only_partition_key_values_is_a_scan(where: str) -> None:
+    translation = plan(f"SELECT * FROM GameScores WHERE {where}")
+    assert translation.operation == "Scan"
+    assert translation.full_table_scan
+
+
+def test_at_most_fifty_partition_values_are_listed() -> None:
+    values = ", ".join(f"'u{i}'" for i in range(MAX_PARTITION_VALUES))
+    fifty = plan(f"SELECT * FROM GameScores WHERE UserId IN [{values}]")
+    assert len(partitions_read(fifty)) == 50
+    with pytest.raises(ValidationException) as raised:
+        plan(f"SELECT * FROM GameScores WHERE UserId IN [{values}, 'one-more']")
+    assert raised.value.message == TOO_MANY_PARTITION_VALUES
+    ors = " OR ".join(f"UserId = 'u{i}'" for i in range(MAX_PARTITION_VALUES + 1))
+    with pytest.raises(ValidationException):
+        plan(f"SELECT * FROM GameScores WHERE {ors}")
+
+
+def test_a_listed_value_of_another_type_than_the_key_is_refused() -> None:
+    with pytest.raises(ValidationException) as raised:
+        plan("SELECT * FROM GameScores WHERE UserId IN ['a', 1]")
+    assert raised.value.message == KEY_TYPE_MISMATCH
+
+
 def test_insert_refuses_an_existing_key_through_its_condition() -> None:
     operation, request = run("INSERT INTO GameScores VALUE {'UserId': 'a', 'GameTitle': 'G'}")
     assert operation == "PutItem"
@@ -151,3 +258,14 @@ def test_authorized_as_the_partiql_action_with_the_same_keys(
     assert asked.condition_keys.get("dynamodb:FullTableScan") == (None if scan is None else [scan])
     assert asked.condition_keys["dynamodb:LeadingKeys"] == ["alice"]
     assert "dynamodb:EnclosingOperation" not in asked.condition_keys
+
+
+def test_a_query_of_listed_partitions_is_authorized_with_them_all() -> None:
+    keys = {"dynamodb:LeadingKeys": ["bob"], "dynamodb:Attributes": ["UserId"]}
+    asked = as_partiql(
+        AuthorizationRequest("dynamodb:Query", TABLE.arn, keys), ["bob", "alice", "bob"]
+    )
+    assert asked.action == "dynamodb:PartiQLSelect"
+    assert asked.condition_keys["dynamodb:LeadingKeys"] == ["alice", "bob"]
+    assert asked.condition_keys["dynamodb:FullTableScan"] == ["false"]
+    assert asked.condition_keys["dynamodb:Attributes"] == ["UserId"]
