@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from dynafed.cognito.model import POOL_CONFIG_FIELDS, POOL_KIND, IdentityPool, get_pool, save_pool
 from dynafed.core.arn import parse_arn
@@ -21,6 +21,8 @@ from dynafed.errors import (
 from dynafed.storage.port import ReadView, Storage, WriteTxn
 
 MAX_RULES_PER_PROVIDER = 25
+
+T = TypeVar("T")
 
 
 def not_found(pool_id: str) -> CognitoResourceNotFound:
@@ -44,6 +46,15 @@ def region_of(pool_or_identity_id: str) -> str:
 class PoolAdmin:
     storage: Storage
     new_uuid: Callable[[], str] = lambda: str(uuid.uuid4())
+    on_change: Callable[[], None] = lambda: None
+    """Told after every write, so what this node keeps of pools is read again at once (STS
+    keeps whether a pool allows the basic flow)."""
+
+    def _write(self, fn: Callable[[WriteTxn], T]) -> T:
+        try:
+            return self.storage.write(fn)
+        finally:
+            self.on_change()
 
     def create(self, body: dict[str, Any], region: str) -> dict[str, Any]:
         pool = IdentityPool(
@@ -51,7 +62,7 @@ class PoolAdmin:
             name=body["IdentityPoolName"],
             config={k: body[k] for k in POOL_CONFIG_FIELDS if k in body},
         )
-        self.storage.write(lambda txn: save_pool(txn, pool))
+        self._write(lambda txn: save_pool(txn, pool))
         return pool.describe()
 
     def describe(self, body: dict[str, Any], region: str) -> dict[str, Any]:
@@ -90,7 +101,7 @@ class PoolAdmin:
             save_pool(txn, pool)
             return pool
 
-        return self.storage.write(write).describe()
+        return self._write(write).describe()
 
     def delete(self, body: dict[str, Any], region: str) -> dict[str, Any]:
         pool_id = body["IdentityPoolId"]
@@ -99,7 +110,7 @@ class PoolAdmin:
             require_pool(txn, pool_id, region)
             txn.delete_document(POOL_KIND, pool_id)
 
-        self.storage.write(write)
+        self._write(write)
         return {}
 
     def set_roles(self, body: dict[str, Any], region: str) -> dict[str, Any]:
@@ -116,7 +127,7 @@ class PoolAdmin:
             pool.roles, pool.role_mappings = dict(roles), dict(mappings)
             save_pool(txn, pool)
 
-        self.storage.write(write)
+        self._write(write)
         return {}
 
     def get_roles(self, body: dict[str, Any], region: str) -> dict[str, Any]:

@@ -25,6 +25,7 @@ from dynafed.cognito.openid_token import TOKEN_ALG, OpenIdTokens
 from dynafed.cognito.pools import PoolAdmin
 from dynafed.cognito.service import CognitoIdentityService
 from dynafed.core.clock import Clock, SystemClock
+from dynafed.core.node_cache import NodeCache
 from dynafed.core.regions import Regions
 from dynafed.demo import seed as demo_seed
 from dynafed.dynamodb.background import BackgroundWorker
@@ -70,6 +71,7 @@ from dynafed.sts.opened_sessions import OpenedSessions
 from dynafed.sts.role_sessions import RoleSessions
 from dynafed.sts.saml_replay import AssertionLedger
 from dynafed.sts.service import StsService, ignoring_caller
+from dynafed.sts.trust import TrustedRoles
 from dynafed.userpool.api.context import ApiContext
 from dynafed.userpool.api.service import CognitoIdpService
 from dynafed.userpool.issuer import Deps, PoolDirectory
@@ -181,9 +183,11 @@ def build_identity_endpoints(
     signin_queue: int = signin_pool.DEFAULT_QUEUE,
     account_id: str = "000000000000",
     saml: SamlSettings | None = None,
+    pools_changed: Callable[[], None] = lambda: None,
 ) -> IdentityEndpoints:
     """The built-in user pools, identity pools and the web app, on the server's one
-    identity registry and its one `AssumeRoleWithWebIdentity` (the enhanced flow)."""
+    identity registry and its one `AssumeRoleWithWebIdentity` (the enhanced flow).
+    `pools_changed` is told of every identity-pool write (`identity_pool_issuer`)."""
     pools = PoolDirectory(Deps(storage, clock, public_url, secrets.token_urlsafe))
     throttle = SignInThrottle(BucketRules.per_minute(signin_failures_per_minute))
     passwords = Passwords()
@@ -193,7 +197,7 @@ def build_identity_endpoints(
     signins = SignInPool(signin_threads, signin_queue)
     logins = LoginVerifier(pools, providers, clock, saml)
     identities = Identities(storage, clock, logins, openid_tokens, web_identity.issue)
-    cognito = CognitoIdentityService(PoolAdmin(storage), identities)
+    cognito = CognitoIdentityService(PoolAdmin(storage, on_change=pools_changed), identities)
     static_app = StaticApp(default_web_dir(), demo_config)
     return IdentityEndpoints(
         cognito,
@@ -209,16 +213,22 @@ def build_identity_endpoints(
 
 
 def identity_pool_issuer(
-    storage: Storage, clock: Clock, public_url: str
-) -> tuple[OpenIdTokens, IdentityPoolTokens]:
+    storage: Storage, clock: Clock, public_url: str, pools_kept_for: float = 0.0
+) -> tuple[OpenIdTokens, IdentityPoolTokens, Callable[[], None]]:
     """The identity pools' OpenID issuer: what mints its tokens (GetOpenIdToken) and what
-    verifies them for STS (the basic flow), on one set of rotating signing keys."""
+    verifies them for STS (the basic flow), on one set of rotating signing keys; and what to
+    tell when a pool is written. Whether a pool allows the basic flow is kept for
+    `pools_kept_for` seconds, as IAM data is (every STS exchange of its tokens asks)."""
 
     keys = RotatingSigningKeys(storage, clock, COGNITO_KEYS_NAME, TOKEN_ALG, kid_prefix="dynafed-")
     issuer = f"{public_url.rstrip('/')}{cognito_endpoint.ISSUER_PATH}"
+    classic_flow = NodeCache(
+        functools.partial(classic_flow_allowed, storage), clock, pools_kept_for
+    )
     return (
         OpenIdTokens(keys, issuer, clock),
-        IdentityPoolTokens(keys, issuer, clock, functools.partial(classic_flow_allowed, storage)),
+        IdentityPoolTokens(keys, issuer, clock, classic_flow.get),
+        classic_flow.changed,
     )
 
 
@@ -297,10 +307,15 @@ def build_app(settings: Settings, admin: AdminCredentials) -> DynafedApp:
     identity_settings = settings.identity or IdentitySettings()
 
     public_url = settings.public_url or f"http://{settings.host}:{settings.port}"
-    openid_tokens, pool_tokens = identity_pool_issuer(storage, clock, public_url)
+    openid_tokens, pool_tokens, pools_changed = identity_pool_issuer(
+        storage, clock, public_url, iam_ttl
+    )
     providers = identity_providers(storage, clock, identity_settings, built_in=(pool_tokens,))
+    # Roles STS is asked to assume, kept as the role cache keeps them; IAM writes through
+    # this node take effect at once.
+    trusted_roles = TrustedRoles(storage, clock, compiled.get, iam_ttl)
     role_sessions = RoleSessions(
-        storage, clock, keyrings.current, secrets.token_bytes, compiled.get
+        storage, clock, keyrings.current, secrets.token_bytes, compiled.get, trusted_roles
     )
     web_identity = AssumeRoleWithWebIdentity(
         providers, role_sessions, UnsignedCallContext(clock, facts)
@@ -318,6 +333,7 @@ def build_app(settings: Settings, admin: AdminCredentials) -> DynafedApp:
         signin_queue=settings.signin_queue,
         account_id=settings.account_id,
         saml=identity_settings.saml,
+        pools_changed=pools_changed,
     )
 
     executor = ContextExecutor(settings.worker_threads, thread_name_prefix="dynafed")
@@ -376,7 +392,12 @@ def build_app(settings: Settings, admin: AdminCredentials) -> DynafedApp:
             web_identity,
         ),
         iam=IamService(
-            storage, settings.account_id, clock, sealer=sealer, authorizer_for=authorizers
+            storage,
+            settings.account_id,
+            clock,
+            sealer=sealer,
+            authorizer_for=authorizers,
+            on_change=trusted_roles.changed,
         ),
         authorizer_for=authorizers,
         executor=executor,

@@ -26,7 +26,7 @@ from dynafed.core.arn import parse_arn
 from dynafed.core.clock import Clock
 from dynafed.errors import ValidationError
 from dynafed.iam import repository
-from dynafed.iam.lookup import RoleAuthorization, get_role_by_arn
+from dynafed.iam.lookup import RoleAuthorization
 from dynafed.identity.verified import ContextKeys, SessionTags
 from dynafed.policy import Decision, PrincipalType, RequestPrincipal
 from dynafed.storage.port import Storage
@@ -34,7 +34,13 @@ from dynafed.sts.credentials import TemporaryCredentials, assumed_role_arn, issu
 from dynafed.sts.parameters import SessionRequest
 from dynafed.sts.session_policies import check_session_policies
 from dynafed.sts.session_token import Keyring, RandomBytes
-from dynafed.sts.trust import ParsePolicy, TrustRequest, check_trust, implied_actions
+from dynafed.sts.trust import (
+    ParsePolicy,
+    TrustedRoles,
+    TrustRequest,
+    check_trust,
+    implied_actions,
+)
 
 INVALID_ROLE_ARN = "Request ARN is invalid"  # observed STS wording (sts-identity.md §1.5)
 EXCEEDS_MAX_SESSION_DURATION = (
@@ -116,20 +122,23 @@ class RoleSessions:
         keyring: Callable[[], Keyring],
         random_bytes: RandomBytes,
         parse: ParsePolicy,
+        roles: TrustedRoles | None = None,
     ) -> None:
         self._storage = storage
         self._clock = clock
         self._keyring = keyring
         self._random_bytes = random_bytes
         self._parse = parse
+        self._roles = roles or TrustedRoles(storage, clock, parse)
+        """None: every request reads its role."""
 
     def issue(self, trust: TrustRequest, spec: SessionSpec) -> IssuedSession:
         request = spec.request
-        with self._storage.read() as view:
-            role = get_role_by_arn(view, request.role_arn)
-            existing = {a for a in request.policy_arns if repository.find_policy(view, a)}
-        decisions = check_trust(role, trust, self._parse)
-        assert role is not None  # check_trust refuses a missing role
+        trusted = self._roles.get(request.role_arn)
+        existing = self._existing_policies(request.policy_arns)
+        decisions = check_trust(trusted, trust)
+        assert trusted is not None  # check_trust refuses a missing role
+        role = trusted.role
         duration = session_duration(request, role, spec.chained)
         packed = check_session_policies(
             request.policy, request.policy_arns, spec.tags, existing.__contains__, self._parse
@@ -161,6 +170,13 @@ class RoleSessions:
             packed_policy_size=packed,
             trust_decisions=tuple(decisions),
         )
+
+    def _existing_policies(self, arns: tuple[str, ...]) -> set[str]:
+        """The managed session policies passed that exist (most requests pass none)."""
+        if not arns:
+            return set()
+        with self._storage.read() as view:
+            return {arn for arn in arns if repository.find_policy(view, arn)}
 
     def issue_federated(
         self,

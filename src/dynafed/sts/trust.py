@@ -18,6 +18,12 @@ id_roles_compare-resource-policies.html).
 
 A missing role is denied with the same error as a refused trust policy, so callers cannot
 probe which roles exist (sts-identity.md §1.5).
+
+Roles are read through `TrustedRoles`, which keeps each role with its trust policy compiled
+and prepared (`policy.prepared`): a steady stream of federated callers reads no storage and
+evaluates the trust policy once per distinct value of the keys it reads. What it keeps is
+refreshed within the IAM cache bound (`DYNAFED_IAM_CACHE_SECONDS`, the bound of the role
+cache of DynamoDB requests), and at once after an IAM change made through this node.
 """
 
 from __future__ import annotations
@@ -25,8 +31,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from dynafed.core.clock import Clock
+from dynafed.core.node_cache import NodeCache
 from dynafed.errors import AccessDenied
-from dynafed.iam.lookup import RoleAuthorization
+from dynafed.iam.lookup import RoleAuthorization, get_role_by_arn
 from dynafed.policy import (
     Decision,
     Effect,
@@ -39,6 +47,8 @@ from dynafed.policy import (
     evaluate,
 )
 from dynafed.policy.evaluate import statement_applies
+from dynafed.policy.prepared import PreparedPolicySet
+from dynafed.storage.port import Storage
 
 ParsePolicy = Callable[[str, PolicyKind], Policy]
 
@@ -75,24 +85,67 @@ def implied_actions(assume_action: str, *, tags: bool, source_identity: bool) ->
     return (assume_action, *extra)
 
 
-def check_trust(
-    role: RoleAuthorization | None, trust: TrustRequest, parse: ParsePolicy
-) -> list[Decision]:
-    """The allowing decisions, one per action; raise TrustRefused otherwise."""
-    if role is None or trust.refused:
-        raise TrustRefused(trust.denied_message)
+@dataclass(frozen=True, slots=True)
+class TrustedRole:
+    """A role as STS reads it, its trust policy compiled once."""
+
+    role: RoleAuthorization
+    trust_policy: Policy
+    federated: PreparedPolicySet
+    """The trust policy alone, as federated callers (who have no policies) meet it."""
+
+
+def trusted_role(role: RoleAuthorization, parse: ParsePolicy) -> TrustedRole:
     trust_policy = parse(role.trust_policy, PolicyKind.TRUST)
-    policies = _policy_set(trust_policy, trust.caller_policies)
+    return TrustedRole(role, trust_policy, PreparedPolicySet(_policy_set(trust_policy, None)))
+
+
+class TrustedRoles:
+    """The roles STS is asked to assume, by ARN (None: no such role), each read once and kept
+    for `ttl` seconds (0: read on every request)."""
+
+    def __init__(self, storage: Storage, clock: Clock, parse: ParsePolicy, ttl: float = 0.0):
+        self._storage = storage
+        self._parse = parse
+        self._kept = NodeCache(self._read, clock, ttl)
+
+    def get(self, arn: str) -> TrustedRole | None:
+        return self._kept.get(arn)
+
+    def changed(self) -> None:
+        """IAM data was written through this node: read every role again."""
+        self._kept.changed()
+
+    def _read(self, arn: str) -> TrustedRole | None:
+        with self._storage.read() as view:
+            role = get_role_by_arn(view, arn)
+        return trusted_role(role, self._parse) if role is not None else None
+
+
+def check_trust(trusted: TrustedRole | None, trust: TrustRequest) -> list[Decision]:
+    """The allowing decisions, one per action; raise TrustRefused otherwise."""
+    if trusted is None or trust.refused:
+        raise TrustRefused(trust.denied_message)
     decisions = []
     for action in trust.actions:
-        request = Request(action, role.arn, trust.context, trust.principal)
-        decision = evaluate(policies, request)
+        decision = _decide(trusted, trust, action)
         if not decision.allowed:
             raise TrustRefused(trust.denied_message, decision)
-        if not _names_the_caller(trust_policy, request):
-            raise TrustRefused(trust.denied_message)
         decisions.append(decision)
     return decisions
+
+
+def _decide(trusted: TrustedRole, trust: TrustRequest, action: str) -> Decision:
+    arn = trusted.role.arn
+    if trust.caller_policies is None:
+        # Only the trust policy speaks, so an Allow is one of its statements applying to
+        # the caller: it names the caller.
+        return trusted.federated.decide(action, arn, trust.context, trust.principal)
+    request = Request(action, arn, trust.context, trust.principal)
+    decision = evaluate(_policy_set(trusted.trust_policy, trust.caller_policies), request)
+    if decision.allowed and not _names_the_caller(trusted.trust_policy, request):
+        raise TrustRefused(trust.denied_message)
+    return decision
 
 
 def _names_the_caller(trust_policy: Policy, request: Request) -> bool:

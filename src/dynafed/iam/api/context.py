@@ -23,6 +23,9 @@ class IamContext:
     ids: IdSource
     sealer: SecretSealer | None = None
     """None: access keys cannot be created (an IAM service built without storage secrets)."""
+    on_change: Callable[[], None] | None = None
+    """Told after every write, so what this node keeps of IAM data is read again at once
+    (`sts.trust.TrustedRoles`)."""
 
     def now(self) -> float:
         # IAM dates have whole seconds on the wire; keep stored ones the same.
@@ -32,4 +35,9 @@ class IamContext:
         return self.storage.read()
 
     def write(self, fn: Callable[[WriteTxn], T]) -> T:
-        return self.storage.write(fn)
+        try:
+            return self.storage.write(fn)
+        finally:
+            # Even a failed write may have committed (a lost connection after COMMIT).
+            if self.on_change is not None:
+                self.on_change()

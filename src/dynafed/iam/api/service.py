@@ -229,8 +229,9 @@ class IamService:
         *,
         sealer: SecretSealer | None = None,
         authorizer_for: AuthorizerFor | None = None,
+        on_change: Callable[[], None] | None = None,
     ) -> None:
-        self.context = IamContext(storage, account_id, clock, ids or RandomIds(), sealer)
+        self.context = IamContext(storage, account_id, clock, ids or RandomIds(), sealer, on_change)
         self._authorizer_for = authorizer_for
         """None: only the admin may call IAM."""
 
