@@ -191,6 +191,52 @@ def test_basic_flow_through_sts(world: World) -> None:
     assert answer["AssumedRoleUser"]["Arn"].endswith(":assumed-role/GameRole/basic-flow")
 
 
+def test_the_basic_flow_follows_a_change_made_through_the_server_at_once(world: World) -> None:
+    """The server keeps the roles and pools STS reads for the IAM cache bound (5 s), but a
+    change made through this server counts from the next request (docs/scale-out.md)."""
+    pool_id = world.admin.create_identity_pool(
+        IdentityPoolName="kept", AllowUnauthenticatedIdentities=True, AllowClassicFlow=True
+    )["IdentityPoolId"]
+    iam = client(world.server, "iam")
+    role = iam.create_role(
+        RoleName="KeptRole", AssumeRolePolicyDocument=_trust(pool_id, "unauthenticated")
+    )["Role"]["Arn"]
+    identity_id = world.anonymous.get_id(IdentityPoolId=pool_id)["IdentityId"]
+    token = world.anonymous.get_open_id_token(IdentityId=identity_id)["Token"]
+    sts = boto3.session.Session().client(
+        "sts",
+        endpoint_url=world.server.endpoint,
+        region_name=world.server.region,
+        config=Config(signature_version=UNSIGNED, retries={"max_attempts": 1}),
+    )
+
+    def exchange() -> str:
+        try:
+            sts.assume_role_with_web_identity(
+                RoleArn=role, RoleSessionName="kept", WebIdentityToken=token
+            )
+        except ClientError as error:
+            return str(error.response["Error"]["Code"])
+        return "granted"
+
+    assert exchange() == "granted"
+    iam.update_assume_role_policy(
+        RoleName="KeptRole", PolicyDocument=_trust(pool_id, "authenticated")
+    )
+    assert exchange() == "AccessDenied"
+    iam.update_assume_role_policy(
+        RoleName="KeptRole", PolicyDocument=_trust(pool_id, "unauthenticated")
+    )
+    assert exchange() == "granted"
+    world.admin.update_identity_pool(
+        IdentityPoolId=pool_id,
+        IdentityPoolName="kept",
+        AllowUnauthenticatedIdentities=True,
+        AllowClassicFlow=False,
+    )
+    assert exchange() == "InvalidIdentityToken"
+
+
 def test_open_id_token_verifies_with_the_published_keys(world: World) -> None:
     identity_id = world.identity(world.alice)
     token = world.anonymous.get_open_id_token(

@@ -147,34 +147,84 @@ def test_credentials_minted_by_either_node_work_on_both(cluster: Cluster, table:
             assert get_is_allowed(session_client(using, "dynamodb", credentials), table)
 
 
-def test_web_identity_through_a_provider_registered_on_the_other_node(
-    cluster: Cluster, table: str, idp: OidcProvider
-) -> None:
-    first, second = cluster.nodes
-    provider_arn = client(first, "iam").create_open_id_connect_provider(
-        Url=idp.issuer, ClientIDList=[CLIENT_ID]
-    )["OpenIDConnectProviderArn"]
+def registered_provider(node: ServerProcess, idp: OidcProvider) -> str:
+    """The ARN of the IAM OIDC provider for `idp`, registered through `node` if need be."""
+    iam = client(node, "iam")
+    try:
+        arn = iam.create_open_id_connect_provider(Url=idp.issuer, ClientIDList=[CLIENT_ID])
+    except iam.exceptions.EntityAlreadyExistsException:
+        host = idp.issuer.split("://", 1)[1]
+        return f"arn:aws:iam::{node.account_id}:oidc-provider/{host}"
+    return str(arn["OpenIDConnectProviderArn"])
+
+
+def web_identity_trust(provider_arn: str, idp: OidcProvider, client_id: str = CLIENT_ID) -> str:
     audience_key = idp.issuer.split("://", 1)[1] + ":aud"
-    trust = policy(
+    return policy(
         {
             "Effect": "Allow",
             "Principal": {"Federated": provider_arn},
             "Action": "sts:AssumeRoleWithWebIdentity",
-            "Condition": {"StringEquals": {audience_key: CLIENT_ID}},
+            "Condition": {"StringEquals": {audience_key: client_id}},
         }
     )
-    _, role_arn = create_role(first, trust, allow(table_arn(first, table), "dynamodb:GetItem"))
-    unsigned_sts = boto3.session.Session().client(
+
+
+def unsigned_sts(node: ServerProcess) -> Any:
+    return boto3.session.Session().client(
         "sts",
-        endpoint_url=second.endpoint,
-        region_name=second.region,
+        endpoint_url=node.endpoint,
+        region_name=node.region,
         config=Config(signature_version=UNSIGNED, retries={"max_attempts": 1}),
     )
-    answer = unsigned_sts.assume_role_with_web_identity(
+
+
+def test_web_identity_through_a_provider_registered_on_the_other_node(
+    cluster: Cluster, table: str, idp: OidcProvider
+) -> None:
+    first, second = cluster.nodes
+    trust = web_identity_trust(registered_provider(first, idp), idp)
+    _, role_arn = create_role(first, trust, allow(table_arn(first, table), "dynamodb:GetItem"))
+    answer = unsigned_sts(second).assume_role_with_web_identity(
         RoleArn=role_arn, RoleSessionName="web", WebIdentityToken=idp.id_token("wendy")
     )
     assert answer["SubjectFromWebIdentityToken"] == "wendy"
     assert get_is_allowed(session_client(first, "dynamodb", answer["Credentials"]), table)
+
+
+def test_a_trust_policy_changed_through_one_node_governs_the_other_within_the_ttl(
+    cluster: Cluster, table: str, idp: OidcProvider
+) -> None:
+    """Each node keeps the roles STS assumes for the role cache's TTL (docs/scale-out.md)."""
+    first, second = cluster.nodes
+    provider_arn = registered_provider(first, idp)
+    name, role_arn = create_role(
+        first, web_identity_trust(provider_arn, idp), allow(table_arn(first, table), "*")
+    )
+    sts = unsigned_sts(second)
+
+    def exchange_is_allowed() -> bool:
+        try:
+            sts.assume_role_with_web_identity(
+                RoleArn=role_arn, RoleSessionName="kept", WebIdentityToken=idp.id_token("kim")
+            )
+        except ClientError as error:
+            if error.response["Error"]["Code"] != "AccessDenied":
+                raise
+            return False
+        return True
+
+    assert exchange_is_allowed()  # the second node now keeps the role
+    iam = client(first, "iam")
+    other_client = web_identity_trust(provider_arn, idp, client_id="another-app")
+    iam.update_assume_role_policy(RoleName=name, PolicyDocument=other_client)
+    waited = seconds_until(lambda: not exchange_is_allowed(), PROPAGATION_BOUND)
+    print(f"the refusing trust policy reached the other node after {waited:.2f} s")
+    iam.update_assume_role_policy(
+        RoleName=name, PolicyDocument=web_identity_trust(provider_arn, idp)
+    )
+    waited = seconds_until(exchange_is_allowed, PROPAGATION_BOUND)
+    print(f"the granting trust policy reached the other node after {waited:.2f} s")
 
 
 def test_an_iam_change_through_one_node_reaches_the_other_within_the_ttl(

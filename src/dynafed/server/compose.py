@@ -86,8 +86,9 @@ COGNITO_KEYS_NAME = "cognito-identity"
 
 SQLITE_FILE = "dynafed.sqlite3"
 IAM_CACHE_ENV = "DYNAFED_IAM_CACHE_SECONDS"
-"""How long a node keeps IAM data it read for enforcement (roles, users, access keys):
-the bound on how late an IAM change (a detached policy, an inactive key) takes effect."""
+"""How long a node keeps IAM data it read for enforcement and STS (roles, trust policies,
+users, access keys): the bound on how late an IAM change (a detached policy, an inactive key,
+a new trust policy) made through another node takes effect."""
 
 
 def iam_cache_seconds(environ: dict[str, str] | None = None) -> float:
