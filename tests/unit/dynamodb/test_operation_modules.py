@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from dynafed.dynamodb import operations
-from dynafed.dynamodb.service import OPERATIONS
+from dynafed.dynamodb.service import DEFERRABLE, OPERATIONS
 
 FOLDER = Path(operations.__file__).parent
 MODULES = sorted(path.stem for path in FOLDER.glob("*.py") if path.stem != "__init__")
@@ -45,3 +45,12 @@ def test_an_operation_imports_no_other_operation(name: str) -> None:
 def test_each_operation_declares_whether_it_runs_inline(name: str) -> None:
     declared = importlib.import_module(f"dynafed.dynamodb.operations.{name}").RUNS_INLINE
     assert isinstance(declared, bool) or callable(declared)
+
+
+def test_only_writes_are_deferrable() -> None:
+    """`prepare` in an operation's module means "a write that can stop before its write
+    transaction" (`service.DEFERRABLE`): a read must never declare one, or the edge would
+    take it for a write."""
+    reads = {"GetItem", "Query", "Scan", "BatchGetItem", "TransactGetItems"}
+    assert reads.isdisjoint(DEFERRABLE)
+    assert "PutItem" in DEFERRABLE

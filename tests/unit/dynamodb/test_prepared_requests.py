@@ -125,3 +125,42 @@ def test_a_known_shape_with_an_empty_key_gets_the_uncached_error(music: Dynamo) 
     code, message = music.error("GetItem", get_request(""))
     assert code == "ValidationException"
     assert "empty string value" in message
+
+
+# --- Query through the cache -------------------------------------------------------------------
+
+
+def query_request(artist: str, low: str = "A", high: str = "Z") -> dict[str, Any]:
+    return {
+        "TableName": "Music",
+        "KeyConditionExpression": "Artist = :a AND SongTitle BETWEEN :low AND :high",
+        "ExpressionAttributeValues": {
+            ":a": {"S": artist},
+            ":low": {"S": low},
+            ":high": {"S": high},
+        },
+        "ProjectionExpression": "Released",
+    }
+
+
+def test_each_query_of_a_shape_reads_and_authorizes_its_own_partition(music: Dynamo) -> None:
+    assert music("Query", query_request("Acme"))["Count"] == 1
+    assert music("Query", query_request("Zed"))["Count"] == 1
+    assert music("Query", query_request("Nobody"))["Count"] == 0
+    queries = [r for r in music.authorizer.requests if r.action == "dynamodb:Query"]
+    assert [r.condition_keys[LEADING_KEYS] for r in queries] == [["Acme"], ["Zed"], ["Nobody"]]
+
+
+def test_a_known_query_shape_checks_what_its_values_make_of_it(music: Dynamo) -> None:
+    music("Query", query_request("Acme"))
+    code, message = music.error("Query", query_request("Acme", low="Z", high="A"))
+    assert code == "ValidationException"
+    assert "BETWEEN" in message
+    numeric = query_request("Acme")
+    numeric["ExpressionAttributeValues"][":a"] = {"N": "1"}
+    music.error("Query", numeric)  # prepares the numeric shape (a type the key refuses)
+    numeric["ExpressionAttributeValues"][":a"] = {"N": "1e"}
+    code, message = music.error("Query", numeric)
+    assert code == "ValidationException"
+    assert message.startswith("ExpressionAttributeValues contains invalid value")
+    assert "cannot be converted to a numeric value" in message

@@ -54,7 +54,7 @@ class PreparedGetItem:
     wants_capacity: bool
 
 
-def prepare(body: dict[str, Any]) -> PreparedGetItem:
+def prepare_request(body: dict[str, Any]) -> PreparedGetItem:
     request = validate_request(REQUEST, body)
     check_expression_parameters(
         request, expression_params=("ProjectionExpression",), legacy_params=("AttributesToGet",)
@@ -70,7 +70,7 @@ def prepare(body: dict[str, Any]) -> PreparedGetItem:
     return PreparedGetItem(request, compiled.projection or legacy, compiled, keys, wants_capacity)
 
 
-PREPARED = PreparedRequests("Key", prepare)
+PREPARED = PreparedRequests("Key", prepare_request)
 
 
 def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:

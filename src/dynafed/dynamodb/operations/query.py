@@ -11,6 +11,7 @@ direction → answer Items/Count/ScannedCount/LastEvaluatedKey/ConsumedCapacity.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from dynafed.core.authorization import AuthorizationRequest
@@ -26,6 +27,7 @@ from dynafed.dynamodb.expr import (
     key_clauses_from_legacy,
 )
 from dynafed.dynamodb.items.keys import check_projected_keys
+from dynafed.dynamodb.prepared import PreparedRequests
 from dynafed.dynamodb.reads.pages import (
     ReadPlan,
     filter_of,
@@ -50,7 +52,24 @@ a page may read up to 1 MB (server.dynamodb_endpoint)."""
 REQUEST: RequestShape[QueryInput] = RequestShape(request_shape("Query"))
 
 
-def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class PreparedQuery:
+    """A valid Query request's conclusions that hold for every request of its shape."""
+
+    request: QueryInput
+    """The request as validated; its ExpressionAttributeValues are the first request's:
+    `values_of` puts the values of the request at hand in."""
+    select: str
+
+    def values_of(self, body: dict[str, Any]) -> QueryInput:
+        if "ExpressionAttributeValues" not in body:
+            return self.request
+        request = self.request.copy()
+        request["ExpressionAttributeValues"] = body["ExpressionAttributeValues"]
+        return request
+
+
+def prepare_request(body: dict[str, Any]) -> PreparedQuery:
     request = validate_request(REQUEST, body, precheck=_check_limit)
     check_expression_parameters(
         request,
@@ -63,6 +82,20 @@ def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
             "Either the KeyConditions or KeyConditionExpression parameter must be specified in "
             "the request."
         )
+    compile_expressions(request)  # its errors come before the table's: in this order
+    return PreparedQuery(request, select)
+
+
+PREPARED = PreparedRequests("ExpressionAttributeValues", prepare_request)
+"""Query's key values travel in ExpressionAttributeValues: its shape is the rest. (The
+expressions are compiled again for each request's values, from `compile_expressions`'s
+own cache: what the values make of them, e.g. a BETWEEN's order, is checked each time.)"""
+
+
+def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
+    prepared = PREPARED.get(body)
+    request = prepared.values_of(body)
+    select = prepared.select
     compiled = compile_expressions(request)
     clauses = compiled.key_clauses or key_clauses_from_legacy(request["KeyConditions"])
     condition = filter_of(request, compiled, "QueryFilter")
