@@ -299,7 +299,9 @@ def test_wrong_password_and_unknown_user_get_the_same_refusal(idp: Any) -> None:
 
 def test_a_legacy_client_says_a_user_does_not_exist(idp: Any, server: ServerProcess) -> None:
     """PreventUserExistenceErrors LEGACY: what AWS's API gives a client made without it."""
-    pool_id = idp.create_user_pool(PoolName="legacy")["UserPool"]["Id"]
+    pool_id = idp.create_user_pool(PoolName="legacy", AutoVerifiedAttributes=["email"])["UserPool"][
+        "Id"
+    ]
     made = idp.create_user_pool_client(
         UserPoolId=pool_id, ClientName="legacy", ExplicitAuthFlows=ALL_FLOWS
     )["UserPoolClient"]

@@ -147,7 +147,9 @@ def unsigned_idp(server: ServerProcess) -> Any:
 def new_pool(
     idp: Any, secret: bool = False, prevent: str = "ENABLED", **pool_args: Any
 ) -> tuple[str, str, str | None]:
-    """(pool id, client id, client secret); `prevent`: PreventUserExistenceErrors."""
+    """(pool id, client id, client secret); `prevent`: PreventUserExistenceErrors. Sign-up
+    codes verify the email unless `AutoVerifiedAttributes` says otherwise."""
+    pool_args.setdefault("AutoVerifiedAttributes", ["email"])
     pool_id = idp.create_user_pool(PoolName=f"signup-{uuid.uuid4().hex[:8]}", **pool_args)[
         "UserPool"
     ]["Id"]

@@ -192,6 +192,7 @@ def _set_password(idp: Any, args: argparse.Namespace) -> None:
 def _create_pool(idp: Any, args: argparse.Namespace) -> None:
     pool = idp.create_user_pool(
         PoolName=args.name or args.pool,
+        AutoVerifiedAttributes=["email"],  # sign-up codes go to the email and verify it
         UserPoolTags={
             POOL_ID_TAG: args.pool,
             LOCKOUT_AFTER_TAG: str(args.lockout_after),

@@ -1,5 +1,5 @@
-"""One-time codes users are "sent" (sign-up confirmation, password reset, email
-verification), and the outbox they are sent to, with AdminCreateUser's invitations.
+"""One-time codes users are "sent" (sign-up confirmation, password reset, email and phone
+number verification), and the outbox they are sent to, with AdminCreateUser's invitations.
 
 No message ever leaves the server: each code is written to the pool's outbox, which a
 developer reads with `dynafed users outbox POOL` (the server also logs a line). The code a
@@ -26,9 +26,15 @@ OUTBOX_KIND = store.OUTBOX_KIND
 SIGN_UP = "SignUp"
 FORGOT_PASSWORD = "ForgotPassword"
 VERIFY_EMAIL = "VerifyEmail"
+VERIFY_PHONE_NUMBER = "VerifyPhoneNumber"
 INVITATION = "Invitation"
 """AdminCreateUser's welcome message: its "code" is the temporary password."""
-VALID_SECONDS = {SIGN_UP: 24 * 3600, FORGOT_PASSWORD: 3600, VERIFY_EMAIL: 24 * 3600}
+VALID_SECONDS = {
+    SIGN_UP: 24 * 3600,
+    FORGOT_PASSWORD: 3600,
+    VERIFY_EMAIL: 24 * 3600,
+    VERIFY_PHONE_NUMBER: 24 * 3600,
+}
 MAX_WRONG = 5
 OUTBOX_SIZE = 100
 

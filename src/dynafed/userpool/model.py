@@ -67,6 +67,11 @@ class UserPool:
     """The `custom:` attributes of the pool's schema (`userpool/schema.py`)."""
     required_attributes: list[str] = field(default_factory=list)
     """Standard attributes the schema makes `Required`: SignUp must give them."""
+    auto_verified_attributes: list[str] | None = None
+    """`AutoVerifiedAttributes` (`email`, `phone_number`): what SignUp's confirmation code
+    goes to and verifies (`userpool/api/delivery.py`); empty: SignUp sends no code (an
+    administrator confirms). None for pools stored before the setting was kept: a code to
+    the email, else the phone number, as then."""
 
     def to_document(self) -> dict[str, Any]:
         return asdict(self)

@@ -80,6 +80,12 @@ def apply(user: User, change: AttributeChange) -> bool:
     return new_email and user.email is not None and not user.email_verified
 
 
+def settle_phone_verification(user: User) -> None:
+    """A new user's phone number is unverified unless an administrator said otherwise."""
+    if user.attributes.get(PHONE_NUMBER):
+        user.attributes.setdefault(PHONE_VERIFIED, "false")
+
+
 def listed(user: User) -> list[dict[str, str]]:
     """`AttributeType` list: `sub`, `email` and `email_verified`, the rest."""
     found = {"sub": user.sub}

@@ -62,19 +62,27 @@ def sign_up(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict[str, Any]
         modified_at=now,
     )
     named.give_to(user)
+    user_attributes.settle_phone_verification(user)
     require_attributes(pool, {a["Name"]: a["Value"] for a in user_attributes.listed(user)})
-    found = delivery.destination(user)
+    # No auto-verified attribute: no code, an administrator confirms (AdminConfirmSignUp).
+    sends_code = delivery.verifies_at_sign_up(pool)
+    found = delivery.sign_up_destination(pool, user)
 
-    def write(txn: WriteTxn) -> codes.Message:
+    def write(txn: WriteTxn) -> codes.Message | None:
         if store.get_user(txn, pool.pool_id, user.username) is not None:
             raise UsernameExistsException("User already exists")
         store.save_user(txn, user)
+        if not sends_code:
+            return None
         address = found[2] if found else None
         return codes.issue(txn, user, codes.SIGN_UP, codes.new_code(), address, now)
 
-    delivery.announce(ctx.pools.deps.storage.write(write))
+    message = ctx.pools.deps.storage.write(write)
     answer: dict[str, Any] = {"UserConfirmed": False, "UserSub": user.sub}
-    shown = delivery.details(user)
+    if message is None:
+        return answer
+    delivery.announce(message)
+    shown = delivery.details_of(found)
     if shown is not None:
         answer["CodeDeliveryDetails"] = shown
     return answer
@@ -100,8 +108,9 @@ def confirm_sign_up(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict[s
         if refusal is not None:
             return code_error(refusal)
         user.status, user.modified_at = CONFIRMED, now
-        if user.email:  # the code went there
-            user.email_verified = True
+        found = delivery.sign_up_destination(pool, user)
+        if found is not None:  # the code went there
+            delivery.mark_verified(user, found[0])
         # An alias another user has: AliasExistsException, and the code stays unspent.
         store.save_user(txn, user, take_aliases)
         return None
@@ -133,10 +142,12 @@ def resend_confirmation_code(ctx: ApiContext, body: dict[str, Any], call: Call) 
             return None
         if user.status != UNCONFIRMED:
             raise InvalidParameterException("User is already confirmed.")
-        found = delivery.destination(user)
+        found = delivery.sign_up_destination(pool, user)
         address = found[2] if found else None
         return user, codes.issue(txn, user, codes.SIGN_UP, codes.new_code(), address, now)
 
+    if not delivery.verifies_at_sign_up(pool):
+        raise InvalidParameterException(delivery.AUTO_VERIFICATION_OFF)
     sent = ctx.pools.deps.storage.write(write)
     if sent is None:
         if existence.reveals(client):
@@ -144,7 +155,8 @@ def resend_confirmation_code(ctx: ApiContext, body: dict[str, Any], call: Call) 
         return {"CodeDeliveryDetails": delivery.simulated(username)}
     user, message = sent
     delivery.announce(message)
-    return {"CodeDeliveryDetails": delivery.details(user) or delivery.simulated(username)}
+    shown = delivery.details_of(delivery.sign_up_destination(pool, user))
+    return {"CodeDeliveryDetails": shown or delivery.simulated(username)}
 
 
 def admin_confirm_sign_up(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict[str, Any]:

@@ -32,6 +32,7 @@ from dynafed.userpool.api.errors import (
 )
 from dynafed.userpool.api.password_setting import USER_WORDING, new_credentials
 from dynafed.userpool.model import User, UserPool
+from dynafed.userpool.sign_in_names import EMAIL, PHONE_NUMBER, is_verified, value_of
 
 
 def get_user(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict[str, Any]:
@@ -40,61 +41,76 @@ def get_user(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict[str, Any
 
 
 def update_user_attributes(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict[str, Any]:
-    """Attributes change at once; a new email is unverified, and a code to verify it goes to
-    the outbox (VerifyUserAttribute)."""
+    """Attributes change at once; a new email or phone number is unverified, and when the
+    pool auto-verifies it a code to verify it goes to the outbox (VerifyUserAttribute)."""
     caller = caller_of(ctx, body["AccessToken"])
     change = user_attributes.parse(body["UserAttributes"], by_admin=False)
     conform(caller.pool, change.named(), creating=False)
     now = ctx.now()
 
-    def write(txn: WriteTxn) -> tuple[User, codes.Message | None]:
+    def write(txn: WriteTxn) -> list[tuple[codes.Message, delivery.Destination]]:
         user = _current(txn, caller)
-        needs_code = user_attributes.apply(user, change)
+        before = {name: value_of(user, name) for name in VERIFIABLE}
+        user_attributes.apply(user, change)
         user.modified_at = now
         store.save_user(txn, user)
-        if not needs_code or user.email is None:
-            return user, None
-        code = codes.new_code()
-        return user, codes.issue(txn, user, codes.VERIFY_EMAIL, code, user.email, now)
+        sent = []
+        for name in VERIFIABLE:
+            address = value_of(user, name)
+            changed = address is not None and address != before[name]
+            if (
+                changed
+                and not is_verified(user, name)
+                and delivery.auto_verifies(caller.pool, name)
+            ):
+                found = _verification_destination(user, name)
+                purpose = VERIFY_PURPOSE[name]
+                sent.append(
+                    (codes.issue(txn, user, purpose, codes.new_code(), found[2], now), found)
+                )
+        return sent
 
-    user, message = ctx.pools.deps.storage.write(write)
-    if message is None:
-        return {"CodeDeliveryDetailsList": []}
-    delivery.announce(message)
-    return {"CodeDeliveryDetailsList": [delivery.details(user)]}
+    sent = ctx.pools.deps.storage.write(write)
+    for message, _ in sent:
+        delivery.announce(message)
+    return {"CodeDeliveryDetailsList": [delivery.details_of(found) for _, found in sent]}
 
 
 def get_user_attribute_verification_code(
     ctx: ApiContext, body: dict[str, Any], call: Call
 ) -> dict[str, Any]:
     caller = caller_of(ctx, body["AccessToken"])
-    _require_email(body["AttributeName"])
+    name = _verifiable(body["AttributeName"])
     now = ctx.now()
 
-    def write(txn: WriteTxn) -> tuple[User, codes.Message]:
+    def write(txn: WriteTxn) -> tuple[codes.Message, delivery.Destination]:
         user = _current(txn, caller)
-        if user.email is None:
-            raise InvalidParameterException("User does not have an email to verify.")
+        if value_of(user, name) is None:
+            raise InvalidParameterException(f"User does not have a {name} to verify.")
+        found = _verification_destination(user, name)
         code = codes.new_code()
-        return user, codes.issue(txn, user, codes.VERIFY_EMAIL, code, user.email, now)
+        return codes.issue(txn, user, VERIFY_PURPOSE[name], code, found[2], now), found
 
-    user, message = ctx.pools.deps.storage.write(write)
+    message, found = ctx.pools.deps.storage.write(write)
     delivery.announce(message)
-    return {"CodeDeliveryDetails": delivery.details(user)}
+    return {"CodeDeliveryDetails": delivery.details_of(found)}
 
 
 def verify_user_attribute(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict[str, Any]:
+    """The code makes the attribute verified; an email or phone number another user signs in
+    with as an alias is AliasExistsException, and the code stays unspent."""
     caller = caller_of(ctx, body["AccessToken"])
-    _require_email(body["AttributeName"])
+    name = _verifiable(body["AttributeName"])
     address = delivery.spend_attempt(ctx, call)
     now = ctx.now()
 
     def write(txn: WriteTxn) -> AwsError | None:
         user = _current(txn, caller)
-        refusal = codes.redeem(txn, user, codes.VERIFY_EMAIL, body["Code"], now)
+        refusal = codes.redeem(txn, user, VERIFY_PURPOSE[name], body["Code"], now)
         if refusal is not None:
             return code_error(refusal)
-        user.email_verified, user.modified_at = True, now
+        delivery.mark_verified(user, name)
+        user.modified_at = now
         store.save_user(txn, user)
         return None
 
@@ -105,9 +121,23 @@ def verify_user_attribute(ctx: ApiContext, body: dict[str, Any], call: Call) -> 
     return {}
 
 
-def _require_email(name: str) -> None:
-    if name != "email":
-        raise InvalidParameterException(f"{name} cannot be verified on this server (email can).")
+VERIFIABLE = (EMAIL, PHONE_NUMBER)
+VERIFY_PURPOSE = {EMAIL: codes.VERIFY_EMAIL, PHONE_NUMBER: codes.VERIFY_PHONE_NUMBER}
+
+
+def _verifiable(name: str) -> str:
+    """Only `email` and `phone_number` can be verified (Cognito's rule)."""
+    if name not in VERIFIABLE:
+        raise InvalidParameterException(
+            f"{name} cannot be verified: only email and phone_number can."
+        )
+    return name
+
+
+def _verification_destination(user: User, name: str) -> delivery.Destination:
+    address = value_of(user, name)
+    assert address is not None
+    return (name, "EMAIL", address) if name == EMAIL else (name, "SMS", address)
 
 
 def _current(txn: WriteTxn, caller: Caller) -> User:

@@ -52,6 +52,8 @@ def pool_view(ctx: ApiContext, pool: UserPool, users: int) -> dict[str, Any]:
         view["UsernameAttributes"] = list(pool.username_attributes)
     if pool.alias_attributes:
         view["AliasAttributes"] = list(pool.alias_attributes)
+    if pool.auto_verified_attributes:
+        view["AutoVerifiedAttributes"] = list(pool.auto_verified_attributes)
     return view
 
 
@@ -132,6 +134,7 @@ def create(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict[str, Any]:
         alias_attributes=alias_attributes,
         custom_attributes=custom_attributes,
         required_attributes=required_attributes,
+        auto_verified_attributes=_auto_verified(body),
     )
 
     def write(txn: WriteTxn) -> tuple[UserPool, int]:
@@ -143,6 +146,12 @@ def create(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict[str, Any]:
 
     stored, users = ctx.pools.deps.storage.write(write)
     return {"UserPool": pool_view(ctx, stored, users)}
+
+
+def _auto_verified(body: dict[str, Any]) -> list[str]:
+    """`AutoVerifiedAttributes` (values checked by the service model); none given: SignUp
+    sends no code, as on AWS."""
+    return list(dict.fromkeys(body.get("AutoVerifiedAttributes") or []))
 
 
 def _check_chosen_id(pool_id: str, region: str) -> None:
@@ -175,8 +184,8 @@ def _lockout(tags: dict[str, str]) -> LockoutRules:
 
 
 def update(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict[str, Any]:
-    """The password policy, deletion protection and `AllowAdminCreateUserOnly`; as on AWS,
-    a setting not given returns to its default."""
+    """The password policy, deletion protection, `AllowAdminCreateUserOnly` and
+    `AutoVerifiedAttributes`; as on AWS, a setting not given returns to its default."""
     refuse_unserved_settings(body)
     policy = _password_policy(body)
     admin_only = (body.get("AdminCreateUserConfig") or {}).get("AllowAdminCreateUserOnly")
@@ -186,6 +195,7 @@ def update(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict[str, Any]:
         pool.password_policy = policy
         pool.deletion_protection = body.get("DeletionProtection") == "ACTIVE"
         pool.allow_admin_create_user_only = bool(admin_only)
+        pool.auto_verified_attributes = _auto_verified(body)
         pool.modified_at = ctx.now()
         store.save_pool(txn, pool)
 

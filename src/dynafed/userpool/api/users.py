@@ -80,6 +80,7 @@ def admin_create_user(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict
         modified_at=now,
     )
     named.give_to(user)
+    user_attributes.settle_phone_verification(user)
     invite = body.get("MessageAction") != "SUPPRESS"
     take_aliases = bool(body.get("ForceAliasCreation"))
 
