@@ -20,7 +20,13 @@ from typing import Any
 import pytest
 from pycognito.aws_srp import AWSSRP
 
-from tests.e2e.userpool_flow import new_pool, outbox_code, unsigned_idp
+from tests.e2e.userpool_flow import (
+    UserPoolSite,
+    add_client,
+    new_pool,
+    outbox_code,
+    unsigned_idp,
+)
 from tests.support.clients import client
 from tests.support.server_process import ServerProcess, start_server
 
@@ -190,6 +196,13 @@ def test_sign_in_with_a_verified_alias(idp: Any, public: Any, server: ServerProc
         public.sign_up(ClientId=client_id, Username="ivy@example.com", Password="ivy-pass-1")
     assert "cannot be of email format" in error(email_form)[1]
 
+    with pytest.raises(public.exceptions.InvalidParameterException, match="preferred_username"):
+        public.sign_up(
+            ClientId=client_id,
+            Username="ivy",
+            Password="ivy-pass-1",
+            UserAttributes=[{"Name": "preferred_username", "Value": "ivy2"}],
+        )
     public.sign_up(
         ClientId=client_id,
         Username="ivy",
@@ -292,3 +305,42 @@ def test_username_and_alias_attributes_exclude_each_other(idp: Any) -> None:
     assert error(both)[1] == (
         "Only one of the aliasAttributes or usernameAttributes can be set in a User Pool."
     )
+
+
+def test_every_way_in_takes_the_email(idp: Any, public: Any, server: ServerProcess) -> None:
+    """AdminInitiateAuth, ForgotPassword / ConfirmForgotPassword and the hosted UI's sign-in
+    form name the user by email in a pool whose user names are emails."""
+    pool_id, client_id, _ = new_pool(idp, UsernameAttributes=["email"])
+    admin_client = idp.create_user_pool_client(
+        UserPoolId=pool_id, ClientName="admin", ExplicitAuthFlows=["ALLOW_ADMIN_USER_PASSWORD_AUTH"]
+    )["UserPoolClient"]["ClientId"]
+    sub = idp.admin_create_user(
+        UserPoolId=pool_id,
+        Username="vera@example.com",
+        UserAttributes=[{"Name": "email_verified", "Value": "true"}],
+        MessageAction="SUPPRESS",
+    )["User"]["Username"]
+    idp.admin_set_user_password(
+        UserPoolId=pool_id, Username="vera@example.com", Password="vera-pass-1", Permanent=True
+    )
+    answer = idp.admin_initiate_auth(
+        UserPoolId=pool_id,
+        ClientId=admin_client,
+        AuthFlow="ADMIN_USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": "Vera@Example.com", "PASSWORD": "vera-pass-1"},
+    )
+    assert claims(answer["AuthenticationResult"]["IdToken"])["cognito:username"] == sub
+
+    sent = public.forgot_password(ClientId=client_id, Username="vera@example.com")
+    assert sent["CodeDeliveryDetails"]["AttributeName"] == "email"
+    public.confirm_forgot_password(
+        ClientId=client_id,
+        Username="vera@example.com",
+        ConfirmationCode=outbox_code(server, pool_id, sub, "ForgotPassword"),
+        Password="vera-pass-2",
+    )
+    assert sign_in(public, client_id, "vera@example.com", "vera-pass-2")
+
+    site = UserPoolSite(server, pool_id, add_client(server, pool_id, "web"))
+    hosted = site.sign_in("vera@example.com", "vera-pass-2")
+    assert claims(hosted["id_token"])["cognito:username"] == sub

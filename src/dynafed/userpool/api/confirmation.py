@@ -33,6 +33,15 @@ from dynafed.userpool.api.password_setting import USER_WORDING, new_credentials
 from dynafed.userpool.api.secret_hash import require_secret_hash
 from dynafed.userpool.codes import Refusal
 from dynafed.userpool.model import CONFIRMED, UNCONFIRMED, User
+from dynafed.userpool.sign_in_names import PREFERRED_USERNAME
+
+PREFERRED_USERNAME_AT_SIGN_UP = (
+    "preferred_username cannot be given at sign-up in a pool where it is an alias: set it "
+    "once the account is confirmed."
+)
+"""Cognito's rule (developer guide, "User pool attributes": "your user can provide the value
+only when they confirm an account. They can't provide the value during registration"); the
+wording is ours."""
 
 
 def sign_up(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict[str, Any]:
@@ -44,6 +53,8 @@ def sign_up(ctx: ApiContext, body: dict[str, Any], call: Call) -> dict[str, Any]
     named = new_user_name(pool, username)
     change = user_attributes.parse(body.get("UserAttributes") or [], by_admin=False)
     conform(pool, change.named(), creating=True)
+    if PREFERRED_USERNAME in pool.alias_attributes and PREFERRED_USERNAME in change.others:
+        raise InvalidParameterException(PREFERRED_USERNAME_AT_SIGN_UP)
     # slow: before the transaction
     credentials = new_credentials(ctx, pool, named.username, body["Password"], USER_WORDING)
     now = ctx.now()
