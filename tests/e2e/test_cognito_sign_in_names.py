@@ -254,6 +254,28 @@ def test_sign_in_with_a_verified_alias(idp: Any, public: Any, server: ServerProc
         )
     assert error(taken)[1] == "An account with the given email already exists."
 
+    # An administrator's new user with that verified email: refused, or given it (Force…).
+    verified_ivy = [
+        {"Name": "email", "Value": "ivy@example.com"},
+        {"Name": "email_verified", "Value": "true"},
+    ]
+    with pytest.raises(idp.exceptions.AliasExistsException):
+        idp.admin_create_user(
+            UserPoolId=pool_id,
+            Username="kit",
+            UserAttributes=verified_ivy,
+            MessageAction="SUPPRESS",
+        )
+    idp.admin_create_user(
+        UserPoolId=pool_id,
+        Username="kit",
+        UserAttributes=verified_ivy,
+        MessageAction="SUPPRESS",
+        ForceAliasCreation=True,
+    )
+    assert attributes(idp, pool_id, "ivy")["email_verified"] == "false"
+    assert idp.admin_get_user(UserPoolId=pool_id, Username="ivy@example.com")["Username"] == "kit"
+
 
 def test_confirming_an_email_another_user_signs_in_with(
     idp: Any, public: Any, server: ServerProcess

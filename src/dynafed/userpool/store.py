@@ -133,9 +133,9 @@ def _holder(view: ReadView, pool: UserPool, attribute: str, value: str) -> User 
 
 def save_user(txn: WriteTxn, user: User, take_aliases: bool = False) -> None:
     """Save `user` and the names they sign in with. A name another user of the pool has is
-    refused (UsernameExistsException for a new user, AliasExistsException for a change),
-    unless `take_aliases` (`ForceAliasCreation`): then the alias moves to `user`
-    and the other user's attribute becomes unverified, as on AWS."""
+    refused (UsernameExistsException for the email / phone number a new user is named by,
+    AliasExistsException otherwise), unless `take_aliases` (`ForceAliasCreation`): then
+    the alias moves to `user` and the other user's attribute becomes unverified, as on AWS."""
     key = f"{user.pool_id}/{user.username.lower()}"
     pool = get_pool(txn, user.pool_id)
     if pool is not None and (pool.username_attributes or pool.alias_attributes):
@@ -162,8 +162,8 @@ def _claim_names(
             movable = attribute in sign_in_names.VERIFIED_FLAG
             if attribute in pool.username_attributes or not (take_aliases and movable):
                 wording = sign_in_names.taken_message(attribute)
-                if previous is None:  # a new user: the name given is taken
-                    raise UsernameExistsException(wording)
+                if previous is None and attribute in pool.username_attributes:
+                    raise UsernameExistsException(wording)  # the name a new user gave
                 raise AliasExistsException(wording)
             _unverify(holder, attribute)
             save_user(txn, holder)  # releases the alias
