@@ -84,6 +84,15 @@ def _add_serve(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "(for tests of shard lineage; default: by age only)",
     )
     serve.add_argument(
+        "--test-clock-file",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="for end-to-end tests only: the Streams API and the background worker read the "
+        "time as the system clock plus the seconds written in FILE (SigV4, STS and IAM keep "
+        "the system clock)",
+    )
+    serve.add_argument(
         "--stream-lanes",
         type=_positive_int,
         default=None,
@@ -249,6 +258,7 @@ def _run_serve(args: argparse.Namespace) -> int:
         ttl_sweep_interval=args.ttl_sweep_interval,
         stream_shard_records=args.stream_shard_records,
         stream_lanes=args.stream_lanes,
+        test_clock_file=args.test_clock_file,
         identity=identity,
         workers=workers or 1,
         trusted_proxies=args.trusted_proxies,

@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import os
 import secrets
+import sys
 from collections.abc import Callable
 from functools import partial
 from typing import Any
@@ -55,6 +56,7 @@ from dynafed.server.executor import ContextExecutor
 from dynafed.server.identity_endpoints import IdentityEndpoints
 from dynafed.server.identity_settings import JWKS_REFETCH_SECONDS as JWKS_REFETCH_SECONDS
 from dynafed.server.identity_settings import IdentitySettings
+from dynafed.server.offset_clock import OffsetFileClock
 from dynafed.server.services import Services, never_inline
 from dynafed.server.settings import Settings
 from dynafed.server.signin_pool import SignInPool
@@ -282,6 +284,20 @@ def stream_lanes(settings: Settings, storage: Storage) -> int:
     return 1 if storage.local_reads else STREAM_LANES_ON_A_SERVER_DATABASE
 
 
+def data_plane_clock(settings: Settings, clock: Clock) -> Clock:
+    """The clock of the Streams API and the background worker: `clock`, or the test clock
+    `--test-clock-file` asks for (server/offset_clock.py), announced on stderr."""
+    if settings.test_clock_file is None:
+        return clock
+    print(
+        f"dynafed: --test-clock-file {settings.test_clock_file}: the Streams API and the "
+        "background worker run on a test clock; do not use this option outside tests",
+        file=sys.stderr,
+        flush=True,
+    )
+    return OffsetFileClock(settings.test_clock_file)
+
+
 def build_app(settings: Settings, admin: AdminCredentials) -> DynafedApp:
     clock = SystemClock()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -338,7 +354,8 @@ def build_app(settings: Settings, admin: AdminCredentials) -> DynafedApp:
     )
 
     executor = ContextExecutor(settings.worker_threads, thread_name_prefix="dynafed")
-    background = BackgroundWorker(storage, clock, ttl_interval=settings.ttl_sweep_interval)
+    data_clock = data_plane_clock(settings, clock)
+    background = BackgroundWorker(storage, data_clock, ttl_interval=settings.ttl_sweep_interval)
     background.start()
 
     def close() -> None:
@@ -377,7 +394,7 @@ def build_app(settings: Settings, admin: AdminCredentials) -> DynafedApp:
             ),
         ),
         streams=StreamsService(
-            storage, settings.account_id, settings.region, clock, secrets.token_bytes
+            storage, settings.account_id, settings.region, data_clock, secrets.token_bytes
         ),
         sts=build_sts(
             storage,

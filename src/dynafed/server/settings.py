@@ -37,6 +37,9 @@ class Settings:
     stream_shard_records: int | None = None
     """Roll a DynamoDB stream's shard over after this many records, besides every 4 hours
     (`--stream-shard-records`; docs/streams.md). None: by age only."""
+    test_clock_file: Path | None = None
+    """For end-to-end tests of Streams' and TTL's time limits only (`--test-clock-file`;
+    server/offset_clock.py): None, the system clock everywhere."""
     stream_lanes: int | None = None
     """Open shards (lanes) of each DynamoDB stream enabled from now on, each with its own
     sequence counter (`--stream-lanes`; docs/streams.md). None: by storage, 1 on SQLite and
