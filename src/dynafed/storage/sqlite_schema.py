@@ -61,7 +61,16 @@ def connect(path: Path, *, writer: bool) -> sqlite3.Connection:
         conn.execute("PRAGMA synchronous = FULL")
     else:
         conn.execute("PRAGMA query_only = ON")
+        # SQLite's default page cache is 2 MB: a table of a million items then reads most of
+        # a lookup's B-tree pages from the file again (GetItem at 1M items ran at 0.80× its
+        # speed at 1,000). Readers are reused most-recently-first, so one connection serves
+        # most reads and its cache stays warm; pages are allocated only as they are used.
+        conn.execute(f"PRAGMA cache_size = -{READER_CACHE_KIB}")
     return conn
+
+
+READER_CACHE_KIB = 64 * 1024
+"""Page cache per reader connection, in KiB (SQLite's `cache_size` takes negative KiB)."""
 
 
 def prepare_sqlite_file(path: Path) -> None:
