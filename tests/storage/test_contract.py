@@ -350,6 +350,33 @@ def test_documents_crud_and_listing_by_name(storage: Storage) -> None:
         assert view.list_documents("role") == [("a", {"n": 10}), ("É", {"n": 3})]
 
 
+@pytest.mark.parametrize("forward", [True, False])
+def test_a_query_and_a_document_read_together(storage: Storage, forward: bool) -> None:
+    """Past the backends' first page too (PostgreSQL reads 32 rows with the document)."""
+    for n in range(75):
+        put(storage, T1, b"p", b"%03d" % n, item(n=str(n)), 10)
+    storage.write(lambda txn: txn.put_document("table", "t", {"id": T1}))
+    low = KeyRange(low=b"005", low_inclusive=False, high=b"070", high_inclusive=True)
+    start = b"010" if forward else b"065"
+    with storage.read() as view:
+        expected = list(view.query(T1, b"p", low, forward=forward, exclusive_start_sk=start))
+        rows, document = view.query_and_document(
+            T1, b"p", low, forward=forward, exclusive_start_sk=start, kind="table", name="t"
+        )
+        assert list(rows) == expected and len(expected) > 32
+        assert document is not None and orjson.loads(document) == {"id": T1}
+        rows, document = view.query_and_document(
+            T1,
+            b"none",
+            WHOLE_PARTITION,
+            forward=forward,
+            exclusive_start_sk=None,
+            kind="table",
+            name="gone",
+        )
+        assert (list(rows), document) == ([], None)
+
+
 def test_an_item_and_a_document_read_together(storage: Storage) -> None:
     put(storage, T1, b"p", b"s", item(a="1"), 10)
     storage.write(lambda txn: txn.put_document("table", "t", {"id": T1}))

@@ -32,7 +32,9 @@ KIND, NAME = "table", "t"
 @pytest.fixture
 def storage() -> Iterator[PostgresStorage]:
     schema = f"dynafed_test_{os.getpid()}_{secrets.token_hex(4)}"
-    opened = PostgresStorage(POSTGRES_URL, schema=schema, isolation="locks", min_size=1)
+    # Two connections from the start: a test's second transaction must not wait for the pool
+    # to grow (on a loaded machine that took longer than the first transaction stays open).
+    opened = PostgresStorage(POSTGRES_URL, schema=schema, isolation="locks", min_size=2)
     opened.write(lambda txn: txn.put_document(KIND, NAME, {"v": 0}))
     yield opened
     opened.close()
@@ -40,24 +42,28 @@ def storage() -> Iterator[PostgresStorage]:
         conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
 
 
-def hold_open(storage: PostgresStorage, fn_body: object, release: threading.Event) -> None:
-    """A write that runs `fn_body(txn)` and then stays open until `release` is set."""
+def hold_open(
+    storage: PostgresStorage, fn_body: object, held: threading.Event, release: threading.Event
+) -> None:
+    """A write that runs `fn_body(txn)`, says so on `held`, then stays open until `release`
+    is set."""
 
     def fn(txn: WriteTxn) -> None:
         fn_body(txn)  # type: ignore[operator]
+        held.set()
         release.wait(timeout=10)
 
     storage.write(fn)
 
 
 def test_readers_of_one_document_write_items_side_by_side(storage: PostgresStorage) -> None:
-    release = threading.Event()
+    held, release = threading.Event(), threading.Event()
     first = threading.Thread(
         target=hold_open,
-        args=(storage, lambda txn: txn.get_document(KIND, NAME), release),
+        args=(storage, lambda txn: txn.get_document(KIND, NAME), held, release),
     )
     first.start()
-    time.sleep(0.2)  # the first transaction now holds its read of the document
+    assert held.wait(timeout=10)  # the first transaction now holds its read of the document
 
     def item_write(txn: WriteTxn) -> None:
         txn.get_document(KIND, NAME)
@@ -80,12 +86,14 @@ def test_a_document_read_in_a_write_does_not_change_before_it_commits(
 
     def read_twice(txn: WriteTxn) -> None:
         seen.append(txn.get_document(KIND, NAME))
+        held.set()
         release.wait(timeout=10)
         seen.append(txn.get_document(KIND, NAME))
 
+    held = threading.Event()
     reader = threading.Thread(target=storage.write, args=(read_twice,))
     reader.start()
-    time.sleep(0.2)
+    assert held.wait(timeout=10)
     writer = threading.Thread(
         target=storage.write, args=(lambda txn: txn.put_document(KIND, NAME, {"v": 1}),)
     )

@@ -4,7 +4,7 @@ the caller's authorizer. Operations are plain functions `run(ctx, body) -> dict`
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Generic, NamedTuple, TypeVar
@@ -23,7 +23,7 @@ from dynafed.dynamodb.tables import (
 )
 from dynafed.dynamodb.values import Item
 from dynafed.errors import ResourceNotFoundException
-from dynafed.storage.port import ReadView, Storage, WriteTxn
+from dynafed.storage.port import KeyRange, ReadView, Storage, StoredItem, WriteTxn
 
 T = TypeVar("T")
 DEFAULT_STREAM_POLICY = StreamPolicy()
@@ -109,18 +109,60 @@ def read_table_and_item(view: ReadView, table_key: str, key: Item) -> TableAndIt
             return TableAndItem(table, item, item_read=True)
     else:
         stored = view.get_document_bytes(DOCUMENT_KIND, table_key)
+    return TableAndItem(_seen(table_key, stored), None, item_read=False)
+
+
+class RangeRead(NamedTuple):
+    """The rows a Query reads, as storage addresses them."""
+
+    storage_id: str
+    partition: bytes
+    key_range: KeyRange
+    forward: bool
+    exclusive_start_sk: bytes | None
+
+
+def read_table_and_range(
+    view: ReadView, table_key: str, planned: Callable[[Table], RangeRead | None]
+) -> tuple[Table | None, Iterator[StoredItem] | None]:
+    """The table stored under `table_key` and, when it can, the rows `planned(table)` names,
+    read with the table's document (`read_table_and_item`'s way, for a Query): None for the
+    rows when they were not read — the caller plans and reads them once its checks passed.
+    `planned` returns None for a request it cannot plan against the table it is given."""
+    seen = _tables_seen.get(table_key)
+    read = None if seen is None else planned(seen[1])
+    if seen is not None and read is not None:
+        document, table = seen
+        rows, stored = view.query_and_document(
+            read.storage_id,
+            read.partition,
+            read.key_range,
+            forward=read.forward,
+            exclusive_start_sk=read.exclusive_start_sk,
+            kind=DOCUMENT_KIND,
+            name=table_key,
+        )
+        if stored == document:
+            return table, rows
+    else:
+        stored = view.get_document_bytes(DOCUMENT_KIND, table_key)
+    return _seen(table_key, stored), None
+
+
+def _seen(table_key: str, stored: bytes | None) -> Table | None:
+    """The table of the document just read under `table_key`, remembered as last seen."""
     if stored is None:
         _tables_seen.pop(table_key, None)
-        return TableAndItem(None, None, item_read=False)
+        return None
     table = _table(stored)
     if len(_tables_seen) >= TABLES_SEEN:
         _tables_seen.clear()
     _tables_seen[table_key] = (stored, table)
-    return TableAndItem(table, None, item_read=False)
+    return table
 
 
 TABLES_SEEN = 1024
-"""Tables whose last-seen document `read_table_and_item` keeps (starting over past it)."""
+"""Tables whose last-seen document this process keeps (starting over past it)."""
 
 _tables_seen: dict[str, tuple[bytes, Table]] = {}
 

@@ -136,6 +136,23 @@ class _MemoryView:
     ) -> tuple[Item | None, bytes | None]:
         return self.get_item(table_id, pk, sk), self.get_document_bytes(kind, name)
 
+    def query_and_document(
+        self,
+        table_id: str,
+        pk: bytes,
+        key_range: KeyRange,
+        *,
+        forward: bool,
+        exclusive_start_sk: bytes | None,
+        kind: str,
+        name: str,
+    ) -> tuple[Iterator[StoredItem], bytes | None]:
+        document = self.get_document_bytes(kind, name)
+        rows = self.query(
+            table_id, pk, key_range, forward=forward, exclusive_start_sk=exclusive_start_sk
+        )
+        return rows, document
+
 
 class _MemoryWriteTxn(_MemoryView):
     """A `WriteTxn`: applies changes in place and logs how to undo each of them."""

@@ -125,6 +125,22 @@ class ReadView(Protocol):
         the table document it assumed in the same round trip (`dynamodb.context`)."""
         ...
 
+    def query_and_document(
+        self,
+        table_id: str,
+        pk: bytes,
+        key_range: KeyRange,
+        *,
+        forward: bool,
+        exclusive_start_sk: bytes | None,
+        kind: str,
+        name: str,
+    ) -> tuple[Iterator[StoredItem], bytes | None]:
+        """`query` and `get_document_bytes`, the document read with the query's first rows
+        where the backend can: a Query checks the table document it assumed in the same
+        round trip (`dynamodb.context`)."""
+        ...
+
 
 class WriteTxn(ReadView, Protocol):
     def put_item(self, table_id: str, pk: bytes, sk: bytes, item: Item, size: int) -> None:

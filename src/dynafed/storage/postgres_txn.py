@@ -245,8 +245,64 @@ class PgView:
         exclusive_start_sk: bytes | None = None,
     ) -> Iterator[StoredItem]:
         """Keyset pages of growing size: a Query that stops early reads little."""
-        start = exclusive_start_sk
-        size = _FIRST_PAGE
+        return self._pages(table_id, pk, key_range, forward, exclusive_start_sk, _FIRST_PAGE)
+
+    def query_and_document(
+        self,
+        table_id: str,
+        pk: bytes,
+        key_range: KeyRange,
+        *,
+        forward: bool,
+        exclusive_start_sk: bytes | None,
+        kind: str,
+        name: str,
+    ) -> tuple[Iterator[StoredItem], bytes | None]:
+        """The document and the query's first page in one statement (a UNION ALL: the
+        document's row first, then the page's rows numbered in read order)."""
+        bounds = sort_key_bounds(key_range, forward=forward, exclusive_start_sk=exclusive_start_sk)
+        order = " ORDER BY sk" if forward else " ORDER BY sk DESC"
+        sql = (
+            "SELECT 0, 0::bigint, NULL::bytea, body::text, NULL::bigint FROM documents"
+            " WHERE kind = %s AND name = %s"
+            " UNION ALL"
+            f" SELECT 1, row_number() OVER ({order.strip()}), sk, item, size FROM"
+            " (SELECT sk, item::text AS item, size FROM items WHERE table_id = %s AND pk = %s"
+            + sql_conditions(bounds, "%s")
+            + order
+            + " LIMIT %s) page ORDER BY 1, 2"
+        )
+        params = (kind, name, table_id, pk, *(value for _, value in bounds), _FIRST_PAGE)
+        locks = self._document_lock(kind, name, exclusive=False)
+        found = self._run(*locks, (sql, params)).fetchall()
+        document = next((str(row[3]).encode() for row in found if row[0] == 0), None)
+        first = [(row[2], row[3], row[4]) for row in found if row[0] == 1]
+        return self._pages_after(table_id, pk, key_range, forward, first), document
+
+    def _pages_after(
+        self,
+        table_id: str,
+        pk: bytes,
+        key_range: KeyRange,
+        forward: bool,
+        first: list[tuple[bytes, str, int]],
+    ) -> Iterator[StoredItem]:
+        """The rows of a first page already read, then the pages after it."""
+        for sk, item, item_size in first:
+            yield StoredItem(pk, sk, _load(item), item_size)
+        if len(first) == _FIRST_PAGE:
+            size = min(_FIRST_PAGE * 2, _MAX_PAGE)
+            yield from self._pages(table_id, pk, key_range, forward, first[-1][0], size)
+
+    def _pages(
+        self,
+        table_id: str,
+        pk: bytes,
+        key_range: KeyRange,
+        forward: bool,
+        start: bytes | None,
+        size: int,
+    ) -> Iterator[StoredItem]:
         while True:
             bounds = sort_key_bounds(key_range, forward=forward, exclusive_start_sk=start)
             sql = (

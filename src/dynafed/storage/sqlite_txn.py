@@ -123,6 +123,24 @@ class SqliteView:
         rows = self._execute(_LIST_DOCUMENTS, (kind,)).fetchall()
         return [(name, _load(body)) for name, body in rows]
 
+    def query_and_document(
+        self,
+        table_id: str,
+        pk: bytes,
+        key_range: KeyRange,
+        *,
+        forward: bool,
+        exclusive_start_sk: bytes | None,
+        kind: str,
+        name: str,
+    ) -> tuple[Iterator[StoredItem], bytes | None]:
+        # A local file: two statements cost no round trip.
+        document = self.get_document_bytes(kind, name)
+        rows = self.query(
+            table_id, pk, key_range, forward=forward, exclusive_start_sk=exclusive_start_sk
+        )
+        return rows, document
+
     def get_item_and_document(
         self, table_id: str, pk: bytes, sk: bytes, kind: str, name: str
     ) -> tuple[Item | None, bytes | None]:

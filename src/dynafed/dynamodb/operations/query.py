@@ -16,11 +16,17 @@ from typing import Any
 
 from dynafed.core.authorization import AuthorizationRequest
 from dynafed.dynamodb import fgac
-from dynafed.dynamodb.context import ITEM_TABLE_NOT_FOUND, OperationContext, find_table
+from dynafed.dynamodb.context import (
+    ITEM_TABLE_NOT_FOUND,
+    OperationContext,
+    RangeRead,
+    read_table_and_range,
+)
 from dynafed.dynamodb.expr import (
     CompiledExpressions,
     Condition,
     KeyClause,
+    Projection,
     bind_key_condition,
     check_expression_parameters,
     compile_expressions,
@@ -103,9 +109,9 @@ def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
 
     name = request["TableName"]
     index_name = request.get("IndexName")
-    consistent = request.get("ConsistentRead", False)
+    reading = _Reading(request, select, clauses, condition, projection)
     with ctx.storage.read() as view:
-        table = find_table(view, ctx.table_key(name))
+        table, rows = read_table_and_range(view, ctx.table_key(name), reading.planned_or_none)
         target = None if table is None else _target_for_authorization(table, index_name)
         resource = ctx.table_arn(name) + ("" if index_name is None else f"/index/{index_name}")
         ctx.authorize(
@@ -113,25 +119,62 @@ def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
         )
         if table is None:
             raise ResourceNotFoundException(ITEM_TABLE_NOT_FOUND)
-        target = resolve(table, index_name, consistent=consistent)
+        plan, read = reading.planned(table)  # its refusals, in order, after authorization
+        if rows is None:
+            rows = view.query(
+                read.storage_id,
+                read.partition,
+                read.key_range,
+                forward=read.forward,
+                exclusive_start_sk=read.exclusive_start_sk,
+            )
+        return read_page(view, plan, rows, request)
+
+
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    """How a valid request reads a table: checked against the table, then planned."""
+
+    request: QueryInput
+    select: str
+    clauses: Mapping[str, KeyClause]
+    condition: Condition | None
+    projection: Projection | None
+
+    def planned(self, table: Table) -> tuple[ReadPlan, RangeRead]:
+        """The page plan and the rows to read; raises what DynamoDB answers for a request
+        this table cannot serve (an unknown index, a key condition off its schema, ...)."""
+        request = self.request
+        consistent = request.get("ConsistentRead", False)
+        target = resolve(table, request.get("IndexName"), consistent=consistent)
         if target.index is not None:
-            check_index_select(select, target.index, is_global=target.is_global)
-        key_condition = bind_key_condition(clauses, target.key_schema)
+            check_index_select(self.select, target.index, is_global=target.is_global)
+        key_condition = bind_key_condition(self.clauses, target.key_schema)
         for key, value in key_condition.partition:
             check_key_not_empty(key, value)
-        _check_filter_keys(request, target, condition)
-        check_projected_keys(table, projection)
+        _check_filter_keys(request, target, self.condition)
+        check_projected_keys(table, self.projection)
         partition = partition_of(target, key_condition)
         start_sk = _start_sort_key(request, target, partition)
-        plan = ReadPlan(target, select, projection, condition, request.get("Limit"), consistent)
-        rows = view.query(
+        limit = request.get("Limit")
+        plan = ReadPlan(target, self.select, self.projection, self.condition, limit, consistent)
+        read = RangeRead(
             target.storage_id,
             partition,
             key_range(target, key_condition.sort, key_condition.sort_prefix),
-            forward=request.get("ScanIndexForward", True),
-            exclusive_start_sk=start_sk,
+            request.get("ScanIndexForward", True),
+            start_sk,
         )
-        return read_page(view, plan, rows, request)
+        return plan, read
+
+    def planned_or_none(self, table: Table) -> RangeRead | None:
+        """The rows to read from `table` as this process last saw it, read before the
+        request is authorized (and returned only after): None when the request would be
+        refused, so that its refusal comes in order."""
+        try:
+            return self.planned(table)[1]
+        except ValidationException:
+            return None
 
 
 def authorization(
