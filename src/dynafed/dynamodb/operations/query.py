@@ -131,7 +131,7 @@ def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
         return read_page(view, plan, rows, request)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Reading:
     """How a valid request reads a table: checked against the table, then planned."""
 
@@ -140,10 +140,20 @@ class _Reading:
     clauses: Mapping[str, KeyClause]
     condition: Condition | None
     projection: Projection | None
+    _planned: tuple[Table, ReadPlan, RangeRead] | None = None
+    """The last plan and the table it was made for: the table read with the rows is the
+    table the rows were planned against, and is planned once."""
 
     def planned(self, table: Table) -> tuple[ReadPlan, RangeRead]:
         """The page plan and the rows to read; raises what DynamoDB answers for a request
         this table cannot serve (an unknown index, a key condition off its schema, ...)."""
+        if self._planned is not None and self._planned[0] is table:
+            return self._planned[1], self._planned[2]
+        plan, read = self._plan(table)
+        self._planned = (table, plan, read)
+        return plan, read
+
+    def _plan(self, table: Table) -> tuple[ReadPlan, RangeRead]:
         request = self.request
         consistent = request.get("ConsistentRead", False)
         target = resolve(table, request.get("IndexName"), consistent=consistent)
