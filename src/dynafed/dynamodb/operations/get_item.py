@@ -15,7 +15,6 @@ from dynafed.core.authorization import AuthorizationRequest
 from dynafed.dynamodb import capacity, fgac
 from dynafed.dynamodb.context import ITEM_TABLE_NOT_FOUND, OperationContext, read_table_and_item
 from dynafed.dynamodb.expr import (
-    CompiledExpressions,
     Projection,
     check_expression_parameters,
     compile_expressions,
@@ -48,10 +47,8 @@ class PreparedGetItem:
     """The request as validated; its `Key` is the first request's: read the key from the
     body at hand."""
     projection: Projection | None
-    compiled: CompiledExpressions
     condition_keys: dict[str, list[str]]
     """The fine-grained keys but `dynamodb:LeadingKeys`, which is the key's own value."""
-    wants_capacity: bool
 
 
 def prepare_request(body: dict[str, Any]) -> PreparedGetItem:
@@ -66,8 +63,7 @@ def prepare_request(body: dict[str, Any]) -> PreparedGetItem:
     )
     compiled = compile_expressions(request)
     keys = authorization(request, None, "", compiled=compiled).condition_keys
-    wants_capacity = capacity.requested(request.get("ReturnConsumedCapacity"))
-    return PreparedGetItem(request, compiled.projection or legacy, compiled, keys, wants_capacity)
+    return PreparedGetItem(request, compiled.projection or legacy, keys)
 
 
 PREPARED = PreparedRequests("Key", prepare_request)
@@ -94,8 +90,8 @@ def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
     result: dict[str, Any] = {}
     if item is not None:
         result["Item"] = item if projection is None else projection.apply(item)
-    if prepared.wants_capacity:
-        mode = request.get("ReturnConsumedCapacity")
+    mode = request.get("ReturnConsumedCapacity")
+    if capacity.requested(mode):
         consistent = request.get("ConsistentRead", False)
         consumption = capacity.read(item, consistent=consistent)
         result["ConsumedCapacity"] = capacity.render(mode, table.name, consumption)
