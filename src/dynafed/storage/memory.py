@@ -29,6 +29,7 @@ from dynafed.storage.port import (
     TableStats,
     WriteLater,
     WriteTxn,
+    query_and_document_apart,
 )
 
 T = TypeVar("T")
@@ -147,11 +148,16 @@ class _MemoryView:
         kind: str,
         name: str,
     ) -> tuple[Iterator[StoredItem], bytes | None]:
-        document = self.get_document_bytes(kind, name)
-        rows = self.query(
-            table_id, pk, key_range, forward=forward, exclusive_start_sk=exclusive_start_sk
+        return query_and_document_apart(
+            self,
+            table_id,
+            pk,
+            key_range,
+            forward=forward,
+            exclusive_start_sk=exclusive_start_sk,
+            kind=kind,
+            name=name,
         )
-        return rows, document
 
 
 class _MemoryWriteTxn(_MemoryView):

@@ -142,6 +142,26 @@ class ReadView(Protocol):
         ...
 
 
+def query_and_document_apart(
+    view: ReadView,
+    table_id: str,
+    pk: bytes,
+    key_range: KeyRange,
+    *,
+    forward: bool,
+    exclusive_start_sk: bytes | None,
+    kind: str,
+    name: str,
+) -> tuple[Iterator[StoredItem], bytes | None]:
+    """`ReadView.query_and_document` as two reads, for a backend whose reads cost no round
+    trip (a local file, memory)."""
+    document = view.get_document_bytes(kind, name)
+    rows = view.query(
+        table_id, pk, key_range, forward=forward, exclusive_start_sk=exclusive_start_sk
+    )
+    return rows, document
+
+
 class WriteTxn(ReadView, Protocol):
     def put_item(self, table_id: str, pk: bytes, sk: bytes, item: Item, size: int) -> None:
         """Insert or replace; `size` is the item's DynamoDB size, kept for table stats."""

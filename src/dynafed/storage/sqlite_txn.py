@@ -22,6 +22,7 @@ from dynafed.storage.port import (
     KeyRange,
     StoredItem,
     TableStats,
+    query_and_document_apart,
 )
 
 _GET_ITEM = "SELECT item FROM items WHERE table_id = ? AND pk = ? AND sk = ?"
@@ -134,12 +135,16 @@ class SqliteView:
         kind: str,
         name: str,
     ) -> tuple[Iterator[StoredItem], bytes | None]:
-        # A local file: two statements cost no round trip.
-        document = self.get_document_bytes(kind, name)
-        rows = self.query(
-            table_id, pk, key_range, forward=forward, exclusive_start_sk=exclusive_start_sk
+        return query_and_document_apart(
+            self,
+            table_id,
+            pk,
+            key_range,
+            forward=forward,
+            exclusive_start_sk=exclusive_start_sk,
+            kind=kind,
+            name=name,
         )
-        return rows, document
 
     def get_item_and_document(
         self, table_id: str, pk: bytes, sk: bytes, kind: str, name: str
