@@ -47,9 +47,9 @@ from sts_exchanges import (
     server_cpu_seconds,
 )
 
-from dynafed.sts.credentials import SessionTokenResolver, issue_credentials
+from dynafed.sts.credentials import issue_credentials
 from dynafed.sts.keyring_store import KeyringStore
-from dynafed.sts.opened_sessions import OpenedSessions
+from dynafed.sts.session_resolver import OpenedSessions, SessionTokenResolver
 
 ACCOUNT = "123456789012"
 TABLE = "GameScores"

@@ -3,8 +3,9 @@
 
 Builds the real app in-process on a temporary SQLite database, sets up the GameScores flow
 through the APIs (admin: table, role, identity pool; then an unauthenticated identity's
-OpenID token), warms each request twice and records the dynafed files the third one enters,
-in the order it first enters them, on every thread:
+OpenID token, and the player's item, which the GetItem finds), warms each request twice and
+records the dynafed files the third one enters, in the order it first enters them, on
+every thread:
 
     .venv/bin/python scripts/request_walks.py
 
@@ -80,6 +81,10 @@ async def _walks(app: Any) -> dict[str, list[str]]:
     credentials = _credentials(answer["body"])
     key = {"UserId": {"S": credentials["subject"]}, "GameTitle": {"S": "Meteor Blasters"}}
     get = {"TableName": "GameScores", "Key": key, "ProjectionExpression": "TopScore"}
+    item = {**key, "TopScore": {"N": "5842"}, "Wins": {"N": "17"}}
+    admin = Credentials(ADMIN.access_key_id, ADMIN.secret_access_key)
+    put = {"TableName": "GameScores", "Item": item}
+    await client.json("dynamodb", "DynamoDB_20120810.PutItem", put, admin)
     session = Credentials(
         credentials["AccessKeyId"], credentials["SecretAccessKey"], credentials["SessionToken"]
     )
@@ -87,6 +92,7 @@ async def _walks(app: Any) -> dict[str, list[str]]:
     async def get_item() -> dict[str, Any]:
         reply = await client.json("dynamodb", "DynamoDB_20120810.GetItem", get, session)
         assert reply["status"] == 200, reply
+        assert reply["body"]["Item"] == {"TopScore": {"N": "5842"}}, reply
         return reply
 
     await get_item()

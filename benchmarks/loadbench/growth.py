@@ -277,8 +277,8 @@ def bulk_load(data_dir: Path, dataset: Dataset, *, skip_players: int, region: st
     file of a stopped dynafed, through dynafed's storage API and the very function PutItem
     stores an item with. Returns the items written."""
     from dynafed.dynamodb.context import find_table
-    from dynafed.dynamodb.items.keys import storage_key
     from dynafed.dynamodb.items.writes import store
+    from dynafed.dynamodb.keys import storage_key
     from dynafed.dynamodb.tables import table_key
     from dynafed.storage.factory import open_storage
     from dynafed.storage.port import WriteTxn

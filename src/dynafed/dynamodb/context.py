@@ -13,7 +13,7 @@ import orjson
 
 from dynafed.core.authorization import AuthorizationRequest, Authorizer
 from dynafed.core.clock import Clock
-from dynafed.dynamodb.items.keys import key_matches_schema, storage_key
+from dynafed.dynamodb.keys import key_matches_schema, storage_key
 from dynafed.dynamodb.streams.model import StreamPolicy
 from dynafed.dynamodb.tables import (
     DOCUMENT_KIND,

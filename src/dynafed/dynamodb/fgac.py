@@ -16,10 +16,10 @@ for fine-grained access control"):
 
 A key the request does not carry is absent, never an empty list.
 
-This module holds what several operations share: the key computations (leading keys,
-attribute names, canonical key text), the control-plane request, and the actions a
-single-item operation and a transaction element both ask for (GetItem, PutItem, UpdateItem,
-DeleteItem). What only one operation asks for (Query, Scan, BatchGetItem, BatchWriteItem,
+This module holds what several operations share: the attribute names a request names, the
+control-plane request, and the actions a single-item operation and a transaction element both
+ask for (GetItem, PutItem, UpdateItem, DeleteItem); a key's text for `dynamodb:LeadingKeys`
+is `keys.leading_keys`. What only one operation asks for (Query, Scan, BatchGetItem, BatchWriteItem,
 a transaction's ConditionCheckItem) is declared beside it, in `operations/<operation>.py`.
 """
 
@@ -30,7 +30,7 @@ from typing import Any
 
 from dynafed.core.authorization import AuthorizationRequest
 from dynafed.dynamodb.expr import CompiledExpressions, compile_expressions
-from dynafed.dynamodb.values import format_number, parse_number
+from dynafed.dynamodb.keys import canonical_key_text, leading_keys
 from dynafed.errors import ValidationException
 
 LEADING_KEYS = "dynamodb:LeadingKeys"
@@ -167,29 +167,6 @@ def with_item_on_condition_failure(
         return [asked]
     keys = {**asked.condition_keys, RETURN_VALUES: ["ALL_OLD"]}
     return [asked, AuthorizationRequest(asked.action, asked.resource, keys)]
-
-
-def leading_keys(key: Mapping[str, Any] | None, hash_key: str | None) -> list[str] | None:
-    """The partition-key value as policy text, or None when the request lacks it (the table
-    does not exist, or the key is malformed and validation will refuse it)."""
-    if key is None or hash_key is None or not isinstance(key.get(hash_key), dict):
-        return None
-    value = canonical_key_text(key[hash_key])
-    return None if value is None else [value]
-
-
-def canonical_key_text(value: Mapping[str, Any]) -> str | None:
-    """S as is, N in DynamoDB's canonical number form, B as its base64 text (iam-fgac §5.5)."""
-    if isinstance(value.get("S"), str):
-        return str(value["S"])
-    if isinstance(value.get("N"), str):
-        try:
-            return format_number(parse_number(value["N"]))
-        except ValidationException:
-            return str(value["N"])
-    if isinstance(value.get("B"), str):
-        return str(value["B"])
-    return None
 
 
 def attribute_names(

@@ -67,12 +67,11 @@ from dynafed.sts.assume_role import AssumeRole
 from dynafed.sts.assume_role_with_saml import AssumeRoleWithSaml
 from dynafed.sts.assume_role_with_web_identity import AssumeRoleWithWebIdentity
 from dynafed.sts.caller_sessions import CallerSessions
-from dynafed.sts.credentials import SessionTokenResolver
 from dynafed.sts.keyring_store import KeyringStore
-from dynafed.sts.opened_sessions import OpenedSessions
 from dynafed.sts.role_sessions import RoleSessions
 from dynafed.sts.saml_replay import AssertionLedger
 from dynafed.sts.service import StsService, ignoring_caller
+from dynafed.sts.session_resolver import OpenedSessions, SessionTokenResolver
 from dynafed.sts.trust import TrustedRoles
 from dynafed.userpool.api.context import ApiContext
 from dynafed.userpool.api.service import CognitoIdpService

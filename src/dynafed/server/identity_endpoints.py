@@ -3,8 +3,8 @@ user pools API (`AWSCognitoIdentityProviderService.*`), the built-in OpenID prov
 (`/idp/<pool>/…`), the identity pools' OpenID issuer documents
 (`/cognito-identity/.well-known/…`) and the web app (`/app/…`).
 
-`server/compose.py` builds one `IdentityEndpoints`; `server/routes.py` decides which of its
-handlers a request goes to.
+`server/compose.py` builds one `IdentityEndpoints`; the routing table (`server/app.py`)
+decides which of its handlers a request goes to.
 """
 
 from __future__ import annotations

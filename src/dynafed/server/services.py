@@ -1,7 +1,7 @@
 """What the HTTP edge is given: the services it routes to, and what it runs them on.
 
-`server/compose.py` builds one `Services` per process; the edge (`app.py`, the endpoint
-modules and `routes.py`) only reads it. The protocols say what the edge needs of each
+`server/compose.py` builds one `Services` per process; the edge (`app.py` with its routing
+table, and the endpoint modules) only reads it. The protocols say what the edge needs of each
 service, so tests can hand the edge doubles.
 """
 

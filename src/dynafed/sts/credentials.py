@@ -4,27 +4,18 @@ Shapes follow the STS Credentials type
 (https://docs.aws.amazon.com/STS/latest/APIReference/API_Credentials.html): access key ids of
 temporary credentials start with `ASIA` and are 20 characters like long-term `AKIA` ids;
 secret keys are 40 characters. Any node holding the keyring verifies them without a database
-read, because the session travels inside the token (see `session_token`).
+read, because the session travels inside the token (see `session_token`); the requests
+made with them are resolved back to their session by `session_resolver`.
 """
 
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from dynafed.auth.principal import Principal, SessionContext, SessionKind
-from dynafed.errors import UnrecognizedClientException
 from dynafed.iam.arns import user_arn
-from dynafed.sts.opened_sessions import OpenedCredentials, OpenedSessions
-from dynafed.sts.session_token import (
-    INVALID_TOKEN,
-    Keyring,
-    RandomBytes,
-    open_session_token,
-    seal_session_token,
-    token_key_id,
-)
+from dynafed.sts.session_token import Keyring, RandomBytes, seal_session_token
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,49 +97,6 @@ def _minted_by_caller(access_key_id: str, session: SessionContext, account: str)
         session=session,
         user=user,
     )
-
-
-class SessionTokenResolver:
-    """The authenticator's `SessionResolver`: opens the token sent with an `ASIA…` key."""
-
-    def __init__(
-        self,
-        keyring: Callable[[], Keyring],
-        keyring_containing: Callable[[str], Keyring] | None = None,
-        opened: OpenedSessions | None = None,
-        account_id: str = "",
-    ) -> None:
-        self._keyring = keyring
-        """Called per request, so a rotated keyring takes effect without a restart."""
-        self._keyring_containing = keyring_containing
-        """Called when a token names a key id the keyring lacks (another node rotated)."""
-        self._opened = opened
-        """Tokens already opened (None: open every token in full)."""
-        self._account_id = account_id
-        """The account of sessions that name no role (a user's or the account's own)."""
-
-    def resolve(
-        self, access_key_id: str, session_token: str | None, now: float
-    ) -> tuple[str, Principal]:
-        if not session_token:
-            raise UnrecognizedClientException(INVALID_TOKEN)
-        if self._opened is not None:
-            cached = self._opened.get(access_key_id, session_token, now)
-            if cached is not None:
-                return cached.secret_access_key, cached.principal
-        keyring = self._keyring()
-        key_id = token_key_id(session_token)
-        if key_id is not None and keyring.find(key_id) is None and self._keyring_containing:
-            keyring = self._keyring_containing(key_id)
-        opened = open_session_token(session_token, access_key_id, keyring, now)
-        principal = session_principal(access_key_id, opened.session, self._account_id)
-        if self._opened is not None:
-            self._opened.put(
-                access_key_id,
-                session_token,
-                OpenedCredentials(opened.secret_access_key, principal, opened.session.expires_at),
-            )
-        return opened.secret_access_key, principal
 
 
 def _account_and_role_name(role_arn: str) -> tuple[str, str]:

@@ -6,7 +6,7 @@ import os
 import secrets
 import uuid
 
-from dynafed.server.request_ids import RequestIds
+from dynafed.server.app import RequestIds
 
 
 def test_ids_are_version_4_uuids_and_never_repeat() -> None:

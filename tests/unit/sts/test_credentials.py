@@ -11,12 +11,12 @@ import pytest
 from dynafed.auth.principal import SessionContext, SessionKind, UserContext
 from dynafed.errors import ExpiredTokenException, UnrecognizedClientException
 from dynafed.sts.credentials import (
-    SessionTokenResolver,
     assumed_role_arn,
     issue_credentials,
     new_access_key_id,
     new_secret_access_key,
 )
+from dynafed.sts.session_resolver import SessionTokenResolver
 from dynafed.sts.session_token import Keyring
 
 NOW = 1_800_000_000.0

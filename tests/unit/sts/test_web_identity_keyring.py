@@ -16,9 +16,9 @@ from dynafed.core.clock import FixedClock
 from dynafed.errors import ExpiredTokenException, UnrecognizedClientException
 from dynafed.storage.memory import MemoryStorage
 from dynafed.storage.port import ReadView
-from dynafed.sts.credentials import SessionTokenResolver, issue_credentials
+from dynafed.sts.credentials import issue_credentials
 from dynafed.sts.keyring_store import KEYRING_KIND, KeyringSettings, KeyringStore
-from dynafed.sts.opened_sessions import OpenedSessions
+from dynafed.sts.session_resolver import OpenedSessions, SessionTokenResolver
 from dynafed.sts.session_token import MAX_SESSION_SECONDS
 
 NOW = 1_800_000_000.0

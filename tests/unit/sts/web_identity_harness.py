@@ -37,10 +37,10 @@ from dynafed.storage.memory import MemoryStorage
 from dynafed.sts.assume_role import AssumeRole
 from dynafed.sts.assume_role_with_web_identity import AssumeRoleWithWebIdentity
 from dynafed.sts.caller_sessions import CallerSessions
-from dynafed.sts.credentials import SessionTokenResolver
 from dynafed.sts.keyring_store import KeyringStore
 from dynafed.sts.role_sessions import RoleSessions
 from dynafed.sts.service import StsService
+from dynafed.sts.session_resolver import SessionTokenResolver
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"

@@ -13,7 +13,7 @@ from typing import Any
 
 from dynafed.core.validation.constraints import render
 from dynafed.dynamodb.context import ITEM_TABLE_NOT_FOUND, find_table
-from dynafed.dynamodb.items.keys import storage_key
+from dynafed.dynamodb.keys import storage_key
 from dynafed.dynamodb.tables import TABLE_ARN, Table, referenced_table_key
 from dynafed.dynamodb.validation.model import NAME_PATTERN
 from dynafed.dynamodb.values import AttributeValue

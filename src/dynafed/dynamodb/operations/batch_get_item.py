@@ -23,7 +23,6 @@ from dynafed.dynamodb.expr import (
     compile_expressions,
     projection_from_attributes_to_get,
 )
-from dynafed.dynamodb.items.keys import check_key, check_projected_keys, storage_key
 from dynafed.dynamodb.items.multi_item import (
     KeyRegistry,
     existing,
@@ -31,6 +30,7 @@ from dynafed.dynamodb.items.multi_item import (
     load_tables,
     require_request_items,
 )
+from dynafed.dynamodb.keys import check_key, check_projected_keys, storage_key
 from dynafed.dynamodb.requests import BatchGetItemInput, KeysAndAttributes
 from dynafed.dynamodb.tables import Table
 from dynafed.dynamodb.validation import RequestShape, validate_request

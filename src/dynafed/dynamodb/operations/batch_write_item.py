@@ -20,7 +20,6 @@ from dynafed.dynamodb import capacity, capacity_totals, fgac
 from dynafed.dynamodb.context import OperationContext
 from dynafed.dynamodb.items import item_collections
 from dynafed.dynamodb.items import writes as item_writes
-from dynafed.dynamodb.items.keys import check_index_keys, check_key, storage_key
 from dynafed.dynamodb.items.multi_item import (
     KeyRegistry,
     existing,
@@ -29,6 +28,7 @@ from dynafed.dynamodb.items.multi_item import (
     require_request_items,
 )
 from dynafed.dynamodb.items.single_item import current_table
+from dynafed.dynamodb.keys import check_index_keys, check_key, storage_key
 from dynafed.dynamodb.requests import BatchWriteItemInput
 from dynafed.dynamodb.tables import Table
 from dynafed.dynamodb.validation import RequestShape, validate_request

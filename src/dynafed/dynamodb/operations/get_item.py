@@ -20,7 +20,7 @@ from dynafed.dynamodb.expr import (
     compile_expressions,
     projection_from_attributes_to_get,
 )
-from dynafed.dynamodb.items.keys import check_key, check_projected_keys, storage_key
+from dynafed.dynamodb.keys import check_key, check_projected_keys, leading_keys, storage_key
 from dynafed.dynamodb.prepared import PreparedRequests
 from dynafed.dynamodb.requests import GetItemInput
 from dynafed.dynamodb.validation import RequestShape, validate_request
@@ -49,6 +49,8 @@ class PreparedGetItem:
     projection: Projection | None
     condition_keys: dict[str, list[str]]
     """The fine-grained keys but `dynamodb:LeadingKeys`, which is the key's own value."""
+    capacity_mode: str | None
+    """ReturnConsumedCapacity when it asks for a ConsumedCapacity member, else None."""
 
 
 def prepare_request(body: dict[str, Any]) -> PreparedGetItem:
@@ -63,7 +65,9 @@ def prepare_request(body: dict[str, Any]) -> PreparedGetItem:
     )
     compiled = compile_expressions(request)
     keys = authorization(request, None, "", compiled=compiled).condition_keys
-    return PreparedGetItem(request, compiled.projection or legacy, keys)
+    mode = request.get("ReturnConsumedCapacity")
+    capacity_mode = mode if capacity.requested(mode) else None
+    return PreparedGetItem(request, compiled.projection or legacy, keys, capacity_mode)
 
 
 PREPARED = PreparedRequests("Key", prepare_request)
@@ -90,10 +94,9 @@ def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
     result: dict[str, Any] = {}
     if item is not None:
         result["Item"] = item if projection is None else projection.apply(item)
-    mode = request.get("ReturnConsumedCapacity")
-    if capacity.requested(mode):
-        consistent = request.get("ConsistentRead", False)
-        consumption = capacity.read(item, consistent=consistent)
+    mode = prepared.capacity_mode
+    if mode is not None:
+        consumption = capacity.read(item, consistent=request.get("ConsistentRead", False))
         result["ConsumedCapacity"] = capacity.render(mode, table.name, consumption)
     return result
 
@@ -102,7 +105,7 @@ def _authorization(
     prepared: PreparedGetItem, key: dict[str, Any], hash_key: str | None, resource: str
 ) -> AuthorizationRequest:
     """`fgac.get_item` for this request, from its shape's keys and its own leading key."""
-    leading = fgac.leading_keys(key, hash_key)
+    leading = leading_keys(key, hash_key)
     shared = prepared.condition_keys
     keys = dict(shared) if leading is None else {fgac.LEADING_KEYS: leading, **shared}
     return AuthorizationRequest("dynamodb:GetItem", resource, keys)

@@ -18,7 +18,6 @@ from dynafed.dynamodb.context import (
 from dynafed.dynamodb.expr import check_expression_parameters, compile_expressions
 from dynafed.dynamodb.items import writes as item_writes
 from dynafed.dynamodb.items.item_collections import CollectionSize
-from dynafed.dynamodb.items.keys import check_item_keys, storage_key
 from dynafed.dynamodb.items.single_item import (
     answer,
     check_condition,
@@ -26,6 +25,7 @@ from dynafed.dynamodb.items.single_item import (
     legacy_condition,
     require_whole_item_return_values,
 )
+from dynafed.dynamodb.keys import check_item_keys, storage_key
 from dynafed.dynamodb.requests import PutItemInput
 from dynafed.dynamodb.validation import RequestShape, validate_request
 from dynafed.dynamodb.validation.model import request_shape

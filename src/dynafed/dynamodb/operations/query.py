@@ -32,7 +32,7 @@ from dynafed.dynamodb.expr import (
     compile_expressions,
     key_clauses_from_legacy,
 )
-from dynafed.dynamodb.items.keys import check_projected_keys
+from dynafed.dynamodb.keys import canonical_key_text, check_projected_keys
 from dynafed.dynamodb.prepared import PreparedRequests
 from dynafed.dynamodb.reads.pages import (
     ReadPlan,
@@ -260,7 +260,7 @@ def _key_condition_value(
             values = list(condition.get("AttributeValueList") or [])
     if len(values) != 1 or not isinstance(values[0], Mapping):
         return None
-    return fgac.canonical_key_text(values[0])
+    return canonical_key_text(values[0])
 
 
 def _check_limit(request: dict[str, Any]) -> None:

@@ -20,7 +20,7 @@ from dynafed.dynamodb.expr import (
     check_expression_parameters,
     compile_expressions,
 )
-from dynafed.dynamodb.items.keys import check_projected_keys
+from dynafed.dynamodb.keys import check_projected_keys
 from dynafed.dynamodb.reads.pages import (
     ReadPlan,
     filter_of,

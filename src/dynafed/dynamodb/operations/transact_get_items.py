@@ -18,9 +18,9 @@ from typing import Any
 from dynafed.dynamodb import capacity, capacity_totals, fgac
 from dynafed.dynamodb.context import OperationContext
 from dynafed.dynamodb.expr import CompiledExpressions, compile_expressions
-from dynafed.dynamodb.items.keys import check_key, check_projected_keys, storage_key
 from dynafed.dynamodb.items.multi_item import KeyRegistry, existing, hash_key_of, load_tables
 from dynafed.dynamodb.items.transactions import DUPLICATE_ITEMS, check_actions
+from dynafed.dynamodb.keys import check_key, check_projected_keys, storage_key
 from dynafed.dynamodb.requests import Get, TransactGetItemsInput
 from dynafed.dynamodb.tables import Table
 from dynafed.dynamodb.validation import RequestShape, validate_request

@@ -31,13 +31,6 @@ from dynafed.dynamodb.context import OperationContext
 from dynafed.dynamodb.expr import CompiledExpressions, compile_expressions
 from dynafed.dynamodb.items import item_collections
 from dynafed.dynamodb.items import writes as item_writes
-from dynafed.dynamodb.items.keys import (
-    check_index_keys,
-    check_item_keys,
-    check_key,
-    check_key_not_updated,
-    storage_key,
-)
 from dynafed.dynamodb.items.multi_item import KeyRegistry, existing, hash_key_of, load_tables
 from dynafed.dynamodb.items.single_item import current_table
 from dynafed.dynamodb.items.transactions import (
@@ -47,6 +40,14 @@ from dynafed.dynamodb.items.transactions import (
     check_actions,
     condition_failed,
     validation_error,
+)
+from dynafed.dynamodb.keys import (
+    check_index_keys,
+    check_item_keys,
+    check_key,
+    check_key_not_updated,
+    leading_keys,
+    storage_key,
 )
 from dynafed.dynamodb.requests import TransactWriteItemsInput
 from dynafed.dynamodb.tables import Table
@@ -195,7 +196,7 @@ def condition_check_item(
         "ConditionCheckItem",
         resource,
         {
-            fgac.LEADING_KEYS: fgac.leading_keys(request.get("Key"), hash_key),
+            fgac.LEADING_KEYS: leading_keys(request.get("Key"), hash_key),
             fgac.ATTRIBUTES: fgac.attribute_names(request, ("Key",), (), compiled),
             fgac.RETURN_CONSUMED_CAPACITY: fgac.consumed_capacity(request),
             fgac.ENCLOSING_OPERATION: enclosing_operation,

@@ -23,17 +23,17 @@ from dynafed.dynamodb.expr import (
 )
 from dynafed.dynamodb.items import writes as item_writes
 from dynafed.dynamodb.items.item_collections import CollectionSize
-from dynafed.dynamodb.items.keys import (
-    check_index_keys,
-    check_key,
-    check_key_not_updated,
-    storage_key,
-)
 from dynafed.dynamodb.items.single_item import (
     answer,
     check_condition,
     current_table,
     legacy_condition,
+)
+from dynafed.dynamodb.keys import (
+    check_index_keys,
+    check_key,
+    check_key_not_updated,
+    storage_key,
 )
 from dynafed.dynamodb.requests import UpdateItemInput
 from dynafed.dynamodb.validation import RequestShape, validate_request

@@ -26,7 +26,7 @@ import orjson
 from dynafed.core.authorization import AuthorizationRequest
 from dynafed.dynamodb.context import ITEM_TABLE_NOT_FOUND, OperationContext
 from dynafed.dynamodb.expr import ast
-from dynafed.dynamodb.fgac import canonical_key_text
+from dynafed.dynamodb.keys import canonical_key_text
 from dynafed.dynamodb.partiql.authorization import PartiQLAuthorizer
 from dynafed.dynamodb.partiql.parser import parse
 from dynafed.dynamodb.partiql.statements import Statement

@@ -22,7 +22,7 @@ from dynafed.dynamodb.expr import (
     condition_from_filter,
     projection_from_attributes_to_get,
 )
-from dynafed.dynamodb.items.keys import storage_key
+from dynafed.dynamodb.keys import storage_key
 from dynafed.dynamodb.reads.paging import last_evaluated_key, take_page
 from dynafed.dynamodb.reads.select import ALL_ATTRIBUTES, COUNT, SPECIFIC_ATTRIBUTES
 from dynafed.dynamodb.reads.targets import ReadTarget
