@@ -1,5 +1,5 @@
-"""Requests prepared once per shape (`dynamodb.prepared`): a request of a known shape gets the
-same answer, the same error and the same authorization request as it would uncached."""
+"""Requests prepared once per shape (`dynamodb.prepared_requests`): a request of a known shape
+gets the same answer, the same error and the same authorization request as it would uncached."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from tests.unit.dynamodb.conftest import Dynamo
 
 from dynafed.dynamodb.fgac import ATTRIBUTES, LEADING_KEYS, SELECT
-from dynafed.dynamodb.prepared import PreparedRequests, request_shape
+from dynafed.dynamodb.prepared_requests import PreparedRequests, request_shape
 
 
 def key(artist: str, title: str = "Call Me Today") -> dict[str, Any]:

@@ -1,9 +1,10 @@
 """GetItem (API reference: GetItem): one item by key, optionally projected.
 
 validate (types, constraints, expression parameters, key values, AttributesToGet,
-ProjectionExpression; once per request shape, `dynamodb.prepared`) → in one read snapshot:
-load the table, authorize `dynamodb:GetItem`, check the key, read → answer with the projected
-item and the read units it cost (the whole item's size counts, whatever the projection).
+ProjectionExpression; once per request shape, `dynamodb.prepared_requests`) → in one read
+snapshot: load the table, authorize `dynamodb:GetItem`, check the key, read → answer with the
+projected item and the read units it cost (the whole item's size counts, whatever the
+projection).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from dynafed.dynamodb.expr import (
     projection_from_attributes_to_get,
 )
 from dynafed.dynamodb.keys import check_key, check_projected_keys, leading_keys, storage_key
-from dynafed.dynamodb.prepared import PreparedRequests
+from dynafed.dynamodb.prepared_requests import PreparedRequests
 from dynafed.dynamodb.requests import GetItemInput
 from dynafed.dynamodb.validation import RequestShape, validate_request
 from dynafed.dynamodb.validation.model import request_shape

@@ -33,7 +33,7 @@ from dynafed.dynamodb.expr import (
     key_clauses_from_legacy,
 )
 from dynafed.dynamodb.keys import canonical_key_text, check_projected_keys
-from dynafed.dynamodb.prepared import PreparedRequests
+from dynafed.dynamodb.prepared_requests import PreparedRequests
 from dynafed.dynamodb.reads.pages import (
     ReadPlan,
     filter_of,
