@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any, Generic, NamedTuple, TypeVar
 
@@ -22,7 +22,7 @@ from dynafed.dynamodb.tables import (
     referenced_table_key,
 )
 from dynafed.dynamodb.values import Item
-from dynafed.errors import ResourceNotFoundException
+from dynafed.errors import AwsError, ResourceNotFoundException
 from dynafed.storage.port import KeyRange, ReadView, Storage, StoredItem, WriteTxn
 
 T = TypeVar("T")
@@ -31,6 +31,107 @@ DEFAULT_STREAM_POLICY = StreamPolicy()
 
 def _new_uuid() -> str:
     return str(uuid.uuid4())
+
+
+class TableAndItem(NamedTuple):
+    table: Table | None
+    item: Item | None
+    item_read: bool
+    """False when `item` was not read: the caller reads it once the key has passed its
+    checks against `table`."""
+
+
+class RangeRead(NamedTuple):
+    """The rows a Query reads, as storage addresses them."""
+
+    storage_id: str
+    partition: bytes
+    key_range: KeyRange
+    forward: bool
+    exclusive_start_sk: bytes | None
+
+
+TABLES_SEEN = 1024
+"""Tables whose last-seen document a `TablesSeen` keeps (starting over past it)."""
+
+
+class TablesSeen:
+    """The table documents a DynamoDB service last read, by table key, each with its table.
+
+    Single-item requests use them to skip a read of their own: a read plans its item or rows
+    against the table as last seen and reads them in the statement that reads the document
+    (`read_with_item`, `read_with_range`); a write is checked against it and its transaction
+    reads the document (`OperationContext.against_table`). Either way the stored document
+    decides, and what was planned against another one is done again."""
+
+    def __init__(self) -> None:
+        self._by_key: dict[str, tuple[bytes, Table]] = {}
+
+    def last_seen(self, table_key: str) -> tuple[bytes, Table] | None:
+        """(document, table) as last read under `table_key`, or None."""
+        return self._by_key.get(table_key)
+
+    def remember(self, table_key: str, stored: bytes | None) -> Table | None:
+        """The table of the document just read under `table_key`, remembered as last seen."""
+        if stored is None:
+            self._by_key.pop(table_key, None)
+            return None
+        table = _table(stored)
+        if len(self._by_key) >= TABLES_SEEN:
+            self._by_key.clear()
+        self._by_key[table_key] = (stored, table)
+        return table
+
+    def read(self, view: ReadView, table_key: str) -> Table | None:
+        """The table stored under `table_key`, remembered as last seen."""
+        return self.remember(table_key, view.get_document_bytes(DOCUMENT_KIND, table_key))
+
+    def read_with_item(self, view: ReadView, table_key: str, key: Item) -> TableAndItem:
+        """The table stored under `table_key` and, when it can, the item at `key` in the same
+        statement: one round trip for a single-item read instead of two.
+
+        The item's storage key depends on the table's key schema, so the read assumes the
+        table as last seen, and checks in the same statement that its document is still the
+        stored one; when it is not (the table changed or is gone) the item read is discarded.
+        Nothing read is returned before the caller authorizes the request."""
+        seen = self._by_key.get(table_key)
+        if seen is not None and key_matches_schema(seen[1], key):
+            document, table = seen
+            item, stored = view.get_item_and_document(
+                table.table_id, *storage_key(table, key), DOCUMENT_KIND, table_key
+            )
+            if stored == document:
+                return TableAndItem(table, item, item_read=True)
+        else:
+            stored = view.get_document_bytes(DOCUMENT_KIND, table_key)
+        return TableAndItem(self.remember(table_key, stored), None, item_read=False)
+
+    def read_with_range(
+        self, view: ReadView, table_key: str, planned: Callable[[Table], RangeRead | None]
+    ) -> tuple[Table | None, Iterator[StoredItem] | None]:
+        """The table stored under `table_key` and, when it can, the rows `planned(table)`
+        names, read with the table's document (`read_with_item`'s way, for a Query): None for
+        the rows when they were not read — the caller plans and reads them once its checks
+        passed. `planned` returns None for a request it cannot plan against the table it is
+        given."""
+        seen = self._by_key.get(table_key)
+        read = None if seen is None else planned(seen[1])
+        if seen is not None and read is not None:
+            document, table = seen
+            rows, stored = view.query_and_document(
+                read.storage_id,
+                read.partition,
+                read.key_range,
+                forward=read.forward,
+                exclusive_start_sk=read.exclusive_start_sk,
+                kind=DOCUMENT_KIND,
+                name=table_key,
+            )
+            if stored == document:
+                return table, rows
+        else:
+            stored = view.get_document_bytes(DOCUMENT_KIND, table_key)
+        return self.remember(table_key, stored), None
 
 
 @dataclass(slots=True)  # treat as immutable; not frozen: built for every request
@@ -51,6 +152,11 @@ class OperationContext:
     """When the shards of streams this request enables roll over (`streams.model`)."""
     endpoint: str = ""
     """The address the request was sent to (its `Host`): DescribeEndpoints answers it."""
+    tables_seen: TablesSeen = field(default_factory=TablesSeen)
+    """The service's tables as last read (`DynamoDBService` keeps one for all its requests)."""
+    tables_as_last_seen: bool = True
+    """Whether a single-item write may be prepared against its table as last seen
+    (`against_table`); False once the stored table turned out to be another one."""
 
     def table_arn(self, name: str) -> str:
         """The ARN of the table a request names (by name or by ARN)."""
@@ -68,6 +174,51 @@ class OperationContext:
         with self.storage.read() as view:
             return find_table(view, self.table_key(name))
 
+    def against_table(self, name: str, prepare: Callable[[Table | None, bool], T]) -> T:
+        """`prepare(table, as_last_seen)`: a single-item write checked and authorized against
+        the table `name` names, up to its transaction.
+
+        Every write's transaction reads its table's document anyway (`current_table`), so
+        the checks before it use the table as last seen (`tables_seen`; `as_last_seen`
+        True), without a read of their own; the transaction raises `TableChanged` if another
+        table is stored by then. An error against the table as last seen stands if that is
+        still the stored table, and is decided again against the stored one if not; a
+        request against a table this process has not seen reads it first."""
+        key = self.table_key(name)
+        seen = self.tables_seen.last_seen(key) if self.tables_as_last_seen else None
+        if seen is None:
+            with self.storage.read() as view:
+                stored = view.get_document_bytes(DOCUMENT_KIND, key)
+            return prepare(self.tables_seen.remember(key, stored), False)
+        document, table = seen
+        try:
+            return prepare(table, True)
+        except AwsError:
+            with self.storage.read() as view:
+                stored = view.get_document_bytes(DOCUMENT_KIND, key)
+            if stored == document:
+                raise
+        return prepare(self.tables_seen.remember(key, stored), False)
+
+
+class TableChanged(Exception):
+    """A write prepared against its table as last seen found another table
+    stored under the name (deleted, or deleted and created again): the request is prepared
+    again from a fresh read (`again_on_table_change`, and the edge for a deferred write).
+    Never reaches a client."""
+
+
+def run_write(
+    ctx: OperationContext, prepare: Callable[[OperationContext], DeferredWrite[Any]]
+) -> dict[str, Any]:
+    """A single-item write run through: `prepare(ctx)` then its transaction, and once more
+    from a fresh read of the table if the transaction found another table (`TableChanged`)."""
+    try:
+        return prepare(ctx).run(ctx.storage)
+    except TableChanged:
+        fresh = replace(ctx, tables_as_last_seen=False)
+        return prepare(fresh).run(fresh.storage)
+
 
 @dataclass(slots=True)  # treat as immutable; not frozen: built for every write
 class DeferredWrite(Generic[T]):
@@ -81,90 +232,6 @@ class DeferredWrite(Generic[T]):
 
     def run(self, storage: Storage) -> dict[str, Any]:
         return self.finish(storage.write(self.write))
-
-
-class TableAndItem(NamedTuple):
-    table: Table | None
-    item: Item | None
-    item_read: bool
-    """False when `item` was not read: the caller reads it once the key has passed its
-    checks against `table`."""
-
-
-def read_table_and_item(view: ReadView, table_key: str, key: Item) -> TableAndItem:
-    """The table stored under `table_key` and, when it can, the item at `key` in the same
-    statement: one round trip for a single-item read instead of two.
-
-    The item's storage key depends on the table's key schema, so the read assumes the table
-    as this process last saw it, and checks in the same statement that its document is
-    still the stored one; when it is not (the table changed or is gone) the item read is
-    discarded. Nothing read is returned before the caller authorizes the request."""
-    seen = _tables_seen.get(table_key)
-    if seen is not None and key_matches_schema(seen[1], key):
-        document, table = seen
-        item, stored = view.get_item_and_document(
-            table.table_id, *storage_key(table, key), DOCUMENT_KIND, table_key
-        )
-        if stored == document:
-            return TableAndItem(table, item, item_read=True)
-    else:
-        stored = view.get_document_bytes(DOCUMENT_KIND, table_key)
-    return TableAndItem(_seen(table_key, stored), None, item_read=False)
-
-
-class RangeRead(NamedTuple):
-    """The rows a Query reads, as storage addresses them."""
-
-    storage_id: str
-    partition: bytes
-    key_range: KeyRange
-    forward: bool
-    exclusive_start_sk: bytes | None
-
-
-def read_table_and_range(
-    view: ReadView, table_key: str, planned: Callable[[Table], RangeRead | None]
-) -> tuple[Table | None, Iterator[StoredItem] | None]:
-    """The table stored under `table_key` and, when it can, the rows `planned(table)` names,
-    read with the table's document (`read_table_and_item`'s way, for a Query): None for the
-    rows when they were not read — the caller plans and reads them once its checks passed.
-    `planned` returns None for a request it cannot plan against the table it is given."""
-    seen = _tables_seen.get(table_key)
-    read = None if seen is None else planned(seen[1])
-    if seen is not None and read is not None:
-        document, table = seen
-        rows, stored = view.query_and_document(
-            read.storage_id,
-            read.partition,
-            read.key_range,
-            forward=read.forward,
-            exclusive_start_sk=read.exclusive_start_sk,
-            kind=DOCUMENT_KIND,
-            name=table_key,
-        )
-        if stored == document:
-            return table, rows
-    else:
-        stored = view.get_document_bytes(DOCUMENT_KIND, table_key)
-    return _seen(table_key, stored), None
-
-
-def _seen(table_key: str, stored: bytes | None) -> Table | None:
-    """The table of the document just read under `table_key`, remembered as last seen."""
-    if stored is None:
-        _tables_seen.pop(table_key, None)
-        return None
-    table = _table(stored)
-    if len(_tables_seen) >= TABLES_SEEN:
-        _tables_seen.clear()
-    _tables_seen[table_key] = (stored, table)
-    return table
-
-
-TABLES_SEEN = 1024
-"""Tables whose last-seen document this process keeps (starting over past it)."""
-
-_tables_seen: dict[str, tuple[bytes, Table]] = {}
 
 
 def find_table(view: ReadView, key: str) -> Table | None:

@@ -18,7 +18,7 @@ from typing import Any
 
 from dynafed.core.authorization import Authorizer
 from dynafed.core.clock import Clock
-from dynafed.dynamodb.context import DeferredWrite, OperationContext
+from dynafed.dynamodb.context import DeferredWrite, OperationContext, TablesSeen
 from dynafed.dynamodb.operations import (
     batch_execute_statement,
     batch_get_item,
@@ -138,6 +138,7 @@ class DynamoDBService:
         self._region = region
         self._clock = clock
         self._new_id = new_id
+        self._tables_seen = TablesSeen()
 
     def handle(
         self,
@@ -160,17 +161,32 @@ class DynamoDBService:
         body: dict[str, Any],
         authorizer: Authorizer,
         region: str | None = None,
+        *,
+        tables_as_last_seen: bool = True,
     ) -> DeferredWrite[Any] | None:
         """A write validated and authorized up to its transaction, for a caller that runs
-        the transaction itself (`DeferredWrite`); None if `operation` cannot be split."""
+        the transaction itself (`DeferredWrite`); None if `operation` cannot be split. Its
+        transaction raises `TableChanged` when it was prepared against a table this process
+        saw before and another is stored: prepare it again with `tables_as_last_seen` False."""
         prepare = DEFERRABLE.get(operation)
-        return None if prepare is None else prepare(self._context(authorizer, region), body)
+        if prepare is None:
+            return None
+        ctx = self._context(authorizer, region)
+        ctx.tables_as_last_seen = tables_as_last_seen
+        return prepare(ctx, body)
 
     def _context(
         self, authorizer: Authorizer, region: str | None, endpoint: str = ""
     ) -> OperationContext:
         region = region or self._region
-        ctx = OperationContext(self._storage, self._account_id, region, self._clock, authorizer)
+        ctx = OperationContext(
+            self._storage,
+            self._account_id,
+            region,
+            self._clock,
+            authorizer,
+            tables_seen=self._tables_seen,
+        )
         ctx.endpoint = endpoint
         ctx.operations = OPERATIONS
         if self._new_id is not None:

@@ -23,6 +23,7 @@ from typing import Any
 
 from dynafed.auth.authenticator import Authenticated
 from dynafed.core.authorization import Authorizer
+from dynafed.dynamodb.context import TableChanged
 from dynafed.enforcement.context import RequestFacts
 from dynafed.errors import AwsError, DynamoDBError, ServiceUnavailable
 from dynafed.server import json_protocol
@@ -119,7 +120,14 @@ async def _run(
     if services.write_later is not None:
         deferred = services.dynamodb.prepare(operation, body, authorizer, region)
         if deferred is not None:
-            return deferred.finish(await committed(services.write_later, deferred.write))
+            try:
+                return deferred.finish(await committed(services.write_later, deferred.write))
+            except TableChanged:  # prepared against a table since deleted or replaced
+                again = services.dynamodb.prepare(
+                    operation, body, authorizer, region, tables_as_last_seen=False
+                )
+                assert again is not None
+                return again.finish(await committed(services.write_later, again.write))
     loop = asyncio.get_running_loop()
     return await loop.run_in_executor(
         services.executor, services.dynamodb.handle, operation, body, authorizer, region, endpoint

@@ -41,6 +41,8 @@ class JsonService(Protocol):
         body: dict[str, Any],
         authorizer: Authorizer,
         region: str | None = None,
+        *,
+        tables_as_last_seen: bool = True,
     ) -> DeferredWrite | None:
         """The request up to its write transaction, or None (server.deferred_writes)."""
         ...

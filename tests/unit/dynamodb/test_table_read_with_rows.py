@@ -1,11 +1,18 @@
 """A GetItem or Query reads its table's document with the item or rows it expects, planned
-against the table as this process last saw it (`context.read_table_and_item`,
-`read_table_and_range`): when the table has changed since, what was read with the old plan
-is dropped and the request is served by the table as it is now."""
+against the table as its service last saw it (`TablesSeen.read_with_item`,
+`read_with_range`): when the table has changed since, what was read with the old plan
+is dropped and the request is served by the table as it is now. A PutItem, UpdateItem or
+DeleteItem is checked against the table as last seen and its transaction re-reads it
+(`OperationContext.against_table`): a changed table means the write is prepared again."""
 
 from __future__ import annotations
 
+import pytest
 from tests.unit.dynamodb.conftest import Dynamo
+
+from dynafed.core.authorization import AllowAll
+from dynafed.dynamodb.context import TableChanged
+from dynafed.errors import ValidationException
 
 
 def recreate_with_numeric_keys(dynamo: Dynamo) -> None:
@@ -58,3 +65,87 @@ def test_a_query_of_a_deleted_table_is_not_found(dynamo: Dynamo) -> None:
         "ResourceNotFoundException",
         "Requested resource not found",
     )
+
+
+# Writes are checked and authorized against the table as this process last saw it
+# (`OperationContext.against_table`); their transaction re-reads the table.
+
+NUMERIC_KEY = {"Artist": {"N": "7"}, "SongTitle": {"N": "1"}}
+
+
+def seen_with_string_keys(dynamo: Dynamo) -> None:
+    dynamo.create_table("Music")
+    item = {"Artist": {"S": "Acme"}, "SongTitle": {"S": "One"}}
+    dynamo("PutItem", {"TableName": "Music", "Item": item})
+
+
+def test_a_put_after_its_table_was_recreated_writes_to_the_new_table(dynamo: Dynamo) -> None:
+    seen_with_string_keys(dynamo)
+    dynamo("DeleteTable", {"TableName": "Music"})
+    dynamo.create_table("Music", hash_key=("Artist", "N"), range_key=("SongTitle", "N"))
+    item = {**NUMERIC_KEY, "Released": {"N": "2021"}}
+    dynamo("PutItem", {"TableName": "Music", "Item": item})  # the old table would refuse it
+    assert dynamo("GetItem", {"TableName": "Music", "Key": NUMERIC_KEY})["Item"] == item
+
+
+def test_an_update_and_a_delete_after_their_table_was_recreated_use_the_new_table(
+    dynamo: Dynamo,
+) -> None:
+    seen_with_string_keys(dynamo)
+    recreate_with_numeric_keys(dynamo)
+    update = {
+        "TableName": "Music",
+        "Key": NUMERIC_KEY,
+        "UpdateExpression": "SET Released = :r",
+        "ExpressionAttributeValues": {":r": {"N": "2022"}},
+        "ReturnValues": "ALL_NEW",
+    }
+    assert dynamo("UpdateItem", update)["Attributes"]["Released"] == {"N": "2022"}
+    recreate_with_numeric_keys(dynamo)
+    deleted = dynamo(
+        "DeleteItem", {"TableName": "Music", "Key": NUMERIC_KEY, "ReturnValues": "ALL_OLD"}
+    )
+    assert deleted["Attributes"]["Released"] == {"N": "2020"}
+
+
+def test_a_write_to_a_table_deleted_since_it_was_seen_is_not_found(dynamo: Dynamo) -> None:
+    seen_with_string_keys(dynamo)
+    dynamo("DeleteTable", {"TableName": "Music"})
+    item = {"Artist": {"S": "Acme"}, "SongTitle": {"S": "Two"}}
+    assert dynamo.error("PutItem", {"TableName": "Music", "Item": item}) == (
+        "ResourceNotFoundException",
+        "Requested resource not found",
+    )
+
+
+def test_a_refused_write_against_an_unchanged_table_is_decided_once(dynamo: Dynamo) -> None:
+    seen_with_string_keys(dynamo)
+    dynamo.authorizer.requests.clear()
+    wrong_type = {"Artist": {"N": "1"}, "SongTitle": {"S": "One"}}
+    with pytest.raises(ValidationException):
+        dynamo.service.handle(
+            "PutItem", {"TableName": "Music", "Item": wrong_type}, dynamo.authorizer
+        )
+    assert [r.action for r in dynamo.authorizer.requests] == ["dynamodb:PutItem"]
+
+
+def test_a_write_prepared_before_its_table_was_replaced_is_prepared_again(
+    dynamo: Dynamo,
+) -> None:
+    seen_with_string_keys(dynamo)
+    item = {"Artist": {"S": "Acme"}, "SongTitle": {"S": "Two"}}
+    deferred = dynamo.service.prepare("PutItem", {"TableName": "Music", "Item": item}, AllowAll())
+    assert deferred is not None
+    dynamo("DeleteTable", {"TableName": "Music"})
+    dynamo.create_table("Music")
+    with pytest.raises(TableChanged):  # the edge prepares it again (dynamodb_endpoint)
+        deferred.run(dynamo.storage)
+    again = dynamo.service.prepare(
+        "PutItem", {"TableName": "Music", "Item": item}, AllowAll(), tables_as_last_seen=False
+    )
+    assert again is not None
+    again.run(dynamo.storage)
+    key = {"Artist": {"S": "Acme"}, "SongTitle": {"S": "Two"}}
+    assert dynamo("GetItem", {"TableName": "Music", "Key": key})["Item"] == item
+    old_key = {"Artist": {"S": "Acme"}, "SongTitle": {"S": "One"}}
+    assert "Item" not in dynamo("GetItem", {"TableName": "Music", "Key": old_key})

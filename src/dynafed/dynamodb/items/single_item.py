@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from dynafed.dynamodb import capacity
-from dynafed.dynamodb.context import ITEM_TABLE_NOT_FOUND, find_table
+from dynafed.dynamodb.context import ITEM_TABLE_NOT_FOUND, TableChanged, TablesSeen, find_table
 from dynafed.dynamodb.expr import (
     Condition,
     condition_from_expected,
@@ -36,11 +36,18 @@ def legacy_condition(request: Mapping[str, Any]) -> Condition | None:
     return condition_from_expected(expected, request.get("ConditionalOperator"))
 
 
-def current_table(view: ReadView, table: Table) -> Table:
+def current_table(
+    view: ReadView, table: Table, seen: TablesSeen | None = None, *, as_last_seen: bool = False
+) -> Table:
     """The table as a write transaction sees it; it may have been deleted (or deleted and
-    created again) since the request was validated against it."""
-    current = find_table(view, table.key)
+    created again) since the request was validated against it. A single-item write keeps
+    what it read as last seen (`seen`); when it was prepared against the table as last seen
+    (`as_last_seen`, `OperationContext.against_table`), another table raises `TableChanged`,
+    so the request is prepared again against the stored one."""
+    current = find_table(view, table.key) if seen is None else seen.read(view, table.key)
     if current is None or current.table_id != table.table_id:
+        if as_last_seen:
+            raise TableChanged(table.key)
         raise ResourceNotFoundException(ITEM_TABLE_NOT_FOUND)
     return current
 

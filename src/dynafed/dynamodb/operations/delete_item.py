@@ -7,10 +7,16 @@ Deleting an absent item succeeds and still costs one write unit.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from dynafed.dynamodb import capacity, fgac
-from dynafed.dynamodb.context import ITEM_TABLE_NOT_FOUND, OperationContext
+from dynafed.dynamodb.context import (
+    ITEM_TABLE_NOT_FOUND,
+    DeferredWrite,
+    OperationContext,
+    run_write,
+)
 from dynafed.dynamodb.expr import check_expression_parameters, compile_expressions
 from dynafed.dynamodb.items import writes as item_writes
 from dynafed.dynamodb.items.item_collections import CollectionSize
@@ -23,9 +29,10 @@ from dynafed.dynamodb.items.single_item import (
 )
 from dynafed.dynamodb.keys import check_key, storage_key
 from dynafed.dynamodb.requests import DeleteItemInput
+from dynafed.dynamodb.tables import Table
 from dynafed.dynamodb.validation import RequestShape, validate_request
 from dynafed.dynamodb.validation.model import request_shape
-from dynafed.dynamodb.values import validate_item
+from dynafed.dynamodb.values import Item, validate_item
 from dynafed.errors import ResourceNotFoundException
 from dynafed.storage.port import WriteTxn
 
@@ -40,6 +47,16 @@ REQUEST: RequestShape[DeleteItemInput] = RequestShape(request_shape("DeleteItem"
 
 
 def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
+    return run_write(ctx, lambda attempt: prepare(attempt, body))
+
+
+Deleted = tuple[Table, Item | None, CollectionSize | None]
+"""The table as the write found it, the old item and the item collection's size after the
+write."""
+
+
+def prepare(ctx: OperationContext, body: dict[str, Any]) -> DeferredWrite[Deleted]:
+    """Everything before the write transaction; raises what DynamoDB answers first."""
     request = validate_request(REQUEST, body)
     check_expression_parameters(
         request,
@@ -51,23 +68,29 @@ def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
     require_whole_item_return_values(request)
     compiled = compile_expressions(request)
     condition = compiled.condition or legacy
-
     name = request["TableName"]
-    table = ctx.find_table(name)
-    hash_key = None if table is None else table.key_schema.hash_key
-    asked = authorization(request, hash_key, ctx.table_arn(name), compiled=compiled)
-    ctx.authorize(fgac.with_item_on_condition_failure(asked, request))
-    if table is None:
-        raise ResourceNotFoundException(ITEM_TABLE_NOT_FOUND)
-    check_key(table, key)
-    pk, sk = storage_key(table, key)
 
-    def delete(txn: WriteTxn) -> tuple[dict[str, Any] | None, CollectionSize | None]:
-        current = current_table(txn, table)
-        old = txn.get_item(table.table_id, pk, sk)
-        check_condition(condition, old, request)
-        return old, item_writes.remove(txn, current, pk, sk, old, clock=ctx.clock)
+    def against(table: Table | None, as_last_seen: bool) -> DeferredWrite[Deleted]:
+        hash_key = None if table is None else table.key_schema.hash_key
+        asked = authorization(request, hash_key, ctx.table_arn(name), compiled=compiled)
+        ctx.authorize(fgac.with_item_on_condition_failure(asked, request))
+        if table is None:
+            raise ResourceNotFoundException(ITEM_TABLE_NOT_FOUND)
+        check_key(table, key)
+        pk, sk = storage_key(table, key)
 
-    old, collection = ctx.storage.write(delete)
-    returned = old if request.get("ReturnValues") == "ALL_OLD" else None
-    return answer(request, table, lambda: capacity.write(table, old, None), returned, collection)
+        def delete(txn: WriteTxn) -> Deleted:
+            current = current_table(txn, table, ctx.tables_seen, as_last_seen=as_last_seen)
+            old = txn.get_item(table.table_id, pk, sk)
+            check_condition(condition, old, request)
+            return current, old, item_writes.remove(txn, current, pk, sk, old, clock=ctx.clock)
+
+        return DeferredWrite(delete, finish)
+
+    def finish(deleted: Deleted) -> dict[str, Any]:
+        current, old, collection = deleted
+        returned = old if request.get("ReturnValues") == "ALL_OLD" else None
+        consumption = partial(capacity.write, current, old, None)
+        return answer(request, current, consumption, returned, collection)
+
+    return ctx.against_table(name, against)

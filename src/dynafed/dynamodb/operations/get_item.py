@@ -14,7 +14,7 @@ from typing import Any
 
 from dynafed.core.authorization import AuthorizationRequest
 from dynafed.dynamodb import capacity, fgac
-from dynafed.dynamodb.context import ITEM_TABLE_NOT_FOUND, OperationContext, read_table_and_item
+from dynafed.dynamodb.context import ITEM_TABLE_NOT_FOUND, OperationContext
 from dynafed.dynamodb.expr import (
     Projection,
     check_expression_parameters,
@@ -82,7 +82,7 @@ def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
 
     name = request["TableName"]
     with ctx.storage.read() as view:
-        table, item, item_read = read_table_and_item(view, ctx.table_key(name), key)
+        table, item, item_read = ctx.tables_seen.read_with_item(view, ctx.table_key(name), key)
         hash_key = None if table is None else table.key_schema.hash_key
         ctx.authorize([_authorization(prepared, key, hash_key, ctx.table_arn(name))])
         if table is None:

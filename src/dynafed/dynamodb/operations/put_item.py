@@ -1,12 +1,15 @@
 """PutItem (API reference: PutItem): write a whole item, replacing any item with its key.
 
 validate (types, constraints, expression parameters, values, legacy Expected, ReturnValues,
-400 KB) → load the table → authorize `dynamodb:PutItem` → check the item's keys against the
-schema → in one write transaction: read the old item, check the condition, write → answer.
+400 KB) → the table (as this process last saw it: `OperationContext.table_for_write`) →
+authorize `dynamodb:PutItem` → check the item's keys against the schema → in one write
+transaction: check the table is still the one stored, read the old item, check the condition,
+write → answer.
 """
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from dynafed.dynamodb import capacity, fgac
@@ -14,6 +17,7 @@ from dynafed.dynamodb.context import (
     ITEM_TABLE_NOT_FOUND,
     DeferredWrite,
     OperationContext,
+    run_write,
 )
 from dynafed.dynamodb.expr import check_expression_parameters, compile_expressions
 from dynafed.dynamodb.items import writes as item_writes
@@ -27,6 +31,7 @@ from dynafed.dynamodb.items.single_item import (
 )
 from dynafed.dynamodb.keys import check_item_keys, storage_key
 from dynafed.dynamodb.requests import PutItemInput
+from dynafed.dynamodb.tables import Table
 from dynafed.dynamodb.validation import RequestShape, validate_request
 from dynafed.dynamodb.validation.model import request_shape
 from dynafed.dynamodb.values import check_item_size, validate_item
@@ -44,11 +49,12 @@ REQUEST: RequestShape[PutItemInput] = RequestShape(request_shape("PutItem"))
 
 
 def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
-    return prepare(ctx, body).run(ctx.storage)
+    return run_write(ctx, lambda attempt: prepare(attempt, body))
 
 
-Written = tuple[dict[str, Any] | None, CollectionSize | None]
-"""The old item and the item collection's size after the write."""
+Written = tuple[Table, dict[str, Any] | None, CollectionSize | None]
+"""The table as the write found it, the old item and the item collection's size after the
+write."""
 
 
 def prepare(ctx: OperationContext, body: dict[str, Any]) -> DeferredWrite[Written]:
@@ -65,28 +71,30 @@ def prepare(ctx: OperationContext, body: dict[str, Any]) -> DeferredWrite[Writte
     check_item_size(item)
     compiled = compile_expressions(request)
     condition = compiled.condition or legacy
-
     name = request["TableName"]
-    table = ctx.find_table(name)
-    hash_key = None if table is None else table.key_schema.hash_key
-    asked = authorization(request, hash_key, ctx.table_arn(name), compiled=compiled)
-    ctx.authorize(fgac.with_item_on_condition_failure(asked, request))
-    if table is None:
-        raise ResourceNotFoundException(ITEM_TABLE_NOT_FOUND)
-    check_item_keys(table, item)
-    pk, sk = storage_key(table, item)
 
-    def put(txn: WriteTxn) -> Written:
-        current = current_table(txn, table)
-        old = txn.get_item(table.table_id, pk, sk)
-        check_condition(condition, old, request)
-        return old, item_writes.store(txn, current, pk, sk, old, item, clock=ctx.clock)
+    def against(table: Table | None, as_last_seen: bool) -> DeferredWrite[Written]:
+        hash_key = None if table is None else table.key_schema.hash_key
+        asked = authorization(request, hash_key, ctx.table_arn(name), compiled=compiled)
+        ctx.authorize(fgac.with_item_on_condition_failure(asked, request))
+        if table is None:
+            raise ResourceNotFoundException(ITEM_TABLE_NOT_FOUND)
+        check_item_keys(table, item)
+        pk, sk = storage_key(table, item)
+
+        def put(txn: WriteTxn) -> Written:
+            current = current_table(txn, table, ctx.tables_seen, as_last_seen=as_last_seen)
+            old = txn.get_item(table.table_id, pk, sk)
+            check_condition(condition, old, request)
+            collection = item_writes.store(txn, current, pk, sk, old, item, clock=ctx.clock)
+            return current, old, collection
+
+        return DeferredWrite(put, finish)
 
     def finish(written: Written) -> dict[str, Any]:
-        old, collection = written
+        current, old, collection = written
         returned = old if request.get("ReturnValues") == "ALL_OLD" else None
-        return answer(
-            request, table, lambda: capacity.write(table, old, item), returned, collection
-        )
+        consumption = partial(capacity.write, current, old, item)
+        return answer(request, current, consumption, returned, collection)
 
-    return DeferredWrite(put, finish)
+    return ctx.against_table(name, against)

@@ -20,7 +20,6 @@ from dynafed.dynamodb.context import (
     ITEM_TABLE_NOT_FOUND,
     OperationContext,
     RangeRead,
-    read_table_and_range,
 )
 from dynafed.dynamodb.expr import (
     CompiledExpressions,
@@ -111,7 +110,9 @@ def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
     index_name = request.get("IndexName")
     reading = _Reading(request, select, clauses, condition, projection)
     with ctx.storage.read() as view:
-        table, rows = read_table_and_range(view, ctx.table_key(name), reading.planned_or_none)
+        table, rows = ctx.tables_seen.read_with_range(
+            view, ctx.table_key(name), reading.planned_or_none
+        )
         target = None if table is None else _target_for_authorization(table, index_name)
         resource = ctx.table_arn(name) + ("" if index_name is None else f"/index/{index_name}")
         ctx.authorize(

@@ -10,11 +10,17 @@ ReturnValues asked for.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from dynafed.core.validation.shapes import AttrValue, MapOf, Str, Struct
 from dynafed.dynamodb import capacity, fgac
-from dynafed.dynamodb.context import ITEM_TABLE_NOT_FOUND, OperationContext
+from dynafed.dynamodb.context import (
+    ITEM_TABLE_NOT_FOUND,
+    DeferredWrite,
+    OperationContext,
+    run_write,
+)
 from dynafed.dynamodb.expr import (
     Update,
     check_expression_parameters,
@@ -36,6 +42,7 @@ from dynafed.dynamodb.keys import (
     storage_key,
 )
 from dynafed.dynamodb.requests import UpdateItemInput
+from dynafed.dynamodb.tables import Table
 from dynafed.dynamodb.validation import RequestShape, validate_request
 from dynafed.dynamodb.validation.model import request_shape
 from dynafed.dynamodb.values import Item, check_item_size, validate_item
@@ -59,7 +66,17 @@ as the same action, so the keys are computed in `fgac`, which both use."""
 REQUEST: RequestShape[UpdateItemInput] = RequestShape(request_shape("UpdateItem"))
 
 
+Updated = tuple[Table, Item | None, Item | None, CollectionSize | None]
+"""The table as the write found it, the old item, the new one (None: nothing written) and
+the item collection's size after the write."""
+
+
 def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
+    return run_write(ctx, lambda attempt: prepare(attempt, body))
+
+
+def prepare(ctx: OperationContext, body: dict[str, Any]) -> DeferredWrite[Updated]:
+    """Everything before the write transaction; raises what DynamoDB answers first."""
     request = validate_request(REQUEST, body)
     check_expression_parameters(
         request,
@@ -75,32 +92,39 @@ def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
     compiled = compile_expressions(request)
     update = compiled.update or legacy_update
     condition = compiled.condition or legacy
-
     name = request["TableName"]
-    table = ctx.find_table(name)
-    hash_key = None if table is None else table.key_schema.hash_key
-    asked = authorization(request, hash_key, ctx.table_arn(name), compiled=compiled)
-    ctx.authorize(fgac.with_item_on_condition_failure(asked, request))
-    if table is None:
-        raise ResourceNotFoundException(ITEM_TABLE_NOT_FOUND)
-    check_key(table, key)
-    check_key_not_updated(table, update)
-    pk, sk = storage_key(table, key)
 
-    def write(txn: WriteTxn) -> tuple[Item | None, Item | None, CollectionSize | None]:
-        current = current_table(txn, table)
-        old = txn.get_item(table.table_id, pk, sk)
-        check_condition(condition, old, request)
-        new = _updated(update, old, key)
-        if new is None:
-            return old, None, None
-        check_index_keys(table, new)
-        check_item_size(new, update=True)
-        return old, new, item_writes.store(txn, current, pk, sk, old, new, clock=ctx.clock)
+    def against(table: Table | None, as_last_seen: bool) -> DeferredWrite[Updated]:
+        hash_key = None if table is None else table.key_schema.hash_key
+        asked = authorization(request, hash_key, ctx.table_arn(name), compiled=compiled)
+        ctx.authorize(fgac.with_item_on_condition_failure(asked, request))
+        if table is None:
+            raise ResourceNotFoundException(ITEM_TABLE_NOT_FOUND)
+        check_key(table, key)
+        check_key_not_updated(table, update)
+        pk, sk = storage_key(table, key)
 
-    old, new, collection = ctx.storage.write(write)
-    returned = _return_values(request.get("ReturnValues", "NONE"), update, old, new)
-    return answer(request, table, lambda: capacity.write(table, old, new), returned, collection)
+        def write(txn: WriteTxn) -> Updated:
+            current = current_table(txn, table, ctx.tables_seen, as_last_seen=as_last_seen)
+            old = txn.get_item(table.table_id, pk, sk)
+            check_condition(condition, old, request)
+            new = _updated(update, old, key)
+            if new is None:
+                return current, old, None, None
+            check_index_keys(current, new)
+            check_item_size(new, update=True)
+            collection = item_writes.store(txn, current, pk, sk, old, new, clock=ctx.clock)
+            return current, old, new, collection
+
+        return DeferredWrite(write, finish)
+
+    def finish(updated: Updated) -> dict[str, Any]:
+        current, old, new, collection = updated
+        returned = _return_values(request.get("ReturnValues", "NONE"), update, old, new)
+        consumption = partial(capacity.write, current, old, new)
+        return answer(request, current, consumption, returned, collection)
+
+    return ctx.against_table(name, against)
 
 
 def _updated(update: Update | None, old: Item | None, key: Item) -> Item | None:
