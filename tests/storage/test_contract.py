@@ -16,12 +16,16 @@ import pytest
 
 from dynafed.storage.port import (
     WHOLE_PARTITION,
+    Counter,
+    CounterDueError,
     KeyRange,
     Storage,
     StorageClosedError,
     StoredItem,
     TableStats,
     WriteTxn,
+    counter_usable,
+    number_key,
 )
 
 T1 = "table-1"
@@ -401,6 +405,132 @@ def test_an_inserted_item_is_stored_and_counted(storage: Storage) -> None:
             {"n": {"N": "2"}},
         ]
         assert view.table_stats("log") == TableStats(2, 12)
+
+
+# --- numbered logs (append_numbered) --------------------------------------------------------
+
+NOW = 1000.0
+
+
+def counter(partition: str, start: int, *, step: int = 1, count: int = 0, **more: Any) -> Any:
+    fields = Counter(
+        partition, start, step, count, more.pop("until", NOW + 60), more.pop("limit", None)
+    )
+    return {**fields.fields(), **more}
+
+
+def log_keys(storage: Storage, partition: bytes) -> list[bytes]:
+    with storage.read() as view:
+        return sort_keys(list(view.query("log", partition)))
+
+
+def append(txn: WriteTxn, n: int, now: float = NOW) -> None:
+    txn.append_numbered("counter", "c", "log", {"n": {"N": str(n)}}, now)
+
+
+def test_appended_items_are_numbered_by_their_counter(storage: Storage) -> None:
+    storage.write(lambda txn: txn.put_document("counter", "c", counter("p", 5, step=3, owner="x")))
+    storage.write(lambda txn: append(txn, 1))
+
+    def two(txn: WriteTxn) -> None:
+        append(txn, 2)
+        append(txn, 3)
+
+    storage.write(two)
+    with storage.read() as view:
+        rows = list(view.query("log", b"p"))
+        assert [(row.sk, row.item) for row in rows] == [
+            (number_key(n), {"n": {"N": str(i)}}) for i, n in enumerate((5, 8, 11), 1)
+        ]
+        assert view.get_document("counter", "c") == counter("p", 14, step=3, count=3, owner="x")
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [
+        None,
+        counter("p", 5, count=2, limit=2),
+        counter("p", 5, count=1, until=NOW),
+        {"next": 5},  # not a counter
+    ],
+    ids=["missing", "full", "expired", "not-a-counter"],
+)
+def test_a_due_counter_appends_nothing(storage: Storage, stored: Any) -> None:
+    if stored is not None:
+        storage.write(lambda txn: txn.put_document("counter", "c", stored))
+
+    def fn(txn: WriteTxn) -> None:
+        txn.put_item(T1, b"other", b"", item(a="1"), 1)
+        append(txn, 1)
+
+    with pytest.raises(CounterDueError):
+        storage.write(fn)
+    assert log_keys(storage, b"p") == []
+    assert get(storage, T1, b"other") is None
+    with storage.read() as view:
+        assert view.get_document("counter", "c") == stored
+
+
+def test_a_counter_that_numbered_nothing_is_never_due(storage: Storage) -> None:
+    storage.write(lambda txn: txn.put_document("counter", "c", counter("p", 5, until=NOW - 60)))
+    storage.write(lambda txn: append(txn, 1))
+    assert log_keys(storage, b"p") == [number_key(5)]
+
+
+def renewing_append(txn: WriteTxn, n: int, limit: int) -> None:
+    """Append, renewing the counter when it is due as its owner would: a new partition
+    named after its first number."""
+    try:
+        append(txn, n)
+    except CounterDueError:
+        stored = txn.get_document_for_update("counter", "c")
+        assert stored is not None
+        if not counter_usable(stored, NOW):
+            start = stored["next"]
+            txn.put_document("counter", "c", counter(f"p{start}", start, step=2, limit=limit))
+        append(txn, n)
+
+
+def test_a_caller_renews_a_due_counter_and_appends_again(storage: Storage) -> None:
+    storage.write(lambda txn: txn.put_document("counter", "c", counter("p1", 1, step=2, limit=3)))
+
+    def batch(txn: WriteTxn) -> None:
+        txn.put_item(T1, b"other", b"", item(a="1"), 1)
+        for n in range(5):  # the counter falls due after the third, inside the transaction
+            renewing_append(txn, n, limit=3)
+
+    storage.write(batch)
+    assert log_keys(storage, b"p1") == [number_key(n) for n in (1, 3, 5)]
+    assert log_keys(storage, b"p7") == [number_key(n) for n in (7, 9)]
+    assert get(storage, T1, b"other") == item(a="1")
+    with storage.read() as view:
+        assert view.get_document("counter", "c") == counter("p7", 11, step=2, count=2, limit=3)
+
+
+def test_concurrent_appends_take_every_number_once_in_order(storage: Storage) -> None:
+    threads, per_thread, limit = 6, 20, 7
+    storage.write(
+        lambda txn: txn.put_document("counter", "c", counter("p1", 1, step=2, limit=limit))
+    )
+
+    def worker(n: int) -> None:
+        for i in range(per_thread):
+            storage.write(lambda txn, v=n * per_thread + i: renewing_append(txn, v, limit))
+
+    assert run_threads(threads, worker) == []
+    with storage.read() as view:
+        rows = list(view.scan("log"))
+        final = view.get_document("counter", "c")
+    numbers = [int.from_bytes(row.sk, "big") for row in rows]
+    assert sorted(numbers) == list(range(1, 2 * threads * per_thread, 2))  # no gap, no twice
+    partitions: dict[bytes, list[int]] = {}
+    for row in rows:
+        partitions.setdefault(row.pk, []).append(int.from_bytes(row.sk, "big"))
+    assert all(len(found) <= limit for found in partitions.values())
+    assert sorted({row.item["n"]["N"] for row in rows}, key=int) == [
+        str(v) for v in range(threads * per_thread)
+    ]
+    assert final is not None and final["next"] == 2 * threads * per_thread + 1
 
 
 def test_a_document_read_for_update_is_the_stored_one(storage: Storage) -> None:

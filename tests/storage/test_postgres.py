@@ -11,7 +11,14 @@ from typing import Any
 import psycopg
 import pytest
 
-from dynafed.storage.port import TableStats, WriteConflictError, WriteTxn
+from dynafed.storage.port import (
+    Counter,
+    CounterDueError,
+    TableStats,
+    WriteConflictError,
+    WriteTxn,
+    number_key,
+)
 from dynafed.storage.postgres import COMPACT_EVERY, PostgresStorage
 from dynafed.storage.postgres_schema import (
     SCHEMA_VERSION,
@@ -115,6 +122,43 @@ def test_stats_deltas_are_compacted_without_changing_totals(schema: str) -> None
         assert view.table_stats(T) == TableStats(writes - 1, (writes - 1) * 3)
     storage.close()
     assert rows[0][0] is not None and int(str(rows[0][0])) < COMPACT_EVERY
+
+
+# --- numbered logs -------------------------------------------------------------------------
+
+COUNTER = Counter("p", 1, 1, 0, until=2000.0, limit=2)
+
+
+def append_renewing(txn: WriteTxn, attempts: list[str]) -> None:
+    """One append; a due counter is renewed in partition "q", as its owner would."""
+    try:
+        txn.append_numbered("counter", "c", "log", {}, 1000.0)
+        attempts.append("deferred")
+    except CounterDueError:
+        attempts.append("due at the call")
+        stored = txn.get_document_for_update("counter", "c")
+        assert stored is not None
+        txn.put_document("counter", "c", Counter("q", stored["next"], 1, 0, 2000.0).fields())
+        txn.append_numbered("counter", "c", "log", {}, 1000.0)
+
+
+def test_an_append_waits_for_commit_and_a_due_counter_runs_fn_again(schema: str) -> None:
+    """The append goes out with COMMIT, so fn learns that its counter is due only from a
+    second run, where the append to that counter is checked at the call. Log items are
+    not counted in table_stats."""
+    storage = open_storage(schema)
+    storage.write(lambda txn: txn.put_document("counter", "c", COUNTER.fields()))
+    attempts: list[str] = []
+    for _ in range(3):
+        storage.write(lambda txn: append_renewing(txn, attempts))
+    assert attempts == ["deferred", "deferred", "deferred", "due at the call"]
+    assert sql(f'SELECT pk, sk FROM "{schema}".items ORDER BY sk') == [
+        (b"p", number_key(1)),
+        (b"p", number_key(2)),
+        (b"q", number_key(3)),
+    ]
+    assert sql(f'SELECT * FROM "{schema}".table_stats') == []
+    storage.close()
 
 
 # --- retries -------------------------------------------------------------------------------

@@ -190,6 +190,89 @@ class WriteTxn(ReadView, Protocol):
         upgrade."""
         ...
 
+    def append_numbered(self, kind: str, name: str, table_id: str, item: Item, now: float) -> None:
+        """Append `item` to the log `table_id` under the next number of the counter document
+        `(kind, name)` (see `Counter`), and count it there, in one step: the item's key is
+        `(counter.partition, number_key(counter.next))`, then `next` grows by `step` and
+        `count` by one. A backend may leave the log's items out of `table_stats` (do not
+        ask for the log's stats). Concurrent appends to one counter are serialized like writes of
+        the counter document, so numbers commit in the order they were given out.
+
+        Raises `CounterDueError` when the counter is missing or not `counter_usable` at
+        `now`: the caller then renews it (reads it with `get_document_for_update`, replaces
+        it if it is due, writes it back with `put_document`) and appends again. A backend
+        that sends the append with the transaction's next statements (PostgreSQL) finds
+        the counter due only then: the transaction fails, the storage runs `fn` again, and
+        in that run appends to the counter check it at the call."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Counter:
+    """The fields `WriteTxn.append_numbered` reads in a counter document (which may hold
+    other fields of its owner's: they are kept as they are).
+
+    The counter numbers items `next, next + step, ...` in the partition `partition` of a
+    log, and is due for renewal once it has numbered `limit` items or `now` reaches
+    `until`, unless it has numbered none yet (`count` 0): its owner then replaces it (a
+    stream rolls its shard over)."""
+
+    partition: str
+    next: int
+    step: int
+    count: int
+    until: float
+    limit: int | None = None
+
+    def fields(self) -> Document:
+        return {
+            "partition": self.partition,
+            "next": self.next,
+            "step": self.step,
+            "count": self.count,
+            "until": self.until,
+            "limit": self.limit,
+        }
+
+
+def counter_usable(counter: Document, now: float) -> bool:
+    """Whether `append_numbered` may number an item with the counter document `counter` at
+    `now` (a document without the counter's fields is due)."""
+    if "until" not in counter:
+        return False
+    count: int = counter["count"]
+    limit: int | None = counter["limit"]
+    return count == 0 or (now < counter["until"] and (limit is None or count < limit))
+
+
+def number_key(number: int) -> bytes:
+    """The sort key of the log item numbered `number`: 8 big-endian bytes, so a log's items
+    sort by number."""
+    return number.to_bytes(8, "big")
+
+
+class CounterDueError(Exception):
+    """`append_numbered`'s counter is missing or due for renewal; nothing was appended."""
+
+    def __init__(self, kind: str, name: str) -> None:
+        super().__init__(f"counter {kind}/{name} is due for renewal")
+        self.kind = kind
+        self.name = name
+
+
+def append_numbered_apart(
+    txn: WriteTxn, kind: str, name: str, table_id: str, item: Item, now: float
+) -> None:
+    """`WriteTxn.append_numbered` as a read, then writes, for a backend whose reads cost no
+    round trip (a local file, memory)."""
+    counter = txn.get_document_for_update(kind, name)
+    if counter is None or not counter_usable(counter, now):
+        raise CounterDueError(kind, name)
+    number: int = counter["next"]
+    txn.insert_item(table_id, counter["partition"].encode(), number_key(number), item, 0)
+    advanced = {**counter, "next": number + counter["step"], "count": counter["count"] + 1}
+    txn.put_document(kind, name, advanced)
+
 
 class ReadViewContext(Protocol):
     def __enter__(self) -> ReadView: ...

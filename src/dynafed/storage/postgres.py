@@ -218,12 +218,16 @@ class PostgresStorage:
             raise RuntimeError("storage.write called inside a write transaction")
         self._in_write.active = True
         lost = 0
+        renew: set[tuple[str, str]] = set()
         started = perf_counter()
         try:
             for attempt in range(1, self._max_attempts + 1):
-                outcome, result = self._attempt(fn)
+                outcome, result = self._attempt(fn, renew)
                 if outcome is _Outcome.DONE:
                     return result  # type: ignore[no-any-return]
+                if outcome is _Outcome.RENEW:
+                    renew |= result  # nobody conflicted: no back-off
+                    continue
                 if outcome is _Outcome.LOST:
                     lost += 1
                     if lost >= MAX_LOST_CONNECTIONS:
@@ -237,9 +241,12 @@ class PostgresStorage:
             metrics.STORAGE_WRITE.observe(perf_counter() - started)
         raise WriteConflictError(f"gave up after {self._max_attempts} conflicting attempts")
 
-    def _attempt(self, fn: Callable[[WriteTxn], Any]) -> tuple[_Outcome, Any]:
-        """(DONE, fn's result) once committed; (CONFLICT or LOST, None): run `fn` again."""
-        txn = PgWriteTxn(self.getconn(), self.isolation, self.replace_broken)
+    def _attempt(
+        self, fn: Callable[[WriteTxn], Any], renew: set[tuple[str, str]]
+    ) -> tuple[_Outcome, Any]:
+        """(DONE, fn's result) once committed; (CONFLICT or LOST, None): run `fn` again;
+        (RENEW, counters): run `fn` again, its appends to `counters` checked at the call."""
+        txn = PgWriteTxn(self.getconn(), self.isolation, self.replace_broken, renew)
         write_id = f"{self._write_id_prefix}-{next(self._write_ids):x}"
         try:
             try:
@@ -248,6 +255,8 @@ class PostgresStorage:
                     raise txn.conflict
                 if txn.lost is not None:  # likewise
                     raise StorageUnavailableError(f"PostgreSQL: {txn.lost}") from txn.lost
+                if txn.counter_due is not None:  # likewise
+                    raise txn.counter_due
                 txn.commit(write_id)
             except CommitInDoubt as doubt:
                 if self._was_committed(doubt, write_id):
@@ -257,6 +266,10 @@ class PostgresStorage:
                 _rollback_quietly(txn)
                 if txn.conflict is not None:
                     return _Outcome.CONFLICT, None
+                if txn.counter_due is not None:
+                    # Which of the counters appended to was due is not said: renewing one
+                    # that was not costs a read.
+                    return _Outcome.RENEW, set(txn.appended)
                 if txn.lost_connection:
                     log.info("PostgreSQL connection lost in a write transaction; running it again")
                     return _Outcome.LOST, None
@@ -327,6 +340,7 @@ class _Outcome(enum.Enum):
     DONE = "committed"
     CONFLICT = "conflict"
     LOST = "connection lost before commit"
+    RENEW = "a counter was due"
 
 
 def _write_recorded(

@@ -10,6 +10,9 @@ Table stats are append-only delta rows, summed on read and compacted now and the
 never update a shared counter row, so concurrent writes to one table do not queue on (or,
 under SERIALIZABLE, conflict over) a stats row.
 
+`counter_due()` is how a write's deferred `append_numbered` fails when its counter is due
+(postgres_txn.py): an error of its own SQLSTATE, `COUNTER_DUE`.
+
 `committed_writes` holds the id of each write transaction, inserted by the transaction
 itself, for a few minutes (`postgres.py` trims it): after a connection lost during COMMIT,
 whether the id is there says whether the write committed.
@@ -22,6 +25,10 @@ import json
 import re
 
 import psycopg
+
+COUNTER_DUE = "DY001"
+"""The SQLSTATE of `counter_due()`'s error: an append (deferred to the transaction's next
+round trip) found its counter missing or due; the storage runs the write again."""
 
 MIGRATIONS: list[list[str]] = [
     [  # 1: items, stats deltas, documents
@@ -58,6 +65,15 @@ MIGRATIONS: list[list[str]] = [
             id text COLLATE "C" PRIMARY KEY,
             committed_at timestamptz NOT NULL DEFAULT now()
         )
+        """,
+    ],
+    [  # 3: how a write appending under a due counter fails (postgres_txn._APPEND_NUMBERED)
+        f"""
+        CREATE FUNCTION counter_due(kind text, name text) RETURNS bytea LANGUAGE plpgsql AS $$
+        BEGIN
+            RAISE EXCEPTION USING ERRCODE = '{COUNTER_DUE}',
+                MESSAGE = format('counter %s/%s is due for renewal', kind, name);
+        END $$
         """,
     ],
 ]

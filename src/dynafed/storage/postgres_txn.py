@@ -28,7 +28,7 @@ Isolation of `write(fn)` (see docs/decisions/postgres-write-isolation.md):
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from typing import Any, Literal
 
 import orjson
@@ -39,6 +39,7 @@ from psycopg.pq import TransactionStatus
 from dynafed.storage.bounds import sort_key_bounds, sql_conditions
 from dynafed.storage.port import (
     WHOLE_PARTITION,
+    CounterDueError,
     Document,
     Item,
     KeyRange,
@@ -46,6 +47,7 @@ from dynafed.storage.port import (
     StoredItem,
     TableStats,
 )
+from dynafed.storage.postgres_schema import COUNTER_DUE
 from dynafed.storage.postgres_timeouts import DatabaseTimeout, DeadlineConnection
 
 Isolation = Literal["locks", "serializable"]
@@ -98,6 +100,46 @@ _INSERT_ITEM = """
     )
     INSERT INTO table_stats (table_id, item_count, size_bytes) VALUES (%(t)s, 1, %(size)s)
 """
+# `append_numbered` in one statement, which needs no answer before the transaction's next
+# round trip, so it waits there like any write (a stream's record adds no round trip, and
+# its lane's lock is taken only then, held by PostgreSQL alone until COMMIT): the counter
+# document advances in place and the item goes under the number it gave out, uncounted in
+# table_stats. A counter that is missing or due numbers nothing: `counter_due()` then fails
+# the statement, and with it the transaction (postgres_schema.py); the storage runs `fn`
+# again, whose `append_numbered` to that counter runs `_APPEND_NUMBERED_NOW` at once and
+# raises CounterDueError if it numbered nothing, for the caller to renew the counter.
+_APPEND_NUMBERED_INTO = """
+    WITH counter AS (
+        UPDATE documents
+        SET body = (body::jsonb || jsonb_build_object(
+            'next', (body->>'next')::bigint + (body->>'step')::bigint,
+            'count', (body->>'count')::bigint + 1
+        ))::json
+        WHERE kind = %(k)s AND name = %(n)s AND body->>'until' IS NOT NULL
+            AND ((body->>'count')::bigint = 0 OR (
+                %(now)s < (body->>'until')::float8
+                AND (body->>'limit' IS NULL OR (body->>'count')::bigint < (body->>'limit')::bigint)
+            ))
+        RETURNING body->>'partition' AS partition,
+            (body->>'next')::bigint - (body->>'step')::bigint AS number
+    )
+    INSERT INTO items (table_id, pk, sk, size, item)
+"""
+_APPEND_NUMBERED = (
+    _APPEND_NUMBERED_INTO
+    + """
+    SELECT %(t)s, coalesce(convert_to(partition, 'UTF8'), counter_due(%(k)s, %(n)s)),
+        int8send(number), 0, %(item)s::json
+    FROM (VALUES (1)) AS one LEFT JOIN counter ON true
+"""
+)
+_APPEND_NUMBERED_NOW = (
+    _APPEND_NUMBERED_INTO
+    + """
+    SELECT %(t)s, convert_to(partition, 'UTF8'), int8send(number), 0, %(item)s::json
+    FROM counter
+"""
+)
 _DELETE_ITEM = """
     WITH gone AS (
         DELETE FROM items WHERE table_id = %(t)s AND pk = %(pk)s AND sk = %(sk)s RETURNING size
@@ -168,6 +210,8 @@ class PgView:
         """A serialization failure or deadlock seen here, even if `fn` swallowed it."""
         self.lost: psycopg.OperationalError | None = None
         """The connection failure or database timeout seen here, even if `fn` swallowed it."""
+        self.counter_due: psycopg.Error | None = None
+        """A counter found due by a deferred `append_numbered`, even if `fn` swallowed it."""
         self.lost_connection = False
         """Whether `lost` broke a connection that answered until then (not a timeout): the
         transaction never reached COMMIT, so running it again is safe and likely to work."""
@@ -201,6 +245,10 @@ class PgView:
             self.lost = exc
             self.lost_connection = self.conn.closed and not isinstance(exc, DatabaseTimeout)
             raise StorageUnavailableError(f"PostgreSQL: {exc}") from exc
+        except psycopg.Error as exc:
+            if exc.sqlstate == COUNTER_DUE:  # a write queued before this read
+                self.counter_due = exc
+            raise
         self._ran_any = True
         return cursor
 
@@ -380,8 +428,15 @@ class PgWriteTxn(PgView):
     """A `WriteTxn`; `touched` names the tables whose items it wrote."""
 
     def __init__(
-        self, conn: Conn, isolation: Isolation, replace_broken: ReplaceBroken | None = None
+        self,
+        conn: Conn,
+        isolation: Isolation,
+        replace_broken: ReplaceBroken | None = None,
+        renew: Collection[tuple[str, str]] = (),
     ) -> None:
+        """`renew`: the counters (kind, name) that a previous run of the same `fn` found due:
+        `append_numbered` to them runs at once and raises CounterDueError there, where the
+        caller can renew the counter, if it numbered nothing."""
         begin = "BEGIN ISOLATION LEVEL " + (
             "SERIALIZABLE" if isolation == "serializable" else "READ COMMITTED"
         )
@@ -393,6 +448,9 @@ class PgWriteTxn(PgView):
         self._writes: list[Statement] = []
         """Writes not sent yet: they go out with the next read, or with COMMIT."""
         self.touched: set[str] = set()
+        self._renew = frozenset(renew)
+        self.appended: set[tuple[str, str]] = set()
+        """The counters of the `append_numbered` calls sent (or to be sent) to the database."""
 
     # --- locks ---------------------------------------------------------------------------
 
@@ -487,6 +545,19 @@ class PgWriteTxn(PgView):
     def delete_table_items(self, table_id: str) -> None:
         self._write((_DELETE_TABLE_ITEMS, (table_id,)), (_DELETE_TABLE_STATS, (table_id,)))
 
+    def append_numbered(self, kind: str, name: str, table_id: str, item: Item, now: float) -> None:
+        counter = (kind, name)
+        # The counter's lock as for `get_document_for_update`: a transaction renewing the
+        # counter reads it, then writes it, under this lock.
+        locks = self._lock(_document_lock_key(kind, name), exclusive=True, item=False, queue=True)
+        params = {"k": kind, "n": name, "now": now, "t": table_id, "item": _dump(item)}
+        if counter in self._renew:
+            if self._run(*locks, (_APPEND_NUMBERED_NOW, params)).rowcount == 0:
+                raise CounterDueError(kind, name)
+            return
+        self._write(*locks, (_APPEND_NUMBERED, params))
+        self.appended.add(counter)
+
     def get_document_for_update(self, kind: str, name: str) -> Document | None:
         key = _document_lock_key(kind, name)
         locks = self._lock(key, exclusive=True, item=False, queue=True)
@@ -531,6 +602,10 @@ class PgWriteTxn(PgView):
                 raise CommitInDoubt(self.conn.backend) from exc
             self.lost = exc
             raise StorageUnavailableError(f"PostgreSQL: {exc}") from exc
+        except psycopg.Error as exc:
+            if exc.sqlstate == COUNTER_DUE:  # a queued `append_numbered`
+                self.counter_due = exc
+            raise
         if cursor.statusmessage != "COMMIT":
             # COMMIT of a transaction an error aborted answers ROLLBACK, without an error.
             raise RuntimeError("the write transaction was rolled back after an error")

@@ -22,6 +22,7 @@ from dynafed.storage.port import (
     KeyRange,
     StoredItem,
     TableStats,
+    append_numbered_apart,
     query_and_document_apart,
 )
 
@@ -183,6 +184,9 @@ class SqliteWriteTxn(SqliteView):
 
     def get_document_for_update(self, kind: str, name: str) -> Document | None:
         return self.get_document(kind, name)  # one writer at a time: every read is for update
+
+    def append_numbered(self, kind: str, name: str, table_id: str, item: Item, now: float) -> None:
+        append_numbered_apart(self, kind, name, table_id, item, now)
 
     def put_document(self, kind: str, name: str, document: Document) -> None:
         self._execute(_PUT_DOCUMENT, (kind, name, orjson.dumps(document)))

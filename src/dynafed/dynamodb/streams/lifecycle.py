@@ -6,7 +6,7 @@
 - a write finds its stream's open shard `rolled_over` when the policy says so: the shard is
   closed at the last sequence number it holds and a child shard opened after it;
   `roll_over` does it on demand; in a stream of several lanes each lane rolls its own shard
-  over (`take_lane_sequence_number`);
+  over (`renew_lane`, when a write's `append_numbered` finds the lane's counter due);
 - `trim` (the background worker) deletes records older than the retention, and streams
   disabled longer than that, records and all.
 
@@ -41,7 +41,7 @@ from dynafed.dynamodb.streams.model import (
     shard_id,
 )
 from dynafed.dynamodb.tables import Table
-from dynafed.storage.port import Storage, WriteTxn
+from dynafed.storage.port import Storage, WriteTxn, counter_usable
 
 TRIM_BATCH = 500
 
@@ -69,7 +69,7 @@ def open_stream(
         for lane in range(stream.lanes):
             shard = _new_shard(stream, None, now, start=lane + 1, lane=lane)
             lane_shards.append(shard)
-            state = LaneState(shard.shard_id, now, shard.start, 0, stream.policy)
+            state = LaneState(shard.shard_id, now, shard.start, 0, stream.policy, stream.lanes)
             txn.put_document(LANE_KIND, lane_name(stream.arn, lane), state.to_document())
         stream = replace(stream, shards=tuple(lane_shards))
     txn.put_document(DOCUMENT_KIND, stream.arn, stream.to_document())
@@ -108,22 +108,19 @@ def _close_lanes(txn: WriteTxn, stream: Stream) -> Stream:
     return stream
 
 
-def take_lane_sequence_number(
-    txn: WriteTxn, table: Table, lane: int, now: float
-) -> tuple[str, int]:
-    """The open shard of `lane` in `table`'s stream (of several lanes) and the sequence
-    number of a record written to it now, counted in the lane's document; the lane's shard
-    is rolled over first when the policy says so."""
+def renew_lane(txn: WriteTxn, table: Table, lane: int, now: float) -> None:
+    """Make `lane`'s counter (in `table`'s stream of several lanes) take records again once
+    `append_numbered` found it due: the lane's shard rolled over, unless another write
+    did it first. Whether it is due is the counter's rule (`counter_usable`), the one
+    `append_numbered` applies, so that the append that follows cannot find it due again."""
     assert table.stream is not None
-    lanes = table.stream.lanes
     name = lane_name(table.stream.arn, lane)
     stored = txn.get_document_for_update(LANE_KIND, name)
+    if stored is not None and counter_usable(stored, now):
+        return
     state = None if stored is None else LaneState.from_document(stored)
-    if state is None or shard_due(state.policy, state.created_at, state.count, now):
-        state = _lane_rolled_over(txn, table, lane, state, now)
-    updated = replace(state, next_seq=state.next_seq + lanes, count=state.count + 1)
-    txn.put_document(LANE_KIND, name, updated.to_document())
-    return state.shard_id, state.next_seq
+    renewed = _lane_rolled_over(txn, table, lane, state, now)
+    txn.put_document(LANE_KIND, name, renewed.to_document())
 
 
 def _lane_rolled_over(
@@ -149,7 +146,7 @@ def _lane_rolled_over(
         stream = stream.with_shard(replace(shard, end=state.next_seq - stream.lanes))
     child = _new_shard(stream, state.shard_id, now, start=state.next_seq, lane=lane)
     txn.put_document(DOCUMENT_KIND, stream.arn, stream.with_shard(child).to_document())
-    return LaneState(child.shard_id, now, child.start, 0, state.policy)
+    return LaneState(child.shard_id, now, child.start, 0, state.policy, state.lanes)
 
 
 def rolled_over(stream: Stream, now: float, *, force: bool = False) -> Stream:
@@ -194,7 +191,7 @@ def _roll_lanes_over(txn: WriteTxn, stream: Stream, now: float) -> bool:
             stream = stream.with_shard(replace(shard, end=state.next_seq - stream.lanes))
         child = _new_shard(stream, state.shard_id, now, start=state.next_seq, lane=lane)
         stream = stream.with_shard(child)
-        fresh = LaneState(child.shard_id, now, child.start, 0, state.policy)
+        fresh = LaneState(child.shard_id, now, child.start, 0, state.policy, state.lanes)
         txn.put_document(LANE_KIND, name, fresh.to_document())
         rolled = True
     if rolled:

@@ -28,6 +28,8 @@ from typing import Any
 
 import orjson
 
+from dynafed.storage.port import Counter
+
 DOCUMENT_KIND = "stream"
 
 ENABLED = "ENABLED"
@@ -179,22 +181,31 @@ class LaneState:
     count: int
     policy: StreamPolicy
     """The stream's rollover policy (a copy: a write reads no other document)."""
+    lanes: int
+    """The stream's lanes: the step from one of the lane's sequence numbers to the next."""
 
     def to_document(self) -> dict[str, Any]:
-        return {
-            "shard": self.shard_id,
-            "created_at": self.created_at,
-            "next_seq": self.next_seq,
-            "count": self.count,
-            "policy": [self.policy.shard_seconds, self.policy.shard_records],
-        }
+        """The lane's document: a storage `Counter`, with which a write numbers its record
+        and stores it in the lane's open shard in one step (`WriteTxn.append_numbered`),
+        due exactly when the shard is due to roll over (`shard_due`); and what rolling it
+        over needs."""
+        seconds, records = self.policy.shard_seconds, self.policy.shard_records
+        counter = Counter(
+            partition=self.shard_id,
+            next=self.next_seq,
+            step=self.lanes,
+            count=self.count,
+            until=self.created_at + seconds,
+            limit=records,
+        )
+        return {**counter.fields(), "created_at": self.created_at, "policy": [seconds, records]}
 
     @classmethod
     def from_document(cls, doc: dict[str, Any]) -> LaneState:
         seconds, records = doc["policy"]
         return cls(
-            doc["shard"], doc["created_at"], doc["next_seq"], doc["count"],
-            StreamPolicy(seconds, records),
+            doc["partition"], doc["created_at"], doc["next"], doc["count"],
+            StreamPolicy(seconds, records), doc["step"],
         )  # fmt: skip
 
 

@@ -22,7 +22,9 @@ from typing import Any
 from dynafed.dynamodb.streams import lifecycle
 from dynafed.dynamodb.streams.model import (
     DOCUMENT_KIND,
+    LANE_KIND,
     Stream,
+    lane_name,
     lane_of,
     records_location,
     seq_key,
@@ -31,7 +33,7 @@ from dynafed.dynamodb.streams.model import (
 )
 from dynafed.dynamodb.tables import Table
 from dynafed.dynamodb.values import Item, item_size
-from dynafed.storage.port import WriteTxn
+from dynafed.storage.port import CounterDueError, WriteTxn
 
 TTL_IDENTITY = {"PrincipalId": "dynamodb.amazonaws.com", "Type": "Service"}
 """Who a TTL deletion's record names (Developer Guide, "DynamoDB Streams and Time to Live")."""
@@ -62,8 +64,14 @@ def append(
         source = new if new is not None else old
         assert source is not None
         lane = lane_of(source[table.key_schema.hash_key], table.stream.lanes)
-        shard_id, seq = lifecycle.take_lane_sequence_number(txn, table, lane, now)
-        txn.insert_item(where, shard_id.encode(), seq_key(seq), record, 0)
+        # The lane's document is the counter of its open shard: the record is numbered and
+        # stored in one step, which on PostgreSQL goes out with the write's COMMIT.
+        counter = lane_name(table.stream.arn, lane)
+        try:
+            txn.append_numbered(LANE_KIND, counter, where, record, now)
+        except CounterDueError:  # the lane's shard is due to roll over
+            lifecycle.renew_lane(txn, table, lane, now)
+            txn.append_numbered(LANE_KIND, counter, where, record, now)
         return
     # Every write to the table rewrites this document: lock it for writing from the start.
     doc = txn.get_document_for_update(DOCUMENT_KIND, table.stream.arn)
