@@ -12,12 +12,13 @@ and an item's records always go to the lane its partition key hashes to (`lane_o
 every item's records stay in order in one line of shards, as AWS promises (per item, not
 across items). Each lane counts its own sequence numbers in its own small document (kind
 `stream-lane`, `LaneState`): lane `k` of `n` numbers its records `k+1, k+1+n, k+1+2n, ...`,
-unique in the stream and increasing within the lane's shards, parent to child. A write
-reads and rewrites only its lane's document, so writers to different lanes never queue for
-one counter; the stream's own document (the lineage DescribeStream lists) is rewritten only
-when a lane's shard rolls over, and when the stream is opened, closed or trimmed. With one
-lane (SQLite's single writer gains nothing from more) the counter stays in the stream's own
-document, as before lanes existed.
+unique in the stream and increasing within the lane's shards, parent to child. The lane's
+document is a storage `Counter` (`LaneState.to_document`): a write numbers and stores its
+record with `WriteTxn.append_numbered`, advancing only its lane's document, so writers to
+different lanes never queue for one counter; the stream's own document (the lineage
+DescribeStream lists) is rewritten only when a lane's shard rolls over, and when the stream
+is opened, closed or trimmed. With one lane (SQLite's single writer gains nothing from
+more) the counter stays in the stream's own document, as before lanes existed.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from typing import Any
 
 import orjson
 
-from dynafed.storage.port import Counter
+from dynafed.storage.port import Counter, number_key
 
 DOCUMENT_KIND = "stream"
 
@@ -254,7 +255,7 @@ def records_location(table_id: str, label: str) -> str:
 
 
 def seq_key(seq: int) -> bytes:
-    return seq.to_bytes(8, "big")
+    return number_key(seq)  # as `append_numbered` keys a lane's records
 
 
 def seq_of_key(key: bytes) -> int:
