@@ -194,9 +194,9 @@ class WriteTxn(ReadView, Protocol):
         """Append `item` to the log `table_id` under the next number of the counter document
         `(kind, name)` (see `Counter`), and count it there, in one step: the item's key is
         `(counter.partition, number_key(counter.next))`, then `next` grows by `step` and
-        `count` by one. A backend may leave the log's items out of `table_stats` (do not
-        ask for the log's stats). Concurrent appends to one counter are serialized like writes of
-        the counter document, so numbers commit in the order they were given out.
+        `count` by one. Appends to one counter are serialized as writes of its document
+        are, so numbers commit in the order they were given out, and none is skipped. A
+        backend may leave the log's items out of `table_stats` (do not ask for the log's).
 
         Raises `CounterDueError` when the counter is missing or not `counter_usable` at
         `now`: the caller then renews it (reads it with `get_document_for_update`, replaces
