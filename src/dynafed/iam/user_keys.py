@@ -86,5 +86,7 @@ class UserKeys:
             return entry
 
     def forget(self) -> None:
+        """Drop every key kept: an IAM write through this node may have deactivated or
+        deleted one (`server.compose.iam_changed`)."""
         with self._lock:
             self._entries.clear()

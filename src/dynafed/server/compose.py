@@ -297,6 +297,18 @@ def data_plane_clock(settings: Settings, clock: Clock) -> Clock:
     return OffsetFileClock(settings.test_clock_file)
 
 
+def iam_changed(
+    trusted_roles: TrustedRoles, roles: RoleCache, users: UserCache, keys: UserKeys
+) -> None:
+    """An IAM write through this node takes effect on it at once, for STS and for every
+    request's authentication and authorization alike; other nodes see it within the IAM
+    cache bound."""
+    trusted_roles.changed()
+    roles.forget()
+    users.forget()
+    keys.forget()
+
+
 def build_app(settings: Settings, admin: AdminCredentials) -> DynafedApp:
     clock = SystemClock()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -308,15 +320,13 @@ def build_app(settings: Settings, admin: AdminCredentials) -> DynafedApp:
     compiled = CompiledPolicies()
     facts = RequestFacts(requested_region=settings.region)
     iam_ttl = iam_cache_seconds()
-    authorizers = Authorizers(
-        RoleCache(storage, clock, iam_ttl),
-        compiled,
-        clock,
-        facts,
-        audit,
-        users=UserCache(storage, clock, iam_ttl),
-    )
+    role_cache = RoleCache(storage, clock, iam_ttl)
+    user_cache = UserCache(storage, clock, iam_ttl)
+    authorizers = Authorizers(role_cache, compiled, clock, facts, audit, users=user_cache)
     sealer = SecretSealer(storage, admin.secret_access_key)
+    user_keys = UserKeys(
+        storage, sealer, clock, settings.account_id, iam_ttl, last_use=KeyUseRecorder(storage)
+    )
     session_tokens = SessionTokenResolver(
         keyrings.current, keyrings.containing, OpenedSessions(), settings.account_id
     )
@@ -373,14 +383,7 @@ def build_app(settings: Settings, admin: AdminCredentials) -> DynafedApp:
             clock,
             sessions=session_tokens,
             regions=Regions.of(settings.region, settings.regions),
-            users=UserKeys(
-                storage,
-                sealer,
-                clock,
-                settings.account_id,
-                iam_ttl,
-                last_use=KeyUseRecorder(storage),
-            ),
+            users=user_keys,
         ),
         dynamodb=DynamoDBService(
             storage,
@@ -414,7 +417,7 @@ def build_app(settings: Settings, admin: AdminCredentials) -> DynafedApp:
             clock,
             sealer=sealer,
             authorizer_for=authorizers,
-            on_change=trusted_roles.changed,
+            on_change=partial(iam_changed, trusted_roles, role_cache, user_cache, user_keys),
         ),
         authorizer_for=authorizers,
         executor=executor,
