@@ -183,7 +183,7 @@ class OperationContext:
         True), without a read of their own; the transaction raises `TableChanged` if another
         table is stored by then. An error against the table as last seen stands if that is
         still the stored table, and is decided again against the stored one if not; a
-        request against a table this process has not seen reads it first."""
+        request against a table the service has not seen reads it first."""
         key = self.table_key(name)
         seen = self.tables_seen.last_seen(key) if self.tables_as_last_seen else None
         if seen is None:
@@ -202,10 +202,9 @@ class OperationContext:
 
 
 class TableChanged(Exception):
-    """A write prepared against its table as last seen found another table
-    stored under the name (deleted, or deleted and created again): the request is prepared
-    again from a fresh read (`again_on_table_change`, and the edge for a deferred write).
-    Never reaches a client."""
+    """A write prepared against its table as last seen found another table stored under the
+    name (deleted, or deleted and created again): the request is prepared again from a fresh
+    read (`run_write`; the edge for a deferred write). Never reaches a client."""
 
 
 def run_write(
