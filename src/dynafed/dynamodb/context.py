@@ -187,18 +187,20 @@ class OperationContext:
         key = self.table_key(name)
         seen = self.tables_seen.last_seen(key) if self.tables_as_last_seen else None
         if seen is None:
-            with self.storage.read() as view:
-                stored = view.get_document_bytes(DOCUMENT_KIND, key)
-            return prepare(self.tables_seen.remember(key, stored), False)
-        document, table = seen
-        try:
-            return prepare(table, True)
-        except AwsError:
-            with self.storage.read() as view:
-                stored = view.get_document_bytes(DOCUMENT_KIND, key)
-            if stored == document:
-                raise
+            stored = self._table_document(key)
+        else:
+            document, table = seen
+            try:
+                return prepare(table, True)
+            except AwsError:
+                stored = self._table_document(key)
+                if stored == document:
+                    raise
         return prepare(self.tables_seen.remember(key, stored), False)
+
+    def _table_document(self, key: str) -> bytes | None:
+        with self.storage.read() as view:
+            return view.get_document_bytes(DOCUMENT_KIND, key)
 
 
 class TableChanged(Exception):
