@@ -1,8 +1,9 @@
-"""Ceiling: a hello-world on dynafed's HTTP stack (uvicorn + httptools + uvloop, raw ASGI).
+"""A hello-world on uvicorn's own httptools protocol and raw ASGI, the HTTP stack dynafed
+used before its own protocol (server/http_connection.py; the ceiling is hello_dynafed.py).
 
 It reads the whole request body, as any server must, and answers every request with one fixed
-GetItem-shaped reply. No parsing, no signature check, no storage: its req/s is the most the
-HTTP stack itself can do on this machine, whatever runs behind it.
+GetItem-shaped reply. No parsing, no signature check, no storage: its req/s against the
+`hello` target's shows what uvicorn's per-request ASGI plumbing costs.
 
     uvicorn --app-dir benchmarks/loadbench hello_asgi:app --loop uvloop --http httptools
 """

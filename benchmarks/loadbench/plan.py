@@ -49,6 +49,7 @@ DEFAULT_TARGETS = (
     "ddb-local-2c",
     "mini-dynamo",
     "hello",
+    "hello-asgi",
 )
 
 

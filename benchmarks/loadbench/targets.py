@@ -79,6 +79,11 @@ def _uvicorn(app_dir: Path, app: str) -> Callable[[int, Path], list[str]]:
     return argv
 
 
+def _hello_dynafed(port: int, _scratch: Path) -> list[str]:
+    script = Path(__file__).resolve().parent / "hello_dynafed.py"
+    return [PYTHON, str(script), "--host", LOOPBACK, "--port", str(port)]
+
+
 def _dynalite(on_disk: bool) -> Callable[[int, Path], list[str]]:
     def argv(port: int, scratch: Path) -> list[str]:
         command = [
@@ -312,7 +317,15 @@ def all_targets(admin: Credentials, second_node_port: int = 0) -> dict[str, Targ
         ),
         Target(
             "hello",
-            "ceiling: hello-world on dynafed's HTTP stack (uvicorn+httptools+uvloop, raw ASGI)",
+            "ceiling: hello-world on dynafed's HTTP stack (its httptools protocol, uvloop)",
+            _hello_dynafed,
+            serves_dynamodb=False,
+            unavailable=_need_python_module("dynafed.server.http_connection"),
+            version=_git_revision,
+        ),
+        Target(
+            "hello-asgi",
+            "hello-world on uvicorn's own httptools protocol and raw ASGI (dynafed's stack before)",
             _uvicorn(Path(__file__).resolve().parent, "hello_asgi:app"),
             serves_dynamodb=False,
             version=_python_version("uvicorn"),

@@ -1,10 +1,13 @@
-"""The HTTP edge: one ASGI app that reads each request and hands it to its endpoint.
+"""The HTTP edge's app: hands each request to its endpoint and gives back the answer.
 
-Thin by design: answer CORS preflights and health checks, give the request its id, read the
-body (refusing what is too large, never serving what was cut short), pick the endpoint from
-the routing table (`route`, below), add CORS headers, send. Nothing here knows DynamoDB, IAM
-or STS semantics; the endpoint modules authenticate, call their service and render its
-answer or typed error.
+Thin by design: answer CORS preflights and health checks, give the request its id, refuse
+a body that is too large, pick the endpoint from the routing table (`route`, below), add
+CORS headers. Nothing here knows DynamoDB, IAM or STS semantics; the endpoint modules
+authenticate, call their service and render its answer or typed error.
+
+server.http_connection reads each request whole and calls `respond` (or `too_large`); the
+same app is an ASGI app too (`__call__`), for uvicorn's lifespan events and for callers
+that drive it in-process.
 """
 
 from __future__ import annotations
@@ -94,6 +97,37 @@ class DynafedApp:
         self._request_ids = RequestIds(secrets.token_bytes)
         self._metrics = RequestMetrics()
 
+    @property
+    def max_body_bytes(self) -> int:
+        return self.services.max_body_bytes
+
+    async def respond(self, request: Request) -> Response:
+        """The answer to `request`, whose body has been read whole (server.http_connection
+        calls this directly; `__call__` is the same through ASGI)."""
+        if request.method == "OPTIONS":
+            return 200, b"", cors.preflight_headers(request)
+        status, body, headers = await self._answer(request)
+        origin = request.header("origin")
+        if origin is not None:
+            headers.extend(cors.response_headers(origin))
+        return status, body, headers
+
+    def too_large(self, request: Request) -> Response:
+        """The answer to a request whose body is over `max_body_bytes`, in its protocol,
+        given without reading the body."""
+        request_id = self._request_ids.next_id()
+        target = request.header("x-amz-target") or ""
+        if target.startswith(dynamodb_endpoint.TARGET_PREFIX):
+            status, body, headers = json_protocol.render_error(
+                json_protocol.request_too_large(), request_id
+            )
+        else:
+            status, body, headers = query_endpoint.render_too_large(request_id)
+        origin = request.header("origin")
+        if origin is not None:
+            headers.extend(cors.response_headers(origin))
+        return status, body, headers
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
             await self._lifespan(receive, send)
@@ -101,16 +135,19 @@ class DynafedApp:
         if scope["type"] != "http":
             return
         request = request_head(scope)
-        origin = request.header("origin")
         if request.method == "OPTIONS":
-            await send_response(send, 200, b"", cors.preflight_headers(request))
-            return
-        try:
-            status, body, headers = await self._answer(request, receive)
-        except ClientGone:
-            return  # nobody to answer, and nothing was done
-        if origin is not None:
-            headers.extend(cors.response_headers(origin))
+            status, body, headers = await self.respond(request)
+        else:
+            length = request.header("content-length")
+            declared = int(length) if length and length.isdigit() else None
+            try:
+                request.body = await read_body(receive, declared, self.max_body_bytes)
+            except ClientGone:
+                return  # nobody to answer, and nothing was done
+            except BodyTooLarge:
+                status, body, headers = self.too_large(request)
+            else:
+                status, body, headers = await self.respond(request)
         await send_response(send, status, body, headers)
 
     async def _lifespan(self, receive: Receive, send: Send) -> None:
@@ -135,7 +172,7 @@ class DynafedApp:
                 return 503, b'{"status":"unavailable"}', headers
         return 200, b'{"status":"ready"}', headers
 
-    async def _answer(self, request: Request, receive: Receive) -> Response:
+    async def _answer(self, request: Request) -> Response:
         if request.method == "GET" and request.path in LIVE_PATHS:
             return 200, b'{"status":"ok"}', [("content-type", "application/json")]
         if request.method == "GET" and request.path == READY_PATH:
@@ -147,14 +184,6 @@ class DynafedApp:
         request_id = self._request_ids.next_id()
         REQUEST_ID.set(request_id)
         target = request.header("x-amz-target") or ""
-        try:
-            length = request.header("content-length")
-            declared = int(length) if length and length.isdigit() else None
-            request.body = await read_body(receive, declared, self.services.max_body_bytes)
-        except BodyTooLarge:
-            if target.startswith(dynamodb_endpoint.TARGET_PREFIX):
-                return json_protocol.render_error(json_protocol.request_too_large(), request_id)
-            return query_endpoint.render_too_large(request_id)
         endpoint = route(self.services, request, target)
         response = await endpoint(self.services, request, target, request_id)
         self._metrics.record(request, target, response, perf_counter() - started)

@@ -2,7 +2,7 @@
 
 A path that cannot name anything (a NUL or other control character once decoded, a broken
 `%` escape, bytes that are not UTF-8, a `..` segment) is answered 400 Bad Request by the
-protocol (server.http_limits), so no endpoint has to survive it: the file system, the
+protocol (server.http_connection), so no endpoint has to survive it: the file system, the
 identity provider and SigV4's canonical path all see only clean paths.
 """
 

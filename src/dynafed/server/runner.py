@@ -31,7 +31,9 @@ from dynafed.auth.authenticator import AdminCredentials
 from dynafed.server.admin_credentials import ENVIRONMENT, SECRET_KEY_ENV
 from dynafed.server.app import DynafedApp
 from dynafed.server.compose import build_app, storage_url
-from dynafed.server.http_limits import HttpLimits, LimitedHttpToolsProtocol
+from dynafed.server.forwarded import TrustedProxies
+from dynafed.server.http_connection import HttpConnection
+from dynafed.server.http_limits import HttpLimits
 from dynafed.server.settings import Settings
 from dynafed.server.workers import run_workers
 from dynafed.storage.factory import prepare_for_processes
@@ -190,9 +192,8 @@ def _serve_on(
 
 
 def uvicorn_config(app: DynafedApp, settings: Settings) -> uvicorn.Config:
-    """uvicorn with httptools, one send() per response and the edge's limits
-    (server/http_limits.py); the same in every `--workers` process."""
-    trusted = list(settings.trusted_proxies)
+    """uvicorn running the server around our own HTTP protocol (server/http_connection.py)
+    and the edge's limits (server/http_limits.py); the same in every `--workers` process."""
     limits = HttpLimits(
         max_request_line_bytes=settings.max_request_line_bytes,
         max_header_bytes=settings.max_header_bytes,
@@ -200,19 +201,18 @@ def uvicorn_config(app: DynafedApp, settings: Settings) -> uvicorn.Config:
         read_timeout=settings.read_timeout,
         max_connections=settings.max_connections,
     )
+    # Forwarded headers are believed only from the proxies named in the settings
+    # (server/forwarded.py); uvicorn's own middleware, which would believe 127.0.0.1, is off.
+    proxies = TrustedProxies(settings.trusted_proxies)
     return uvicorn.Config(
         app,
         loop="uvloop",
-        http=LimitedHttpToolsProtocol.with_limits(limits),
+        http=HttpConnection.serving(app, limits, proxies),
         lifespan="on",
         access_log=False,
         log_level="warning",
         timeout_keep_alive=settings.keep_alive_timeout,
-        # uvicorn would believe X-Forwarded-For/-Proto from 127.0.0.1 (or
-        # $FORWARDED_ALLOW_IPS): any local process could then claim any aws:SourceIp and
-        # aws:SecureTransport. Only the proxies named in the settings are believed.
-        proxy_headers=bool(trusted),
-        forwarded_allow_ips=trusted,
+        proxy_headers=False,
     )
 
 
