@@ -13,7 +13,7 @@ STAMP := $(VENV)/.installed-stamp
 E2E_BACKEND_INDEPENDENT := oidc_fixture identity_providers_google identity_providers_oauth \
 	edge demo_browser enforcement_js_sdk sts_providers_amazon sts_providers_facebook \
 	sts_providers_google sts_providers_saml multinode_writes multinode_shared_state \
-	database_unreachable lost_connections chaos
+	database_unreachable lost_connections chaos http_connection
 # End-to-end suites about SQLite itself (its file on a full disk): not run on PostgreSQL.
 E2E_SQLITE_ONLY := disk_full
 

@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
-from types import FrameType
+from types import FrameType, SimpleNamespace
 from typing import Any
 from urllib.parse import urlencode
 
@@ -35,6 +35,9 @@ from botocore.credentials import Credentials
 
 from dynafed.auth.authenticator import AdminCredentials
 from dynafed.server.compose import build_app
+from dynafed.server.forwarded import TrustedProxies
+from dynafed.server.http_connection import HttpConnection
+from dynafed.server.http_limits import HttpLimits
 from dynafed.server.settings import Settings
 
 HOST = "127.0.0.1:8000"
@@ -228,11 +231,39 @@ def _entered_files() -> Iterator[list[str]]:
         threading.setprofile(None)  # type: ignore[arg-type]
 
 
+class _Transport:
+    """The socket side of one connection: what the protocol writes is kept."""
+
+    def __init__(self) -> None:
+        self.written = bytearray()
+        self.closed = False
+
+    def get_extra_info(self, name: str) -> Any:
+        return ("127.0.0.1", 50000) if name == "peername" else None
+
+    def write(self, data: bytes) -> None:
+        self.written += data
+
+    def is_closing(self) -> bool:
+        return self.closed
+
+    def close(self) -> None:
+        self.closed = True
+
+    def pause_reading(self) -> None:
+        pass
+
+    def resume_reading(self) -> None:
+        pass
+
+
 class _Client:
-    """Calls the ASGI app as uvicorn would, with requests signed as botocore signs them."""
+    """Feeds each request's bytes, signed as botocore signs them, to the server's own HTTP
+    protocol (server/http_connection.py) in front of the app, as a socket would."""
 
     def __init__(self, app: Any) -> None:
         self.app = app
+        self.protocol = HttpConnection.serving(app, HttpLimits(), TrustedProxies(()))
 
     async def json(
         self, service: str, target: str, body: dict[str, Any], creds: Credentials | None = None
@@ -262,37 +293,21 @@ class _Client:
         request = AWSRequest(method="POST", url=f"http://{HOST}/", data=body, headers=headers)
         if creds is not None:
             SigV4Auth(creds, service, REGION).add_auth(request)
-        raw_headers = [(b"host", HOST.encode())] + [
-            (name.lower().encode(), str(value).encode()) for name, value in request.headers.items()
-        ]
-        raw_headers.append((b"content-length", str(len(body)).encode()))
-        scope = {
-            "type": "http",
-            "method": "POST",
-            "path": "/",
-            "raw_path": b"/",
-            "query_string": b"",
-            "headers": raw_headers,
-            "client": ("127.0.0.1", 50000),
-            "scheme": "http",
-        }
-        sent: list[dict[str, Any]] = []
-        delivered = False
-
-        async def receive() -> dict[str, Any]:
-            nonlocal delivered
-            if delivered:
-                return {"type": "http.disconnect"}
-            delivered = True
-            return {"type": "http.request", "body": body, "more_body": False}
-
-        async def send(message: dict[str, Any]) -> None:
-            sent.append(message)
-
-        await self.app(scope, receive, send)
-        status = next(m["status"] for m in sent if m["type"] == "http.response.start")
-        text = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
-        return {"status": status, "text": text.decode()}
+        head = f"POST / HTTP/1.1\r\nhost: {HOST}\r\n" + "".join(
+            f"{name}: {value}\r\n" for name, value in request.headers.items()
+        )
+        raw = (head + f"content-length: {len(body)}\r\n\r\n").encode() + body
+        state = SimpleNamespace(
+            total_requests=0, connections=set(), tasks=set(), default_headers=[]
+        )
+        connection = self.protocol(SimpleNamespace(timeout_keep_alive=5), state, {})
+        transport = _Transport()
+        connection.connection_made(transport)  # type: ignore[arg-type]
+        connection.data_received(raw)
+        await asyncio.gather(*state.tasks)
+        connection.connection_lost(None)
+        head_bytes, _, text = bytes(transport.written).partition(b"\r\n\r\n")
+        return {"status": int(head_bytes[9:12]), "text": text.decode()}
 
 
 if __name__ == "__main__":

@@ -1,7 +1,10 @@
 """docs/architecture.md's two request walks are the ones `scripts/request_walks.py` measures:
 the same number of source files, each named in the hop list, and no file named there that the
 request does not enter. The layout is judged by those counts (issue 18: a GetItem in at most
-20 files, an AssumeRoleWithWebIdentity in at most 30, no module entered twice)."""
+20 files, an AssumeRoleWithWebIdentity in at most 30, no module entered twice). The walks
+start at the socket since the HTTP protocol is dynafed's own (server/http_connection.py,
+issue 19): a GetItem's bound is 21, its 20 files of then and the protocol, which was
+uvicorn's and so not counted."""
 
 from __future__ import annotations
 
@@ -20,7 +23,7 @@ from tests.docs.markdown import DOCS, chapters, code_spans
 ROOT = Path(__file__).resolve().parents[2]
 WALKS = {
     # measured walk: (its chapter in docs/architecture.md, the most files it may enter)
-    "GetItem (GameRole)": ("A GameRole GetItem, hop by hop", 20),
+    "GetItem (GameRole)": ("A GameRole GetItem, hop by hop", 21),
     "AssumeRoleWithWebIdentity": ("An AssumeRoleWithWebIdentity, hop by hop", 30),
 }
 

@@ -3,7 +3,7 @@
 A NUL in a path reached the file system under /app/ and crashed the request (500); other
 routes answered by luck (404 from a pool lookup, 400 from a missing Action). The edge now
 refuses a path that cannot name anything before any route sees it
-(server/request_target.py): a NUL or control character once decoded, a broken `%` escape,
+(server/http_connection.py): a NUL or control character once decoded, a broken `%` escape,
 bytes that are not UTF-8, a `..` segment.
 """
 

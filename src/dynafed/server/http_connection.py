@@ -18,7 +18,7 @@ the headers cost about a fifth of a GetItem's time on one core (docs/benchmarks.
 The edge's limits (server.http_limits) are enforced where the bytes arrive: the request
 line, each header and the whole head are capped (414, 431), a head or body that does not
 arrive in time closes the connection (408 for a head), connections beyond the cap get 503, a
-malformed path 400 (server.request_target). A body over the app's `max_body_bytes` is
+malformed path 400 (`malformed_path`, below). A body over the app's `max_body_bytes` is
 answered by the app's `too_large` without being read, and the connection closed.
 """
 
@@ -27,10 +27,11 @@ from __future__ import annotations
 import asyncio
 import http
 import logging
+import re
 from collections import deque
 from collections.abc import Awaitable
 from typing import Any, ClassVar, Protocol, cast
-from urllib.parse import unquote
+from urllib.parse import unquote, unquote_to_bytes
 
 import httptools
 
@@ -38,7 +39,6 @@ from dynafed import metrics
 from dynafed.server.asgi import Request
 from dynafed.server.forwarded import TrustedProxies
 from dynafed.server.http_limits import HttpLimits
-from dynafed.server.request_target import malformed_path
 from dynafed.server.services import Response
 
 log = logging.getLogger(__name__)
@@ -49,6 +49,36 @@ _STATUS_LINES = {
     status.value: f"HTTP/1.1 {status.value} {status.phrase}\r\n".encode()
     for status in http.HTTPStatus
 }
+
+
+# A path that cannot name anything (a NUL or other control character once decoded, a broken
+# `%` escape, bytes that are not UTF-8, a `..` segment) is refused here, so no endpoint has
+# to survive it: the file system, the identity provider and SigV4's canonical path all see
+# only clean paths.
+_BROKEN_ESCAPE = re.compile(rb"%(?![0-9A-Fa-f]{2})")
+_CONTROL = re.compile(rb"[\x00-\x1f\x7f]")
+
+
+def malformed_path(target: bytes) -> str | None:
+    """Why the path of the request target `target` (as sent) is refused, or None."""
+    if b"%" not in target and b"/." not in target:
+        return None  # nothing to decode, no dot segment: the common case costs two scans
+    try:
+        path = httptools.parse_url(target).path or b""
+    except httptools.HttpParserInvalidURLError:
+        return "the request target is not a URL"
+    if _BROKEN_ESCAPE.search(path):
+        return "the request path has a broken percent-escape"
+    decoded = unquote_to_bytes(path)
+    if _CONTROL.search(decoded):
+        return "the request path has a control character"
+    try:
+        decoded.decode("utf-8")
+    except UnicodeDecodeError:
+        return "the request path is not UTF-8"
+    if b".." in decoded.split(b"/"):
+        return "the request path has a '..' segment"
+    return None
 
 
 class Responder(Protocol):
@@ -85,14 +115,16 @@ class HttpConnection(asyncio.Protocol):
 
     responder: ClassVar[Responder]
     limits: ClassVar[HttpLimits] = HttpLimits()
-    proxies: ClassVar[TrustedProxies] = TrustedProxies(())
+    proxies: ClassVar[TrustedProxies | None] = None
+    """None when no proxy is trusted (forwarded headers are then never looked at)."""
 
     @classmethod
     def serving(
         cls, responder: Responder, limits: HttpLimits, proxies: TrustedProxies
     ) -> type[HttpConnection]:
+        trusted = proxies if proxies else None
         return type(
-            "HttpConnection", (cls,), {"responder": responder, "limits": limits, "proxies": proxies}
+            "HttpConnection", (cls,), {"responder": responder, "limits": limits, "proxies": trusted}
         )
 
     def __init__(
@@ -114,7 +146,7 @@ class HttpConnection(asyncio.Protocol):
 
         # The request being read.
         self._url = b""
-        self._headers: list[tuple[str, str]] = []
+        self._raw_headers: list[tuple[bytes, bytes]] = []
         self._request: Request | None = None
         self._request_read = False
         """The whole of `_request` has arrived (or its body was refused)."""
@@ -214,7 +246,7 @@ class HttpConnection(asyncio.Protocol):
 
     def on_message_begin(self) -> None:
         self._url = b""
-        self._headers = []
+        self._raw_headers = []
         self._request = None
         self._request_read = False
         self._body = []
@@ -239,7 +271,7 @@ class HttpConnection(asyncio.Protocol):
         self._head_size += size
         if len(self._url) + self._head_size > self.limits.max_head_bytes:
             raise _Refused(431, "The request's headers are too large.")
-        self._headers.append((name.decode("latin-1").lower(), value.decode("latin-1")))
+        self._raw_headers.append((name, value))  # decoded all at once at the head's end
 
     def on_headers_complete(self) -> None:
         self._head_open = False
@@ -300,15 +332,16 @@ class HttpConnection(asyncio.Protocol):
             raise _Refused(400, INVALID_REQUEST) from None
         if "%" in path:
             path = unquote(path)
+        headers = [(n.decode("latin-1").lower(), v.decode("latin-1")) for n, v in self._raw_headers]
         client, scheme = self._peer, "http"
-        if self.proxies:
-            client, scheme = self.proxies.client_and_scheme(client, scheme, self._headers)
+        if self.proxies is not None:
+            client, scheme = self.proxies.client_and_scheme(client, scheme, headers)
         return Request(
             method=self._parser.get_method().decode("ascii"),
             path=path,
             raw_path=raw_path.decode("latin-1"),
             raw_query=(url.query or b"").decode("latin-1"),
-            headers=self._headers,
+            headers=headers,
             body=b"",
             client_host=client,
             scheme=scheme,

@@ -10,7 +10,7 @@ connection cap, enforced by server.http_connection where the bytes arrive.
   connection opened, for one that sends nothing): 408, closed; a body that stops arriving
   for that long: closed;
 - a connection beyond `max_connections` open in this process: 503, closed at once;
-- a malformed path (server.request_target): 400, closed.
+- a malformed path (`malformed_path` in server.http_connection): 400, closed.
 
 A refused connection is closed without reading on, so a connection holds at most
 `max_head_bytes` of an unfinished head (plus the one read that crossed the cap; uvloop

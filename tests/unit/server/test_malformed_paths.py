@@ -1,10 +1,10 @@
-"""Which request paths the edge refuses (server/request_target.py): pure, no server."""
+"""Which request paths the edge refuses (`malformed_path`, server/http_connection.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from dynafed.server.request_target import malformed_path
+from dynafed.server.http_connection import malformed_path
 
 
 @pytest.mark.parametrize(
