@@ -45,6 +45,9 @@ web:
 test: $(STAMP)
 	$(MAKE) --no-print-directory lint
 	bash scripts/ensure-test-services.sh
+	@# Bytecode for every module once: each of the hundreds of servers and commands the
+	@# tests start would otherwise compile them all again where PYTHONDONTWRITEBYTECODE is set.
+	$(PY) -m compileall -q src
 	$(PY) -m pytest -q -n 2 --dist loadfile
 	$(PY) -m pytest -q benchmarks/tests
 	$(MAKE) --no-print-directory test-e2e-postgres

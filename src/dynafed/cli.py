@@ -8,13 +8,9 @@ import os
 import socket
 import sys
 from dataclasses import replace
+from importlib import import_module
 from pathlib import Path
 
-from dynafed.commands.apply import add_apply_command
-from dynafed.commands.backup import add_backup_commands
-from dynafed.commands.policy import add_policy_commands
-from dynafed.commands.streams import add_streams_command
-from dynafed.commands.users import add_users_command
 from dynafed.core.regions import is_region_name
 from dynafed.server.settings import DEFAULT_ACCOUNT_ID, DEFAULT_REGION, Settings
 
@@ -343,20 +339,38 @@ def _preflight(settings: Settings, *, any_key: bool) -> socket.socket:
     return bind(settings.host, settings.port)
 
 
-def build_parser() -> argparse.ArgumentParser:
+COMMAND_MODULES = {
+    "policy": ("dynafed.commands.policy", "add_policy_commands"),
+    "apply": ("dynafed.commands.apply", "add_apply_command"),
+    "users": ("dynafed.commands.users", "add_users_command"),
+    "streams": ("dynafed.commands.streams", "add_streams_command"),
+    "backup": ("dynafed.commands.backup", "add_backup_commands"),
+    "restore": ("dynafed.commands.backup", "add_backup_commands"),
+}
+"""Command name -> (its module, the function that adds it to the parser). Only the module of
+the command being run is imported: `apply`, `users` and `streams` bring boto3 and `backup`
+psycopg, which a `dynafed serve` on SQLite would otherwise load at every start."""
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """Every command, or only `command` (the one about to run) when it is given."""
     parser = argparse.ArgumentParser(prog="dynafed", description=__doc__)
     subparsers = parser.add_subparsers(dest="command", required=True)
-    _add_serve(subparsers)
-    add_policy_commands(subparsers)
-    add_apply_command(subparsers)
-    add_users_command(subparsers)
-    add_streams_command(subparsers)
-    add_backup_commands(subparsers)
+    if command in (None, "serve"):
+        _add_serve(subparsers)
+    adders = [
+        where for name, where in COMMAND_MODULES.items() if command is None or name == command
+    ]
+    for module, adder in dict.fromkeys(adders):  # backup and restore: one module, one adder
+        getattr(import_module(module), adder)(subparsers)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    given = sys.argv[1:] if argv is None else argv
+    first = given[0] if given else None
+    known = first if first == "serve" or first in COMMAND_MODULES else None
+    args = build_parser(known).parse_args(argv)
     result: int = args.func(args)
     return result
 

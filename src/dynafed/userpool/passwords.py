@@ -7,6 +7,7 @@ user names exist.
 
 from __future__ import annotations
 
+import functools
 import threading
 
 from argon2 import PasswordHasher
@@ -39,7 +40,13 @@ class Passwords:
     ) -> None:
         self._hasher = hasher or PasswordHasher()
         self._slots = threading.BoundedSemaphore(max_concurrent)
-        self._dummy_hash = self._hasher.hash("dynafed-no-such-user")
+
+    @functools.cached_property
+    def _dummy_hash(self) -> str:
+        """What an unknown user's password is checked against, for the same work as a known
+        one's. Made at the first such check, not at start: one Argon2 hash is a quarter of a
+        second of every server start otherwise."""
+        return self._hasher.hash("dynafed-no-such-user")
 
     def hash(self, password: str, minimum_length: int = MIN_PASSWORD_LENGTH) -> str:
         """`minimum_length`: the pool's own (the cognito-idp API checks its policy first)."""
