@@ -13,7 +13,7 @@ STAMP := $(VENV)/.installed-stamp
 E2E_BACKEND_INDEPENDENT := oidc_fixture identity_providers_google identity_providers_oauth \
 	edge demo_browser enforcement_js_sdk sts_providers_amazon sts_providers_facebook \
 	sts_providers_google sts_providers_saml multinode_writes multinode_shared_state \
-	database_unreachable lost_connections chaos http_connection
+	database_unreachable lost_connections chaos http_connection wheel readme
 # End-to-end suites about SQLite itself (its file on a full disk): not run on PostgreSQL.
 E2E_SQLITE_ONLY := disk_full
 
@@ -48,13 +48,13 @@ test: $(STAMP)
 	@# Bytecode for every module once: each of the hundreds of servers and commands the
 	@# tests start would otherwise compile them all again where PYTHONDONTWRITEBYTECODE is set.
 	$(PY) -m compileall -q src
-	$(PY) -m pytest -q -n 2 --dist loadfile
+	$(PY) -m pytest -q -n 2 --dist loadfile --durations=20
 	$(PY) -m pytest -q benchmarks/tests
 	$(MAKE) --no-print-directory test-e2e-postgres
 
 ## The end-to-end suites again, each server on a PostgreSQL schema of its own.
 test-e2e-postgres: $(STAMP)
-	DYNAFED_TEST_STORAGE=postgres $(PY) -m pytest -q -n 2 --dist loadfile tests/e2e \
+	DYNAFED_TEST_STORAGE=postgres $(PY) -m pytest -q -n 2 --dist loadfile --durations=20 tests/e2e \
 		$(E2E_BACKEND_INDEPENDENT:%=--ignore=tests/e2e/test_%.py) \
 		$(E2E_SQLITE_ONLY:%=--ignore=tests/e2e/test_%.py) -k "not aws_cli"
 

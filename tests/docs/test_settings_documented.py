@@ -97,6 +97,7 @@ def test_every_postgres_option_is_documented_with_its_default() -> None:
     defaults = {
         p.name: p.default for p in _parameters(PostgresStorage.__init__) if p.default is not p.empty
     }
+    defaults["schema"] = factory.DEFAULT_POSTGRES_SCHEMA  # the URL's default: storage needs one
     names = {"pool_min_size": "min_size", "pool_max_size": "max_size"}
     for option, value in options.items():
         assert str(defaults[option]) == str(value), f"{option}: documented default is wrong"

@@ -15,10 +15,7 @@ import os
 import socket
 from pathlib import Path
 
-import psycopg
-
 from dynafed.storage.factory import split_postgres_url, sqlite_file_of
-from dynafed.storage.postgres_schema import isolation_mismatch, recorded_isolation
 
 POSTGRES_CONNECT_TIMEOUT_SECONDS = 5
 _SCHEMES = ("sqlite://", "postgresql://", "postgres://", "memory://")
@@ -153,6 +150,11 @@ def _check_sqlite_file(file: Path) -> None:
 
 
 def _check_postgres(url: str) -> None:
+    # Imported here: psycopg is a tenth of a second of every SQLite server's start.
+    import psycopg
+
+    from dynafed.storage.postgres_schema import isolation_mismatch, recorded_isolation
+
     try:
         conninfo, _options = split_postgres_url(url)
     except ValueError as error:
@@ -180,6 +182,8 @@ def _check_postgres(url: str) -> None:
 
 def _where(conninfo: str) -> str:
     """host:port/database of a URL, without its password."""
+    import psycopg
+
     try:
         info = psycopg.conninfo.conninfo_to_dict(conninfo)
     except psycopg.Error:

@@ -21,11 +21,11 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from dynafed.storage.memory import MemoryStorage
 from dynafed.storage.port import Storage
-from dynafed.storage.postgres import DEFAULT_SCHEMA, PostgresStorage
 from dynafed.storage.sqlite import SqliteStorage
 from dynafed.storage.sqlite_schema import prepare_sqlite_file
 
 SQLITE_FILE_NAME = "dynafed.sqlite3"
+DEFAULT_POSTGRES_SCHEMA = "dynafed"
 
 _POSTGRES_OPTIONS = {
     "schema",
@@ -45,6 +45,9 @@ def open_storage(url_or_path: str) -> Storage:
     if url_or_path.startswith("sqlite://"):
         return SqliteStorage(_sqlite_file(url_or_path.removeprefix("sqlite://")))
     if url_or_path.startswith(("postgresql://", "postgres://")):
+        # Imported here: psycopg is a tenth of a second of every SQLite server's start.
+        from dynafed.storage.postgres import PostgresStorage
+
         conninfo, options = split_postgres_url(url_or_path)
         return PostgresStorage(conninfo, **options)
     if "://" in url_or_path:
@@ -95,7 +98,7 @@ def split_postgres_url(url: str) -> tuple[str, dict[str, Any]]:
     query = parse_qsl(parts.query, keep_blank_values=True)
     ours = {k: v for k, v in query if k in _POSTGRES_OPTIONS}
     libpq = [(k, v) for k, v in query if k not in _POSTGRES_OPTIONS]
-    options: dict[str, Any] = {"schema": ours.get("schema", DEFAULT_SCHEMA)}
+    options: dict[str, Any] = {"schema": ours.get("schema", DEFAULT_POSTGRES_SCHEMA)}
     if "isolation" in ours:
         if ours["isolation"] not in ("locks", "serializable"):
             raise ValueError("isolation must be 'locks' or 'serializable'")

@@ -65,7 +65,6 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-DEFAULT_SCHEMA = "dynafed"
 COMPACT_EVERY = 64
 """A table's stats delta rows are folded into one after every this many commits writing it
 (counted per process), so summing them for DescribeTable stays cheap."""
@@ -121,7 +120,7 @@ class PostgresStorage:
         self,
         conninfo: str,
         *,
-        schema: str = DEFAULT_SCHEMA,
+        schema: str,
         isolation: Isolation = "locks",
         min_size: int = 2,
         max_size: int = 16,
