@@ -16,10 +16,10 @@ from typing import Any
 
 import uvicorn
 
-from dynafed.server.asgi import Request
 from dynafed.server.forwarded import TrustedProxies
 from dynafed.server.http_connection import HttpConnection
 from dynafed.server.http_limits import HttpLimits
+from dynafed.server.request import Request
 from dynafed.server.services import Response
 
 REPLY = (

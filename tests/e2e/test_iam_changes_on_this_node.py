@@ -6,13 +6,13 @@ Other nodes see a change within the cache bound (tests/e2e/test_multinode_shared
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.security.roles import create_role, session_client
 from tests.support.clients import client
 from tests.support.iam_users import (
     allow,
@@ -81,33 +81,11 @@ def test_a_deactivated_key_is_refused_at_once(server: ServerProcess, iam: Any, t
 
 
 def test_a_roles_removed_policy_stops_its_sessions_next_request(
-    server: ServerProcess, iam: Any, table: str
+    server: ServerProcess, table: str
 ) -> None:
     name = unique("role")
-    trust = {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Principal": {"AWS": f"arn:aws:iam::{server.account_id}:root"},
-                "Action": "sts:AssumeRole",
-            }
-        ],
-    }
-    iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust))
-    iam.put_role_policy(
-        RoleName=name, PolicyName="writes", PolicyDocument=policy(allow("dynamodb:PutItem"))
-    )
-    credentials = client(server, "sts").assume_role(
-        RoleArn=f"arn:aws:iam::{server.account_id}:role/{name}", RoleSessionName="writer"
-    )["Credentials"]
-    dynamodb = client(
-        server,
-        "dynamodb",
-        access_key=credentials["AccessKeyId"],
-        secret_key=credentials["SecretAccessKey"],
-        session_token=credentials["SessionToken"],
-    )
+    role = create_role(server, name, allow("dynamodb:PutItem"))
+    dynamodb, _ = session_client(server, role["Arn"], "dynamodb")
     assert put(dynamodb, table) is None  # the role and its policies are now kept
-    iam.delete_role_policy(RoleName=name, PolicyName="writes")
+    client(server, "iam").delete_role_policy(RoleName=name, PolicyName="Permissions")
     assert put(dynamodb, table) == "AccessDeniedException"

@@ -5,9 +5,9 @@ a body that is too large, pick the endpoint from the routing table (`route`, bel
 CORS headers. Nothing here knows DynamoDB, IAM or STS semantics; the endpoint modules
 authenticate, call their service and render its answer or typed error.
 
-server.http_connection reads each request whole and calls `respond` (or `too_large`); the
-same app is an ASGI app too (`__call__`), for uvicorn's lifespan events and for callers
-that drive it in-process.
+server.http_connection reads each request whole and calls `respond` (or `too_large`);
+uvicorn, which runs the server around it, sends its lifespan events through ASGI
+(`__call__`): the storage is closed at shutdown.
 """
 
 from __future__ import annotations
@@ -17,8 +17,9 @@ import itertools
 import logging
 import os
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, MutableMapping
 from time import perf_counter
+from typing import Any
 
 import orjson
 
@@ -26,18 +27,8 @@ from dynafed import metrics
 from dynafed.cognito.service import TARGET_PREFIX as COGNITO_IDENTITY_PREFIX
 from dynafed.core.current_request import REQUEST_ID
 from dynafed.server import cors, dynamodb_endpoint, json_protocol, query_endpoint, streams_endpoint
-from dynafed.server.asgi import (
-    BodyTooLarge,
-    ClientGone,
-    Receive,
-    Request,
-    Scope,
-    Send,
-    read_body,
-    request_head,
-    send_response,
-)
 from dynafed.server.cognito_endpoint import ISSUER_PATH
+from dynafed.server.request import Request
 from dynafed.server.request_metrics import RequestMetrics
 from dynafed.server.services import Response, Services
 from dynafed.server.static_endpoint import APP_PATH
@@ -45,6 +36,11 @@ from dynafed.userpool.api.service import TARGET_PREFIX as COGNITO_IDP_PREFIX
 from dynafed.userpool.issuer import PATH_PREFIX as USER_POOLS_PREFIX
 
 log = logging.getLogger(__name__)
+
+Message = MutableMapping[str, Any]
+Scope = Message
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
 
 METRICS_PATH = "/metrics"
 """Prometheus text format (docs/metrics.md)."""
@@ -102,15 +98,10 @@ class DynafedApp:
         return self.services.max_body_bytes
 
     async def respond(self, request: Request) -> Response:
-        """The answer to `request`, whose body has been read whole (server.http_connection
-        calls this directly; `__call__` is the same through ASGI)."""
+        """The answer to `request`, whose body has been read whole (server.http_connection)."""
         if request.method == "OPTIONS":
             return 200, b"", cors.preflight_headers(request)
-        status, body, headers = await self._answer(request)
-        origin = request.header("origin")
-        if origin is not None:
-            headers.extend(cors.response_headers(origin))
-        return status, body, headers
+        return _with_cors(request, await self._answer(request))
 
     def too_large(self, request: Request) -> Response:
         """The answer to a request whose body is over `max_body_bytes`, in its protocol,
@@ -118,37 +109,15 @@ class DynafedApp:
         request_id = self._request_ids.next_id()
         target = request.header("x-amz-target") or ""
         if target.startswith(dynamodb_endpoint.TARGET_PREFIX):
-            status, body, headers = json_protocol.render_error(
-                json_protocol.request_too_large(), request_id
-            )
+            refused = json_protocol.render_error(json_protocol.request_too_large(), request_id)
         else:
-            status, body, headers = query_endpoint.render_too_large(request_id)
-        origin = request.header("origin")
-        if origin is not None:
-            headers.extend(cors.response_headers(origin))
-        return status, body, headers
+            refused = query_endpoint.render_too_large(request_id)
+        return _with_cors(request, refused)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """ASGI, for uvicorn's lifespan events only: requests come through `respond`."""
         if scope["type"] == "lifespan":
             await self._lifespan(receive, send)
-            return
-        if scope["type"] != "http":
-            return
-        request = request_head(scope)
-        if request.method == "OPTIONS":
-            status, body, headers = await self.respond(request)
-        else:
-            length = request.header("content-length")
-            declared = int(length) if length and length.isdigit() else None
-            try:
-                request.body = await read_body(receive, declared, self.max_body_bytes)
-            except ClientGone:
-                return  # nobody to answer, and nothing was done
-            except BodyTooLarge:
-                status, body, headers = self.too_large(request)
-            else:
-                status, body, headers = await self.respond(request)
-        await send_response(send, status, body, headers)
 
     async def _lifespan(self, receive: Receive, send: Send) -> None:
         while True:
@@ -188,6 +157,14 @@ class DynafedApp:
         response = await endpoint(self.services, request, target, request_id)
         self._metrics.record(request, target, response, perf_counter() - started)
         return response
+
+
+def _with_cors(request: Request, response: Response) -> Response:
+    """`response` with the CORS headers a request from a browser origin gets."""
+    origin = request.header("origin")
+    if origin is not None:
+        response[2].extend(cors.response_headers(origin))
+    return response
 
 
 Endpoint = Callable[[Services, Request, str, str], Awaitable[Response]]

@@ -17,7 +17,7 @@ from dynafed.auth.authenticator import Authenticator
 from dynafed.cognito.openid_token import OpenIdTokens
 from dynafed.cognito.service import TARGET_PREFIX, CognitoIdentityService
 from dynafed.errors import AwsError, CognitoSerializationException
-from dynafed.server.asgi import Request, sigv4_view
+from dynafed.server.request import Request, sigv4_view
 from dynafed.storage.port import StorageUnavailableError
 
 log = logging.getLogger(__name__)

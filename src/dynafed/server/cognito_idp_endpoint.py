@@ -15,9 +15,9 @@ import logging
 import orjson
 
 from dynafed.errors import AwsError
-from dynafed.server.asgi import Request, sigv4_view
 from dynafed.server.cognito_endpoint import CONTENT_TYPE, internal_error, parse_body, render_error
 from dynafed.server.dynamodb_endpoint import request_facts
+from dynafed.server.request import Request, sigv4_view
 from dynafed.server.services import Response, Services
 from dynafed.server.signin_pool import SignInPool
 from dynafed.storage.port import StorageUnavailableError

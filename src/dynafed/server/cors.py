@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dynafed.server.asgi import Request
+from dynafed.server.request import Request
 
 ALLOWED_HEADERS = (
     "authorization, content-type, x-amz-date, x-amz-security-token, x-amz-target, "

@@ -27,8 +27,8 @@ from dynafed.dynamodb.context import TableChanged
 from dynafed.enforcement.context import RequestFacts
 from dynafed.errors import AwsError, DynamoDBError, ServiceUnavailable
 from dynafed.server import json_protocol
-from dynafed.server.asgi import Request, sigv4_view
 from dynafed.server.deferred_writes import committed
+from dynafed.server.request import Request, sigv4_view
 from dynafed.server.services import Response, Services
 from dynafed.storage.port import StorageUnavailableError
 

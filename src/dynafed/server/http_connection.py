@@ -36,9 +36,9 @@ from urllib.parse import unquote, unquote_to_bytes
 import httptools
 
 from dynafed import metrics
-from dynafed.server.asgi import Request
 from dynafed.server.forwarded import TrustedProxies
 from dynafed.server.http_limits import HttpLimits
+from dynafed.server.request import Request
 from dynafed.server.services import Response
 
 log = logging.getLogger(__name__)
@@ -317,11 +317,7 @@ class HttpConnection(asyncio.Protocol):
         body = self._body
         request.body = body[0] if len(body) == 1 else b"".join(body)
         self._continue_due = False
-        if self._answering or self._waiting:
-            self._waiting.append((request, self._keep_alive, False))
-            self._update_reading()
-        else:
-            self._start(request, self._keep_alive, False)
+        self._dispatch(request, self._keep_alive, False)
 
     def _request_head(self) -> Request:
         url = httptools.parse_url(self._url)
@@ -373,12 +369,15 @@ class HttpConnection(asyncio.Protocol):
         arrives is skipped, so a client that sends it all still reads the answer. One that
         waits for `100 Continue` will not send it: its connection is closed."""
         self._body_refused = self._request_read = True
-        keep_alive = self._keep_alive and not self._expects_continue
+        self._dispatch(request, self._keep_alive and not self._expects_continue, True)
+
+    def _dispatch(self, request: Request, keep_alive: bool, too_large: bool) -> None:
+        """Answer now, or after the pipelined requests before it (reading pauses meanwhile)."""
         if self._answering or self._waiting:
-            self._waiting.append((request, keep_alive, True))
+            self._waiting.append((request, keep_alive, too_large))
             self._update_reading()
         else:
-            self._start(request, keep_alive, True)
+            self._start(request, keep_alive, too_large)
 
     def _send(self, response: Response, head_only: bool, keep_alive: bool) -> None:
         self._answering = False

@@ -17,7 +17,7 @@ from dynafed.cognito.openid_token import OpenIdTokens
 from dynafed.cognito.service import CognitoIdentityService
 from dynafed.identity.registry import IdentityProviders
 from dynafed.server import cognito_endpoint, cognito_idp_endpoint, idp_endpoint
-from dynafed.server.asgi import Request
+from dynafed.server.request import Request
 from dynafed.server.services import Response, Services
 from dynafed.server.signin_pool import SignInPool
 from dynafed.server.static_endpoint import APP_PATH, StaticApp

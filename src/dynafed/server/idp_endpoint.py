@@ -1,4 +1,4 @@
-"""The built-in OpenID provider at `/idp/<pool-id>/…`: ASGI request ↔ `IdpRequest`."""
+"""The built-in OpenID provider at `/idp/<pool-id>/…`: the edge's request ↔ `IdpRequest`."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import asyncio
 from typing import Any
 from urllib.parse import parse_qsl
 
-from dynafed.server.asgi import Request
+from dynafed.server.request import Request
 from dynafed.server.signin_pool import SignInPool
 from dynafed.userpool.issuer import PATH_PREFIX
 from dynafed.userpool.provider import UserPoolProvider

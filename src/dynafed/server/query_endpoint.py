@@ -23,7 +23,7 @@ from dynafed.errors import (
     UnrecognizedClientException,
 )
 from dynafed.server import query_protocol
-from dynafed.server.asgi import Request, sigv4_view
+from dynafed.server.request import Request, sigv4_view
 from dynafed.server.services import Response, Services
 from dynafed.storage.port import StorageUnavailableError
 

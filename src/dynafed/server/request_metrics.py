@@ -17,7 +17,7 @@ from urllib.parse import parse_qs
 
 from dynafed import metrics
 from dynafed.core.validation.models import operation_names
-from dynafed.server.asgi import Request
+from dynafed.server.request import Request
 from dynafed.server.services import Response
 
 _TARGET_SERVICES = {

@@ -16,8 +16,8 @@ from dynafed.auth.authenticator import Authenticator
 from dynafed.auth.principal import Principal
 from dynafed.core.authorization import Authorizer
 from dynafed.enforcement.context import RequestFacts
-from dynafed.server.asgi import Request
 from dynafed.server.deferred_writes import DeferredWrite
+from dynafed.server.request import Request
 from dynafed.storage.port import WriteLater
 
 Response = tuple[int, bytes, list[tuple[str, str]]]

@@ -13,8 +13,8 @@ import asyncio
 from typing import Any
 
 from dynafed.core.authorization import Authorizer
-from dynafed.server.asgi import Request
 from dynafed.server.dynamodb_endpoint import serve_json
+from dynafed.server.request import Request
 from dynafed.server.services import Response, Services
 
 TARGET_PREFIX = "DynamoDBStreams_20120810."
