@@ -15,18 +15,13 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import uvicorn
+from hello_asgi import REPLY  # the same reply on both stacks (this script's own folder)
 
 from dynafed.server.forwarded import TrustedProxies
 from dynafed.server.http_connection import HttpConnection
 from dynafed.server.http_limits import HttpLimits
 from dynafed.server.request import Request
 from dynafed.server.services import Response
-
-REPLY = (
-    b'{"Item":{"UserId":{"S":"player-00042"},"GameTitle":{"S":"game-01"},'
-    b'"TopScore":{"N":"51734"},"TopScoreDateTime":{"S":"2026-04-17T09:41:27"},'
-    b'"Wins":{"N":"312"},"Losses":{"N":"87"}}}'
-)
 
 
 class Hello:
