@@ -10,6 +10,7 @@ in the folder:
 
     .venv/bin/python benchmarks/profile_dynafed.py --op get --conns 64 --duration 10
     .venv/bin/python benchmarks/profile_dynafed.py --op put --profiler cprofile
+    .venv/bin/python benchmarks/profile_dynafed.py --op put --target dynafed-pg
 
 py-spy writes collapsed stacks (profile.txt; `--format flamegraph` writes profile.svg
 instead); cProfile writes profile.pstats (open it with `python -m pstats` or snakeviz).
@@ -48,6 +49,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--op", choices=OPERATIONS, default="get")
     parser.add_argument("--conns", type=int, default=64)
     parser.add_argument("--duration", type=int, default=10, help="seconds of load (1..120)")
+    parser.add_argument(
+        "--target",
+        choices=("dynafed", "dynafed-pg"),
+        default="dynafed",
+        help="dynafed on SQLite, or on a fresh schema of the local PostgreSQL",
+    )
     parser.add_argument("--profiler", choices=("py-spy", "cprofile"), default="py-spy")
     parser.add_argument("--format", choices=("raw", "flamegraph"), default="raw")
     parser.add_argument("--rate", type=int, default=250, help="py-spy samples per second")
@@ -77,6 +84,8 @@ def attach_py_spy(
         # Only the thread holding the GIL does Python work: that is where the time goes.
         # --nonblocking: do not pause the server at each sample (less distortion).
         "--gil", "--nonblocking",
+        # dynafed-pg's server is a child of the process started (pg_nodes.py).
+        "--subprocesses",
     ]  # fmt: skip
     return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
@@ -118,7 +127,7 @@ def main() -> int:
     cpus = sorted(os.sched_getaffinity(0))
     server_cpus, gen_cpus = (str(cpus[0]), str(cpus[1])) if len(cpus) >= 2 else (None, None)
     admin = Credentials("AKIAPROFILE" + secrets.token_hex(5).upper(), secrets.token_urlsafe(30))
-    dynafed = all_targets(admin)["dynafed"]
+    dynafed = all_targets(admin)[args.target]
     port = processes.free_port()
     scratch = Path(tempfile.mkdtemp(prefix="profile-dynafed-"))
     argv = dynafed.argv(port, scratch)

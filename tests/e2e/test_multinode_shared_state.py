@@ -28,7 +28,7 @@ from dynafed.iam.user_keys import DEFAULT_TTL_SECONDS as USER_KEY_TTL_SECONDS
 from tests.fixtures.oidc import OidcProvider
 from tests.support.clients import client
 from tests.support.cluster import Cluster, running_cluster
-from tests.support.dynamodb_tables import create_table
+from tests.support.dynamodb_tables import create_table, index, unique
 from tests.support.server_process import ServerProcess
 
 pytestmark = pytest.mark.e2e
@@ -131,6 +131,46 @@ def test_what_one_node_creates_the_other_uses_at_once(cluster: Cluster, table: s
     name, arn = create_role(first, admin_trust(first), allow(table_arn(first, table), "*"))
     assert client(second, "iam").get_role(RoleName=name)["Role"]["Arn"] == arn
     assert client(second, "iam").list_role_policies(RoleName=name)["PolicyNames"] == ["access"]
+
+
+def test_a_table_replaced_through_one_node_is_the_one_the_other_writes_to(
+    cluster: Cluster,
+) -> None:
+    """The second node's PutItem is prepared against the table as it last saw it, and
+    overwrites unread if that table allows it; the first node has replaced the table since
+    with one that has an index, so the put must find out and keep the index too."""
+    first, second = (client(node, "dynamodb") for node in cluster.nodes)
+    name = unique("Replaced")
+    second_create = {
+        "TableName": name,
+        "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}],
+        "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
+        "BillingMode": "PAY_PER_REQUEST",
+    }
+    first.create_table(**second_create)
+    second.put_item(TableName=name, Item={"id": {"S": "before"}})  # seen by the second node
+
+    first.delete_table(TableName=name)
+    first.create_table(
+        **{
+            **second_create,
+            "AttributeDefinitions": [
+                {"AttributeName": "id", "AttributeType": "S"},
+                {"AttributeName": "colour", "AttributeType": "S"},
+            ],
+            "GlobalSecondaryIndexes": [index("by-colour", "colour")],
+        }
+    )
+    second.put_item(TableName=name, Item={"id": {"S": "after"}, "colour": {"S": "red"}})
+
+    found = first.query(
+        TableName=name,
+        IndexName="by-colour",
+        KeyConditionExpression="colour = :c",
+        ExpressionAttributeValues={":c": {"S": "red"}},
+    )
+    assert found["Items"] == [{"id": {"S": "after"}, "colour": {"S": "red"}}]
+    assert "Item" not in first.get_item(TableName=name, Key={"id": {"S": "before"}})
 
 
 def test_credentials_minted_by_either_node_work_on_both(cluster: Cluster, table: str) -> None:

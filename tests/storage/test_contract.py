@@ -18,6 +18,7 @@ from dynafed.storage.port import (
     WHOLE_PARTITION,
     Counter,
     CounterDueError,
+    DocumentChangedError,
     KeyRange,
     Storage,
     StorageClosedError,
@@ -394,6 +395,49 @@ def test_an_item_and_a_document_read_together(storage: Storage) -> None:
         return txn.get_item_and_document(T1, b"p", b"s", "table", "gone")
 
     assert storage.write(in_a_write) == (item(a="1"), None)
+
+
+def test_a_write_expecting_the_stored_document_commits(storage: Storage) -> None:
+    storage.write(lambda txn: txn.put_document("table", "t", {"id": T1, "v": 1}))
+    with storage.read() as view:
+        stored = view.get_document_bytes("table", "t")
+    assert stored is not None
+
+    def expecting(txn: WriteTxn) -> None:
+        txn.expect_document("table", "t", stored)
+        txn.put_item(T1, b"p", b"s", item(a="1"), 10)
+
+    storage.write(expecting)
+    assert get(storage, T1, b"p", b"s") == item(a="1")
+    with storage.read() as view:
+        assert view.table_stats(T1) == TableStats(1, 10)
+
+
+@pytest.mark.parametrize("change", ["rewritten", "deleted"])
+def test_a_write_expecting_another_document_writes_nothing(storage: Storage, change: str) -> None:
+    storage.write(lambda txn: txn.put_document("table", "t", {"id": T1, "v": 1}))
+    put(storage, T1, b"p", b"s", item(a="old"), 10)
+    with storage.read() as view:
+        stored = view.get_document_bytes("table", "t")
+    assert stored is not None
+    if change == "rewritten":
+        storage.write(lambda txn: txn.put_document("table", "t", {"id": T1, "v": 2}))
+    else:
+        storage.write(lambda txn: txn.delete_document("table", "t"))
+
+    def expecting(txn: WriteTxn) -> None:
+        txn.put_document("other", "x", {"written": True})
+        txn.expect_document("table", "t", stored)
+        txn.put_item(T1, b"p", b"s", item(a="new"), 20)
+
+    with pytest.raises(DocumentChangedError, match="table/t"):
+        storage.write(expecting)
+    assert get(storage, T1, b"p", b"s") == item(a="old")
+    with storage.read() as view:
+        assert view.get_document("other", "x") is None
+        assert view.table_stats(T1) == TableStats(1, 10)
+    put(storage, T1, b"p", b"s", item(a="after"), 10)  # the backend is still usable
+    assert get(storage, T1, b"p", b"s") == item(a="after")
 
 
 def test_an_inserted_item_is_stored_and_counted(storage: Storage) -> None:

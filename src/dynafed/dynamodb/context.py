@@ -23,7 +23,14 @@ from dynafed.dynamodb.tables import (
 )
 from dynafed.dynamodb.values import Item
 from dynafed.errors import AwsError, ResourceNotFoundException
-from dynafed.storage.port import KeyRange, ReadView, Storage, StoredItem, WriteTxn
+from dynafed.storage.port import (
+    DocumentChangedError,
+    KeyRange,
+    ReadView,
+    Storage,
+    StoredItem,
+    WriteTxn,
+)
 
 T = TypeVar("T")
 DEFAULT_STREAM_POLICY = StreamPolicy()
@@ -70,6 +77,12 @@ class TablesSeen:
     def last_seen(self, table_key: str) -> tuple[bytes, Table] | None:
         """(document, table) as last read under `table_key`, or None."""
         return self._by_key.get(table_key)
+
+    def document_of(self, table: Table) -> bytes | None:
+        """The document `table` was read from, if it is still the one last seen under its
+        key; None otherwise."""
+        seen = self._by_key.get(table.key)
+        return seen[0] if seen is not None and seen[1] is table else None
 
     def remember(self, table_key: str, stored: bytes | None) -> Table | None:
         """The table of the document just read under `table_key`, remembered as last seen."""
@@ -209,14 +222,21 @@ class TableChanged(Exception):
     read (`run_write`; the edge for a deferred write). Never reaches a client."""
 
 
+PREPARED_AGAINST_ANOTHER_TABLE = (TableChanged, DocumentChangedError)
+"""What a write's transaction raises when the request must be prepared again from a fresh
+read of its table: `TableChanged`, or `DocumentChangedError` from a write that expected its
+table's document as last seen instead of reading it (`writes.overwrite`)."""
+
+
 def run_write(
     ctx: OperationContext, prepare: Callable[[OperationContext], DeferredWrite[Any]]
 ) -> dict[str, Any]:
     """A single-item write run through: `prepare(ctx)` then its transaction, and once more
-    from a fresh read of the table if the transaction found another table (`TableChanged`)."""
+    from a fresh read of the table if the transaction found another table or document
+    (`PREPARED_AGAINST_ANOTHER_TABLE`)."""
     try:
         return prepare(ctx).run(ctx.storage)
-    except TableChanged:
+    except PREPARED_AGAINST_ANOTHER_TABLE:
         fresh = replace(ctx, tables_as_last_seen=False)
         return prepare(fresh).run(fresh.storage)
 

@@ -23,7 +23,7 @@ from typing import Any
 
 from dynafed.auth.authenticator import Authenticated
 from dynafed.core.authorization import Authorizer
-from dynafed.dynamodb.context import TableChanged
+from dynafed.dynamodb.context import PREPARED_AGAINST_ANOTHER_TABLE
 from dynafed.enforcement.context import RequestFacts
 from dynafed.errors import AwsError, DynamoDBError, ServiceUnavailable
 from dynafed.server import json_protocol
@@ -122,7 +122,7 @@ async def _run(
         if deferred is not None:
             try:
                 return deferred.finish(await committed(services.write_later, deferred.write))
-            except TableChanged:  # prepared against a table since deleted or replaced
+            except PREPARED_AGAINST_ANOTHER_TABLE:  # a table since changed, deleted or replaced
                 again = services.dynamodb.prepare(
                     operation, body, authorizer, region, tables_as_last_seen=False
                 )

@@ -183,6 +183,14 @@ class WriteTxn(ReadView, Protocol):
 
     def delete_document(self, kind: str, name: str) -> None: ...
 
+    def expect_document(self, kind: str, name: str, stored: bytes) -> None:
+        """Fail the transaction with `DocumentChangedError` unless the document under
+        `(kind, name)` is `stored` (as `get_document_bytes` returns it); it then stays so
+        until commit, as a document read by key does. A backend whose reads cost a round
+        trip (PostgreSQL) checks it with the transaction's next statements, so a write
+        that needs nothing read (a PutItem that overwrites blindly) is one round trip."""
+        ...
+
     def get_document_for_update(self, kind: str, name: str) -> Document | None:
         """A document this transaction is about to rewrite, read under the lock writing it
         takes: transactions that all read then write one hot document (a stream's sequence
@@ -272,6 +280,16 @@ def append_numbered_apart(
     txn.insert_item(table_id, counter["partition"].encode(), number_key(number), item, 0)
     advanced = {**counter, "next": number + counter["step"], "count": counter["count"] + 1}
     txn.put_document(kind, name, advanced)
+
+
+class DocumentChangedError(Exception):
+    """`expect_document`'s document is not the one expected; nothing was written."""
+
+
+def expect_document_apart(txn: WriteTxn, kind: str, name: str, stored: bytes) -> None:
+    """`WriteTxn.expect_document` as a read, for a backend whose reads cost no round trip."""
+    if txn.get_document_bytes(kind, name) != stored:
+        raise DocumentChangedError(f"document {kind}/{name} is not the one expected")
 
 
 class ReadViewContext(Protocol):

@@ -11,7 +11,8 @@ never update a shared counter row, so concurrent writes to one table do not queu
 under SERIALIZABLE, conflict over) a stats row.
 
 `counter_due()` is how a write's deferred `append_numbered` fails when its counter is due
-(postgres_txn.py): an error of its own SQLSTATE, `COUNTER_DUE`.
+(postgres_txn.py): an error of its own SQLSTATE, `COUNTER_DUE`. `expect_document()` is how a
+deferred `expect_document` fails: `DOCUMENT_CHANGED`.
 
 `committed_writes` holds the id of each write transaction, inserted by the transaction
 itself, for a few minutes (`postgres.py` trims it): after a connection lost during COMMIT,
@@ -29,6 +30,9 @@ import psycopg
 COUNTER_DUE = "DY001"
 """The SQLSTATE of `counter_due()`'s error: an append (deferred to the transaction's next
 round trip) found its counter missing or due; the storage runs the write again."""
+
+DOCUMENT_CHANGED = "DY002"
+"""The SQLSTATE of `expect_document()`'s error: the document is not the one expected."""
 
 MIGRATIONS: list[list[str]] = [
     [  # 1: items, stats deltas, documents
@@ -73,6 +77,20 @@ MIGRATIONS: list[list[str]] = [
         BEGIN
             RAISE EXCEPTION USING ERRCODE = '{COUNTER_DUE}',
                 MESSAGE = format('counter %s/%s is due for renewal', kind, name);
+        END $$
+        """,
+    ],
+    [  # 4: how a write fails whose document is not the one expected (PgWriteTxn)
+        f"""
+        CREATE FUNCTION expect_document(want_kind text, want_name text, expected text)
+        RETURNS void LANGUAGE plpgsql AS $$
+        BEGIN
+            IF (SELECT body::text FROM documents WHERE kind = want_kind AND name = want_name)
+                IS DISTINCT FROM expected THEN
+                RAISE EXCEPTION USING ERRCODE = '{DOCUMENT_CHANGED}',
+                    MESSAGE = format(
+                        'document %s/%s is not the one expected', want_kind, want_name);
+            END IF;
         END $$
         """,
     ],

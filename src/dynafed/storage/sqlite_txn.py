@@ -23,6 +23,7 @@ from dynafed.storage.port import (
     StoredItem,
     TableStats,
     append_numbered_apart,
+    expect_document_apart,
     query_and_document_apart,
 )
 
@@ -165,6 +166,9 @@ class SqliteWriteTxn(SqliteView):
 
     def get_document_for_update(self, kind: str, name: str) -> Document | None:
         return self.get_document(kind, name)  # one writer at a time: every read is for update
+
+    def expect_document(self, kind: str, name: str, stored: bytes) -> None:
+        expect_document_apart(self, kind, name, stored)
 
     def append_numbered(self, kind: str, name: str, table_id: str, item: Item, now: float) -> None:
         append_numbered_apart(self, kind, name, table_id, item, now)

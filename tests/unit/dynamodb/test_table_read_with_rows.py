@@ -11,7 +11,7 @@ import pytest
 from tests.unit.dynamodb.conftest import Dynamo
 
 from dynafed.core.authorization import AllowAll
-from dynafed.dynamodb.context import TableChanged
+from dynafed.dynamodb.context import PREPARED_AGAINST_ANOTHER_TABLE, TableChanged
 from dynafed.errors import ValidationException
 
 
@@ -129,20 +129,33 @@ def test_a_refused_write_against_an_unchanged_table_is_decided_once(dynamo: Dyna
     assert [r.action for r in dynamo.authorizer.requests] == ["dynamodb:PutItem"]
 
 
+BLIND_PUT: dict[str, object] = {}
+CONDITIONAL_PUT = {
+    "ConditionExpression": "attribute_not_exists(Artist)",
+}
+
+
+@pytest.mark.parametrize(
+    ("extra", "raised"),
+    [
+        # Overwrites unread: expects the table's document as last seen instead of reading it.
+        pytest.param(BLIND_PUT, PREPARED_AGAINST_ANOTHER_TABLE, id="blind"),
+        pytest.param(CONDITIONAL_PUT, TableChanged, id="conditional"),
+    ],
+)
 def test_a_write_prepared_before_its_table_was_replaced_is_prepared_again(
-    dynamo: Dynamo,
+    dynamo: Dynamo, extra: dict[str, object], raised: type[Exception] | tuple[type[Exception], ...]
 ) -> None:
     seen_with_string_keys(dynamo)
     item = {"Artist": {"S": "Acme"}, "SongTitle": {"S": "Two"}}
-    deferred = dynamo.service.prepare("PutItem", {"TableName": "Music", "Item": item}, AllowAll())
+    request = {"TableName": "Music", "Item": item, **extra}
+    deferred = dynamo.service.prepare("PutItem", request, AllowAll())
     assert deferred is not None
     dynamo("DeleteTable", {"TableName": "Music"})
     dynamo.create_table("Music")
-    with pytest.raises(TableChanged):  # the edge prepares it again (dynamodb_endpoint)
+    with pytest.raises(raised):  # the edge prepares it again (dynamodb_endpoint)
         deferred.run(dynamo.storage)
-    again = dynamo.service.prepare(
-        "PutItem", {"TableName": "Music", "Item": item}, AllowAll(), tables_as_last_seen=False
-    )
+    again = dynamo.service.prepare("PutItem", request, AllowAll(), tables_as_last_seen=False)
     assert again is not None
     again.run(dynamo.storage)
     key = {"Artist": {"S": "Acme"}, "SongTitle": {"S": "Two"}}

@@ -13,7 +13,7 @@ from dynafed.dynamodb.expr import (
     condition_from_expected,
 )
 from dynafed.dynamodb.items.item_collections import CollectionSize, metrics, wants_metrics
-from dynafed.dynamodb.tables import Table
+from dynafed.dynamodb.tables import DOCUMENT_KIND, Table
 from dynafed.dynamodb.values import Item
 from dynafed.errors import (
     ConditionalCheckFailedException,
@@ -45,11 +45,35 @@ def current_table(
     (`as_last_seen`, `OperationContext.against_table`), another table raises `TableChanged`,
     so the request is prepared again against the stored one."""
     current = find_table(view, table.key) if seen is None else seen.read(view, table.key)
+    _check_same_table(current, table, as_last_seen=as_last_seen)
+    assert current is not None
+    return current
+
+
+def _check_same_table(current: Table | None, table: Table, *, as_last_seen: bool) -> None:
     if current is None or current.table_id != table.table_id:
         if as_last_seen:
             raise TableChanged(table.key)
         raise ResourceNotFoundException(ITEM_TABLE_NOT_FOUND)
-    return current
+
+
+def current_table_and_item(
+    txn: ReadView,
+    table: Table,
+    pk: bytes,
+    sk: bytes,
+    seen: TablesSeen,
+    *,
+    as_last_seen: bool,
+) -> tuple[Table, Item | None]:
+    """`current_table` and the item stored under `(pk, sk)`, read in one statement (one
+    round trip on a server database instead of two). The item is addressed by `table`'s id:
+    it counts only if the current table has that id, and then its key schema is the same."""
+    item, stored = txn.get_item_and_document(table.table_id, pk, sk, DOCUMENT_KIND, table.key)
+    current = seen.remember(table.key, stored)
+    _check_same_table(current, table, as_last_seen=as_last_seen)
+    assert current is not None
+    return current, item
 
 
 def check_condition(

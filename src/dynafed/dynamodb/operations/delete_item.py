@@ -23,7 +23,7 @@ from dynafed.dynamodb.items.item_collections import CollectionSize
 from dynafed.dynamodb.items.single_item import (
     answer,
     check_condition,
-    current_table,
+    current_table_and_item,
     legacy_condition,
     require_whole_item_return_values,
 )
@@ -80,8 +80,9 @@ def prepare(ctx: OperationContext, body: dict[str, Any]) -> DeferredWrite[Delete
         pk, sk = storage_key(table, key)
 
         def delete(txn: WriteTxn) -> Deleted:
-            current = current_table(txn, table, ctx.tables_seen, as_last_seen=as_last_seen)
-            old = txn.get_item(table.table_id, pk, sk)
+            current, old = current_table_and_item(
+                txn, table, pk, sk, ctx.tables_seen, as_last_seen=as_last_seen
+            )
             check_condition(condition, old, request)
             return current, old, item_writes.remove(txn, current, pk, sk, old, clock=ctx.clock)
 

@@ -1,10 +1,12 @@
 """PutItem (API reference: PutItem): write a whole item, replacing any item with its key.
 
 validate (types, constraints, expression parameters, values, legacy Expected, ReturnValues,
-400 KB) → the table (as this process last saw it: `OperationContext.table_for_write`) →
+400 KB) → the table (as this process last saw it: `OperationContext.against_table`) →
 authorize `dynamodb:PutItem` → check the item's keys against the schema → in one write
 transaction: check the table is still the one stored, read the old item, check the condition,
-write → answer.
+write → answer. A put that needs nothing of the old item (no condition, no old item or
+capacity returned, nothing kept beside the item) overwrites it unread, in a transaction that
+expects the table's document as last seen instead of reading it (`writes.overwrite`).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from dynafed.dynamodb.items.item_collections import CollectionSize
 from dynafed.dynamodb.items.single_item import (
     answer,
     check_condition,
-    current_table,
+    current_table_and_item,
     legacy_condition,
     require_whole_item_return_values,
 )
@@ -81,15 +83,33 @@ def prepare(ctx: OperationContext, body: dict[str, Any]) -> DeferredWrite[Writte
             raise ResourceNotFoundException(ITEM_TABLE_NOT_FOUND)
         check_item_keys(table, item)
         pk, sk = storage_key(table, item)
+        document = ctx.tables_seen.document_of(table) if as_last_seen else None
+        if document is not None and overwrites_blindly(table):
+
+            def put_blindly(txn: WriteTxn) -> Written:
+                item_writes.overwrite(txn, table, document, pk, sk, item, clock=ctx.clock)
+                return table, None, None
+
+            return DeferredWrite(put_blindly, finish)
 
         def put(txn: WriteTxn) -> Written:
-            current = current_table(txn, table, ctx.tables_seen, as_last_seen=as_last_seen)
-            old = txn.get_item(table.table_id, pk, sk)
+            current, old = current_table_and_item(
+                txn, table, pk, sk, ctx.tables_seen, as_last_seen=as_last_seen
+            )
             check_condition(condition, old, request)
             collection = item_writes.store(txn, current, pk, sk, old, item, clock=ctx.clock)
             return current, old, collection
 
         return DeferredWrite(put, finish)
+
+    def overwrites_blindly(table: Table) -> bool:
+        """Whether nothing of the request or of the write needs the item it replaces."""
+        return (
+            condition is None
+            and request.get("ReturnValues", "NONE") == "NONE"
+            and not capacity.requested(request.get("ReturnConsumedCapacity"))
+            and item_writes.overwrites_unread(table)
+        )
 
     def finish(written: Written) -> dict[str, Any]:
         current, old, collection = written

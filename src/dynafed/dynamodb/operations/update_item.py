@@ -32,7 +32,7 @@ from dynafed.dynamodb.items.item_collections import CollectionSize
 from dynafed.dynamodb.items.single_item import (
     answer,
     check_condition,
-    current_table,
+    current_table_and_item,
     legacy_condition,
 )
 from dynafed.dynamodb.keys import (
@@ -105,8 +105,9 @@ def prepare(ctx: OperationContext, body: dict[str, Any]) -> DeferredWrite[Update
         pk, sk = storage_key(table, key)
 
         def write(txn: WriteTxn) -> Updated:
-            current = current_table(txn, table, ctx.tables_seen, as_last_seen=as_last_seen)
-            old = txn.get_item(table.table_id, pk, sk)
+            current, old = current_table_and_item(
+                txn, table, pk, sk, ctx.tables_seen, as_last_seen=as_last_seen
+            )
             check_condition(condition, old, request)
             new = _updated(update, old, key)
             if new is None:
