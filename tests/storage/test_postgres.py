@@ -247,8 +247,9 @@ def test_opposite_lock_orders_do_not_deadlock(schema: str) -> None:
 
 
 def test_connections_stay_usable_after_many_lock_timeouts(schema: str) -> None:
-    # Regression: pipelining a statement after a lock that timed out left psycopg believing
-    # the statement was prepared, and every later use of it failed on that connection.
+    # Regression: when batches went in psycopg's pipeline mode, a statement after a lock
+    # that timed out was left recorded as prepared, and every later use of it failed on
+    # that connection. Batches are single queries now; the connection must stay usable.
     storage = open_storage(schema, "locks", max_attempts=8)
     storage._pool.resize(min_size=1, max_size=1)  # one connection sees every attempt
     put_both(storage, {})
