@@ -173,6 +173,39 @@ def test_a_table_replaced_through_one_node_is_the_one_the_other_writes_to(
     assert "Item" not in first.get_item(TableName=name, Key={"id": {"S": "before"}})
 
 
+def test_a_table_replaced_through_one_node_is_the_one_the_other_deletes_from(
+    cluster: Cluster,
+) -> None:
+    """As for a put: the second node's DeleteItem deletes unread if the table it last saw
+    allows it; the replaced table's index entry must go with the item."""
+    first, second = (client(node, "dynamodb") for node in cluster.nodes)
+    name = create_table(first, "Deleted", ("id", "S"))
+    second.put_item(TableName=name, Item={"id": {"S": "seen"}})  # seen by the second node
+
+    first.delete_table(TableName=name)
+    first.create_table(
+        TableName=name,
+        AttributeDefinitions=[
+            {"AttributeName": "id", "AttributeType": "S"},
+            {"AttributeName": "colour", "AttributeType": "S"},
+        ],
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        BillingMode="PAY_PER_REQUEST",
+        GlobalSecondaryIndexes=[index("by-colour", "colour")],
+    )
+    first.put_item(TableName=name, Item={"id": {"S": "gone"}, "colour": {"S": "red"}})
+    second.delete_item(TableName=name, Key={"id": {"S": "gone"}})
+
+    found = first.query(
+        TableName=name,
+        IndexName="by-colour",
+        KeyConditionExpression="colour = :c",
+        ExpressionAttributeValues={":c": {"S": "red"}},
+    )
+    assert found["Items"] == []
+    assert "Item" not in first.get_item(TableName=name, Key={"id": {"S": "gone"}})
+
+
 def test_credentials_minted_by_either_node_work_on_both(cluster: Cluster, table: str) -> None:
     """Session tokens are sealed with the keyring kept in the database: a token sealed by
     one node opens on the other."""

@@ -13,6 +13,7 @@ from tests.unit.dynamodb.conftest import Dynamo
 from dynafed.core.authorization import AllowAll
 from dynafed.dynamodb.context import PREPARED_AGAINST_ANOTHER_TABLE, TableChanged
 from dynafed.errors import ValidationException
+from dynafed.storage.port import DocumentChangedError
 
 
 def recreate_with_numeric_keys(dynamo: Dynamo) -> None:
@@ -162,3 +163,23 @@ def test_a_write_prepared_before_its_table_was_replaced_is_prepared_again(
     assert dynamo("GetItem", {"TableName": "Music", "Key": key})["Item"] == item
     old_key = {"Artist": {"S": "Acme"}, "SongTitle": {"S": "One"}}
     assert "Item" not in dynamo("GetItem", {"TableName": "Music", "Key": old_key})
+
+
+def test_a_blind_delete_prepared_before_its_table_was_replaced_is_prepared_again(
+    dynamo: Dynamo,
+) -> None:
+    seen_with_string_keys(dynamo)
+    key = {"Artist": {"S": "Acme"}, "SongTitle": {"S": "One"}}
+    request = {"TableName": "Music", "Key": key}
+    deferred = dynamo.service.prepare("DeleteItem", request, AllowAll())
+    assert deferred is not None
+    dynamo("DeleteTable", {"TableName": "Music"})
+    dynamo.create_table("Music")
+    dynamo("PutItem", {"TableName": "Music", "Item": key})
+    with pytest.raises(DocumentChangedError):  # expected the old table's document
+        deferred.run(dynamo.storage)
+    assert dynamo("GetItem", {"TableName": "Music", "Key": key})["Item"] == key
+    again = dynamo.service.prepare("DeleteItem", request, AllowAll(), tables_as_last_seen=False)
+    assert again is not None
+    again.run(dynamo.storage)
+    assert "Item" not in dynamo("GetItem", {"TableName": "Music", "Key": key})

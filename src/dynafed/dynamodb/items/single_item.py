@@ -76,6 +76,17 @@ def current_table_and_item(
     return current, item
 
 
+def answer_needs_no_old_item(request: Mapping[str, Any], condition: Condition | None) -> bool:
+    """Whether nothing a single-item write decides or answers depends on the item it
+    replaces or removes: no condition, no old item returned, no consumed capacity (which
+    counts the old item's size)."""
+    return (
+        condition is None
+        and request.get("ReturnValues", "NONE") == "NONE"
+        and not capacity.requested(request.get("ReturnConsumedCapacity"))
+    )
+
+
 def check_condition(
     condition: Condition | None, old: Item | None, request: Mapping[str, Any]
 ) -> None:

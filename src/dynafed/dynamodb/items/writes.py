@@ -97,6 +97,22 @@ def overwrite(
         point_in_time.record(txn, table, pk, sk, new, _now(clock))
 
 
+def deletes_unread(table: Table) -> bool:
+    """Whether an item of `table` can be deleted without reading it first: as for
+    `overwrites_unread`, and no point-in-time log, which records only deletions of items
+    that were there."""
+    return overwrites_unread(table) and table.point_in_time is None
+
+
+def delete_unread(txn: WriteTxn, table: Table, document: bytes, pk: bytes, sk: bytes) -> None:
+    """Delete whatever is stored under `(pk, sk)`, unread, if the table's stored document is
+    still `document` (as `overwrite`): a blind DeleteItem. Only for a table that
+    `deletes_unread`."""
+    assert deletes_unread(table)
+    txn.expect_document(DOCUMENT_KIND, table.key, document)
+    txn.delete_item(table.table_id, pk, sk)
+
+
 def remove(
     txn: WriteTxn,
     table: Table,

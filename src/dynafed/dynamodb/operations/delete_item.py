@@ -2,7 +2,8 @@
 
 validate → load the table → authorize `dynamodb:DeleteItem` → check the key → in one write
 transaction: read the item, check the condition, delete → answer (ALL_OLD if asked).
-Deleting an absent item succeeds and still costs one write unit.
+Deleting an absent item succeeds and still costs one write unit. A delete that needs nothing
+of the old item deletes it unread, as PutItem overwrites (`writes.delete_unread`).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from dynafed.dynamodb.items import writes as item_writes
 from dynafed.dynamodb.items.item_collections import CollectionSize
 from dynafed.dynamodb.items.single_item import (
     answer,
+    answer_needs_no_old_item,
     check_condition,
     current_table_and_item,
     legacy_condition,
@@ -78,6 +80,18 @@ def prepare(ctx: OperationContext, body: dict[str, Any]) -> DeferredWrite[Delete
             raise ResourceNotFoundException(ITEM_TABLE_NOT_FOUND)
         check_key(table, key)
         pk, sk = storage_key(table, key)
+        document = ctx.tables_seen.document_of(table) if as_last_seen else None
+        if (
+            document is not None
+            and answer_needs_no_old_item(request, condition)
+            and item_writes.deletes_unread(table)
+        ):
+
+            def delete_blindly(txn: WriteTxn) -> Deleted:
+                item_writes.delete_unread(txn, table, document, pk, sk)
+                return table, None, None
+
+            return DeferredWrite(delete_blindly, finish)
 
         def delete(txn: WriteTxn) -> Deleted:
             current, old = current_table_and_item(

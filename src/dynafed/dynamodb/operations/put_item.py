@@ -26,6 +26,7 @@ from dynafed.dynamodb.items import writes as item_writes
 from dynafed.dynamodb.items.item_collections import CollectionSize
 from dynafed.dynamodb.items.single_item import (
     answer,
+    answer_needs_no_old_item,
     check_condition,
     current_table_and_item,
     legacy_condition,
@@ -84,7 +85,11 @@ def prepare(ctx: OperationContext, body: dict[str, Any]) -> DeferredWrite[Writte
         check_item_keys(table, item)
         pk, sk = storage_key(table, item)
         document = ctx.tables_seen.document_of(table) if as_last_seen else None
-        if document is not None and overwrites_blindly(table):
+        if (
+            document is not None
+            and answer_needs_no_old_item(request, condition)
+            and item_writes.overwrites_unread(table)
+        ):
 
             def put_blindly(txn: WriteTxn) -> Written:
                 item_writes.overwrite(txn, table, document, pk, sk, item, clock=ctx.clock)
@@ -101,15 +106,6 @@ def prepare(ctx: OperationContext, body: dict[str, Any]) -> DeferredWrite[Writte
             return current, old, collection
 
         return DeferredWrite(put, finish)
-
-    def overwrites_blindly(table: Table) -> bool:
-        """Whether nothing of the request or of the write needs the item it replaces."""
-        return (
-            condition is None
-            and request.get("ReturnValues", "NONE") == "NONE"
-            and not capacity.requested(request.get("ReturnConsumedCapacity"))
-            and item_writes.overwrites_unread(table)
-        )
 
     def finish(written: Written) -> dict[str, Any]:
         current, old, collection = written
