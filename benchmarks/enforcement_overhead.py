@@ -146,7 +146,8 @@ def in_process_cost(seconds: float) -> tuple[float, float]:
     """µs per GetItem request for what differs between the identities: resolve the session's
     credentials (its token is remembered after the first request) and authorize the request,
     versus authorizing it for admin credentials. Audit log off, as in the HTTP runs."""
-    sys.path.insert(0, str(REPO / "tests" / "unit" / "enforcement"))
+    # enforcement_support imports `tests.support`: the repository root must be importable.
+    sys.path[:0] = [str(REPO / "tests" / "unit" / "enforcement"), str(REPO)]
     from enforcement_support import ADMIN, World, game_role_statement, get_item
 
     world = World(audit=False)
