@@ -11,6 +11,7 @@ in the folder:
     .venv/bin/python benchmarks/profile_dynafed.py --op get --conns 64 --duration 10
     .venv/bin/python benchmarks/profile_dynafed.py --op put --profiler cprofile
     .venv/bin/python benchmarks/profile_dynafed.py --op put --target dynafed-pg
+    .venv/bin/python benchmarks/profile_dynafed.py --op get --as gamerole
 
 py-spy writes collapsed stacks (profile.txt; `--format flamegraph` writes profile.svg
 instead); cProfile writes profile.pstats (open it with `python -m pstats` or snakeviz).
@@ -32,8 +33,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from loadbench import loader, processes
+from loadbench import loader, processes, sessions
 from loadbench.dataset import Dataset
+from loadbench.plan import reduced_plan
 from loadbench.runner import PRIME_S
 from loadbench.scenarios import OPERATIONS, Identity, RequestBook
 from loadbench.signing import Credentials, RequestSigner
@@ -41,6 +43,7 @@ from loadbench.targets import BENCH_DIR, PYTHON, all_targets
 from loadbench.wrk_runner import run_wrk, write_requests_file
 
 REGION = "us-east-1"
+ACCOUNT_ID = "123456789012"  # dynafed's default account
 TOP = 30
 
 
@@ -54,6 +57,14 @@ def parse_args() -> argparse.Namespace:
         choices=("dynafed", "dynafed-pg"),
         default="dynafed",
         help="dynafed on SQLite, or on a fresh schema of the local PostgreSQL",
+    )
+    parser.add_argument(
+        "--as",
+        dest="identity",
+        choices=("admin", "gamerole"),
+        default="admin",
+        help="sign as dynafed's admin key, or as GameRole web-identity sessions (one per "
+        "player, as make bench does; needs the bench's test identity provider)",
     )
     parser.add_argument("--profiler", choices=("py-spy", "cprofile"), default="py-spy")
     parser.add_argument("--format", choices=("raw", "flamegraph"), default="raw")
@@ -128,19 +139,28 @@ def main() -> int:
     server_cpus, gen_cpus = (str(cpus[0]), str(cpus[1])) if len(cpus) >= 2 else (None, None)
     admin = Credentials("AKIAPROFILE" + secrets.token_hex(5).upper(), secrets.token_urlsafe(30))
     dynafed = all_targets(admin)[args.target]
+    tokens = sessions.load_token_source() if args.identity == "gamerole" else None
+    env = {**dynafed.env, **(tokens.server_env if tokens else {})}
     port = processes.free_port()
     scratch = Path(tempfile.mkdtemp(prefix="profile-dynafed-"))
     argv = dynafed.argv(port, scratch)
     if args.profiler == "cprofile":
         argv = cprofile_argv(argv, out)
     server = processes.start(
-        "dynafed", argv, port=port, log_path=out / "server.log", cpus=server_cpus, env=dynafed.env
+        "dynafed", argv, port=port, log_path=out / "server.log", cpus=server_cpus, env=env
     )
     try:
         endpoint = server.endpoint
         dataset = Dataset(players=1000, query_players=100)
         print(loader.load(loader.client(endpoint, REGION, admin), dataset), flush=True)
         identity = Identity("admin", [RequestSigner(endpoint, REGION, admin)], False)
+        if tokens is not None:
+            players = reduced_plan().gamerole_players  # as many sessions as `make bench`
+            credentials = sessions.gamerole_sessions(
+                endpoint, REGION, ACCOUNT_ID, admin, tokens, players
+            )
+            signers = [RequestSigner(endpoint, REGION, c) for c in credentials]
+            identity = Identity("GameRole", signers, own_partition_only=True)
         planned = RequestBook(dataset, 2000).requests(identity, args.op)
         requests_file = out / f"requests-{args.op}.bin"
         write_requests_file([p.raw for p in planned], requests_file)
@@ -161,6 +181,8 @@ def main() -> int:
         )
     finally:
         processes.stop(server)  # SIGTERM: a cProfile run writes its file on the way out
+        if tokens is not None:
+            tokens.close()
         shutil.rmtree(scratch, ignore_errors=True)
     if args.profiler == "cprofile":
         print(summarize_pstats(out / "profile.pstats", out))
