@@ -76,15 +76,27 @@ def current_table_and_item(
     return current, item
 
 
-def answer_needs_no_old_item(request: Mapping[str, Any], condition: Condition | None) -> bool:
-    """Whether nothing a single-item write decides or answers depends on the item it
-    replaces or removes: no condition, no old item returned, no consumed capacity (which
+def document_for_unread_write(
+    seen: TablesSeen,
+    table: Table,
+    request: Mapping[str, Any],
+    condition: Condition | None,
+    allowed: bool,
+) -> bytes | None:
+    """The document a single-item write expects of its table when it goes without reading
+    the item it replaces or removes (`writes.overwrite`, `writes.delete_unread`); None when
+    it must read: `allowed` is False (it was not prepared against the table as last seen,
+    or the table keeps something that depends on the old item), or the request decides or
+    answers from the old item (a condition, the old item returned, consumed capacity, which
     counts the old item's size)."""
-    return (
-        condition is None
-        and request.get("ReturnValues", "NONE") == "NONE"
-        and not capacity.requested(request.get("ReturnConsumedCapacity"))
+    needs_old_item = (
+        condition is not None
+        or request.get("ReturnValues", "NONE") != "NONE"
+        or capacity.requested(request.get("ReturnConsumedCapacity"))
     )
+    if not allowed or needs_old_item:
+        return None
+    return seen.document_of(table)
 
 
 def check_condition(

@@ -23,9 +23,9 @@ from dynafed.dynamodb.items import writes as item_writes
 from dynafed.dynamodb.items.item_collections import CollectionSize
 from dynafed.dynamodb.items.single_item import (
     answer,
-    answer_needs_no_old_item,
     check_condition,
     current_table_and_item,
+    document_for_unread_write,
     legacy_condition,
     require_whole_item_return_values,
 )
@@ -80,12 +80,9 @@ def prepare(ctx: OperationContext, body: dict[str, Any]) -> DeferredWrite[Delete
             raise ResourceNotFoundException(ITEM_TABLE_NOT_FOUND)
         check_key(table, key)
         pk, sk = storage_key(table, key)
-        document = ctx.tables_seen.document_of(table) if as_last_seen else None
-        if (
-            document is not None
-            and answer_needs_no_old_item(request, condition)
-            and item_writes.deletes_unread(table)
-        ):
+        allowed = as_last_seen and item_writes.deletes_unread(table)
+        document = document_for_unread_write(ctx.tables_seen, table, request, condition, allowed)
+        if document is not None:
 
             def delete_blindly(txn: WriteTxn) -> Deleted:
                 item_writes.delete_unread(txn, table, document, pk, sk)
