@@ -79,7 +79,7 @@ def overwrites_unread(table: Table) -> bool:
 def overwrite(
     txn: WriteTxn,
     table: Table,
-    document: bytes,
+    document: bytes | None,
     pk: bytes,
     sk: bytes,
     new: Item,
@@ -88,10 +88,12 @@ def overwrite(
 ) -> None:
     """Put `new` over whatever is stored under its key, unread, if the table's stored
     document is still `document` (the one `table` was read from; `DocumentChangedError`
-    otherwise): a blind PutItem. Only for a table that `overwrites_unread`. On a server
-    database the whole transaction is one round trip."""
+    otherwise): a blind PutItem, whose whole transaction is one round trip on a server
+    database. `document` None: `table` is as the transaction read it (BatchWriteItem). Only
+    for a table that `overwrites_unread`."""
     assert overwrites_unread(table)
-    txn.expect_document(DOCUMENT_KIND, table.key, document)
+    if document is not None:
+        txn.expect_document(DOCUMENT_KIND, table.key, document)
     txn.put_item(table.table_id, pk, sk, new, item_size(new))
     if table.point_in_time is not None:
         point_in_time.record(txn, table, pk, sk, new, _now(clock))
@@ -104,12 +106,15 @@ def deletes_unread(table: Table) -> bool:
     return overwrites_unread(table) and table.point_in_time is None
 
 
-def delete_unread(txn: WriteTxn, table: Table, document: bytes, pk: bytes, sk: bytes) -> None:
+def delete_unread(
+    txn: WriteTxn, table: Table, document: bytes | None, pk: bytes, sk: bytes
+) -> None:
     """Delete whatever is stored under `(pk, sk)`, unread, if the table's stored document is
-    still `document` (as `overwrite`): a blind DeleteItem. Only for a table that
-    `deletes_unread`."""
+    still `document` (None: as the transaction read it), as `overwrite` puts: a blind
+    DeleteItem. Only for a table that `deletes_unread`."""
     assert deletes_unread(table)
-    txn.expect_document(DOCUMENT_KIND, table.key, document)
+    if document is not None:
+        txn.expect_document(DOCUMENT_KIND, table.key, document)
     txn.delete_item(table.table_id, pk, sk)
 
 
