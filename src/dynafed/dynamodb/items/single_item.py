@@ -45,16 +45,16 @@ def current_table(
     (`as_last_seen`, `OperationContext.against_table`), another table raises `TableChanged`,
     so the request is prepared again against the stored one."""
     current = find_table(view, table.key) if seen is None else seen.read(view, table.key)
-    _check_same_table(current, table, as_last_seen=as_last_seen)
-    assert current is not None
-    return current
+    return _same_table(current, table, as_last_seen=as_last_seen)
 
 
-def _check_same_table(current: Table | None, table: Table, *, as_last_seen: bool) -> None:
+def _same_table(current: Table | None, table: Table, *, as_last_seen: bool) -> Table:
+    """`current`, if it is the table the request was prepared against (by id)."""
     if current is None or current.table_id != table.table_id:
         if as_last_seen:
             raise TableChanged(table.key)
         raise ResourceNotFoundException(ITEM_TABLE_NOT_FOUND)
+    return current
 
 
 def current_table_and_item(
@@ -71,9 +71,7 @@ def current_table_and_item(
     it counts only if the current table has that id, and then its key schema is the same."""
     item, stored = txn.get_item_and_document(table.table_id, pk, sk, DOCUMENT_KIND, table.key)
     current = seen.remember(table.key, stored)
-    _check_same_table(current, table, as_last_seen=as_last_seen)
-    assert current is not None
-    return current, item
+    return _same_table(current, table, as_last_seen=as_last_seen), item
 
 
 def document_for_unread_write(
