@@ -17,7 +17,7 @@ from dynafed.auth.authenticator import Authenticator
 from dynafed.cognito.openid_token import OpenIdTokens
 from dynafed.cognito.service import TARGET_PREFIX, CognitoIdentityService
 from dynafed.errors import AwsError, CognitoSerializationException
-from dynafed.server.request import Request, sigv4_view
+from dynafed.server.request import Request
 from dynafed.storage.port import StorageUnavailableError
 
 log = logging.getLogger(__name__)
@@ -64,9 +64,8 @@ async def handle(
         caller = None
         region = authenticator.regions.of_id(body.get("IdentityPoolId", body.get("IdentityId")))
         if not (service.may_be_unsigned(operation) and request.header("authorization") is None):
-            view = sigv4_view(request)
             authenticated = authenticator.authenticate(
-                view, request.query_params(), SIGNING_NAMES, ("x-amz-target",)
+                request, request.query_params(), SIGNING_NAMES, ("x-amz-target",)
             )
             caller, region = authenticated.principal, authenticated.scope.region
         loop = asyncio.get_running_loop()

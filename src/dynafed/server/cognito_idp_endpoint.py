@@ -17,7 +17,7 @@ import orjson
 from dynafed.errors import AwsError
 from dynafed.server.cognito_endpoint import CONTENT_TYPE, internal_error, parse_body, render_error
 from dynafed.server.dynamodb_endpoint import request_facts
-from dynafed.server.request import Request, sigv4_view
+from dynafed.server.request import Request
 from dynafed.server.services import Response, Services
 from dynafed.server.signin_pool import SignInPool
 from dynafed.storage.port import StorageUnavailableError
@@ -36,7 +36,7 @@ def _call(services: Services, service: CognitoIdpService, request: Request, op: 
     if service.may_be_unsigned(op) and request.header("authorization") is None:
         return Call(authenticator.regions.default, client_ip=request.client_host)
     authenticated = authenticator.authenticate(
-        sigv4_view(request), request.query_params(), SIGNING_NAMES, ("x-amz-target",)
+        request, request.query_params(), SIGNING_NAMES, ("x-amz-target",)
     )
     authorizer = services.authorizer_for(
         authenticated.principal, request_facts(request, authenticated)

@@ -28,7 +28,7 @@ from dynafed.enforcement.context import RequestFacts
 from dynafed.errors import AwsError, DynamoDBError, ServiceUnavailable
 from dynafed.server import json_protocol
 from dynafed.server.deferred_writes import committed
-from dynafed.server.request import Request, sigv4_view
+from dynafed.server.request import Request
 from dynafed.server.services import Response, Services
 from dynafed.storage.port import StorageUnavailableError
 
@@ -62,7 +62,7 @@ async def serve_json(
     names the operation in the log of an internal error."""
     try:
         authenticated = services.authenticator.authenticate(
-            sigv4_view(request), request.query_params(), SIGNING_NAMES, SIGNED_TARGET
+            request, request.query_params(), SIGNING_NAMES, SIGNED_TARGET
         )
         body = json_protocol.parse_body(request.body)
         authorizer = services.authorizer_for(

@@ -23,7 +23,7 @@ from dynafed.errors import (
     UnrecognizedClientException,
 )
 from dynafed.server import query_protocol
-from dynafed.server.request import Request, sigv4_view
+from dynafed.server.request import Request
 from dynafed.server.services import Response, Services
 from dynafed.storage.port import StorageUnavailableError
 
@@ -81,7 +81,7 @@ async def handle(services: Services, request: Request, request_id: str) -> Respo
         xmlns = IAM_XMLNS if service_name == "iam" else STS_XMLNS  # for errors from here on
         if not (action in UNSIGNED_STS_ACTIONS and request.header("authorization") is None):
             authenticated = services.authenticator.authenticate(
-                sigv4_view(request), request.query_params(), names
+                request, request.query_params(), names
             )
             caller = authenticated.principal
             service_name = authenticated.scope.service
