@@ -28,7 +28,7 @@ from dynafed.iam.user_keys import DEFAULT_TTL_SECONDS as USER_KEY_TTL_SECONDS
 from tests.fixtures.oidc import OidcProvider
 from tests.support.clients import client
 from tests.support.cluster import Cluster, running_cluster
-from tests.support.dynamodb_tables import create_table, index, unique
+from tests.support.dynamodb_tables import create_table, index
 from tests.support.server_process import ServerProcess
 
 pytestmark = pytest.mark.e2e
@@ -133,6 +133,33 @@ def test_what_one_node_creates_the_other_uses_at_once(cluster: Cluster, table: s
     assert client(second, "iam").list_role_policies(RoleName=name)["PolicyNames"] == ["access"]
 
 
+def replace_with_indexed_table(dynamodb: Any, name: str) -> None:
+    """Delete table `name` and create it again with a global index on `colour`."""
+    dynamodb.delete_table(TableName=name)
+    dynamodb.create_table(
+        TableName=name,
+        AttributeDefinitions=[
+            {"AttributeName": "id", "AttributeType": "S"},
+            {"AttributeName": "colour", "AttributeType": "S"},
+        ],
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        BillingMode="PAY_PER_REQUEST",
+        GlobalSecondaryIndexes=[index("by-colour", "colour")],
+    )
+
+
+def red_items(dynamodb: Any, name: str) -> list[dict[str, Any]]:
+    """The items the `colour` index of `name` holds under "red"."""
+    found = dynamodb.query(
+        TableName=name,
+        IndexName="by-colour",
+        KeyConditionExpression="colour = :c",
+        ExpressionAttributeValues={":c": {"S": "red"}},
+    )
+    items: list[dict[str, Any]] = found["Items"]
+    return items
+
+
 def test_a_table_replaced_through_one_node_is_the_one_the_other_writes_to(
     cluster: Cluster,
 ) -> None:
@@ -140,36 +167,13 @@ def test_a_table_replaced_through_one_node_is_the_one_the_other_writes_to(
     overwrites unread if that table allows it; the first node has replaced the table since
     with one that has an index, so the put must find out and keep the index too."""
     first, second = (client(node, "dynamodb") for node in cluster.nodes)
-    name = unique("Replaced")
-    second_create = {
-        "TableName": name,
-        "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}],
-        "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
-        "BillingMode": "PAY_PER_REQUEST",
-    }
-    first.create_table(**second_create)
+    name = create_table(first, "Replaced", ("id", "S"))
     second.put_item(TableName=name, Item={"id": {"S": "before"}})  # seen by the second node
 
-    first.delete_table(TableName=name)
-    first.create_table(
-        **{
-            **second_create,
-            "AttributeDefinitions": [
-                {"AttributeName": "id", "AttributeType": "S"},
-                {"AttributeName": "colour", "AttributeType": "S"},
-            ],
-            "GlobalSecondaryIndexes": [index("by-colour", "colour")],
-        }
-    )
+    replace_with_indexed_table(first, name)
     second.put_item(TableName=name, Item={"id": {"S": "after"}, "colour": {"S": "red"}})
 
-    found = first.query(
-        TableName=name,
-        IndexName="by-colour",
-        KeyConditionExpression="colour = :c",
-        ExpressionAttributeValues={":c": {"S": "red"}},
-    )
-    assert found["Items"] == [{"id": {"S": "after"}, "colour": {"S": "red"}}]
+    assert red_items(first, name) == [{"id": {"S": "after"}, "colour": {"S": "red"}}]
     assert "Item" not in first.get_item(TableName=name, Key={"id": {"S": "before"}})
 
 
@@ -182,27 +186,11 @@ def test_a_table_replaced_through_one_node_is_the_one_the_other_deletes_from(
     name = create_table(first, "Deleted", ("id", "S"))
     second.put_item(TableName=name, Item={"id": {"S": "seen"}})  # seen by the second node
 
-    first.delete_table(TableName=name)
-    first.create_table(
-        TableName=name,
-        AttributeDefinitions=[
-            {"AttributeName": "id", "AttributeType": "S"},
-            {"AttributeName": "colour", "AttributeType": "S"},
-        ],
-        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
-        BillingMode="PAY_PER_REQUEST",
-        GlobalSecondaryIndexes=[index("by-colour", "colour")],
-    )
+    replace_with_indexed_table(first, name)
     first.put_item(TableName=name, Item={"id": {"S": "gone"}, "colour": {"S": "red"}})
     second.delete_item(TableName=name, Key={"id": {"S": "gone"}})
 
-    found = first.query(
-        TableName=name,
-        IndexName="by-colour",
-        KeyConditionExpression="colour = :c",
-        ExpressionAttributeValues={":c": {"S": "red"}},
-    )
-    assert found["Items"] == []
+    assert red_items(first, name) == []
     assert "Item" not in first.get_item(TableName=name, Key={"id": {"S": "gone"}})
 
 

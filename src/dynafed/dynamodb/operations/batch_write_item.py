@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from dynafed.core.authorization import AuthorizationRequest
+from dynafed.core.clock import Clock
 from dynafed.core.validation.constraints import render
 from dynafed.dynamodb import capacity, capacity_totals, fgac
 from dynafed.dynamodb.context import OperationContext
@@ -86,7 +87,7 @@ def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
         for write in writes:
             table = current[write.table_name]
             pk, sk = storage_key(table, write.key)
-            if unread_allowed and _writes_unread(txn, table, pk, sk, write.item, ctx):
+            if unread_allowed and _writes_unread(txn, table, pk, sk, write.item, ctx.clock):
                 continue
             old = txn.get_item(table.table_id, pk, sk)
             if write.item is not None:
@@ -113,11 +114,11 @@ def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
 
 
 def _writes_unread(
-    txn: WriteTxn, table: Table, pk: bytes, sk: bytes, item: Item | None, ctx: OperationContext
+    txn: WriteTxn, table: Table, pk: bytes, sk: bytes, item: Item | None, clock: Clock
 ) -> bool:
     """Put or delete without reading the old item, if the table allows it; whether it did."""
     if item is not None and item_writes.overwrites_unread(table):
-        item_writes.overwrite(txn, table, None, pk, sk, item, clock=ctx.clock)
+        item_writes.overwrite(txn, table, None, pk, sk, item, clock=clock)
         return True
     if item is None and item_writes.deletes_unread(table):
         item_writes.delete_unread(txn, table, None, pk, sk)
