@@ -79,6 +79,12 @@ class DeadlineConnection(psycopg.Connection[tuple[Any, ...]]):
     runs out closes the connection (its protocol state is unknown) and raises
     `DatabaseTimeout`."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.prepared_statements: dict[tuple[str, tuple[int, ...]], bytes] = {}
+        """(SQL, parameter types) -> the name it is prepared under on this connection
+        (`postgres_statements`)."""
+
     wait_timeout: float | None = None
     """None (the default until the pool configures the connection): wait as long as it takes."""
     backend: tuple[int, Any] | None = None

@@ -6,9 +6,9 @@ one round trip: a transaction's BEGIN and a key's lock go out with the read that
 lock is granted), and a write transaction's writes wait in `PgWriteTxn` until its next read
 or its COMMIT, which carries them. A PutItem's transaction is three round trips (table
 document, old item, writes + COMMIT) instead of seven. Several statements go as one query
-of the simple protocol, their parameters bound on the client (`send`): psycopg's pipeline
-mode costs about four times the client CPU for the same statements. A statement sent alone
-is prepared by psycopg after `prepare_threshold` uses.
+of the simple protocol, their parameters bound on the client: psycopg's pipeline mode costs
+about four times the client CPU for the same statements. A statement sent alone is prepared
+on its connection (`postgres_statements.send`).
 Stats deltas are insert-only rows written by the same statement as the item, so a
 transaction never waits on a shared stats row.
 
@@ -48,6 +48,7 @@ from dynafed.storage.port import (
     TableStats,
 )
 from dynafed.storage.postgres_schema import COUNTER_DUE, DOCUMENT_CHANGED
+from dynafed.storage.postgres_statements import Rows, Statement, send
 from dynafed.storage.postgres_timeouts import DatabaseTimeout, DeadlineConnection
 
 Isolation = Literal["locks", "serializable"]
@@ -160,9 +161,6 @@ _COMPACT_STATS = """
     SELECT %(t)s, sum(item_count), sum(size_bytes) FROM gone HAVING count(*) > 0
 """
 
-Statement = tuple[str, Any]
-
-
 ReplaceBroken = Callable[[Conn], Conn]
 """Gives back a connection found broken and returns a working one."""
 
@@ -227,7 +225,7 @@ class PgView:
             self._given_back = True
             putconn(self.conn)
 
-    def _run(self, *statements: Statement) -> psycopg.Cursor[tuple[Any, ...]]:
+    def _run(self, *statements: Statement) -> Rows:
         """Execute `statements` in order (BEGIN first if the transaction has not started);
         the last one's cursor."""
         if not self._open:
@@ -258,7 +256,7 @@ class PgView:
     def _unsent_writes(self) -> list[Statement]:
         return []  # a read view writes nothing
 
-    def _execute(self, batch: list[Statement]) -> psycopg.Cursor[tuple[Any, ...]]:
+    def _execute(self, batch: list[Statement]) -> Rows:
         try:
             return send(self.conn, batch)
         except psycopg.OperationalError as exc:
@@ -623,23 +621,6 @@ class PgWriteTxn(PgView):
         self._writes = []
         if self.started and not self.conn.closed:
             self.conn.execute("ROLLBACK")
-
-
-def send(conn: Conn, batch: list[Statement]) -> psycopg.Cursor[tuple[Any, ...]]:
-    """Run `batch`'s statements in order, in one round trip; the last one's cursor.
-
-    Several statements are one multi-statement query: an error stops it there, and the
-    statements after the error do not run (after an explicit BEGIN the transaction is then
-    left failed, for the caller to roll back)."""
-    if len(batch) == 1:
-        return conn.execute(*batch[0])
-    cursor = psycopg.ClientCursor(conn)
-    cursor.execute(
-        ";\n".join(sql if params is None else cursor.mogrify(sql, params) for sql, params in batch)
-    )
-    while cursor.nextset():
-        pass
-    return cursor
 
 
 def compact_stats(conn: Conn, table_id: str) -> None:
