@@ -121,3 +121,28 @@ def test_a_closed_connection_raises_an_operational_error(conn: DeadlineConnectio
 def test_mixed_placeholders_are_refused(conn: DeadlineConnection) -> None:
     with pytest.raises(ValueError, match="mixes"):
         send(conn, [("SELECT %s, %(a)s", {"a": 1})])
+
+
+def test_a_failed_batch_keeps_the_statements_prepared_before_the_failure(
+    conn: DeadlineConnection,
+) -> None:
+    first = ("INSERT INTO kv (k, n) VALUES (%s, %s)", (b"z", 1))
+    after = ("SELECT n FROM kv WHERE k = %s", (b"z",))
+    with pytest.raises(errors.UniqueViolation):
+        send(conn, [("BEGIN", None), first, first, after, ("COMMIT", None)])
+    send(conn, [("ROLLBACK", None)])
+    assert prepared_names(conn) == ["dynafed_0"]  # the insert; the read never got there
+
+    # Both run in the next batch: the insert by its name, the read prepared now.
+    rows = send(conn, [("BEGIN", None), first, after])
+    assert rows.fetchall() == [(1,)]
+    send(conn, [("COMMIT", None)])
+    assert prepared_names(conn) == ["dynafed_0", "dynafed_1"]
+    assert send(conn, [after]).fetchone() == (1,)
+
+
+def test_a_statement_twice_in_one_batch_is_prepared_once(conn: DeadlineConnection) -> None:
+    insert = "INSERT INTO kv (k) VALUES (%s)"
+    send(conn, [(insert, (b"1",)), (insert, (b"2",))])
+    assert send(conn, [("SELECT count(*) FROM kv", None)]).fetchone() == (2,)
+    assert prepared_names(conn) == ["dynafed_0"]

@@ -5,10 +5,8 @@ one round trip: a transaction's BEGIN and a key's lock go out with the read that
 (the read is still its own statement, so under READ COMMITTED its snapshot is taken after the
 lock is granted), and a write transaction's writes wait in `PgWriteTxn` until its next read
 or its COMMIT, which carries them. A PutItem's transaction is three round trips (table
-document, old item, writes + COMMIT) instead of seven. Several statements go as one query
-of the simple protocol, their parameters bound on the client: psycopg's pipeline mode costs
-about four times the client CPU for the same statements. A statement sent alone is prepared
-on its connection (`postgres_statements.send`).
+document, old item, writes + COMMIT) instead of seven. Statements are prepared on their
+connection, and several go together in libpq's pipeline mode (`postgres_statements.send`).
 Stats deltas are insert-only rows written by the same statement as the item, so a
 transaction never waits on a shared stats row.
 
