@@ -194,6 +194,22 @@ def test_a_table_replaced_through_one_node_is_the_one_the_other_deletes_from(
     assert "Item" not in first.get_item(TableName=name, Key={"id": {"S": "gone"}})
 
 
+def test_a_table_replaced_through_one_node_is_the_one_the_other_reads(cluster: Cluster) -> None:
+    """The second node plans a GetItem against the table as it last saw it (on PostgreSQL
+    its read is made ahead, on the event loop); the first node has replaced the table since,
+    so the read must find out and read the new table's item."""
+    first, second = (client(node, "dynamodb") for node in cluster.nodes)
+    name = create_table(first, "Reread", ("id", "S"))
+    first.put_item(TableName=name, Item={"id": {"S": "x"}, "v": {"S": "old"}})
+    assert second.get_item(TableName=name, Key={"id": {"S": "x"}})["Item"]["v"] == {"S": "old"}
+
+    replace_with_indexed_table(first, name)
+    first.put_item(TableName=name, Item={"id": {"S": "x"}, "v": {"S": "new"}})
+
+    read = second.get_item(TableName=name, Key={"id": {"S": "x"}})
+    assert read["Item"] == {"id": {"S": "x"}, "v": {"S": "new"}}
+
+
 def test_credentials_minted_by_either_node_work_on_both(cluster: Cluster, table: str) -> None:
     """Session tokens are sealed with the keyring kept in the database: a token sealed by
     one node opens on the other."""

@@ -26,6 +26,7 @@ from dynafed.errors import AwsError, ResourceNotFoundException
 from dynafed.storage.port import (
     DocumentChangedError,
     KeyRange,
+    LoopReadFailed,
     ReadView,
     Storage,
     StoredItem,
@@ -56,6 +57,44 @@ class RangeRead(NamedTuple):
     key_range: KeyRange
     forward: bool
     exclusive_start_sk: bytes | None
+
+
+class ReadAhead(NamedTuple):
+    """A single-item read planned against a table as last seen, to be made before its
+    operation runs (on the event loop: `Storage.read_on_loop`)."""
+
+    table_id: str
+    pk: bytes
+    sk: bytes
+    table_key: str
+    document: bytes
+    """The table's document as last seen: the read is good if it is still the stored one."""
+
+    @property
+    def arguments(self) -> tuple[str, bytes, bytes, str, str]:
+        """`get_item_and_document`'s arguments."""
+        return self.table_id, self.pk, self.sk, DOCUMENT_KIND, self.table_key
+
+
+class ReadAheadView:
+    """A `ReadView` that answers the one read made ahead (`ReadAhead`), and raises
+    `LoopReadFailed` for any other: its operation then runs again the ordinary way."""
+
+    def __init__(self, read: ReadAhead, answer: tuple[Item | None, bytes | None]) -> None:
+        if answer[1] != read.document:  # before the operation authorizes anything
+            raise LoopReadFailed("the table changed since it was last seen")
+        self._read = read
+        self._answer = answer
+
+    def get_item_and_document(
+        self, table_id: str, pk: bytes, sk: bytes, kind: str, name: str
+    ) -> tuple[Item | None, bytes | None]:
+        if (table_id, pk, sk, kind, name) != self._read.arguments:
+            raise LoopReadFailed("another read than the one made ahead")
+        return self._answer
+
+    def __getattr__(self, name: str) -> Any:
+        raise LoopReadFailed(f"{name} was not read ahead")
 
 
 TABLES_SEEN = 1024
@@ -118,6 +157,14 @@ class TablesSeen:
         else:
             stored = view.get_document_bytes(DOCUMENT_KIND, table_key)
         return TableAndItem(self.remember(table_key, stored), None, item_read=False)
+
+    def read_ahead(self, table_key: str, key: Item) -> ReadAhead | None:
+        """`read_with_item`'s read, planned without a view, if the table was seen."""
+        seen = self._by_key.get(table_key)
+        if seen is None or not key_matches_schema(seen[1], key):
+            return None
+        document, table = seen
+        return ReadAhead(table.table_id, *storage_key(table, key), table_key, document)
 
     def read_with_range(
         self, view: ReadView, table_key: str, planned: Callable[[Table], RangeRead | None]

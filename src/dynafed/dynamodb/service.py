@@ -14,11 +14,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from types import ModuleType
-from typing import Any
+from typing import Any, cast
 
 from dynafed.core.authorization import Authorizer
 from dynafed.core.clock import Clock
-from dynafed.dynamodb.context import DeferredWrite, OperationContext, TablesSeen
+from dynafed.dynamodb.context import (
+    DeferredWrite,
+    OperationContext,
+    ReadAhead,
+    ReadAheadView,
+    TablesSeen,
+)
 from dynafed.dynamodb.operations import (
     batch_execute_statement,
     batch_get_item,
@@ -54,8 +60,9 @@ from dynafed.dynamodb.operations import (
     update_time_to_live,
 )
 from dynafed.dynamodb.streams.model import StreamPolicy
+from dynafed.dynamodb.values import Item
 from dynafed.errors import UnknownOperationException
-from dynafed.storage.port import Storage
+from dynafed.storage.port import ReadView, Storage
 
 Operation = Callable[[OperationContext, dict[str, Any]], dict[str, Any]]
 
@@ -101,6 +108,11 @@ DEFERRABLE: dict[str, Callable[[OperationContext, dict[str, Any]], DeferredWrite
     name: module.prepare for name, module in _MODULES.items() if hasattr(module, "prepare")
 }
 """Writes that can stop before their write transaction (`DynamoDBService.prepare`)."""
+
+READS_AHEAD: dict[str, ModuleType] = {
+    name: module for name, module in _MODULES.items() if hasattr(module, "read_ahead")
+}
+"""Operations whose one read can be made before they run (`DynamoDBService.read_ahead`)."""
 
 INLINE: frozenset[str] = frozenset(
     name for name, module in _MODULES.items() if module.RUNS_INLINE is True
@@ -174,6 +186,37 @@ class DynamoDBService:
         ctx = self._context(authorizer, region)
         ctx.tables_as_last_seen = tables_as_last_seen
         return prepare(ctx, body)
+
+    def read_ahead(
+        self, operation: str, body: dict[str, Any], authorizer: Authorizer, region: str | None
+    ) -> ReadAhead | None:
+        """The single-item read `operation` would start with, for a caller that makes it
+        first (awaited on its event loop) and then calls `run_read_ahead`; None if there is
+        none to make (another operation, a table not seen yet)."""
+        module = READS_AHEAD.get(operation)
+        if module is None:
+            return None
+        ahead: ReadAhead | None = module.read_ahead(self._context(authorizer, region), body)
+        return ahead
+
+    def run_read_ahead(
+        self,
+        operation: str,
+        body: dict[str, Any],
+        authorizer: Authorizer,
+        region: str | None,
+        endpoint: str,
+        read: ReadAhead,
+        answer: tuple[Item | None, bytes | None],
+    ) -> dict[str, Any]:
+        """`handle`, with `read` already made and answered; raises `LoopReadFailed` if the
+        operation needs another read (the table changed since it was seen): `handle` it."""
+        # Only the read made ahead is answered; anything else raises (`ReadAheadView`).
+        view = cast(ReadView, ReadAheadView(read, answer))
+        result: dict[str, Any] = READS_AHEAD[operation].run_on(
+            self._context(authorizer, region, endpoint), body, view
+        )
+        return result
 
     def _context(
         self, authorizer: Authorizer, region: str | None, endpoint: str = ""

@@ -8,14 +8,18 @@ Where the operation runs: a worker-thread hop (submit, wake a thread, hand the r
 wake the loop) cost more than a whole SQLite point read, about a fifth of a GetItem's CPU
 time. So reads whose work is small and bounded run on the event loop when storage is local
 (its reads never wait on the network or on a lock); each operation declares whether it is
-one (`RUNS_INLINE` in `dynamodb/operations/<operation>.py`). Writes the service can split
-are awaited on the loop until their group commit reports (`deferred_writes`); everything
-else, and every large answer, runs on a worker thread so it never stalls the loop.
+one (`RUNS_INLINE` in `dynamodb/operations/<operation>.py`). Where reads wait on the
+network (PostgreSQL), a GetItem's one read is awaited on the loop, on connections the loop
+owns, and the rest of it runs on the loop with the answer (`Storage.read_on_loop`). Writes
+the service can split are awaited on the loop until their group commit reports
+(`deferred_writes`); everything else, and every large answer, runs on a worker thread so it
+never stalls the loop.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from functools import partial
@@ -30,7 +34,7 @@ from dynafed.server import json_protocol
 from dynafed.server.deferred_writes import committed
 from dynafed.server.request import Request
 from dynafed.server.services import Response, Services
-from dynafed.storage.port import StorageUnavailableError
+from dynafed.storage.port import LoopReadFailed, StorageUnavailableError
 
 log = logging.getLogger(__name__)
 
@@ -117,6 +121,14 @@ async def _run(
 ) -> dict[str, Any]:
     if services.runs_inline(operation, body):
         return services.dynamodb.handle(operation, body, authorizer, region, endpoint)
+    if services.read_on_loop is not None:
+        read = services.dynamodb.read_ahead(operation, body, authorizer, region)
+        if read is not None:
+            with contextlib.suppress(LoopReadFailed):  # then it runs on a worker thread
+                answer = await services.read_on_loop(*read.arguments)
+                return services.dynamodb.run_read_ahead(
+                    operation, body, authorizer, region, endpoint, read, answer
+                )
     if services.write_later is not None:
         deferred = services.dynamodb.prepare(operation, body, authorizer, region)
         if deferred is not None:

@@ -15,10 +15,11 @@ from typing import Any, Protocol
 from dynafed.auth.authenticator import Authenticator
 from dynafed.auth.principal import Principal
 from dynafed.core.authorization import Authorizer
+from dynafed.dynamodb.context import ReadAhead
 from dynafed.enforcement.context import RequestFacts
 from dynafed.server.deferred_writes import DeferredWrite
 from dynafed.server.request import Request
-from dynafed.storage.port import WriteLater
+from dynafed.storage.port import Item, ReadOnLoop, WriteLater
 
 Response = tuple[int, bytes, list[tuple[str, str]]]
 """(status, body, headers): what every endpoint answers."""
@@ -59,6 +60,25 @@ class DynamoDBJsonService(JsonService, Protocol):
         region: str | None = None,
         endpoint: str = "",
     ) -> dict[str, Any]: ...
+
+    def read_ahead(
+        self, operation: str, body: dict[str, Any], authorizer: Authorizer, region: str | None
+    ) -> ReadAhead | None:
+        """The request's one read, to await before `run_read_ahead`; None if it has none."""
+        ...
+
+    def run_read_ahead(
+        self,
+        operation: str,
+        body: dict[str, Any],
+        authorizer: Authorizer,
+        region: str | None,
+        endpoint: str,
+        read: ReadAhead,
+        answer: tuple[Item | None, bytes | None],
+    ) -> dict[str, Any]:
+        """`handle` with its read answered (server.dynamodb_endpoint)."""
+        ...
 
 
 class QueryService(Protocol):
@@ -107,6 +127,9 @@ class Services:
     runs_inline: Callable[[str, dict[str, Any]], bool] = never_inline
     """Whether a DynamoDB request runs on the event loop rather than `executor`: the
     operation modules declare it (`RUNS_INLINE`); `never_inline` for remote storage."""
+    read_on_loop: ReadOnLoop | None = None
+    """Storage's single-item read awaited on the event loop, where reads wait on the network
+    (PostgreSQL): a GetItem then runs on the loop with its read made first."""
     write_later: WriteLater | None = None
     """Storage's non-blocking write, for writes the loop awaits (server.deferred_writes);
     None: every write runs on `executor`."""

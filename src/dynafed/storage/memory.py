@@ -23,6 +23,7 @@ from dynafed.storage.port import (
     Document,
     Item,
     KeyRange,
+    ReadOnLoop,
     ReadView,
     StorageClosedError,
     StoredItem,
@@ -242,6 +243,7 @@ class MemoryStorage:
 
     local_reads = True
     write_later: WriteLater | None = None
+    read_on_loop: ReadOnLoop | None = None  # reads are local
 
     def read(self, *, snapshot: bool = False) -> _ReadContext:
         """Always a snapshot: the view holds the lock, so no write interleaves."""

@@ -34,7 +34,7 @@ durable. Inside `fn`, read through the `WriteTxn` only: `storage.read()` would n
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
@@ -319,6 +319,15 @@ class WriteOutcomeUnknownError(RuntimeError):
     have happened."""
 
 
+class LoopReadFailed(Exception):
+    """A read awaited on the event loop (`Storage.read_on_loop`) did not happen: read the
+    ordinary way instead."""
+
+
+ReadOnLoop = Callable[[str, bytes, bytes, str, str], Awaitable[tuple[Item | None, bytes | None]]]
+"""`read_on_loop(table_id, pk, sk, kind, name)`: `ReadView.get_item_and_document` awaited on
+the event loop; raises `LoopReadFailed`, or `StorageUnavailableError` past its deadline."""
+
 Committed = Callable[[Any, BaseException | None], None]
 """`on_done(result, error)`: how a deferred write reports its outcome."""
 WriteLater = Callable[[Callable[[WriteTxn], Any], Committed], None]
@@ -331,6 +340,12 @@ class Storage(Protocol):
     def local_reads(self) -> bool:
         """Whether a read never waits on the network or on another writer's lock (SQLite's
         WAL readers, memory): the HTTP edge then runs small reads on its event loop."""
+        ...
+
+    @property
+    def read_on_loop(self) -> ReadOnLoop | None:
+        """A GetItem's read awaited on the event loop, for backends whose reads wait on the
+        network (PostgreSQL); None where reads are local or there is no such path."""
         ...
 
     @property

@@ -37,6 +37,7 @@ from psycopg_pool import ConnectionPool, PoolClosed, PoolTimeout
 
 from dynafed import metrics
 from dynafed.storage.port import (
+    ReadOnLoop,
     ReadView,
     StorageClosedError,
     StorageUnavailableError,
@@ -45,6 +46,7 @@ from dynafed.storage.port import (
     WriteOutcomeUnknownError,
     WriteTxn,
 )
+from dynafed.storage.postgres_loop_reads import LoopReads
 from dynafed.storage.postgres_schema import check_schema_name, migrate
 from dynafed.storage.postgres_timeouts import (
     CLIENT_GRACE,
@@ -69,6 +71,10 @@ COMPACT_EVERY = 64
 """A table's stats delta rows are folded into one after every this many commits writing it
 (counted per process), so summing them for DescribeTable stays cheap."""
 _SNAPSHOT = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+
+LOOP_READ_CONNECTIONS = 16
+"""Connections the event loop keeps for its own reads (`postgres_loop_reads`), beside the
+pool's: a point read holds one for a round trip, so a few keep many requests going."""
 
 MAX_LOST_CONNECTIONS = 3
 """A write whose connection is lost this many times in a row answers unavailable."""
@@ -167,6 +173,12 @@ class PostgresStorage:
             open=False,
         )
         self._pool.open(wait=True, timeout=connect_timeout)
+        self._loop_reads = LoopReads(
+            conninfo,
+            self._session_settings,
+            size=LOOP_READ_CONNECTIONS,
+            wait_timeout=self._wait_timeout,
+        )
 
     def _configure(self, conn: Conn) -> None:
         conn.wait_timeout = self._wait_timeout
@@ -206,6 +218,10 @@ class PostgresStorage:
 
     local_reads = False  # a read is a network round trip
     write_later: WriteLater | None = None
+
+    @property
+    def read_on_loop(self) -> ReadOnLoop:
+        return self._loop_reads.item_and_document
 
     def read(self, *, snapshot: bool = False) -> _ReadContext:
         """Without `snapshot` each statement runs on its own (autocommit, one round trip);
@@ -332,6 +348,7 @@ class PostgresStorage:
     def close(self) -> None:
         """Refuse new work; connections in use finish their transaction first."""
         self._closed = True
+        self._loop_reads.close()
         self._pool.close()
 
 

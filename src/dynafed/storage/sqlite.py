@@ -23,7 +23,14 @@ from typing import Any, TypeVar
 
 from dynafed import metrics
 from dynafed.storage.group_commit import GroupCommitWriter
-from dynafed.storage.port import Committed, ReadView, StorageClosedError, WriteLater, WriteTxn
+from dynafed.storage.port import (
+    Committed,
+    ReadOnLoop,
+    ReadView,
+    StorageClosedError,
+    WriteLater,
+    WriteTxn,
+)
 from dynafed.storage.sqlite_errors import open_error
 from dynafed.storage.sqlite_schema import connect, open_migrated
 from dynafed.storage.sqlite_txn import SqliteView
@@ -122,6 +129,7 @@ class SqliteStorage:
         return result
 
     local_reads = True  # WAL readers never wait for the writer
+    read_on_loop: ReadOnLoop | None = None  # reads are local
 
     @property
     def write_later(self) -> WriteLater:

@@ -4,7 +4,8 @@ validate (types, constraints, expression parameters, key values, AttributesToGet
 ProjectionExpression; once per request shape, `dynamodb.prepared_requests`) → in one read
 snapshot: load the table, authorize `dynamodb:GetItem`, check the key, read → answer with the
 projected item and the read units it cost (the whole item's size counts, whatever the
-projection).
+projection). Where reads wait on the network, the edge may make the read first, on its event
+loop (`read_ahead`), and run the rest against its answer (`run_on`).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 
 from dynafed.core.authorization import AuthorizationRequest
 from dynafed.dynamodb import capacity, fgac
-from dynafed.dynamodb.context import ITEM_TABLE_NOT_FOUND, OperationContext
+from dynafed.dynamodb.context import ITEM_TABLE_NOT_FOUND, OperationContext, ReadAhead
 from dynafed.dynamodb.expr import (
     Projection,
     check_expression_parameters,
@@ -28,6 +29,7 @@ from dynafed.dynamodb.validation import RequestShape, validate_request
 from dynafed.dynamodb.validation.model import request_shape
 from dynafed.dynamodb.values import validate_item
 from dynafed.errors import ResourceNotFoundException
+from dynafed.storage.port import ReadView
 
 RUNS_INLINE = True
 """One item of at most 400 KB: small and bounded, so it may run on the event loop
@@ -75,22 +77,34 @@ PREPARED = PreparedRequests("Key", prepare_request)
 
 
 def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
+    with ctx.storage.read() as view:
+        return run_on(ctx, body, view)
+
+
+def read_ahead(ctx: OperationContext, body: dict[str, Any]) -> ReadAhead | None:
+    """The read `run` starts with, if it can be made before `run_on` (the table was seen);
+    raises what validating the request raises, which `run` would raise first too."""
+    prepared = PREPARED.get(body)
+    key = validate_item(body["Key"])
+    return ctx.tables_seen.read_ahead(ctx.table_key(prepared.request["TableName"]), key)
+
+
+def run_on(ctx: OperationContext, body: dict[str, Any], view: ReadView) -> dict[str, Any]:
     prepared = PREPARED.get(body)
     request = prepared.request
     key = validate_item(body["Key"])
     projection = prepared.projection
 
     name = request["TableName"]
-    with ctx.storage.read() as view:
-        table, item, item_read = ctx.tables_seen.read_with_item(view, ctx.table_key(name), key)
-        hash_key = None if table is None else table.key_schema.hash_key
-        ctx.authorize([_authorization(prepared, key, hash_key, ctx.table_arn(name))])
-        if table is None:
-            raise ResourceNotFoundException(ITEM_TABLE_NOT_FOUND)
-        check_key(table, key)
-        check_projected_keys(table, projection)
-        if not item_read:
-            item = view.get_item(table.table_id, *storage_key(table, key))
+    table, item, item_read = ctx.tables_seen.read_with_item(view, ctx.table_key(name), key)
+    hash_key = None if table is None else table.key_schema.hash_key
+    ctx.authorize([_authorization(prepared, key, hash_key, ctx.table_arn(name))])
+    if table is None:
+        raise ResourceNotFoundException(ITEM_TABLE_NOT_FOUND)
+    check_key(table, key)
+    check_projected_keys(table, projection)
+    if not item_read:
+        item = view.get_item(table.table_id, *storage_key(table, key))
 
     result: dict[str, Any] = {}
     if item is not None:
