@@ -1,5 +1,5 @@
-"""GetItem's read awaited on the event loop (`PostgresStorage.read_on_loop`), on the real
-PostgreSQL, directly and behind a TCP proxy that can freeze.
+"""Reads awaited on the event loop (`PostgresStorage.reads_on_loop`: a GetItem's, a Query
+page's), on the real PostgreSQL, directly and behind a TCP proxy that can freeze.
 
 What a caller checks: the answer is the threaded read's, for many reads at once on fewer
 connections; a read that cannot happen on the loop says so (`LoopReadFailed`, so the
@@ -22,7 +22,7 @@ import pytest
 from tests.support.tcp_proxy import TcpProxy, tcp_proxy
 
 from dynafed.storage import postgres
-from dynafed.storage.port import LoopReadFailed, StorageUnavailableError, WriteTxn
+from dynafed.storage.port import KeyRange, LoopReadFailed, StorageUnavailableError, WriteTxn
 from dynafed.storage.postgres import PostgresStorage
 
 POSTGRES_URL = os.environ.get(
@@ -69,7 +69,7 @@ def proxy() -> Iterator[TcpProxy]:
 
 
 def read(storage: PostgresStorage, n: int) -> object:
-    return storage.read_on_loop(T, b"k%d" % n, b"", KIND, NAME)
+    return storage.reads_on_loop.item_and_document(T, b"k%d" % n, b"", KIND, NAME)
 
 
 def threaded(storage: PostgresStorage, n: int) -> object:
@@ -88,8 +88,50 @@ def test_many_reads_at_once_answer_as_the_threaded_read_does(storage: PostgresSt
     assert answers[ITEMS + 1][0] is None  # no such item; the document still comes
 
 
+def test_a_page_of_rows_answers_as_the_threaded_query_does(storage: PostgresStorage) -> None:
+    def fill(txn: WriteTxn) -> None:
+        for n in range(10):
+            txn.put_item(T, b"p", b"s%02d" % n, {"n": {"N": str(n)}}, 10 + n)
+
+    storage.write(fill)
+    ranges = [KeyRange(), KeyRange(low=b"s03", high=b"s07", high_inclusive=False)]
+    cases = [
+        (key_range, forward, start, limit)
+        for key_range in ranges
+        for forward in (True, False)
+        for start in (None, b"s05")
+        for limit in (1, 3, 50)
+    ]
+
+    async def on_loop() -> list[object]:
+        return [
+            await storage.reads_on_loop.rows_and_document(
+                T,
+                b"p",
+                key_range,
+                forward=forward,
+                exclusive_start_sk=start,
+                limit=limit,
+                kind=KIND,
+                name=NAME,
+            )
+            for key_range, forward, start, limit in cases
+        ]
+
+    answers = asyncio.run(on_loop())
+    for (key_range, forward, start, limit), (rows, document) in zip(cases, answers, strict=True):
+        with storage.read() as view:
+            expected, stored = view.query_and_document(
+                T, b"p", key_range, forward=forward, exclusive_start_sk=start, kind=KIND, name=NAME
+            )
+            assert rows == list(expected)[:limit]
+        assert document == stored is not None
+    assert [row.sk for row in answers[2][0]] == [b"s%02d" % n for n in range(10)]  # whole
+
+
 def test_a_missing_document_is_none(storage: PostgresStorage) -> None:
-    answer = asyncio.run(storage.read_on_loop(T, b"k1", b"", KIND, "another-table"))
+    reads = storage.reads_on_loop
+    answer = asyncio.run(reads.item_and_document(T, b"k1", b"", KIND, "another-table"))
     assert answer == ({"n": {"N": "1"}}, None)
 
 

@@ -27,6 +27,7 @@ from dynafed.storage.port import (
     DocumentChangedError,
     KeyRange,
     LoopReadFailed,
+    ReadsOnLoop,
     ReadView,
     Storage,
     StoredItem,
@@ -59,42 +60,99 @@ class RangeRead(NamedTuple):
     exclusive_start_sk: bytes | None
 
 
-class ReadAhead(NamedTuple):
-    """A single-item read planned against a table as last seen, to be made before its
-    operation runs (on the event loop: `Storage.read_on_loop`)."""
+class ReadAheadView:
+    """A `ReadView` that answers the one read made ahead (`ItemReadAhead`, `RangeReadAhead`)
+    and raises `LoopReadFailed` for any other: its operation then runs again the ordinary
+    way. Built only if the table's document is still the one the read was planned against,
+    so an operation run on it never needs another read after it authorized."""
+
+    def __init__(
+        self,
+        seen: bytes,
+        stored: bytes | None,
+        *,
+        item: tuple[tuple[str, bytes, bytes, str, str], Item | None] | None = None,
+        rows: tuple[tuple[RangeRead, str, str], list[StoredItem]] | None = None,
+    ) -> None:
+        if stored != seen:
+            raise LoopReadFailed("the table changed since it was last seen")
+        self._stored = stored
+        self._item = item
+        self._rows = rows
+
+    def get_item_and_document(
+        self, table_id: str, pk: bytes, sk: bytes, kind: str, name: str
+    ) -> tuple[Item | None, bytes | None]:
+        if self._item is None or (table_id, pk, sk, kind, name) != self._item[0]:
+            raise LoopReadFailed("another read than the one made ahead")
+        return self._item[1], self._stored
+
+    def query_and_document(
+        self,
+        table_id: str,
+        pk: bytes,
+        key_range: KeyRange,
+        *,
+        forward: bool,
+        exclusive_start_sk: bytes | None,
+        kind: str,
+        name: str,
+    ) -> tuple[Iterator[StoredItem], bytes | None]:
+        asked = (RangeRead(table_id, pk, key_range, forward, exclusive_start_sk), kind, name)
+        if self._rows is None or asked != self._rows[0]:
+            raise LoopReadFailed("another read than the one made ahead")
+        return iter(self._rows[1]), self._stored
+
+    def __getattr__(self, name: str) -> Any:
+        raise LoopReadFailed(f"{name} was not read ahead")
+
+
+@dataclass(frozen=True, slots=True)
+class ItemReadAhead:
+    """A GetItem's read, planned against its table as last seen (`document`)."""
 
     table_id: str
     pk: bytes
     sk: bytes
     table_key: str
     document: bytes
-    """The table's document as last seen: the read is good if it is still the stored one."""
 
-    @property
-    def arguments(self) -> tuple[str, bytes, bytes, str, str]:
-        """`get_item_and_document`'s arguments."""
-        return self.table_id, self.pk, self.sk, DOCUMENT_KIND, self.table_key
+    async def made(self, reads: ReadsOnLoop) -> ReadAheadView:
+        arguments = (self.table_id, self.pk, self.sk, DOCUMENT_KIND, self.table_key)
+        item, stored = await reads.item_and_document(*arguments)
+        return ReadAheadView(self.document, stored, item=(arguments, item))
 
 
-class ReadAheadView:
-    """A `ReadView` that answers the one read made ahead (`ReadAhead`), and raises
-    `LoopReadFailed` for any other: its operation then runs again the ordinary way."""
+@dataclass(frozen=True, slots=True)
+class RangeReadAhead:
+    """A Query's rows, at most `limit` (its whole page), planned against its table as last
+    seen (`document`)."""
 
-    def __init__(self, read: ReadAhead, answer: tuple[Item | None, bytes | None]) -> None:
-        if answer[1] != read.document:  # before the operation authorizes anything
-            raise LoopReadFailed("the table changed since it was last seen")
-        self._read = read
-        self._answer = answer
+    read: RangeRead
+    limit: int
+    table_key: str
+    document: bytes
 
-    def get_item_and_document(
-        self, table_id: str, pk: bytes, sk: bytes, kind: str, name: str
-    ) -> tuple[Item | None, bytes | None]:
-        if (table_id, pk, sk, kind, name) != self._read.arguments:
-            raise LoopReadFailed("another read than the one made ahead")
-        return self._answer
+    async def made(self, reads: ReadsOnLoop) -> ReadAheadView:
+        read = self.read
+        rows, stored = await reads.rows_and_document(
+            read.storage_id,
+            read.partition,
+            read.key_range,
+            forward=read.forward,
+            exclusive_start_sk=read.exclusive_start_sk,
+            limit=self.limit,
+            kind=DOCUMENT_KIND,
+            name=self.table_key,
+        )
+        return ReadAheadView(
+            self.document, stored, rows=((read, DOCUMENT_KIND, self.table_key), rows)
+        )
 
-    def __getattr__(self, name: str) -> Any:
-        raise LoopReadFailed(f"{name} was not read ahead")
+
+ReadAhead = ItemReadAhead | RangeReadAhead
+"""A read an operation starts with, made before it runs, on the event loop
+(`Storage.reads_on_loop`), where reads wait on the network."""
 
 
 TABLES_SEEN = 1024
@@ -158,13 +216,13 @@ class TablesSeen:
             stored = view.get_document_bytes(DOCUMENT_KIND, table_key)
         return TableAndItem(self.remember(table_key, stored), None, item_read=False)
 
-    def read_ahead(self, table_key: str, key: Item) -> ReadAhead | None:
+    def item_read_ahead(self, table_key: str, key: Item) -> ItemReadAhead | None:
         """`read_with_item`'s read, planned without a view, if the table was seen."""
         seen = self._by_key.get(table_key)
         if seen is None or not key_matches_schema(seen[1], key):
             return None
         document, table = seen
-        return ReadAhead(table.table_id, *storage_key(table, key), table_key, document)
+        return ItemReadAhead(table.table_id, *storage_key(table, key), table_key, document)
 
     def read_with_range(
         self, view: ReadView, table_key: str, planned: Callable[[Table], RangeRead | None]

@@ -60,7 +60,6 @@ from dynafed.dynamodb.operations import (
     update_time_to_live,
 )
 from dynafed.dynamodb.streams.model import StreamPolicy
-from dynafed.dynamodb.values import Item
 from dynafed.errors import UnknownOperationException
 from dynafed.storage.port import ReadView, Storage
 
@@ -206,13 +205,12 @@ class DynamoDBService:
         authorizer: Authorizer,
         region: str | None,
         endpoint: str,
-        read: ReadAhead,
-        answer: tuple[Item | None, bytes | None],
+        made: ReadAheadView,
     ) -> dict[str, Any]:
-        """`handle`, with `read` already made and answered; raises `LoopReadFailed` if the
-        operation needs another read (the table changed since it was seen): `handle` it."""
+        """`handle`, with the read it starts with made (`read_ahead`); raises
+        `LoopReadFailed` if the operation needs another read: `handle` it then."""
         # Only the read made ahead is answered; anything else raises (`ReadAheadView`).
-        view = cast(ReadView, ReadAheadView(read, answer))
+        view = cast(ReadView, made)
         result: dict[str, Any] = READS_AHEAD[operation].run_on(
             self._context(authorizer, region, endpoint), body, view
         )

@@ -427,7 +427,7 @@ def build_app(settings: Settings, admin: AdminCredentials) -> DynafedApp:
         # Local storage answers reads in microseconds: small ones run on the event loop
         # (server/dynamodb_endpoint.py).
         runs_inline=(runs_inline if storage.local_reads else never_inline),
-        read_on_loop=storage.read_on_loop,
+        reads_on_loop=storage.reads_on_loop,
         # SQLite's group-commit writer reports commits to the loop (deferred_writes).
         write_later=storage.write_later,
         database_answers=partial(read_something, storage),

@@ -9,8 +9,9 @@ wake the loop) cost more than a whole SQLite point read, about a fifth of a GetI
 time. So reads whose work is small and bounded run on the event loop when storage is local
 (its reads never wait on the network or on a lock); each operation declares whether it is
 one (`RUNS_INLINE` in `dynamodb/operations/<operation>.py`). Where reads wait on the
-network (PostgreSQL), a GetItem's one read is awaited on the loop, on connections the loop
-owns, and the rest of it runs on the loop with the answer (`Storage.read_on_loop`). Writes
+network (PostgreSQL), the one read of a GetItem or of a small Query page is awaited on the
+loop, on connections the loop owns, and the rest of it runs on the loop with the answer
+(`Storage.reads_on_loop`). Writes
 the service can split are awaited on the loop until their group commit reports
 (`deferred_writes`); everything else, and every large answer, runs on a worker thread so it
 never stalls the loop.
@@ -121,13 +122,13 @@ async def _run(
 ) -> dict[str, Any]:
     if services.runs_inline(operation, body):
         return services.dynamodb.handle(operation, body, authorizer, region, endpoint)
-    if services.read_on_loop is not None:
-        read = services.dynamodb.read_ahead(operation, body, authorizer, region)
-        if read is not None:
+    if services.reads_on_loop is not None:
+        ahead = services.dynamodb.read_ahead(operation, body, authorizer, region)
+        if ahead is not None:
             with contextlib.suppress(LoopReadFailed):  # then it runs on a worker thread
-                answer = await services.read_on_loop(*read.arguments)
+                made = await ahead.made(services.reads_on_loop)
                 return services.dynamodb.run_read_ahead(
-                    operation, body, authorizer, region, endpoint, read, answer
+                    operation, body, authorizer, region, endpoint, made
                 )
     if services.write_later is not None:
         deferred = services.dynamodb.prepare(operation, body, authorizer, region)

@@ -15,11 +15,11 @@ from typing import Any, Protocol
 from dynafed.auth.authenticator import Authenticator
 from dynafed.auth.principal import Principal
 from dynafed.core.authorization import Authorizer
-from dynafed.dynamodb.context import ReadAhead
+from dynafed.dynamodb.context import ReadAhead, ReadAheadView
 from dynafed.enforcement.context import RequestFacts
 from dynafed.server.deferred_writes import DeferredWrite
 from dynafed.server.request import Request
-from dynafed.storage.port import Item, ReadOnLoop, WriteLater
+from dynafed.storage.port import ReadsOnLoop, WriteLater
 
 Response = tuple[int, bytes, list[tuple[str, str]]]
 """(status, body, headers): what every endpoint answers."""
@@ -74,10 +74,9 @@ class DynamoDBJsonService(JsonService, Protocol):
         authorizer: Authorizer,
         region: str | None,
         endpoint: str,
-        read: ReadAhead,
-        answer: tuple[Item | None, bytes | None],
+        made: ReadAheadView,
     ) -> dict[str, Any]:
-        """`handle` with its read answered (server.dynamodb_endpoint)."""
+        """`handle` with its read made (server.dynamodb_endpoint)."""
         ...
 
 
@@ -127,9 +126,10 @@ class Services:
     runs_inline: Callable[[str, dict[str, Any]], bool] = never_inline
     """Whether a DynamoDB request runs on the event loop rather than `executor`: the
     operation modules declare it (`RUNS_INLINE`); `never_inline` for remote storage."""
-    read_on_loop: ReadOnLoop | None = None
-    """Storage's single-item read awaited on the event loop, where reads wait on the network
-    (PostgreSQL): a GetItem then runs on the loop with its read made first."""
+    reads_on_loop: ReadsOnLoop | None = None
+    """Storage's reads awaited on the event loop, where reads wait on the network
+    (PostgreSQL): a GetItem, or a Query of a small page, then runs on the loop with its read
+    made first."""
     write_later: WriteLater | None = None
     """Storage's non-blocking write, for writes the loop awaits (server.deferred_writes);
     None: every write runs on `executor`."""

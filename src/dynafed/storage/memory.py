@@ -23,7 +23,7 @@ from dynafed.storage.port import (
     Document,
     Item,
     KeyRange,
-    ReadOnLoop,
+    ReadsOnLoop,
     ReadView,
     StorageClosedError,
     StoredItem,
@@ -243,7 +243,7 @@ class MemoryStorage:
 
     local_reads = True
     write_later: WriteLater | None = None
-    read_on_loop: ReadOnLoop | None = None  # reads are local
+    reads_on_loop: ReadsOnLoop | None = None  # reads are local
 
     def read(self, *, snapshot: bool = False) -> _ReadContext:
         """Always a snapshot: the view holds the lock, so no write interleaves."""

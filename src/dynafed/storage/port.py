@@ -34,7 +34,7 @@ durable. Inside `fn`, read through the `WriteTxn` only: `storage.read()` would n
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
@@ -320,13 +320,36 @@ class WriteOutcomeUnknownError(RuntimeError):
 
 
 class LoopReadFailed(Exception):
-    """A read awaited on the event loop (`Storage.read_on_loop`) did not happen: read the
+    """A read awaited on the event loop (`Storage.reads_on_loop`) did not happen: read the
     ordinary way instead."""
 
 
-ReadOnLoop = Callable[[str, bytes, bytes, str, str], Awaitable[tuple[Item | None, bytes | None]]]
-"""`read_on_loop(table_id, pk, sk, kind, name)`: `ReadView.get_item_and_document` awaited on
-the event loop; raises `LoopReadFailed`, or `StorageUnavailableError` past its deadline."""
+class ReadsOnLoop(Protocol):
+    """Single-round-trip reads awaited on the event loop, for backends whose reads wait on
+    the network (PostgreSQL). Each raises `LoopReadFailed` when it could not be made there
+    (the caller reads the ordinary way), or `StorageUnavailableError` past its deadline."""
+
+    async def item_and_document(
+        self, table_id: str, pk: bytes, sk: bytes, kind: str, name: str
+    ) -> tuple[Item | None, bytes | None]:
+        """`ReadView.get_item_and_document`."""
+        ...
+
+    async def rows_and_document(
+        self,
+        table_id: str,
+        pk: bytes,
+        key_range: KeyRange,
+        *,
+        forward: bool,
+        exclusive_start_sk: bytes | None,
+        limit: int,
+        kind: str,
+        name: str,
+    ) -> tuple[list[StoredItem], bytes | None]:
+        """`ReadView.query_and_document`'s first `limit` rows (all there are, if fewer)."""
+        ...
+
 
 Committed = Callable[[Any, BaseException | None], None]
 """`on_done(result, error)`: how a deferred write reports its outcome."""
@@ -343,9 +366,9 @@ class Storage(Protocol):
         ...
 
     @property
-    def read_on_loop(self) -> ReadOnLoop | None:
-        """A GetItem's read awaited on the event loop, for backends whose reads wait on the
-        network (PostgreSQL); None where reads are local or there is no such path."""
+    def reads_on_loop(self) -> ReadsOnLoop | None:
+        """Reads awaited on the event loop, for backends whose reads wait on the network
+        (PostgreSQL); None where reads are local."""
         ...
 
     @property

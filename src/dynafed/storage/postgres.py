@@ -37,7 +37,7 @@ from psycopg_pool import ConnectionPool, PoolClosed, PoolTimeout
 
 from dynafed import metrics
 from dynafed.storage.port import (
-    ReadOnLoop,
+    ReadsOnLoop,
     ReadView,
     StorageClosedError,
     StorageUnavailableError,
@@ -220,8 +220,8 @@ class PostgresStorage:
     write_later: WriteLater | None = None
 
     @property
-    def read_on_loop(self) -> ReadOnLoop:
-        return self._loop_reads.item_and_document
+    def reads_on_loop(self) -> ReadsOnLoop:
+        return self._loop_reads
 
     def read(self, *, snapshot: bool = False) -> _ReadContext:
         """Without `snapshot` each statement runs on its own (autocommit, one round trip);

@@ -8,8 +8,9 @@ threads (docs/benchmarks.md): it registers the socket with the loop for every wa
 takes asyncio locks per borrow. Here each connection is registered once, for as long as it
 lives, and the loop hands connections out with no lock.
 
-Only `item_and_document` is offered: the statement of a GetItem against a table as last
-seen (`TablesSeen.read_with_item`). Every failure but a timeout is `LoopReadFailed`, and the
+Two reads are offered, the statements of a GetItem and of a Query's page against a table as
+last seen (`TablesSeen.read_with_item`, `read_with_range`), each prepared on a connection the
+first time it runs there. Every failure but a timeout is `LoopReadFailed`, and the
 caller reads the way it otherwise would (on a worker thread, whose storage reconnects and
 retries); a read that outlives the node's deadline closes its connection and raises
 `StorageUnavailableError`, as the threaded path does.
@@ -21,22 +22,30 @@ import asyncio
 import contextlib
 from collections import deque
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import orjson
 import psycopg
+from psycopg.adapt import Transformer
 from psycopg.pq import ExecStatus
 from psycopg.pq.abc import PGresult
 
-from dynafed.storage.port import Item, LoopReadFailed, StorageUnavailableError
-
-_NAME = b"dynafed_item_and_document"
-_STATEMENT = (
-    b"SELECT (SELECT item::text FROM items WHERE table_id = $1 AND pk = $2 AND sk = $3),"
-    b" (SELECT body::text FROM documents WHERE kind = $4 AND name = $5)"
+from dynafed.storage.port import (
+    Item,
+    KeyRange,
+    LoopReadFailed,
+    StorageUnavailableError,
+    StoredItem,
 )
-_TYPES = [0, 17, 17, 0, 0]
-_FORMATS = [0, 1, 1, 0, 0]
+from dynafed.storage.postgres_statements import Statement, bound
+from dynafed.storage.postgres_txn import (
+    item_and_document,
+    item_and_document_found,
+    rows_and_document,
+    rows_and_document_found,
+)
+
 _OK = (ExecStatus.TUPLES_OK, ExecStatus.COMMAND_OK)
 
 
@@ -55,7 +64,8 @@ class _Connection:
         self.loop = loop
         self._answer: asyncio.Future[list[PGresult]] | None = None
         self._results: list[PGresult] = []
-        self.prepared = False
+        self.prepared: dict[tuple[str, tuple[int, ...]], bytes] = {}
+        """(SQL, parameter types) -> the name it is prepared under on this connection."""
         self.broken = False
         self._fd = self.pgconn.socket
         loop.add_reader(self._fd, self._on_readable)
@@ -117,23 +127,53 @@ class LoopReads:
     async def item_and_document(
         self, table_id: str, pk: bytes, sk: bytes, kind: str, name: str
     ) -> tuple[Item | None, bytes | None]:
-        """`ReadView.get_item_and_document`, awaited on the loop."""
+        found = await self._rows(item_and_document(table_id, pk, sk, kind, name))
+        return item_and_document_found(found[0] if found else None)
+
+    async def rows_and_document(
+        self,
+        table_id: str,
+        pk: bytes,
+        key_range: KeyRange,
+        *,
+        forward: bool,
+        exclusive_start_sk: bytes | None,
+        limit: int,
+        kind: str,
+        name: str,
+    ) -> tuple[list[StoredItem], bytes | None]:
+        read = rows_and_document(
+            table_id, pk, key_range, forward, exclusive_start_sk, limit, kind, name
+        )
+        rows, document = rows_and_document_found(await self._rows(read))
+        return [StoredItem(pk, sk, orjson.loads(item), size) for sk, item, size in rows], document
+
+    async def _rows(self, statement: Statement) -> list[tuple[Any, ...]]:
+        """The rows `statement` answers, prepared on the connection the first time it runs
+        there."""
+        sql, params = statement
+        numbered, values, types, formats = bound(sql, params)
+        key = (sql, tuple(types))
         conn = await self._borrow()
-        params = [table_id.encode(), pk, sk, kind.encode(), name.encode()]
         pgconn = conn.pgconn
         try:
-            if not conn.prepared:
-                await self._answer(conn, lambda: pgconn.send_prepare(_NAME, _STATEMENT, _TYPES))
-                conn.prepared = True
-            send = lambda: pgconn.send_query_prepared(_NAME, params, _FORMATS)  # noqa: E731
+            name = conn.prepared.get(key)
+            if name is None:
+                name = f"dynafed_loop_{len(conn.prepared)}".encode()
+                await self._answer(conn, partial(pgconn.send_prepare, name, numbered, types))
+                conn.prepared[key] = name
+            send = partial(pgconn.send_query_prepared, name, values, formats)
             result = (await self._answer(conn, send))[-1]
         except BaseException:
             conn.close()  # its state is unknown: an answer may still be on its way
             raise
         finally:
             self._give_back(conn)
-        item, document = result.get_value(0, 0), result.get_value(0, 1)
-        return (None if item is None else orjson.loads(item)), document
+        if not result.ntuples:
+            return []
+        loader = Transformer()
+        loader.set_pgresult(result)
+        return loader.load_rows(0, result.ntuples, tuple)
 
     async def _answer(self, conn: _Connection, send: Callable[[], None]) -> list[PGresult]:
         try:

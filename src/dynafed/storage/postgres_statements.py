@@ -190,6 +190,15 @@ def _checked(results: list[PGresult]) -> list[PGresult]:
     return results
 
 
+def bound(sql: str, params: Any) -> tuple[bytes, list[bytes | None], list[int], list[int]]:
+    """`sql` with numbered placeholders, and its parameters as libpq takes them: values,
+    type oids, formats."""
+    values = _values(sql, params)
+    types = list(_types(values))
+    formats = [1 if type_oid == _BYTEA else 0 for type_oid in types]
+    return _numbered(sql)[0], [_dump(value) for value in values], types, formats
+
+
 def _values(sql: str, params: Any) -> Any:
     names = _numbered(sql)[1]
     return params if names is None else [params[name] for name in names]

@@ -305,25 +305,13 @@ class PgView:
         kind: str,
         name: str,
     ) -> tuple[Iterator[StoredItem], bytes | None]:
-        """The document and the query's first page in one statement (a UNION ALL: the
-        document's row first, then the page's rows numbered in read order)."""
-        bounds = sort_key_bounds(key_range, forward=forward, exclusive_start_sk=exclusive_start_sk)
-        order = " ORDER BY sk" if forward else " ORDER BY sk DESC"
-        sql = (
-            "SELECT 0, 0::bigint, NULL::bytea, body::text, NULL::bigint FROM documents"
-            " WHERE kind = %s AND name = %s"
-            " UNION ALL"
-            f" SELECT 1, row_number() OVER ({order.strip()}), sk, item, size FROM"
-            " (SELECT sk, item::text AS item, size FROM items WHERE table_id = %s AND pk = %s"
-            + sql_conditions(bounds, "%s")
-            + order
-            + " LIMIT %s) page ORDER BY 1, 2"
+        """The document and the query's first page in one statement."""
+        read = rows_and_document(
+            table_id, pk, key_range, forward, exclusive_start_sk, _FIRST_PAGE, kind, name
         )
-        params = (kind, name, table_id, pk, *(value for _, value in bounds), _FIRST_PAGE)
         locks = self._document_lock(kind, name, exclusive=False)
-        found = self._run(*locks, (sql, params)).fetchall()
-        document = next((str(row[3]).encode() for row in found if row[0] == 0), None)
-        first = [(row[2], row[3], row[4]) for row in found if row[0] == 1]
+        found = self._run(*locks, read).fetchall()
+        first, document = rows_and_document_found(found)
         return self._pages_after(table_id, pk, key_range, forward, first), document
 
     def _pages_after(
@@ -410,13 +398,8 @@ class PgView:
             *self._document_lock(kind, name, exclusive=False),
             *self._item_key_lock(table_id, pk, sk),
         )
-        read = (_GET_ITEM_AND_DOCUMENT, (table_id, pk, sk, kind, name))
-        row = self._run(*locks, read).fetchone()
-        assert row is not None  # two scalar subqueries: always one row
-        item, document = row
-        return (None if item is None else _load(item)), (
-            None if document is None else str(document).encode()
-        )
+        read = item_and_document(table_id, pk, sk, kind, name)
+        return item_and_document_found(self._run(*locks, read).fetchone())
 
     def list_documents(self, kind: str) -> list[tuple[str, Document]]:
         rows = self._run((_LIST_DOCUMENTS, (kind,))).fetchall()
@@ -619,6 +602,56 @@ class PgWriteTxn(PgView):
         self._writes = []
         if self.started and not self.conn.closed:
             self.conn.execute("ROLLBACK")
+
+
+def item_and_document(table_id: str, pk: bytes, sk: bytes, kind: str, name: str) -> Statement:
+    """An item and a document in one statement (two scalar subqueries: always one row)."""
+    return _GET_ITEM_AND_DOCUMENT, (table_id, pk, sk, kind, name)
+
+
+def item_and_document_found(row: tuple[Any, ...] | None) -> tuple[Item | None, bytes | None]:
+    """The item and the document, from the answer of `item_and_document`."""
+    assert row is not None
+    item, document = row
+    return (None if item is None else _load(item)), (
+        None if document is None else str(document).encode()
+    )
+
+
+def rows_and_document(
+    table_id: str,
+    pk: bytes,
+    key_range: KeyRange,
+    forward: bool,
+    exclusive_start_sk: bytes | None,
+    limit: int,
+    kind: str,
+    name: str,
+) -> Statement:
+    """A document and the first `limit` rows of a query in one statement (a UNION ALL: the
+    document's row first, then the rows numbered in read order)."""
+    bounds = sort_key_bounds(key_range, forward=forward, exclusive_start_sk=exclusive_start_sk)
+    order = " ORDER BY sk" if forward else " ORDER BY sk DESC"
+    sql = (
+        "SELECT 0, 0::bigint, NULL::bytea, body::text, NULL::bigint FROM documents"
+        " WHERE kind = %s AND name = %s"
+        " UNION ALL"
+        f" SELECT 1, row_number() OVER ({order.strip()}), sk, item, size FROM"
+        " (SELECT sk, item::text AS item, size FROM items WHERE table_id = %s AND pk = %s"
+        + sql_conditions(bounds, "%s")
+        + order
+        + " LIMIT %s) page ORDER BY 1, 2"
+    )
+    return sql, (kind, name, table_id, pk, *(value for _, value in bounds), limit)
+
+
+def rows_and_document_found(
+    found: list[tuple[Any, ...]],
+) -> tuple[list[tuple[bytes, str, int]], bytes | None]:
+    """(sort key, item as JSON, size) of each row and the document, from the answer of
+    `rows_and_document`."""
+    document = next((str(row[3]).encode() for row in found if row[0] == 0), None)
+    return [(row[2], row[3], row[4]) for row in found if row[0] == 1], document
 
 
 def compact_stats(conn: Conn, table_id: str) -> None:

@@ -25,7 +25,7 @@ from dynafed import metrics
 from dynafed.storage.group_commit import GroupCommitWriter
 from dynafed.storage.port import (
     Committed,
-    ReadOnLoop,
+    ReadsOnLoop,
     ReadView,
     StorageClosedError,
     WriteLater,
@@ -129,7 +129,7 @@ class SqliteStorage:
         return result
 
     local_reads = True  # WAL readers never wait for the writer
-    read_on_loop: ReadOnLoop | None = None  # reads are local
+    reads_on_loop: ReadsOnLoop | None = None  # reads are local
 
     @property
     def write_later(self) -> WriteLater:

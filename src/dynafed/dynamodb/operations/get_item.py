@@ -15,7 +15,7 @@ from typing import Any
 
 from dynafed.core.authorization import AuthorizationRequest
 from dynafed.dynamodb import capacity, fgac
-from dynafed.dynamodb.context import ITEM_TABLE_NOT_FOUND, OperationContext, ReadAhead
+from dynafed.dynamodb.context import ITEM_TABLE_NOT_FOUND, ItemReadAhead, OperationContext
 from dynafed.dynamodb.expr import (
     Projection,
     check_expression_parameters,
@@ -81,12 +81,12 @@ def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
         return run_on(ctx, body, view)
 
 
-def read_ahead(ctx: OperationContext, body: dict[str, Any]) -> ReadAhead | None:
+def read_ahead(ctx: OperationContext, body: dict[str, Any]) -> ItemReadAhead | None:
     """The read `run` starts with, if it can be made before `run_on` (the table was seen);
     raises what validating the request raises, which `run` would raise first too."""
     prepared = PREPARED.get(body)
     key = validate_item(body["Key"])
-    return ctx.tables_seen.read_ahead(ctx.table_key(prepared.request["TableName"]), key)
+    return ctx.tables_seen.item_read_ahead(ctx.table_key(prepared.request["TableName"]), key)
 
 
 def run_on(ctx: OperationContext, body: dict[str, Any], view: ReadView) -> dict[str, Any]:

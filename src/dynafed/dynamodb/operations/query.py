@@ -5,7 +5,9 @@ validate (types, Limit, constraints, expression/legacy mix, Select combinations,
 condition present, expressions) → in one read snapshot: load the table, authorize
 `dynamodb:Query` on the table or index ARN, resolve the index, bind the key condition to its
 key schema, check the filter and the ExclusiveStartKey → read one page in the requested
-direction → answer Items/Count/ScannedCount/LastEvaluatedKey/ConsumedCapacity.
+direction → answer Items/Count/ScannedCount/LastEvaluatedKey/ConsumedCapacity. Where reads
+wait on the network, the edge may read a small page first, on its event loop
+(`read_ahead`), and run the rest against its rows (`run_on`).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from dynafed.dynamodb.context import (
     ITEM_TABLE_NOT_FOUND,
     OperationContext,
     RangeRead,
+    RangeReadAhead,
 )
 from dynafed.dynamodb.expr import (
     CompiledExpressions,
@@ -49,6 +52,7 @@ from dynafed.dynamodb.validation import RequestShape, validate_request
 from dynafed.dynamodb.validation.model import request_shape
 from dynafed.dynamodb.values import check_key_not_empty
 from dynafed.errors import ResourceNotFoundException, ValidationException
+from dynafed.storage.port import ReadView
 
 RUNS_INLINE = small_page
 """On the event loop only with a small Limit (`reads.pages.INLINE_PAGE_LIMIT`): without one
@@ -98,38 +102,70 @@ own cache: what the values make of them, e.g. a BETWEEN's order, is checked each
 
 
 def run(ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
+    with ctx.storage.read() as view:
+        return run_on(ctx, body, view)
+
+
+def read_ahead(ctx: OperationContext, body: dict[str, Any]) -> RangeReadAhead | None:
+    """The rows of a small page (`small_page`) as `run` would read them with its table's
+    document, if they can be read before `run_on`: the table was seen, the request is valid
+    against it, and its page is read whole in one go (no items fetched from the table)."""
+    if not small_page(body):
+        return None
+    request, reading = _reading(body)
+    table_key = ctx.table_key(request["TableName"])
+    seen = ctx.tables_seen.last_seen(table_key)
+    if seen is None:
+        return None
+    document, table = seen
+    read = reading.planned_or_none(table)
+    if read is None or reading.planned(table)[0].fetches_table_items:
+        return None
+    return RangeReadAhead(read, body["Limit"], table_key, document)
+
+
+def run_on(ctx: OperationContext, body: dict[str, Any], view: ReadView) -> dict[str, Any]:
+    request, reading = _reading(body)
+    name = request["TableName"]
+    index_name = request.get("IndexName")
+    table, rows = ctx.tables_seen.read_with_range(
+        view, ctx.table_key(name), reading.planned_or_none
+    )
+    target = None if table is None else _target_for_authorization(table, index_name)
+    resource = ctx.table_arn(name) + ("" if index_name is None else f"/index/{index_name}")
+    ctx.authorize(
+        [
+            authorization(
+                request,
+                _hash_key(target),
+                resource,
+                select=reading.select,
+                compiled=reading.compiled,
+            )
+        ]
+    )
+    if table is None:
+        raise ResourceNotFoundException(ITEM_TABLE_NOT_FOUND)
+    plan, read = reading.planned(table)  # its refusals, in order, after authorization
+    if rows is None:
+        rows = view.query(
+            read.storage_id,
+            read.partition,
+            read.key_range,
+            forward=read.forward,
+            exclusive_start_sk=read.exclusive_start_sk,
+        )
+    return read_page(view, plan, rows, request)
+
+
+def _reading(body: dict[str, Any]) -> tuple[QueryInput, _Reading]:
     prepared = PREPARED.get(body)
     request = prepared.values_of(body)
-    select = prepared.select
     compiled = compile_expressions(request)
     clauses = compiled.key_clauses or key_clauses_from_legacy(request["KeyConditions"])
     condition = filter_of(request, compiled, "QueryFilter")
     projection = projection_of(request, compiled)
-
-    name = request["TableName"]
-    index_name = request.get("IndexName")
-    reading = _Reading(request, select, clauses, condition, projection)
-    with ctx.storage.read() as view:
-        table, rows = ctx.tables_seen.read_with_range(
-            view, ctx.table_key(name), reading.planned_or_none
-        )
-        target = None if table is None else _target_for_authorization(table, index_name)
-        resource = ctx.table_arn(name) + ("" if index_name is None else f"/index/{index_name}")
-        ctx.authorize(
-            [authorization(request, _hash_key(target), resource, select=select, compiled=compiled)]
-        )
-        if table is None:
-            raise ResourceNotFoundException(ITEM_TABLE_NOT_FOUND)
-        plan, read = reading.planned(table)  # its refusals, in order, after authorization
-        if rows is None:
-            rows = view.query(
-                read.storage_id,
-                read.partition,
-                read.key_range,
-                forward=read.forward,
-                exclusive_start_sk=read.exclusive_start_sk,
-            )
-        return read_page(view, plan, rows, request)
+    return request, _Reading(request, prepared.select, compiled, clauses, condition, projection)
 
 
 @dataclass(slots=True)
@@ -138,6 +174,7 @@ class _Reading:
 
     request: QueryInput
     select: str
+    compiled: CompiledExpressions
     clauses: Mapping[str, KeyClause]
     condition: Condition | None
     projection: Projection | None
