@@ -21,7 +21,7 @@ import psycopg
 import pytest
 from tests.support.tcp_proxy import TcpProxy, tcp_proxy
 
-from dynafed.storage import postgres
+from dynafed.storage import postgres, postgres_loop_reads
 from dynafed.storage.port import KeyRange, LoopReadFailed, StorageUnavailableError, WriteTxn
 from dynafed.storage.postgres import PostgresStorage
 
@@ -180,6 +180,47 @@ def test_a_frozen_database_fails_the_read_retryably_in_time(proxy: TcpProxy) -> 
 
         elapsed = asyncio.run(scenario())
         assert STATEMENT_TIMEOUT <= elapsed < STATEMENT_TIMEOUT + 3.0
+    finally:
+        proxy.thaw()
+        drop(storage)
+
+
+def test_a_connection_that_cannot_open_sends_reads_the_ordinary_way_at_once(
+    proxy: TcpProxy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the database unreachable before any loop connection is open, a read waits at
+    most `OPEN_WAIT` for one, the reads after it not at all, and once the database answers
+    again the loop's reads resume."""
+    monkeypatch.setattr(postgres_loop_reads, "OPEN_WAIT", 0.3)
+    monkeypatch.setattr(postgres_loop_reads, "OPEN_AGAIN_AFTER", 0.5)
+    target = urlsplit(POSTGRES_URL)
+    via_proxy = target._replace(netloc=f"{target.username or 'postgres'}@127.0.0.1:{proxy.port}")
+    storage = open_storage(via_proxy.geturl(), statement_timeout=STATEMENT_TIMEOUT)
+    try:
+
+        async def scenario() -> tuple[float, float, object]:
+            proxy.freeze()
+            started = time.monotonic()
+            with pytest.raises(LoopReadFailed):
+                await read(storage, 1)
+            first = time.monotonic() - started
+            started = time.monotonic()
+            with pytest.raises(LoopReadFailed):
+                await read(storage, 2)
+            second = time.monotonic() - started
+            proxy.thaw()
+            deadline = time.monotonic() + 15
+            while True:  # the stalled connection opens, or a new one after the pause
+                try:
+                    return first, second, await read(storage, 3)
+                except LoopReadFailed:
+                    assert time.monotonic() < deadline, "the loop's reads never resumed"
+                    await asyncio.sleep(0.05)
+
+        first, second, after = asyncio.run(scenario())
+        assert 0.3 <= first < 2.0
+        assert second < 0.2
+        assert after == ({"n": {"N": "3"}}, threaded(storage, 3)[1])  # type: ignore[index]
     finally:
         proxy.thaw()
         drop(storage)

@@ -48,6 +48,11 @@ from dynafed.storage.postgres_txn import (
 
 _OK = (ExecStatus.TUPLES_OK, ExecStatus.COMMAND_OK)
 
+OPEN_WAIT = 1.0
+"""Seconds a read waits for a connection being opened for it (`LoopReads._open`)."""
+OPEN_AGAIN_AFTER = 5.0
+"""Seconds without opening connections after an open failed or stalled."""
+
 
 class _Expired(Exception):
     """No answer within the deadline."""
@@ -122,6 +127,9 @@ class LoopReads:
         self._idle: deque[_Connection] = deque()
         self._waiting: deque[asyncio.Future[_Connection]] = deque()
         self._opened = 0
+        """Connections open, or being opened, for this loop's reads."""
+        self._open_after = 0.0
+        """The loop's time before which no connection is opened (`_open`)."""
         self._closed = False
 
     async def item_and_document(
@@ -211,12 +219,10 @@ class LoopReads:
             conn.close()  # a connection of a loop that has ended is of no use here
             self._opened -= 1
         if self._opened < self._size:
+            if loop.time() < self._open_after:
+                raise LoopReadFailed("opening a connection failed or stalled a moment ago")
             self._opened += 1
-            try:
-                return await self._open()
-            except BaseException:
-                self._opened -= 1
-                raise
+            return await self._open(loop)
         waiter: asyncio.Future[_Connection] = asyncio.get_running_loop().create_future()
         self._waiting.append(waiter)
         try:
@@ -226,17 +232,43 @@ class LoopReads:
                 self._give_back(waiter.result())  # handed over just as the request ended
             raise
 
-    async def _open(self) -> _Connection:
-        loop = asyncio.get_running_loop()
+    async def _open(self, loop: asyncio.AbstractEventLoop) -> _Connection:
+        """A new connection, its place already counted in `_opened`.
+
+        A connection that takes longer than `OPEN_WAIT` to open is left to open in the
+        background (it joins the idle ones) and the read goes the ordinary way: while the
+        database is unreachable, a read must not wait for a connection and then for the
+        database again. After a failure or a stall, no connection is opened for
+        `OPEN_AGAIN_AFTER` seconds."""
         connecting = loop.run_in_executor(None, self._connect)
         try:
-            conn = await asyncio.shield(connecting)
+            conn = await asyncio.wait_for(asyncio.shield(connecting), OPEN_WAIT)
+        except TimeoutError:
+            self._open_after = loop.time() + OPEN_AGAIN_AFTER
+            connecting.add_done_callback(partial(self._opened_late, loop))
+            raise LoopReadFailed("opening a connection stalled") from None
         except asyncio.CancelledError:  # the request went away: close what it opened
+            self._opened -= 1
             connecting.add_done_callback(_close_opened)
             raise
         except psycopg.Error as error:
+            self._opened -= 1
+            self._open_after = loop.time() + OPEN_AGAIN_AFTER
             raise LoopReadFailed(str(error)) from error
         return _Connection(conn, loop)
+
+    def _opened_late(
+        self, loop: asyncio.AbstractEventLoop, connecting: asyncio.Future[psycopg.Connection[Any]]
+    ) -> None:
+        if connecting.cancelled() or connecting.exception() is not None:
+            self._opened -= 1
+            return
+        conn = connecting.result()
+        if self._closed or loop.is_closed():
+            conn.close()
+            self._opened -= 1
+            return
+        self._give_back(_Connection(conn, loop))
 
     def _connect(self) -> psycopg.Connection[Any]:
         conn = psycopg.connect(self._conninfo, autocommit=True)
