@@ -282,13 +282,13 @@ class HttpConnection(asyncio.Protocol):
         parser = self._parser
         self._keep_alive = parser.get_http_version() != "1.0" and parser.should_keep_alive()
         self._set_deadline(self.limits.read_timeout)  # now for the body: each part restarts it
+        expect = request.header("expect")
+        self._expects_continue = expect is not None and expect.lower() == "100-continue"
         declared = request.header("content-length")
         if declared and declared.isdigit() and int(declared) > self.responder.max_body_bytes:
-            self._refuse_body(request)
+            self._refuse_body(request)  # closes a connection that waits for 100 Continue
             return
-        expect = request.header("expect")
-        if expect is not None and expect.lower() == "100-continue":
-            self._expects_continue = True
+        if self._expects_continue:
             if self._answering or self._waiting:
                 self._continue_due = True  # once the answers before it are sent
             else:
