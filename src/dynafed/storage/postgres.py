@@ -51,6 +51,7 @@ from dynafed.storage.postgres_schema import check_schema_name, migrate
 from dynafed.storage.postgres_timeouts import (
     CLIENT_GRACE,
     DeadlineConnection,
+    apply_session_settings,
     session_settings,
     with_libpq_defaults,
 )
@@ -182,10 +183,7 @@ class PostgresStorage:
 
     def _configure(self, conn: Conn) -> None:
         conn.wait_timeout = self._wait_timeout
-        cursor = conn.execute(self._session_settings)
-        while cursor.nextset():
-            pass
-        row = cursor.fetchone()
+        row = apply_session_settings(conn, self._session_settings)
         conn.backend = None if row is None else (int(row[0]), row[1])
 
     # --- connections ---------------------------------------------------------------------

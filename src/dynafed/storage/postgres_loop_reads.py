@@ -1,4 +1,4 @@
-"""Single-item reads awaited on the event loop, on connections the loop owns.
+"""Reads awaited on the event loop, on connections the loop owns: a GetItem's, a Query page's.
 
 A read on a worker thread costs a hand-off each way and its share of the GIL's contention;
 for a point read that is more than the read. Measured here (64 callers on one core, one
@@ -27,8 +27,6 @@ from typing import Any
 
 import orjson
 import psycopg
-from psycopg.adapt import Transformer
-from psycopg.pq import ExecStatus
 from psycopg.pq.abc import PGresult
 
 from dynafed.storage.port import (
@@ -38,15 +36,14 @@ from dynafed.storage.port import (
     StorageUnavailableError,
     StoredItem,
 )
-from dynafed.storage.postgres_statements import Statement, bound
+from dynafed.storage.postgres_statements import Statement, bound, loaded_rows, succeeded
+from dynafed.storage.postgres_timeouts import apply_session_settings
 from dynafed.storage.postgres_txn import (
     item_and_document,
     item_and_document_found,
     rows_and_document,
     rows_and_document_found,
 )
-
-_OK = (ExecStatus.TUPLES_OK, ExecStatus.COMMAND_OK)
 
 OPEN_WAIT = 1.0
 """Seconds a read waits for a connection being opened for it (`LoopReads._open`)."""
@@ -177,11 +174,7 @@ class LoopReads:
             raise
         finally:
             self._give_back(conn)
-        if not result.ntuples:
-            return []
-        loader = Transformer()
-        loader.set_pgresult(result)
-        return loader.load_rows(0, result.ntuples, tuple)
+        return loaded_rows(result, conn.conn)
 
     async def _answer(self, conn: _Connection, send: Callable[[], None]) -> list[PGresult]:
         try:
@@ -204,7 +197,7 @@ class LoopReads:
             raise LoopReadFailed(str(error)) from error
         finally:
             expiry.cancel()
-        if not results or any(result.status not in _OK for result in results):
+        if not succeeded(results):
             raise LoopReadFailed("the statement failed")
         return results
 
@@ -272,9 +265,7 @@ class LoopReads:
 
     def _connect(self) -> psycopg.Connection[Any]:
         conn = psycopg.connect(self._conninfo, autocommit=True)
-        cursor = conn.execute(self._session_settings)
-        while cursor.nextset():
-            pass
+        apply_session_settings(conn, self._session_settings)
         return conn
 
     def _give_back(self, conn: _Connection) -> None:

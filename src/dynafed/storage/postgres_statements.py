@@ -55,12 +55,7 @@ class Rows:
     __slots__ = ("_rows", "rowcount", "statusmessage")
 
     def __init__(self, conn: DeadlineConnection, result: PGresult) -> None:
-        if result.ntuples:
-            loader = Transformer(conn)
-            loader.set_pgresult(result)
-            self._rows: list[tuple[Any, ...]] = loader.load_rows(0, result.ntuples, tuple)
-        else:
-            self._rows = []
+        self._rows = loaded_rows(result, conn)
         affected = result.command_tuples
         self.rowcount = affected if affected is not None else -1
         status = result.command_status
@@ -73,15 +68,32 @@ class Rows:
         return self._rows
 
 
+def loaded_rows(result: PGresult, context: psycopg.Connection[Any]) -> list[tuple[Any, ...]]:
+    """`result`'s rows as Python values, by psycopg's loaders for `context`."""
+    if not result.ntuples:
+        return []
+    loader = Transformer(context)
+    loader.set_pgresult(result)
+    return loader.load_rows(0, result.ntuples, tuple)
+
+
 def send(conn: DeadlineConnection, batch: list[Statement]) -> Rows:
     """Run `batch`'s statements in order, in one round trip; the last one's answer.
 
     An error stops the batch there: the statements after it do not run (after an explicit
     BEGIN the transaction is then left failed, for the caller to roll back)."""
-    if len(batch) > 1 or not _is_prepared(conn, batch[0]):
-        return _send_pipelined(conn, batch)
-    _send_statement(conn, batch[0], {}, 0)
-    return Rows(conn, _checked(conn.wait(execute(conn.pgconn)))[-1])
+    if len(batch) == 1:
+        sql, params = batch[0]
+        pgconn = conn.pgconn
+        if params is None:
+            pgconn.send_query_params(sql.encode(), None)
+            return Rows(conn, _checked(conn.wait(execute(pgconn)))[-1])
+        _, values, types, formats = bound(sql, params)
+        name = conn.prepared_statements.get((sql, tuple(types)))
+        if name is not None:  # else it is prepared first, in the same round trip
+            pgconn.send_query_prepared(name, values, formats)
+            return Rows(conn, _checked(conn.wait(execute(pgconn)))[-1])
+    return _send_pipelined(conn, batch)
 
 
 _Key = tuple[str, tuple[int, ...]]
@@ -102,19 +114,13 @@ def _send_pipelined(conn: DeadlineConnection, batch: list[Statement]) -> Rows:
         answers = conn.wait(_pipeline_answers(pgconn))
     finally:
         _leave_pipeline_mode(conn)
-    failed = next((i for i, group in enumerate(answers) if not _succeeded(group)), len(answers))
+    failed = next((i for i, group in enumerate(answers) if not succeeded(group)), len(answers))
     for key, (name, place) in preparing.items():
         if place < failed:  # after a failure, the server skipped the rest of the batch
             conn.prepared_statements[key] = name
     for group in answers:
         _checked(group)
     return Rows(conn, answers[-1][-1])
-
-
-def _is_prepared(conn: DeadlineConnection, statement: Statement) -> bool:
-    """Whether `statement` goes alone without preparing: prepared already, or no parameters."""
-    sql, params = statement
-    return params is None or (sql, _types(_values(sql, params))) in conn.prepared_statements
 
 
 def _send_statement(
@@ -131,23 +137,20 @@ def _send_statement(
     if params is None:
         pgconn.send_query_params(sql.encode(), None)
         return 1
-    values = _values(sql, params)
-    types = _types(values)
-    dumped = [_dump(value) for value in values]
-    formats = [1 if type_oid == _BYTEA else 0 for type_oid in types]
-    key = (sql, types)
+    numbered, values, types, formats = bound(sql, params)
+    key = (sql, tuple(types))
     prepared = conn.prepared_statements
     name = prepared.get(key) or preparing.get(key, (None, 0))[0]
     if name is not None:
-        pgconn.send_query_prepared(name, dumped, formats)
+        pgconn.send_query_prepared(name, values, formats)
         return 1
     if len(prepared) + len(preparing) >= MAX_PREPARED_PER_CONNECTION:
-        pgconn.send_query_params(_numbered(sql)[0], dumped, list(types), formats)
+        pgconn.send_query_params(numbered, values, types, formats)
         return 1
     name = f"dynafed_{len(prepared) + len(preparing)}".encode()
     preparing[key] = (name, sent)
-    pgconn.send_prepare(name, _numbered(sql)[0], list(types))
-    pgconn.send_query_prepared(name, dumped, formats)
+    pgconn.send_prepare(name, numbered, types)
+    pgconn.send_query_prepared(name, values, formats)
     return 2
 
 
@@ -174,7 +177,8 @@ def _leave_pipeline_mode(conn: DeadlineConnection) -> None:
         conn.pgconn.finish()
 
 
-def _succeeded(group: list[PGresult]) -> bool:
+def succeeded(group: list[PGresult]) -> bool:
+    """Whether a command's results hold no error (and there are some)."""
     return bool(group) and all(result.status in _OK for result in group)
 
 
@@ -193,19 +197,11 @@ def _checked(results: list[PGresult]) -> list[PGresult]:
 def bound(sql: str, params: Any) -> tuple[bytes, list[bytes | None], list[int], list[int]]:
     """`sql` with numbered placeholders, and its parameters as libpq takes them: values,
     type oids, formats."""
-    values = _values(sql, params)
-    types = list(_types(values))
+    numbered, names = _numbered(sql)
+    values = params if names is None else [params[name] for name in names]
+    types = [_type_of(value) for value in values]
     formats = [1 if type_oid == _BYTEA else 0 for type_oid in types]
-    return _numbered(sql)[0], [_dump(value) for value in values], types, formats
-
-
-def _values(sql: str, params: Any) -> Any:
-    names = _numbered(sql)[1]
-    return params if names is None else [params[name] for name in names]
-
-
-def _types(values: Any) -> tuple[int, ...]:
-    return tuple(_type_of(value) for value in values)
+    return numbered, [_dump(value) for value in values], types, formats
 
 
 _numbered_cache: dict[str, tuple[bytes, list[str] | None]] = {}

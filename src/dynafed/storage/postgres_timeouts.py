@@ -67,6 +67,15 @@ def session_settings(statement_timeout: float, idle_in_transaction_timeout: floa
     )
 
 
+def apply_session_settings(conn: psycopg.Connection[Any], statements: bytes) -> Any:
+    """Run a session's settings (statements in one round trip) on `conn`; the last
+    statement's first row, if it has one."""
+    cursor = conn.execute(statements)
+    while cursor.nextset():
+        pass
+    return cursor.fetchone()
+
+
 def _milliseconds(seconds: float) -> int:
     return max(1, round(seconds * 1000))
 
