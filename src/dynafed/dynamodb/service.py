@@ -189,9 +189,10 @@ class DynamoDBService:
     def read_ahead(
         self, operation: str, body: dict[str, Any], authorizer: Authorizer, region: str | None
     ) -> ReadAhead | None:
-        """The single-item read `operation` would start with, for a caller that makes it
-        first (awaited on its event loop) and then calls `run_read_ahead`; None if there is
-        none to make (another operation, a table not seen yet)."""
+        """The one read `operation` would start with (a GetItem's item, a small Query page),
+        for a caller that makes it first (awaited on its event loop) and then calls
+        `run_read_ahead`; None if there is none to make (another operation, a table not seen
+        yet, a larger page)."""
         module = READS_AHEAD.get(operation)
         if module is None:
             return None

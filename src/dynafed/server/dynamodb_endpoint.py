@@ -11,10 +11,9 @@ time. So reads whose work is small and bounded run on the event loop when storag
 one (`RUNS_INLINE` in `dynamodb/operations/<operation>.py`). Where reads wait on the
 network (PostgreSQL), the one read of a GetItem or of a small Query page is awaited on the
 loop, on connections the loop owns, and the rest of it runs on the loop with the answer
-(`Storage.reads_on_loop`). Writes
-the service can split are awaited on the loop until their group commit reports
-(`deferred_writes`); everything else, and every large answer, runs on a worker thread so it
-never stalls the loop.
+(`Storage.reads_on_loop`). Writes the service can split are awaited on the loop until their
+group commit reports (`deferred_writes`); everything else, and every large answer, runs on a
+worker thread so it never stalls the loop.
 """
 
 from __future__ import annotations
