@@ -13,7 +13,7 @@ from psycopg import errors
 
 from dynafed.storage import postgres_statements
 from dynafed.storage.postgres_statements import send
-from dynafed.storage.postgres_timeouts import DeadlineConnection
+from dynafed.storage.postgres_timeouts import CONNECTION_OPTIONS, DeadlineConnection
 
 POSTGRES_URL = os.environ.get(
     "DYNAFED_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
@@ -22,7 +22,7 @@ POSTGRES_URL = os.environ.get(
 
 @pytest.fixture
 def conn() -> Iterator[DeadlineConnection]:
-    with DeadlineConnection.connect(POSTGRES_URL, autocommit=True) as connection:
+    with DeadlineConnection.connect(POSTGRES_URL, **CONNECTION_OPTIONS) as connection:
         connection.wait_timeout = 10.0
         connection.execute(
             "CREATE TEMP TABLE kv (k bytea PRIMARY KEY, n bigint, f float8, t text, b boolean)"
@@ -146,3 +146,19 @@ def test_a_statement_twice_in_one_batch_is_prepared_once(conn: DeadlineConnectio
     send(conn, [(insert, (b"1",)), (insert, (b"2",))])
     assert send(conn, [("SELECT count(*) FROM kv", None)]).fetchone() == (2,)
     assert prepared_names(conn) == ["dynafed_0"]
+
+
+def test_a_rolled_back_transaction_keeps_the_statements_prepared(
+    conn: DeadlineConnection,
+) -> None:
+    # psycopg prepares a statement a cursor runs often, and on every rollback deallocates
+    # all prepared statements when it had any: that would take this module's with them.
+    read = "SELECT n FROM kv WHERE k = %s"
+    send(conn, [("INSERT INTO kv (k, n) VALUES (%s, %s)", (b"a", 1))])
+    assert send(conn, [(read, (b"a",))]).fetchone() == (1,)
+    for _ in range(10):
+        conn.execute("SELECT count(*) FROM kv WHERE n > %s", (0,)).fetchone()
+    with pytest.raises(errors.UniqueViolation), conn.transaction():
+        conn.execute("INSERT INTO kv (k, n) VALUES (%s, %s)", (b"a", 2))
+
+    assert send(conn, [(read, (b"a",))]).fetchone() == (1,)

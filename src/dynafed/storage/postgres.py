@@ -50,6 +50,7 @@ from dynafed.storage.postgres_loop_reads import LoopReads
 from dynafed.storage.postgres_schema import check_schema_name, migrate
 from dynafed.storage.postgres_timeouts import (
     CLIENT_GRACE,
+    CONNECTION_OPTIONS,
     DeadlineConnection,
     apply_session_settings,
     session_settings,
@@ -168,7 +169,7 @@ class PostgresStorage:
             min_size=min_size,
             max_size=max_size,
             timeout=pool_timeout,
-            kwargs={"autocommit": True},
+            kwargs=CONNECTION_OPTIONS,
             configure=self._configure,
             name=f"dynafed-{schema}",
             open=False,

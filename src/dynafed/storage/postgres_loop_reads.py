@@ -37,7 +37,7 @@ from dynafed.storage.port import (
     StoredItem,
 )
 from dynafed.storage.postgres_statements import Statement, bound, loaded_rows, succeeded
-from dynafed.storage.postgres_timeouts import apply_session_settings
+from dynafed.storage.postgres_timeouts import CONNECTION_OPTIONS, apply_session_settings
 from dynafed.storage.postgres_txn import (
     item_and_document,
     item_and_document_found,
@@ -264,7 +264,7 @@ class LoopReads:
         self._give_back(_Connection(conn, loop))
 
     def _connect(self) -> psycopg.Connection[Any]:
-        conn = psycopg.connect(self._conninfo, autocommit=True)
+        conn = psycopg.connect(self._conninfo, **CONNECTION_OPTIONS)
         apply_session_settings(conn, self._session_settings)
         return conn
 

@@ -80,6 +80,12 @@ def _milliseconds(seconds: float) -> int:
     return max(1, round(seconds * 1000))
 
 
+CONNECTION_OPTIONS: dict[str, Any] = {"autocommit": True, "prepare_threshold": None}
+"""How the storage opens every connection. psycopg's own preparing is off: it prepares a
+statement a cursor runs often, and then, on every rollback, deallocates all the
+connection's prepared statements, those of `postgres_statements` too."""
+
+
 class DeadlineConnection(psycopg.Connection[tuple[Any, ...]]):
     """A connection whose every wait for the server ends after `wait_timeout` seconds.
 
