@@ -47,6 +47,7 @@ from dynafed.storage.port import (
     WriteTxn,
 )
 from dynafed.storage.postgres_loop_reads import LoopReads
+from dynafed.storage.postgres_loop_writes import LoopWrites
 from dynafed.storage.postgres_schema import check_schema_name, migrate
 from dynafed.storage.postgres_timeouts import (
     CLIENT_GRACE,
@@ -181,6 +182,15 @@ class PostgresStorage:
             size=LOOP_READ_CONNECTIONS,
             wait_timeout=self._wait_timeout,
         )
+        self._loop_writes = LoopWrites(
+            self._loop_reads,
+            isolation,
+            write=self.write,
+            was_committed=self._was_committed,
+            new_write_id=self._new_write_id,
+            after_commit=self._housekeeping_due,
+            threads=max_size,
+        )
 
     def _configure(self, conn: Conn) -> None:
         conn.wait_timeout = self._wait_timeout
@@ -216,7 +226,10 @@ class PostgresStorage:
     # --- the port ------------------------------------------------------------------------
 
     local_reads = False  # a read is a network round trip
-    write_later: WriteLater | None = None
+
+    @property
+    def write_later(self) -> WriteLater:
+        return self._loop_writes
 
     @property
     def reads_on_loop(self) -> ReadsOnLoop:
@@ -261,7 +274,7 @@ class PostgresStorage:
         """(DONE, fn's result) once committed; (CONFLICT or LOST, None): run `fn` again;
         (RENEW, counters): run `fn` again, its appends to `counters` checked at the call."""
         txn = PgWriteTxn(self.getconn(), self.isolation, self.replace_broken, renew)
-        write_id = f"{self._write_id_prefix}-{next(self._write_ids):x}"
+        write_id = self._new_write_id()
         try:
             try:
                 result = fn(txn)
@@ -290,7 +303,8 @@ class PostgresStorage:
                 raise
             for table_id in self._due_for_compaction(txn.touched):
                 _compact_quietly(txn.conn, table_id)
-            self._trim_if_due(txn.conn)
+            if self._trim_due():
+                _trim_quietly(txn.conn)
             return _Outcome.DONE, result
         finally:
             txn.give_back(self.putconn)
@@ -327,13 +341,36 @@ class PostgresStorage:
                 )
             time.sleep(0.05)
 
-    def _trim_if_due(self, conn: Conn) -> None:
+    def _new_write_id(self) -> str:
+        return f"{self._write_id_prefix}-{next(self._write_ids):x}"
+
+    def _trim_due(self) -> bool:
         now = time.monotonic()
         if now < self._next_trim:
-            return
+            return False
         self._next_trim = now + TRIM_EVERY_SECONDS
-        with suppress(psycopg.Error):  # only housekeeping: a later commit trims again
-            conn.execute(_TRIM)
+        return True
+
+    def _housekeeping_due(self, touched: set[str]) -> Callable[[], None] | None:
+        """After a commit from the event loop: the compaction and trim it makes due, as a
+        job for a thread (they wait on the database), or None."""
+        due = self._due_for_compaction(touched)
+        trim = self._trim_due()
+        if not due and not trim:
+            return None
+
+        def housekeeping() -> None:
+            with suppress(StorageUnavailableError, StorageClosedError):
+                conn = self.getconn()
+                try:
+                    for table_id in due:
+                        _compact_quietly(conn, table_id)
+                    if trim:
+                        _trim_quietly(conn)
+                finally:
+                    self.putconn(conn)
+
+        return housekeeping
 
     def _due_for_compaction(self, tables: set[str]) -> list[str]:
         with self._counter_lock:
@@ -347,6 +384,7 @@ class PostgresStorage:
     def close(self) -> None:
         """Refuse new work; connections in use finish their transaction first."""
         self._closed = True
+        self._loop_writes.close()
         self._loop_reads.close()
         self._pool.close()
 
@@ -375,6 +413,11 @@ def _rollback_quietly(txn: PgWriteTxn) -> None:
     # Fails only on a broken connection, whose transaction the server has already dropped.
     with suppress(psycopg.Error):
         txn.rollback()
+
+
+def _trim_quietly(conn: Conn) -> None:
+    with suppress(psycopg.Error):  # only housekeeping: a later commit trims again
+        conn.execute(_TRIM)
 
 
 def _compact_quietly(conn: Conn, table_id: str) -> None:

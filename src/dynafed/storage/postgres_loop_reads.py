@@ -23,10 +23,11 @@ import contextlib
 from collections import deque
 from collections.abc import Callable
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
 import psycopg
+from psycopg.pq import ExecStatus
 from psycopg.pq.abc import PGresult
 
 from dynafed.storage.port import (
@@ -36,7 +37,15 @@ from dynafed.storage.port import (
     StorageUnavailableError,
     StoredItem,
 )
-from dynafed.storage.postgres_statements import Statement, bound, loaded_rows, succeeded
+from dynafed.storage.postgres_statements import (
+    Prepares,
+    Statement,
+    bound,
+    keep_prepared,
+    loaded_rows,
+    send_in_pipeline,
+    succeeded,
+)
 from dynafed.storage.postgres_timeouts import CONNECTION_OPTIONS, apply_session_settings
 from dynafed.storage.postgres_txn import (
     item_and_document,
@@ -51,22 +60,47 @@ OPEN_AGAIN_AFTER = 5.0
 """Seconds without opening connections after an open failed or stalled."""
 
 
+T = TypeVar("T")
+
+_Opened = tuple[psycopg.Connection[Any], tuple[int, Any] | None]
+"""A connection just opened, and its server process's (pid, backend_start)."""
+
+
 class _Expired(Exception):
     """No answer within the deadline."""
+
+
+class WriteInDoubt(Exception):
+    """A transaction's statements may have reached the server, and its answer did not come
+    back: whether it committed is known once the server process `backend` has ended."""
+
+    def __init__(self, backend: tuple[int, Any] | None) -> None:
+        super().__init__("the connection was lost or timed out during a write")
+        self.backend = backend
 
 
 class _Connection:
     """One connection the loop owns: its socket is watched for as long as it is open, and
     at most one statement is in flight on it."""
 
-    def __init__(self, conn: psycopg.Connection[Any], loop: asyncio.AbstractEventLoop) -> None:
+    def __init__(
+        self,
+        conn: psycopg.Connection[Any],
+        backend: tuple[int, Any] | None,
+        loop: asyncio.AbstractEventLoop,
+    ) -> None:
         self.conn = conn
         self.pgconn = conn.pgconn
         self.pgconn.nonblocking = 1
         self.loop = loop
-        self._answer: asyncio.Future[list[PGresult]] | None = None
+        self.backend = backend
+        """(pid, backend_start) of the server process: who to ask about a lost COMMIT."""
+        self._answer: asyncio.Future[Any] | None = None
         self._results: list[PGresult] = []
-        self.prepared: dict[tuple[str, tuple[int, ...]], bytes] = {}
+        self._groups: list[list[PGresult]] | None = None
+        """The answers of a pipeline being read, one list per command; None outside one."""
+        self._preparing: Prepares = {}
+        self.prepared_statements: dict[tuple[str, tuple[int, ...]], bytes] = {}
         """(SQL, parameter types) -> the name it is prepared under on this connection."""
         self.broken = False
         self._fd = self.pgconn.socket
@@ -80,9 +114,29 @@ class _Connection:
         self._answer = self.loop.create_future()
         return self._answer
 
+    def send_pipeline(self, batch: list[Statement]) -> asyncio.Future[list[list[PGresult]]]:
+        """Send `batch` in pipeline mode; the answers of its commands once all are in."""
+        self.pgconn.enter_pipeline_mode()
+        self._preparing = send_in_pipeline(self, batch)
+        self._groups = []
+        self._answer = self.loop.create_future()
+        if self.pgconn.flush() != 0:  # a large item: the rest goes as the socket drains
+            self.loop.add_writer(self._fd, self._on_writable)
+        return self._answer
+
+    def _on_writable(self) -> None:
+        try:
+            if self.pgconn.flush() == 0:
+                self.loop.remove_writer(self._fd)
+        except psycopg.Error as error:
+            self._settle(None, error)
+
     def _on_readable(self) -> None:
         try:
             self.pgconn.consume_input()
+            if self._groups is not None:
+                self._read_pipeline(self._groups)
+                return
             while not self.pgconn.is_busy():
                 result = self.pgconn.get_result()
                 if result is None:
@@ -92,7 +146,23 @@ class _Connection:
         except psycopg.Error as error:
             self._settle(None, error)
 
-    def _settle(self, results: list[PGresult] | None, error: BaseException | None) -> None:
+    def _read_pipeline(self, groups: list[list[PGresult]]) -> None:
+        pgconn = self.pgconn
+        while not pgconn.is_busy():
+            result = pgconn.get_result()
+            if result is None:  # the end of one command's results
+                groups.append(self._results)
+                self._results = []
+            elif result.status == ExecStatus.PIPELINE_SYNC:
+                self._groups = None
+                keep_prepared(self, self._preparing, groups)
+                pgconn.exit_pipeline_mode()
+                self._settle(groups, None)
+                return
+            else:
+                self._results.append(result)
+
+    def _settle(self, results: Any, error: BaseException | None) -> None:
         answer, self._answer, self._results = self._answer, None, []
         if error is not None:
             self.close()
@@ -107,6 +177,7 @@ class _Connection:
         if not self.broken:
             self.broken = True
             self.loop.remove_reader(self._fd)
+            self.loop.remove_writer(self._fd)
             self.conn.close()
 
 
@@ -162,11 +233,11 @@ class LoopReads:
         conn = await self._borrow()
         pgconn = conn.pgconn
         try:
-            name = conn.prepared.get(key)
+            name = conn.prepared_statements.get(key)
             if name is None:
-                name = f"dynafed_loop_{len(conn.prepared)}".encode()
+                name = f"dynafed_loop_{len(conn.prepared_statements)}".encode()
                 await self._answer(conn, partial(pgconn.send_prepare, name, numbered, types))
-                conn.prepared[key] = name
+                conn.prepared_statements[key] = name
             send = partial(pgconn.send_query_prepared, name, values, formats)
             result = (await self._answer(conn, send))[-1]
         except BaseException:
@@ -176,11 +247,39 @@ class LoopReads:
             self._give_back(conn)
         return loaded_rows(result, conn.conn)
 
-    async def _answer(self, conn: _Connection, send: Callable[[], None]) -> list[PGresult]:
+    async def transaction(self, batch: list[Statement]) -> list[list[PGresult]]:
+        """The answers of `batch`, a whole transaction from BEGIN to COMMIT, sent in one round
+        trip, one list of results per statement; when one failed, the transaction has been
+        rolled back. Raises `LoopReadFailed` if nothing was sent, `WriteInDoubt` if the
+        batch may have reached the server but its answer did not come back in time."""
+        conn = await self._borrow()
         try:
-            answer = conn.send(send)
-        except psycopg.Error as error:
-            raise LoopReadFailed(str(error)) from error
+            try:
+                groups = await self._within_deadline(conn.send_pipeline(batch))
+            except (psycopg.Error, _Expired):
+                conn.close()  # the server ends its transaction, unless it is committing
+                raise WriteInDoubt(conn.backend) from None
+            if not all(succeeded(group) for group in groups):
+                await self._roll_back(conn)
+            return groups
+        except BaseException:
+            conn.close()
+            raise
+        finally:
+            self._give_back(conn)
+
+    async def _roll_back(self, conn: _Connection) -> None:
+        """End the failed transaction on `conn` (if it is still open: an error at COMMIT ended
+        it, and a ROLLBACK then only warns)."""
+        try:
+            rollback = partial(conn.pgconn.send_query_params, b"ROLLBACK", None)
+            if not succeeded(await self._within_deadline(conn.send(rollback))):
+                conn.close()
+        except (psycopg.Error, _Expired):
+            conn.close()  # closing ends the transaction all the same
+
+    async def _within_deadline(self, answer: asyncio.Future[T]) -> T:
+        """`answer`'s result, or `_Expired` once the node's deadline has passed."""
 
         def expire() -> None:
             if not answer.done():
@@ -188,15 +287,23 @@ class LoopReads:
 
         expiry = asyncio.get_running_loop().call_later(self._wait_timeout, expire)
         try:
-            results = await answer
+            return await answer
+        finally:
+            expiry.cancel()
+
+    async def _answer(self, conn: _Connection, send: Callable[[], None]) -> list[PGresult]:
+        try:
+            answer = conn.send(send)
+        except psycopg.Error as error:
+            raise LoopReadFailed(str(error)) from error
+        try:
+            results = await self._within_deadline(answer)
         except _Expired:
             raise StorageUnavailableError(
                 f"PostgreSQL: the database did not answer within {self._wait_timeout:g} s"
             ) from None
         except psycopg.Error as error:
             raise LoopReadFailed(str(error)) from error
-        finally:
-            expiry.cancel()
         if not succeeded(results):
             raise LoopReadFailed("the statement failed")
         return results
@@ -248,25 +355,25 @@ class LoopReads:
             self._opened -= 1
             self._open_after = loop.time() + OPEN_AGAIN_AFTER
             raise LoopReadFailed(str(error)) from error
-        return _Connection(conn, loop)
+        return _Connection(*conn, loop)
 
     def _opened_late(
-        self, loop: asyncio.AbstractEventLoop, connecting: asyncio.Future[psycopg.Connection[Any]]
+        self, loop: asyncio.AbstractEventLoop, connecting: asyncio.Future[_Opened]
     ) -> None:
         if connecting.cancelled() or connecting.exception() is not None:
             self._opened -= 1
             return
-        conn = connecting.result()
+        conn, backend = connecting.result()
         if self._closed or loop.is_closed():
             conn.close()
             self._opened -= 1
             return
-        self._give_back(_Connection(conn, loop))
+        self._give_back(_Connection(conn, backend, loop))
 
-    def _connect(self) -> psycopg.Connection[Any]:
+    def _connect(self) -> _Opened:
         conn = psycopg.connect(self._conninfo, **CONNECTION_OPTIONS)
-        apply_session_settings(conn, self._session_settings)
-        return conn
+        row = apply_session_settings(conn, self._session_settings)
+        return conn, None if row is None else (int(row[0]), row[1])
 
     def _give_back(self, conn: _Connection) -> None:
         if self._closed:
@@ -293,6 +400,6 @@ class LoopReads:
                 self._idle.pop().close()
 
 
-def _close_opened(connecting: asyncio.Future[psycopg.Connection[Any]]) -> None:
+def _close_opened(connecting: asyncio.Future[_Opened]) -> None:
     if not connecting.cancelled() and connecting.exception() is None:
-        connecting.result().close()
+        connecting.result()[0].close()

@@ -21,7 +21,7 @@ the server reports is raised as the same `psycopg.Error` subclass a cursor raise
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Protocol
 
 import psycopg
 from psycopg import errors, generators
@@ -103,32 +103,54 @@ _Key = tuple[str, tuple[int, ...]]
 def _send_pipelined(conn: DeadlineConnection, batch: list[Statement]) -> Rows:
     """`batch` in pipeline mode, preparing the statements this connection has not yet."""
     pgconn = conn.pgconn
-    preparing: dict[_Key, tuple[bytes, int]] = {}
-    """Statements prepared in this batch: key -> (name, the place of its answer)."""
     pgconn.enter_pipeline_mode()
     try:
-        sent = 0
-        for statement in batch:
-            sent += _send_statement(conn, statement, preparing, sent)
-        pgconn.pipeline_sync()
+        preparing = send_in_pipeline(conn, batch)
         answers = conn.wait(_pipeline_answers(pgconn))
     finally:
         _leave_pipeline_mode(conn)
-    failed = next((i for i, group in enumerate(answers) if not succeeded(group)), len(answers))
-    for key, (name, place) in preparing.items():
-        if place < failed:  # after a failure, the server skipped the rest of the batch
-            conn.prepared_statements[key] = name
+    keep_prepared(conn, preparing, answers)
     for group in answers:
         _checked(group)
     return Rows(conn, answers[-1][-1])
 
 
-def _send_statement(
-    conn: DeadlineConnection,
-    statement: Statement,
-    preparing: dict[_Key, tuple[bytes, int]],
-    sent: int,
-) -> int:
+class Preparing(Protocol):
+    """A connection that prepares statements as this module does."""
+
+    @property
+    def pgconn(self) -> PGconn: ...
+
+    @property
+    def prepared_statements(self) -> dict[_Key, bytes]: ...
+
+
+Prepares = dict[_Key, tuple[bytes, int]]
+"""Statements prepared by one batch: key -> (name, the place of its answer)."""
+
+
+def send_in_pipeline(conn: Preparing, batch: list[Statement]) -> Prepares:
+    """Send `batch`'s statements and a sync on `conn`, in pipeline mode already, each
+    prepared first if the connection has not prepared it yet; the statements it prepares
+    (`keep_prepared` records them once their answers are in)."""
+    preparing: Prepares = {}
+    sent = 0
+    for statement in batch:
+        sent += _send_statement(conn, statement, preparing, sent)
+    conn.pgconn.pipeline_sync()
+    return preparing
+
+
+def keep_prepared(conn: Preparing, preparing: Prepares, answers: list[list[PGresult]]) -> None:
+    """Record the statements of `preparing` whose preparing succeeded: after a failure the
+    server skipped the rest of the batch."""
+    failed = next((i for i, group in enumerate(answers) if not succeeded(group)), len(answers))
+    for key, (name, place) in preparing.items():
+        if place < failed:
+            conn.prepared_statements[key] = name
+
+
+def _send_statement(conn: Preparing, statement: Statement, preparing: Prepares, sent: int) -> int:
     """Send one statement without waiting for its answer, first preparing it if this
     connection has not and has room; how many commands that sent. `preparing` collects the
     statements prepared so, with the place of their answer (`sent`: commands sent before)."""
