@@ -216,3 +216,92 @@ def test_a_write_outside_an_event_loop_runs_on_a_thread(storage: PostgresStorage
             f'SELECT count(*) FROM "{storage.schema}".items WHERE pk = %s', (b"threaded",)
         ).fetchone()
     assert row == (1,)
+
+
+def committed_transactions(storage: PostgresStorage) -> int:
+    """How many write transactions have committed (each records its write id)."""
+    with psycopg.connect(POSTGRES_URL) as conn:
+        row = conn.execute(f'SELECT count(*) FROM "{storage.schema}".committed_writes').fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+def together(storage: PostgresStorage, fns: list[Callable[[WriteTxn], Any]]) -> list[Any]:
+    """(result, error) of each of `fns`, all handed to `write_later` at once on one loop."""
+
+    async def main() -> list[tuple[Any, Any]]:
+        loop = asyncio.get_running_loop()
+        outcomes: list[asyncio.Future[tuple[Any, Any]]] = []
+        for fn in fns:
+            outcome: asyncio.Future[tuple[Any, Any]] = loop.create_future()
+
+            def on_done(result: Any, error: BaseException | None, done: Any = outcome) -> None:
+                loop.call_soon_threadsafe(done.set_result, (result, error))
+
+            storage.write_later(fn, on_done)
+            outcomes.append(outcome)
+        return list(await asyncio.wait_for(asyncio.gather(*outcomes), DEADLINE))
+
+    return asyncio.run(main())
+
+
+def test_writes_that_arrive_together_commit_in_fewer_transactions(
+    storage: PostgresStorage,
+) -> None:
+    before = committed_transactions(storage)
+    fns = [Recorded(put(b"g%d" % n, str(n))) for n in range(60)]
+
+    assert together(storage, fns) == [("put", None)] * 60
+    for n in range(60):
+        assert item(storage, b"g%d" % n) == {"v": {"S": str(n)}}
+    assert all(fn.threads == [threading.main_thread()] for fn in fns)
+    transactions = committed_transactions(storage) - before
+    assert 1 < transactions < 60 // 2  # grouped: a few alone, then the rest together
+
+
+def test_a_write_that_fails_in_a_group_fails_alone(storage: PostgresStorage) -> None:
+    def stale(txn: WriteTxn) -> None:
+        txn.expect_document(KIND, NAME, b'{"name": "another-table"}')
+        txn.put_item(T, b"stale", b"", {"v": {"S": "x"}}, 1)
+
+    fns: list[Callable[[WriteTxn], Any]] = [put(b"g%d" % n, str(n)) for n in range(12)]
+    fns[8] = stale  # behind the writes that go alone: in a group
+
+    outcomes = together(storage, fns)
+    assert isinstance(outcomes[8][1], DocumentChangedError)
+    assert item(storage, b"stale") is None
+    for n in set(range(12)) - {8}:
+        assert outcomes[n] == ("put", None)
+        assert item(storage, b"g%d" % n) == {"v": {"S": str(n)}}
+
+
+def test_writes_of_one_item_in_a_group_keep_their_order(storage: PostgresStorage) -> None:
+    fns = [put(b"filler%d" % n, "f") for n in range(6)]
+    fns += [put(b"same", "first"), put(b"other", "o"), put(b"same", "second")]
+
+    assert together(storage, fns) == [("put", None)] * len(fns)
+    assert item(storage, b"same") == {"v": {"S": "second"}}
+
+
+@pytest.mark.parametrize("delivered", [True, False], ids=["committed", "never-arrived"])
+def test_a_group_whose_answer_is_lost_is_committed_exactly_once(
+    proxy: TcpProxy, delivered: bool
+) -> None:
+    target = urlsplit(POSTGRES_URL)
+    via_proxy = target._replace(netloc=f"{target.username or 'postgres'}@127.0.0.1:{proxy.port}")
+    storage = open_storage(via_proxy.geturl())
+    try:
+        fns = [Recorded(put(b"g%d" % n, str(n))) for n in range(10)]
+        fns[7] = Recorded(put(b"g7", "cut-here"))  # goes in a group: its bytes are cut
+        proxy.cut_at(b"cut-here", deliver=delivered)
+
+        assert together(storage, fns) == [("put", None)] * 10
+        assert proxy.cuts == 1
+        runs = [len(fn.threads) for fn in fns]
+        # Committed: settled by the group's write id. Never arrived: each run again.
+        assert runs[7] == (1 if delivered else 2)
+        assert runs[:4] == [1, 1, 1, 1]  # the first writes went alone, before the cut
+        for n in range(10):
+            assert item(storage, b"g%d" % n) == {"v": {"S": "cut-here" if n == 7 else str(n)}}
+    finally:
+        drop(storage)

@@ -23,8 +23,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from functools import partial
 from time import perf_counter
 from typing import Any, cast
@@ -41,11 +43,25 @@ from dynafed.storage.port import (
 from dynafed.storage.postgres_loop_reads import LoopReads, WriteInDoubt
 from dynafed.storage.postgres_schema import DOCUMENT_CHANGED
 from dynafed.storage.postgres_statements import Rows, Statement, succeeded
-from dynafed.storage.postgres_txn import CommitInDoubt, Conn, Isolation, PgWriteTxn
+from dynafed.storage.postgres_txn import (
+    LATER_LOCKS_TIME_OUT,
+    CommitInDoubt,
+    Conn,
+    Isolation,
+    PgWriteTxn,
+    begin_statement,
+    commit_statements,
+)
 
 log = logging.getLogger(__name__)
 
 WriteFn = Callable[[WriteTxn], Any]
+
+
+GROUPS_IN_FLIGHT = 4
+"""Transactions of grouped writes under way at once; further writes wait for one to end."""
+MAX_GROUP = 50
+"""Writes in one transaction at most."""
 
 
 class _NeedsConnection(Exception):
@@ -62,6 +78,34 @@ class _RecordingTxn(PgWriteTxn):
     def _run(self, *statements: Statement) -> Rows:
         self.needed_connection = True  # noted too in case the function swallows the error
         raise _NeedsConnection
+
+    def recorded(self, fn: WriteFn, result: Any, on_done: Committed) -> _Write:
+        exclusive = [lock for lock, held_exclusively in self._locked.items() if held_exclusively]
+        alone = bool(self.appended) or len(exclusive) > 1 or self._later_locks_time_out
+        return _Write(
+            fn,
+            result,
+            self._unsent_writes(),
+            self.touched,
+            on_done,
+            shares=not alone,
+            lock=exclusive[0] if exclusive else 0,
+        )
+
+
+@dataclass(slots=True)
+class _Write:
+    """A write whose function ran on the loop: what it returned, and its statements."""
+
+    fn: WriteFn
+    result: Any
+    statements: list[Statement]
+    touched: set[str]
+    on_done: Committed
+    shares: bool
+    """Whether it may share a transaction: at most one exclusive lock (no stream counter)."""
+    lock: int
+    """Its exclusive lock (0 for none): a group takes its writes' locks in this order."""
 
 
 class LoopWrites:
@@ -80,12 +124,15 @@ class LoopWrites:
         threads: int,
     ) -> None:
         self._connections = connections
+        self._begin = begin_statement(isolation)
         self._isolation = isolation
         self._write = write
         self._was_committed = was_committed
         self._new_write_id = new_write_id
         self._after_commit = after_commit
         self._threads = ThreadPoolExecutor(threads, thread_name_prefix="dynafed-pg-write")
+        self._waiting: deque[_Write] = deque()
+        self._in_flight = 0
         self._tasks: set[asyncio.Task[None]] = set()
 
     def __call__(self, fn: WriteFn, on_done: Committed) -> None:
@@ -109,58 +156,92 @@ class LoopWrites:
         if txn.needed_connection:
             self._on_thread(partial(self._write, fn), on_done)
             return
-        write_id = self._new_write_id()
-        batch = txn.statements_to_commit(write_id)
-        if not batch:  # fn touched nothing
+        write = txn.recorded(fn, result, on_done)
+        if not write.statements:  # fn touched nothing
             on_done(result, None)
             return
-        task = loop.create_task(self._commit(fn, result, batch, write_id, txn.touched, on_done))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self._waiting.append(write)
+        if self._in_flight < GROUPS_IN_FLIGHT:
+            self._start(loop, self._next_group())
 
-    async def _commit(
-        self,
-        fn: WriteFn,
-        result: Any,
-        batch: list[Statement],
-        write_id: str,
-        touched: set[str],
-        on_done: Committed,
-    ) -> None:
+    def _next_group(self) -> list[_Write]:
+        """The waiting writes that go next: the first alone if it may not share, else it and
+        those after it that may, up to `MAX_GROUP`, ordered by their locks."""
+        first = self._waiting.popleft()
+        group = [first]
+        if first.shares:
+            while self._waiting and len(group) < MAX_GROUP and self._waiting[0].shares:
+                group.append(self._waiting.popleft())
+            group.sort(key=_by_lock)  # stable: writes of one item keep their order
+        return group
+
+    def _start(self, loop: asyncio.AbstractEventLoop, group: list[_Write]) -> None:
+        self._in_flight += 1
+        task = loop.create_task(self._commit(group))
+        self._tasks.add(task)
+        task.add_done_callback(partial(self._ended, loop))
+
+    def _ended(self, loop: asyncio.AbstractEventLoop, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        self._in_flight -= 1
+        if self._waiting and not loop.is_closed():
+            self._start(loop, self._next_group())
+
+    async def _commit(self, group: list[_Write]) -> None:
         started = perf_counter()
+        write_id = self._new_write_id()
+        batch: list[Statement] = [(self._begin, None)]
+        for place, write in enumerate(group):
+            if place == 1:
+                batch.append(LATER_LOCKS_TIME_OUT)
+            batch += write.statements
+        batch += commit_statements(write_id)
         try:
             answers = await self._connections.transaction(batch)
         except LoopReadFailed:
-            self._on_thread(partial(self._write, fn), on_done)
+            for write in group:
+                self._on_thread(partial(self._write, write.fn), write.on_done)
             return
         except WriteInDoubt as doubt:
-            self._on_thread(partial(self._settle, fn, result, doubt.backend, write_id), on_done)
+            for write in group:
+                settle = partial(self._settle, write, doubt.backend, write_id)
+                self._on_thread(settle, write.on_done)
             return
-        except BaseException as error:  # the loop is ending, or a deadline passed
-            on_done(None, error)
-            return
-        failed = next((group for group in answers if not succeeded(group)), None)
+        except BaseException as error:  # the loop is ending
+            for write in group:
+                write.on_done(None, error)
+            raise
+        failed = next((answer for answer in answers if not succeeded(answer)), None)
         if failed is None and _committed(answers):
-            metrics.STORAGE_WRITE.observe(perf_counter() - started)
+            elapsed = perf_counter() - started
+            touched: set[str] = set()
+            for write in group:
+                metrics.STORAGE_WRITE.observe(elapsed)
+                touched |= write.touched
             housekeeping = self._after_commit(touched)
             if housekeeping is not None:
                 self._threads.submit(housekeeping)
-            on_done(result, None)
+            for write in group:
+                write.on_done(write.result, None)
             return
+        if len(group) > 1:  # nothing committed: each goes again, alone
+            for write in group:
+                await self._commit([write])
+            return
+        (write,) = group
         changed = _document_changed(failed)
         if changed is not None:  # the request is prepared again, as from `write`
-            on_done(None, changed)
+            write.on_done(None, changed)
             return
         # Nothing committed: the thread path runs it again and handles what it meets.
-        self._on_thread(partial(self._write, fn), on_done)
+        self._on_thread(partial(self._write, write.fn), write.on_done)
 
-    def _settle(
-        self, fn: WriteFn, result: Any, backend: tuple[int, Any] | None, write_id: str
-    ) -> Any:
-        """`result` if the batch whose answer was lost committed, else `fn` run again."""
+    def _settle(self, write: _Write, backend: tuple[int, Any] | None, write_id: str) -> Any:
+        """`write`'s result if the transaction whose answer was lost committed, else its
+        function run again."""
         if self._was_committed(CommitInDoubt(backend), write_id):
-            return result
-        return self._write(fn)
+            return write.result
+        return self._write(write.fn)
 
     def _on_thread(self, job: Callable[[], Any], on_done: Committed) -> None:
         def run() -> None:
@@ -176,6 +257,10 @@ class LoopWrites:
     def close(self) -> None:
         """Let the writes under way end; take no more on threads."""
         self._threads.shutdown(wait=False)
+
+
+def _by_lock(write: _Write) -> int:
+    return write.lock
 
 
 def _committed(answers: list[list[Any]]) -> bool:

@@ -419,10 +419,7 @@ class PgWriteTxn(PgView):
         """`renew`: the counters (kind, name) that a previous run of the same `fn` found due:
         `append_numbered` to them runs at once and raises CounterDueError there, where the
         caller can renew the counter, if it numbered nothing."""
-        begin = "BEGIN ISOLATION LEVEL " + (
-            "SERIALIZABLE" if isolation == "serializable" else "READ COMMITTED"
-        )
-        super().__init__(conn, begin, replace_broken)
+        super().__init__(conn, begin_statement(isolation), replace_broken)
         self._locking = isolation == "locks"
         self._locked: dict[int, bool] = {}
         """Lock id -> held exclusively (False: shared)."""
@@ -572,7 +569,7 @@ class PgWriteTxn(PgView):
             batch.insert(0, (self._begin, None))
             self._begin = None
             self.started = True
-        return [*batch, (_RECORD_WRITE, (write_id,)), (_COMMIT, None)]
+        return [*batch, *commit_statements(write_id)]
 
     def commit(self, write_id: str) -> None:
         """Commit, recording `write_id` (letters, digits and dashes) in `committed_writes` in
@@ -610,6 +607,21 @@ class PgWriteTxn(PgView):
         self._writes = []
         if self.started and not self.conn.closed:
             self.conn.execute("ROLLBACK")
+
+
+def begin_statement(isolation: Isolation) -> str:
+    """How a write transaction begins, in `isolation`."""
+    level = "SERIALIZABLE" if isolation == "serializable" else "READ COMMITTED"
+    return f"BEGIN ISOLATION LEVEL {level}"
+
+
+def commit_statements(write_id: str) -> list[Statement]:
+    """How a write transaction ends: `write_id` recorded (for a lost COMMIT), then COMMIT."""
+    return [(_RECORD_WRITE, (write_id,)), (_COMMIT, None)]
+
+
+LATER_LOCKS_TIME_OUT: Statement = (_LATER_LOCK_TIMEOUT, None)
+"""From here on in the transaction, a lock not had within `LATER_LOCK_TIMEOUT` fails it."""
 
 
 def item_and_document(table_id: str, pk: bytes, sk: bytes, kind: str, name: str) -> Statement:
