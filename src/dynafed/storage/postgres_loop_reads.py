@@ -41,6 +41,7 @@ from dynafed.storage.postgres_statements import (
     Prepares,
     Statement,
     bound,
+    first_failure,
     keep_prepared,
     loaded_rows,
     send_in_pipeline,
@@ -247,11 +248,12 @@ class LoopReads:
             self._give_back(conn)
         return loaded_rows(result, conn.conn)
 
-    async def transaction(self, batch: list[Statement]) -> list[list[PGresult]]:
+    async def transaction(self, batch: list[Statement]) -> tuple[list[list[PGresult]], int]:
         """The answers of `batch`, a whole transaction from BEGIN to COMMIT, sent in one round
-        trip, one list of results per statement; when one failed, the transaction has been
-        rolled back. Raises `LoopReadFailed` if nothing was sent, `WriteInDoubt` if the
-        batch may have reached the server but its answer did not come back in time."""
+        trip (one list of results per statement), and the place of the first that failed
+        (`len(batch)` if none did: then the transaction has been rolled back). Raises
+        `LoopReadFailed` if nothing was sent, `WriteInDoubt` if the batch may have reached
+        the server but its answer did not come back in time."""
         conn = await self._borrow()
         try:
             try:
@@ -259,9 +261,10 @@ class LoopReads:
             except (psycopg.Error, _Expired):
                 conn.close()  # the server ends its transaction, unless it is committing
                 raise WriteInDoubt(conn.backend) from None
-            if not all(succeeded(group) for group in groups):
+            failed = first_failure(groups)
+            if failed < len(groups):
                 await self._roll_back(conn)
-            return groups
+            return groups, failed
         except BaseException:
             conn.close()
             raise

@@ -42,7 +42,7 @@ from dynafed.storage.port import (
 )
 from dynafed.storage.postgres_loop_reads import LoopReads, WriteInDoubt
 from dynafed.storage.postgres_schema import DOCUMENT_CHANGED
-from dynafed.storage.postgres_statements import Rows, Statement, succeeded
+from dynafed.storage.postgres_statements import Rows, Statement
 from dynafed.storage.postgres_txn import (
     LATER_LOCKS_TIME_OUT,
     CommitInDoubt,
@@ -197,7 +197,7 @@ class LoopWrites:
             batch += write.statements
         batch += commit_statements(write_id)
         try:
-            answers = await self._connections.transaction(batch)
+            answers, failed_at = await self._connections.transaction(batch)
         except LoopReadFailed:
             for write in group:
                 self._on_thread(partial(self._write, write.fn), write.on_done)
@@ -211,8 +211,7 @@ class LoopWrites:
             for write in group:
                 write.on_done(None, error)
             raise
-        failed = next((answer for answer in answers if not succeeded(answer)), None)
-        if failed is None and _committed(answers):
+        if failed_at == len(answers) and _committed(answers):
             elapsed = perf_counter() - started
             touched: set[str] = set()
             for write in group:
@@ -229,7 +228,7 @@ class LoopWrites:
                 await self._commit([write])
             return
         (write,) = group
-        changed = _document_changed(failed)
+        changed = _document_changed(answers[failed_at] if failed_at < len(answers) else [])
         if changed is not None:  # the request is prepared again, as from `write`
             write.on_done(None, changed)
             return
@@ -270,9 +269,9 @@ def _committed(answers: list[list[Any]]) -> bool:
     return status == b"COMMIT"
 
 
-def _document_changed(failed: list[Any] | None) -> DocumentChangedError | None:
+def _document_changed(failed: list[Any]) -> DocumentChangedError | None:
     """The `DocumentChangedError` a failed statement's answer reports, if it is one."""
-    for result in failed or ():
+    for result in failed:
         if result.error_field(DiagnosticField.SQLSTATE) == DOCUMENT_CHANGED.encode():
             message = result.error_field(DiagnosticField.MESSAGE_PRIMARY) or b""
             return DocumentChangedError(message.decode(errors="replace"))

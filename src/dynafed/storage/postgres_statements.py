@@ -21,6 +21,7 @@ the server reports is raised as the same `psycopg.Error` subclass a cursor raise
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any, Protocol
 
 import psycopg
@@ -41,7 +42,7 @@ MAX_PREPARED_PER_CONNECTION = 200
 caller building SQL it never repeats) statements go unprepared instead of piling up."""
 
 _ENCODING = "utf-8"
-_OK = (ExecStatus.TUPLES_OK, ExecStatus.COMMAND_OK, ExecStatus.EMPTY_QUERY)
+_OK = frozenset((ExecStatus.TUPLES_OK, ExecStatus.COMMAND_OK, ExecStatus.EMPTY_QUERY))
 _PLACEHOLDER = re.compile(r"%\((\w+)\)s|%s|%%")
 
 # Parameter types as psycopg's default dumpers send them: `str` as unknown (the server
@@ -144,7 +145,9 @@ def send_in_pipeline(conn: Preparing, batch: list[Statement]) -> Prepares:
 def keep_prepared(conn: Preparing, preparing: Prepares, answers: list[list[PGresult]]) -> None:
     """Record the statements of `preparing` whose preparing succeeded: after a failure the
     server skipped the rest of the batch."""
-    failed = next((i for i, group in enumerate(answers) if not succeeded(group)), len(answers))
+    if not preparing:
+        return
+    failed = first_failure(answers)
     for key, (name, place) in preparing.items():
         if place < failed:
             conn.prepared_statements[key] = name
@@ -204,6 +207,14 @@ def succeeded(group: list[PGresult]) -> bool:
     return bool(group) and all(result.status in _OK for result in group)
 
 
+def first_failure(answers: list[list[PGresult]]) -> int:
+    """The place of the first command of a pipeline that failed; `len(answers)` if none."""
+    for place, group in enumerate(answers):
+        if not succeeded(group):
+            return place
+    return len(answers)
+
+
 def _checked(results: list[PGresult]) -> list[PGresult]:
     """`results`, if none of them is an error; else the error, as psycopg raises it."""
     if not results:
@@ -221,9 +232,15 @@ def bound(sql: str, params: Any) -> tuple[bytes, list[bytes | None], list[int], 
     type oids, formats."""
     numbered, names = _numbered(sql)
     values = params if names is None else [params[name] for name in names]
-    types = [_type_of(value) for value in values]
-    formats = [1 if type_oid == _BYTEA else 0 for type_oid in types]
-    return numbered, [_dump(value) for value in values], types, formats
+    dumped: list[bytes | None] = []
+    types: list[int] = []
+    formats: list[int] = []
+    for value in values:
+        type_oid, dump = _PARAMETER_TYPES.get(type(value)) or _parameter_type(value)
+        dumped.append(dump(value))
+        types.append(type_oid)
+        formats.append(1 if type_oid == _BYTEA else 0)
+    return numbered, dumped, types, formats
 
 
 _numbered_cache: dict[str, tuple[bytes, list[str] | None]] = {}
@@ -258,25 +275,22 @@ def _numbered(sql: str) -> tuple[bytes, list[str] | None]:
     return numbered
 
 
-def _type_of(value: Any) -> int:
-    if isinstance(value, bytes):
-        return _BYTEA
-    if isinstance(value, bool):  # before int: a bool is an int
-        return _BOOL
-    if isinstance(value, int):
-        return _INT8
-    if isinstance(value, float):
-        return _FLOAT8
-    if value is None or isinstance(value, str):
-        return _UNKNOWN
+_Dump = Callable[[Any], "bytes | None"]
+
+_PARAMETER_TYPES: dict[type, tuple[int, _Dump]] = {
+    bytes: (_BYTEA, lambda value: value),
+    str: (_UNKNOWN, str.encode),
+    bool: (_BOOL, lambda value: b"t" if value else b"f"),
+    int: (_INT8, lambda value: str(value).encode()),
+    float: (_FLOAT8, lambda value: repr(value).encode()),
+    type(None): (_UNKNOWN, lambda value: None),
+}
+"""Each parameter type's oid and text (binary for bytes), by the value's exact type."""
+
+
+def _parameter_type(value: Any) -> tuple[int, _Dump]:
+    """A subclass's entry in `_PARAMETER_TYPES` (a `bool` is an `int`: checked first)."""
+    for kind, entry in _PARAMETER_TYPES.items():
+        if isinstance(value, kind):
+            return entry
     raise TypeError(f"cannot send a {type(value).__name__} as a statement parameter")
-
-
-def _dump(value: Any) -> bytes | None:
-    if value is None or isinstance(value, bytes):
-        return value
-    if isinstance(value, bool):
-        return b"t" if value else b"f"
-    if isinstance(value, float):
-        return repr(value).encode()
-    return str(value).encode()
