@@ -26,6 +26,7 @@ from tests.support.tcp_proxy import TcpProxy, tcp_proxy
 
 from dynafed.storage.port import DocumentChangedError, WriteTxn
 from dynafed.storage.postgres import PostgresStorage
+from dynafed.storage.postgres_loop_writes import GROUPS_IN_FLIGHT
 
 POSTGRES_URL = os.environ.get(
     "DYNAFED_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
@@ -305,3 +306,20 @@ def test_a_group_whose_answer_is_lost_is_committed_exactly_once(
             assert item(storage, b"g%d" % n) == {"v": {"S": "cut-here" if n == 7 else str(n)}}
     finally:
         drop(storage)
+
+
+def test_a_loop_that_ends_with_writes_under_way_leaves_the_next_loop_writing(
+    storage: PostgresStorage,
+) -> None:
+    outcomes: list[tuple[Any, Any]] = []
+
+    async def leave_early() -> None:
+        for n in range(10):  # more than go at once: some wait when the loop ends
+            storage.write_later(put(b"left%d" % n, "x"), lambda r, e: outcomes.append((r, e)))
+
+    for _ in range(GROUPS_IN_FLIGHT + 1):
+        asyncio.run(leave_early())
+    fn = Recorded(put(b"next", "y"))
+    assert write_later(storage, fn) == ("put", None)
+    assert fn.threads == [threading.main_thread()]
+    assert item(storage, b"next") == {"v": {"S": "y"}}

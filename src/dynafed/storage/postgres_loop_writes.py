@@ -108,6 +108,26 @@ class _Write:
     """Its exclusive lock (0 for none): a group takes its writes' locks in this order."""
 
 
+class _Queue:
+    """The writes of one event loop waiting for a transaction, and its transactions under
+    way."""
+
+    def __init__(self) -> None:
+        self.waiting: deque[_Write] = deque()
+        self.in_flight = 0
+
+    def next_group(self) -> list[_Write]:
+        """The waiting writes that go next: the first alone if it may not share, else it and
+        those after it that may, up to `MAX_GROUP`, ordered by their locks."""
+        first = self.waiting.popleft()
+        group = [first]
+        if first.shares:
+            while self.waiting and len(group) < MAX_GROUP and self.waiting[0].shares:
+                group.append(self.waiting.popleft())
+            group.sort(key=_by_lock)  # stable: writes of one item keep their order
+        return group
+
+
 class LoopWrites:
     """`write_later` for PostgreSQL: `fn` committed from the loop when it only queues
     writes, else on a thread by `write` (the storage's blocking write)."""
@@ -131,8 +151,7 @@ class LoopWrites:
         self._new_write_id = new_write_id
         self._after_commit = after_commit
         self._threads = ThreadPoolExecutor(threads, thread_name_prefix="dynafed-pg-write")
-        self._waiting: deque[_Write] = deque()
-        self._in_flight = 0
+        self._queues: dict[asyncio.AbstractEventLoop, _Queue] = {}
         self._tasks: set[asyncio.Task[None]] = set()
 
     def __call__(self, fn: WriteFn, on_done: Committed) -> None:
@@ -160,32 +179,31 @@ class LoopWrites:
         if not write.statements:  # fn touched nothing
             on_done(result, None)
             return
-        self._waiting.append(write)
-        if self._in_flight < GROUPS_IN_FLIGHT:
-            self._start(loop, self._next_group())
+        queue = self._queues.get(loop) or self._queue_of(loop)
+        queue.waiting.append(write)
+        if queue.in_flight < GROUPS_IN_FLIGHT:
+            self._start(loop, queue)
 
-    def _next_group(self) -> list[_Write]:
-        """The waiting writes that go next: the first alone if it may not share, else it and
-        those after it that may, up to `MAX_GROUP`, ordered by their locks."""
-        first = self._waiting.popleft()
-        group = [first]
-        if first.shares:
-            while self._waiting and len(group) < MAX_GROUP and self._waiting[0].shares:
-                group.append(self._waiting.popleft())
-            group.sort(key=_by_lock)  # stable: writes of one item keep their order
-        return group
+    def _queue_of(self, loop: asyncio.AbstractEventLoop) -> _Queue:
+        """A new loop's queue (the queues of loops that have ended go)."""
+        for ended in [other for other in self._queues if other.is_closed()]:
+            del self._queues[ended]
+        queue = self._queues[loop] = _Queue()
+        return queue
 
-    def _start(self, loop: asyncio.AbstractEventLoop, group: list[_Write]) -> None:
-        self._in_flight += 1
-        task = loop.create_task(self._commit(group))
+    def _start(self, loop: asyncio.AbstractEventLoop, queue: _Queue) -> None:
+        queue.in_flight += 1
+        task = loop.create_task(self._commit(queue.next_group()))
         self._tasks.add(task)
-        task.add_done_callback(partial(self._ended, loop))
+        task.add_done_callback(partial(self._ended, loop, queue))
 
-    def _ended(self, loop: asyncio.AbstractEventLoop, task: asyncio.Task[None]) -> None:
+    def _ended(
+        self, loop: asyncio.AbstractEventLoop, queue: _Queue, task: asyncio.Task[None]
+    ) -> None:
         self._tasks.discard(task)
-        self._in_flight -= 1
-        if self._waiting and not loop.is_closed():
-            self._start(loop, self._next_group())
+        queue.in_flight -= 1
+        if queue.waiting and not loop.is_closed():
+            self._start(loop, queue)
 
     async def _commit(self, group: list[_Write]) -> None:
         started = perf_counter()
