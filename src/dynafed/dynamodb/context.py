@@ -275,6 +275,9 @@ class OperationContext:
     tables_as_last_seen: bool = True
     """Whether a single-item write may be prepared against its table as last seen
     (`against_table`); False once the stored table turned out to be another one."""
+    may_read: bool = True
+    """False while a write is prepared on the event loop over a storage whose reads wait on
+    the network: a read it would need raises `ReadNeeded` instead of stalling the loop."""
 
     def table_arn(self, name: str) -> str:
         """The ARN of the table a request names (by name or by ARN)."""
@@ -317,8 +320,16 @@ class OperationContext:
         return prepare(self.tables_seen.remember(key, stored), False)
 
     def _table_document(self, key: str) -> bytes | None:
+        if not self.may_read:
+            raise ReadNeeded
         with self.storage.read() as view:
             return view.get_document_bytes(DOCUMENT_KIND, key)
+
+
+class ReadNeeded(Exception):
+    """Preparing a write needs a read that may not be made where it is being prepared
+    (`OperationContext.may_read`): the operation runs the ordinary way, on a worker thread.
+    Never reaches a client."""
 
 
 class TableChanged(Exception):

@@ -178,12 +178,15 @@ class DynamoDBService:
         """A write validated and authorized up to its transaction, for a caller that runs
         the transaction itself (`DeferredWrite`); None if `operation` cannot be split. Its
         transaction raises `TableChanged` when it was prepared against a table this process
-        saw before and another is stored: prepare it again with `tables_as_last_seen` False."""
+        saw before and another is stored: prepare it again with `tables_as_last_seen` False.
+        On a storage whose reads wait on the network, a request that needs a read first (a
+        table not seen yet) raises `ReadNeeded`: the caller is an event loop."""
         prepare = DEFERRABLE.get(operation)
         if prepare is None:
             return None
         ctx = self._context(authorizer, region)
         ctx.tables_as_last_seen = tables_as_last_seen
+        ctx.may_read = self._storage.local_reads
         return prepare(ctx, body)
 
     def read_ahead(

@@ -27,7 +27,7 @@ from typing import Any
 
 from dynafed.auth.authenticator import Authenticated
 from dynafed.core.authorization import Authorizer
-from dynafed.dynamodb.context import PREPARED_AGAINST_ANOTHER_TABLE
+from dynafed.dynamodb.context import PREPARED_AGAINST_ANOTHER_TABLE, ReadNeeded
 from dynafed.enforcement.context import RequestFacts
 from dynafed.errors import AwsError, DynamoDBError, ServiceUnavailable
 from dynafed.server import json_protocol
@@ -130,16 +130,17 @@ async def _run(
                     operation, body, authorizer, region, endpoint, made
                 )
     if services.write_later is not None:
-        deferred = services.dynamodb.prepare(operation, body, authorizer, region)
-        if deferred is not None:
-            try:
-                return deferred.finish(await committed(services.write_later, deferred.write))
-            except PREPARED_AGAINST_ANOTHER_TABLE:  # a table since changed, deleted or replaced
-                again = services.dynamodb.prepare(
-                    operation, body, authorizer, region, tables_as_last_seen=False
-                )
-                assert again is not None
-                return again.finish(await committed(services.write_later, again.write))
+        with contextlib.suppress(ReadNeeded):  # then it runs on a worker thread
+            deferred = services.dynamodb.prepare(operation, body, authorizer, region)
+            if deferred is not None:
+                try:
+                    return deferred.finish(await committed(services.write_later, deferred.write))
+                except PREPARED_AGAINST_ANOTHER_TABLE:  # a table since changed or replaced
+                    again = services.dynamodb.prepare(
+                        operation, body, authorizer, region, tables_as_last_seen=False
+                    )
+                    assert again is not None
+                    return again.finish(await committed(services.write_later, again.write))
     loop = asyncio.get_running_loop()
     return await loop.run_in_executor(
         services.executor, services.dynamodb.handle, operation, body, authorizer, region, endpoint
