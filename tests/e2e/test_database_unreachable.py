@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -131,6 +132,28 @@ def test_a_frozen_database_answers_retryable_503s_in_time_and_recovers(
         assert time.monotonic() < deadline, "never ready again after the thaw"
     dynamodb.put_item(TableName=table, Item={**key, "n": {"N": "3"}})
     assert dynamodb.get_item(TableName=table, Key=key)["Item"]["n"] == {"N": "3"}
+
+
+def test_a_write_to_a_table_the_node_has_not_seen_does_not_stall_the_node(
+    server: ServerProcess, thawed: TcpProxy
+) -> None:
+    """Preparing a write against a table not seen yet reads the table first. That read waits
+    on the frozen database on a worker thread, not on the event loop: the node keeps
+    answering everything that needs no database meanwhile."""
+    dynamodb = client(server, "dynamodb")
+    thawed.freeze()
+    with ThreadPoolExecutor(1) as running:
+        put = running.submit(
+            unavailable_in_time,
+            lambda: dynamodb.put_item(TableName="NeverSeen", Item={"id": {"S": "a"}}),
+        )
+        slowest = 0.0
+        while not put.done():  # the put waits for the node's deadline (about 2 s)
+            started = time.monotonic()
+            assert health(server, "/health/live") == 200
+            slowest = max(slowest, time.monotonic() - started)
+        put.result()
+    assert slowest < 1.0, f"/health/live took {slowest:.2f} s while a write waited"
 
 
 def test_iam_answers_its_own_retryable_503_when_the_database_is_frozen(
