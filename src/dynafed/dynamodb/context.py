@@ -313,7 +313,9 @@ class OperationContext:
             document, table = seen
             try:
                 return prepare(table, True)
-            except AwsError:
+            except AwsError as error:
+                if not self.may_read:  # the caller decides whether the error stands
+                    raise ReadNeeded(key, seen=document, error=error) from None
                 stored = self._table_document(key)
                 if stored == document:
                     raise
@@ -321,15 +323,25 @@ class OperationContext:
 
     def _table_document(self, key: str) -> bytes | None:
         if not self.may_read:
-            raise ReadNeeded
+            raise ReadNeeded(key)
         with self.storage.read() as view:
             return view.get_document_bytes(DOCUMENT_KIND, key)
 
 
 class ReadNeeded(Exception):
-    """Preparing a write needs a read that may not be made where it is being prepared
-    (`OperationContext.may_read`): the operation runs the ordinary way, on a worker thread.
-    Never reaches a client."""
+    """Preparing a write needs a read of table `key` that may not be made where it is being
+    prepared (`OperationContext.may_read`). With `error`: the write failed against the
+    table as last seen (document `seen`), and the error stands if that is still the stored
+    table (`DynamoDBService.error_stands`); else, or without one, the operation runs the
+    ordinary way, on a worker thread. Never reaches a client."""
+
+    def __init__(
+        self, key: str, *, seen: bytes | None = None, error: AwsError | None = None
+    ) -> None:
+        super().__init__(key)
+        self.key = key
+        self.seen = seen
+        self.error = error
 
 
 class TableChanged(Exception):

@@ -23,6 +23,7 @@ from dynafed.dynamodb.context import (
     OperationContext,
     ReadAhead,
     ReadAheadView,
+    ReadNeeded,
     TablesSeen,
 )
 from dynafed.dynamodb.operations import (
@@ -60,7 +61,8 @@ from dynafed.dynamodb.operations import (
     update_time_to_live,
 )
 from dynafed.dynamodb.streams.model import StreamPolicy
-from dynafed.errors import UnknownOperationException
+from dynafed.dynamodb.tables import DOCUMENT_KIND
+from dynafed.errors import AwsError, UnknownOperationException
 from dynafed.storage.port import ReadView, Storage
 
 Operation = Callable[[OperationContext, dict[str, Any]], dict[str, Any]]
@@ -188,6 +190,14 @@ class DynamoDBService:
         ctx.tables_as_last_seen = tables_as_last_seen
         ctx.may_read = self._storage.local_reads
         return prepare(ctx, body)
+
+    def error_stands(self, needed: ReadNeeded) -> AwsError | None:
+        """The error a write prepared on the event loop met against its table as last seen,
+        if that is still the stored table; None if another is (run the operation again).
+        Reads the table: call it on a worker thread."""
+        with self._storage.read() as view:
+            stored = view.get_document_bytes(DOCUMENT_KIND, needed.key)
+        return needed.error if stored == needed.seen else None
 
     def read_ahead(
         self, operation: str, body: dict[str, Any], authorizer: Authorizer, region: str | None

@@ -129,8 +129,9 @@ async def _run(
                 return services.dynamodb.run_read_ahead(
                     operation, body, authorizer, region, endpoint, made
                 )
+    loop = asyncio.get_running_loop()
     if services.write_later is not None:
-        with contextlib.suppress(ReadNeeded):  # then it runs on a worker thread
+        try:
             deferred = services.dynamodb.prepare(operation, body, authorizer, region)
             if deferred is not None:
                 try:
@@ -141,7 +142,13 @@ async def _run(
                     )
                     assert again is not None
                     return again.finish(await committed(services.write_later, again.write))
-    loop = asyncio.get_running_loop()
+        except ReadNeeded as needed:  # the read is made on a worker thread
+            if needed.error is not None:
+                error = await loop.run_in_executor(
+                    services.executor, services.dynamodb.error_stands, needed
+                )
+                if error is not None:
+                    raise error from None
     return await loop.run_in_executor(
         services.executor, services.dynamodb.handle, operation, body, authorizer, region, endpoint
     )

@@ -15,8 +15,9 @@ from typing import Any, Protocol
 from dynafed.auth.authenticator import Authenticator
 from dynafed.auth.principal import Principal
 from dynafed.core.authorization import Authorizer
-from dynafed.dynamodb.context import ReadAhead, ReadAheadView
+from dynafed.dynamodb.context import ReadAhead, ReadAheadView, ReadNeeded
 from dynafed.enforcement.context import RequestFacts
+from dynafed.errors import AwsError
 from dynafed.server.deferred_writes import DeferredWrite
 from dynafed.server.request import Request
 from dynafed.storage.port import ReadsOnLoop, WriteLater
@@ -77,6 +78,11 @@ class DynamoDBJsonService(JsonService, Protocol):
         made: ReadAheadView,
     ) -> dict[str, Any]:
         """`handle` with its read made (server.dynamodb_endpoint)."""
+        ...
+
+    def error_stands(self, needed: ReadNeeded) -> AwsError | None:
+        """The error `prepare` met against a table as last seen, if that table is still the
+        stored one (a read: on a worker thread)."""
         ...
 
 
