@@ -194,6 +194,32 @@ def test_a_table_replaced_through_one_node_is_the_one_the_other_deletes_from(
     assert "Item" not in first.get_item(TableName=name, Key={"id": {"S": "gone"}})
 
 
+def test_a_write_refused_by_the_table_one_node_last_saw_is_tried_on_the_stored_one(
+    cluster: Cluster,
+) -> None:
+    """The second node last saw the table with a string key, so a numeric key is wrong for
+    it; the first node has replaced the table with one keyed by a number, so the same put
+    must be decided against the stored table, and succeed. The same put against a table
+    still as last seen is refused, with DynamoDB's error."""
+    first, second = (client(node, "dynamodb") for node in cluster.nodes)
+    name = create_table(first, "Rekeyed", ("id", "S"))
+    second.put_item(TableName=name, Item={"id": {"S": "before"}})  # seen by the second node
+    with pytest.raises(ClientError) as refused:
+        second.put_item(TableName=name, Item={"id": {"N": "1"}})
+    assert refused.value.response["Error"]["Code"] == "ValidationException"
+
+    first.delete_table(TableName=name)
+    first.create_table(
+        TableName=name,
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "N"}],
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    second.put_item(TableName=name, Item={"id": {"N": "1"}, "v": {"S": "new"}})
+
+    assert first.get_item(TableName=name, Key={"id": {"N": "1"}})["Item"]["v"] == {"S": "new"}
+
+
 @pytest.mark.parametrize("first_read", ["GetItem", "Query"])
 def test_a_table_replaced_through_one_node_is_the_one_the_other_reads(
     cluster: Cluster, first_read: str
