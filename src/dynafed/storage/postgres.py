@@ -301,10 +301,7 @@ class PostgresStorage:
                     log.info("PostgreSQL connection lost in a write transaction; running it again")
                     return _Outcome.LOST, None
                 raise
-            for table_id in self._due_for_compaction(txn.touched):
-                _compact_quietly(txn.conn, table_id)
-            if self._trim_due():
-                _trim_quietly(txn.conn)
+            _housekeep(txn.conn, self._due_for_compaction(txn.touched), self._trim_due())
             return _Outcome.DONE, result
         finally:
             txn.give_back(self.putconn)
@@ -363,10 +360,7 @@ class PostgresStorage:
             with suppress(StorageUnavailableError, StorageClosedError):
                 conn = self.getconn()
                 try:
-                    for table_id in due:
-                        _compact_quietly(conn, table_id)
-                    if trim:
-                        _trim_quietly(conn)
+                    _housekeep(conn, due, trim)
                 finally:
                     self.putconn(conn)
 
@@ -415,9 +409,13 @@ def _rollback_quietly(txn: PgWriteTxn) -> None:
         txn.rollback()
 
 
-def _trim_quietly(conn: Conn) -> None:
-    with suppress(psycopg.Error):  # only housekeeping: a later commit trims again
-        conn.execute(_TRIM)
+def _housekeep(conn: Conn, tables_due: list[str], trim: bool) -> None:
+    """After a commit: fold the stats of `tables_due`, and trim if `trim`."""
+    for table_id in tables_due:
+        _compact_quietly(conn, table_id)
+    if trim:
+        with suppress(psycopg.Error):  # only housekeeping: a later commit trims again
+            conn.execute(_TRIM)
 
 
 def _compact_quietly(conn: Conn, table_id: str) -> None:

@@ -22,7 +22,6 @@ it has ended.
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -31,7 +30,7 @@ from functools import partial
 from time import perf_counter
 from typing import Any, cast
 
-from psycopg.pq import DiagnosticField
+from psycopg import errors
 
 from dynafed import metrics
 from dynafed.storage.port import (
@@ -52,8 +51,6 @@ from dynafed.storage.postgres_txn import (
     begin_statement,
     commit_statements,
 )
-
-log = logging.getLogger(__name__)
 
 WriteFn = Callable[[WriteTxn], Any]
 
@@ -288,9 +285,10 @@ def _committed(answers: list[list[Any]]) -> bool:
 
 
 def _document_changed(failed: list[Any]) -> DocumentChangedError | None:
-    """The `DocumentChangedError` a failed statement's answer reports, if it is one."""
+    """The `DocumentChangedError` a failed statement's answer reports, if it is one (read as
+    `PgWriteTxn.commit` reads it from the error psycopg raises)."""
     for result in failed:
-        if result.error_field(DiagnosticField.SQLSTATE) == DOCUMENT_CHANGED.encode():
-            message = result.error_field(DiagnosticField.MESSAGE_PRIMARY) or b""
-            return DocumentChangedError(message.decode(errors="replace"))
+        error = errors.error_from_result(result)
+        if error.sqlstate == DOCUMENT_CHANGED:
+            return DocumentChangedError(error.diag.message_primary)
     return None

@@ -557,27 +557,19 @@ class PgWriteTxn(PgView):
 
     # --- end -----------------------------------------------------------------------------
 
-    def statements_to_commit(self, write_id: str) -> list[Statement]:
-        """What is left to send to commit: BEGIN if not sent yet, the writes not sent yet, the
-        record of `write_id` and COMMIT; none if `fn` never touched the database. Ends the
-        view's use."""
-        batch = self._unsent_writes()
-        self.close()
-        if not self.started and not batch:
-            return []
-        if self._begin is not None:
-            batch.insert(0, (self._begin, None))
-            self._begin = None
-            self.started = True
-        return [*batch, *commit_statements(write_id)]
-
     def commit(self, write_id: str) -> None:
         """Commit, recording `write_id` (letters, digits and dashes) in `committed_writes` in
         the same transaction, in one round trip with the writes not sent yet. Raises
         `CommitInDoubt` if the connection is lost on the way."""
-        batch = self.statements_to_commit(write_id)
-        if not batch:
+        batch = self._unsent_writes()
+        self.close()
+        if not self.started and not batch:  # fn never touched the database
             return
+        if self._begin is not None:
+            batch.insert(0, (self._begin, None))
+            self._begin = None
+            self.started = True
+        batch += commit_statements(write_id)
         try:
             cursor = send(self.conn, batch)
         except RETRYABLE as exc:  # SERIALIZABLE checks at commit too, and a queued write
