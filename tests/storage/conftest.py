@@ -11,9 +11,11 @@ import os
 import secrets
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import psycopg
 import pytest
+from tests.support.tcp_proxy import TcpProxy, tcp_proxy
 
 from dynafed.storage.memory import MemoryStorage
 from dynafed.storage.port import Storage
@@ -96,3 +98,11 @@ def storage(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Storage]
         return
     yield opened
     opened.close()
+
+
+@pytest.fixture
+def proxy() -> Iterator[TcpProxy]:
+    """A TCP proxy in front of the test PostgreSQL (`TcpProxy.url_for` addresses it)."""
+    target = urlsplit(POSTGRES_URL)
+    with tcp_proxy(target.hostname or "127.0.0.1", target.port or 5432) as running:
+        yield running

@@ -15,11 +15,10 @@ import os
 import secrets
 import time
 from collections.abc import Iterator
-from urllib.parse import urlsplit
 
 import psycopg
 import pytest
-from tests.support.tcp_proxy import TcpProxy, tcp_proxy
+from tests.support.tcp_proxy import TcpProxy
 
 from dynafed.storage import postgres, postgres_loop_reads
 from dynafed.storage.port import KeyRange, LoopReadFailed, StorageUnavailableError, WriteTxn
@@ -59,13 +58,6 @@ def storage() -> Iterator[PostgresStorage]:
     opened = open_storage(POSTGRES_URL)
     yield opened
     drop(opened)
-
-
-@pytest.fixture
-def proxy() -> Iterator[TcpProxy]:
-    target = urlsplit(POSTGRES_URL)
-    with tcp_proxy(target.hostname or "127.0.0.1", target.port or 5432) as running:
-        yield running
 
 
 def read(storage: PostgresStorage, n: int) -> object:
@@ -165,9 +157,7 @@ def test_a_lost_connection_fails_over_to_the_ordinary_read_and_the_next_read_wor
 
 
 def test_a_frozen_database_fails_the_read_retryably_in_time(proxy: TcpProxy) -> None:
-    target = urlsplit(POSTGRES_URL)
-    via_proxy = target._replace(netloc=f"{target.username or 'postgres'}@127.0.0.1:{proxy.port}")
-    storage = open_storage(via_proxy.geturl(), statement_timeout=STATEMENT_TIMEOUT)
+    storage = open_storage(proxy.url_for(POSTGRES_URL), statement_timeout=STATEMENT_TIMEOUT)
     try:
 
         async def scenario() -> float:
@@ -193,9 +183,7 @@ def test_a_connection_that_cannot_open_sends_reads_the_ordinary_way_at_once(
     again the loop's reads resume."""
     monkeypatch.setattr(postgres_loop_reads, "OPEN_WAIT", 0.3)
     monkeypatch.setattr(postgres_loop_reads, "OPEN_AGAIN_AFTER", 0.5)
-    target = urlsplit(POSTGRES_URL)
-    via_proxy = target._replace(netloc=f"{target.username or 'postgres'}@127.0.0.1:{proxy.port}")
-    storage = open_storage(via_proxy.geturl(), statement_timeout=STATEMENT_TIMEOUT)
+    storage = open_storage(proxy.url_for(POSTGRES_URL), statement_timeout=STATEMENT_TIMEOUT)
     try:
 
         async def scenario() -> tuple[float, float, object]:

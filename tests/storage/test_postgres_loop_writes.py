@@ -16,13 +16,12 @@ import os
 import threading
 from collections.abc import Callable, Iterator
 from typing import Any
-from urllib.parse import urlsplit
 
 import psycopg
 import pytest
 from psycopg import errors
 from tests.storage.test_postgres_loop_reads import DOCUMENT, KIND, NAME, T, drop, open_storage
-from tests.support.tcp_proxy import TcpProxy, tcp_proxy
+from tests.support.tcp_proxy import TcpProxy
 
 from dynafed.storage.port import DocumentChangedError, WriteTxn
 from dynafed.storage.postgres import PostgresStorage
@@ -42,10 +41,11 @@ def storage() -> Iterator[PostgresStorage]:
 
 
 @pytest.fixture
-def proxy() -> Iterator[TcpProxy]:
-    target = urlsplit(POSTGRES_URL)
-    with tcp_proxy(target.hostname or "127.0.0.1", target.port or 5432) as running:
-        yield running
+def proxied(proxy: TcpProxy) -> Iterator[PostgresStorage]:
+    """A storage whose connections go through `proxy`."""
+    opened = open_storage(proxy.url_for(POSTGRES_URL))
+    yield opened
+    drop(opened)
 
 
 def write_later(storage: PostgresStorage, fn: Callable[[WriteTxn], Any]) -> tuple[Any, Any]:
@@ -169,28 +169,21 @@ def test_a_refused_batch_is_rolled_back_and_the_next_write_works(
 
 @pytest.mark.parametrize("delivered", [True, False], ids=["committed", "never-arrived"])
 def test_a_write_whose_answer_is_lost_is_committed_exactly_once(
-    proxy: TcpProxy, delivered: bool
+    proxy: TcpProxy, proxied: PostgresStorage, delivered: bool
 ) -> None:
-    target = urlsplit(POSTGRES_URL)
-    via_proxy = target._replace(netloc=f"{target.username or 'postgres'}@127.0.0.1:{proxy.port}")
-    storage = open_storage(via_proxy.geturl())
-    try:
+    def add_stream_record(txn: WriteTxn) -> str:
+        txn.put_item(T, b"counted", b"", {"v": {"S": "once"}}, 4)
+        txn.put_document("records", "r", {"written": True})
+        return "done"
 
-        def add_stream_record(txn: WriteTxn) -> str:
-            txn.put_item(T, b"counted", b"", {"v": {"S": "once"}}, 4)
-            txn.put_document("records", "r", {"written": True})
-            return "done"
-
-        fn = Recorded(add_stream_record)
-        proxy.cut_at(b"COMMIT", deliver=delivered)
-        assert write_later(storage, fn) == ("done", None)
-        assert proxy.cuts == 1
-        # Committed by the batch that was cut: settled by its write id, not run again.
-        # Never arrived: run again on a thread.
-        assert len(fn.threads) == (1 if delivered else 2)
-        assert item(storage, b"counted") == {"v": {"S": "once"}}
-    finally:
-        drop(storage)
+    fn = Recorded(add_stream_record)
+    proxy.cut_at(b"COMMIT", deliver=delivered)
+    assert write_later(proxied, fn) == ("done", None)
+    assert proxy.cuts == 1
+    # Committed by the batch that was cut: settled by its write id, not run again.
+    # Never arrived: run again on a thread.
+    assert len(fn.threads) == (1 if delivered else 2)
+    assert item(proxied, b"counted") == {"v": {"S": "once"}}
 
 
 def test_an_item_larger_than_the_socket_buffer_goes_out_whole(storage: PostgresStorage) -> None:
@@ -286,26 +279,20 @@ def test_writes_of_one_item_in_a_group_keep_their_order(storage: PostgresStorage
 
 @pytest.mark.parametrize("delivered", [True, False], ids=["committed", "never-arrived"])
 def test_a_group_whose_answer_is_lost_is_committed_exactly_once(
-    proxy: TcpProxy, delivered: bool
+    proxy: TcpProxy, proxied: PostgresStorage, delivered: bool
 ) -> None:
-    target = urlsplit(POSTGRES_URL)
-    via_proxy = target._replace(netloc=f"{target.username or 'postgres'}@127.0.0.1:{proxy.port}")
-    storage = open_storage(via_proxy.geturl())
-    try:
-        fns = [Recorded(put(b"g%d" % n, str(n))) for n in range(10)]
-        fns[7] = Recorded(put(b"g7", "cut-here"))  # goes in a group: its bytes are cut
-        proxy.cut_at(b"cut-here", deliver=delivered)
+    fns = [Recorded(put(b"g%d" % n, str(n))) for n in range(10)]
+    fns[7] = Recorded(put(b"g7", "cut-here"))  # goes in a group: its bytes are cut
+    proxy.cut_at(b"cut-here", deliver=delivered)
 
-        assert together(storage, fns) == [("put", None)] * 10
-        assert proxy.cuts == 1
-        runs = [len(fn.threads) for fn in fns]
-        # Committed: settled by the group's write id. Never arrived: each run again.
-        assert runs[7] == (1 if delivered else 2)
-        assert runs[:4] == [1, 1, 1, 1]  # the first writes went alone, before the cut
-        for n in range(10):
-            assert item(storage, b"g%d" % n) == {"v": {"S": "cut-here" if n == 7 else str(n)}}
-    finally:
-        drop(storage)
+    assert together(proxied, fns) == [("put", None)] * 10
+    assert proxy.cuts == 1
+    runs = [len(fn.threads) for fn in fns]
+    # Committed: settled by the group's write id. Never arrived: each run again.
+    assert runs[7] == (1 if delivered else 2)
+    assert runs[:4] == [1, 1, 1, 1]  # the first writes went alone, before the cut
+    for n in range(10):
+        assert item(proxied, b"g%d" % n) == {"v": {"S": "cut-here" if n == 7 else str(n)}}
 
 
 def test_a_loop_that_ends_with_writes_under_way_leaves_the_next_loop_writing(

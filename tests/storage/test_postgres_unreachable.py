@@ -14,11 +14,10 @@ import os
 import secrets
 import time
 from collections.abc import Iterator
-from urllib.parse import urlsplit
 
 import psycopg
 import pytest
-from tests.support.tcp_proxy import TcpProxy, tcp_proxy
+from tests.support.tcp_proxy import TcpProxy
 
 from dynafed.storage.port import StorageUnavailableError, WriteOutcomeUnknownError, WriteTxn
 from dynafed.storage.postgres import PostgresStorage
@@ -34,19 +33,10 @@ BOUND = STATEMENT_TIMEOUT + POOL_TIMEOUT + 2.0
 
 
 @pytest.fixture
-def proxy() -> Iterator[TcpProxy]:
-    target = urlsplit(POSTGRES_URL)
-    with tcp_proxy(target.hostname or "127.0.0.1", target.port or 5432) as running:
-        yield running
-
-
-@pytest.fixture
 def storage(proxy: TcpProxy) -> Iterator[PostgresStorage]:
     schema = f"dynafed_test_{os.getpid()}_{secrets.token_hex(4)}"
-    target = urlsplit(POSTGRES_URL)
-    via_proxy = target._replace(netloc=f"{target.username or 'postgres'}@127.0.0.1:{proxy.port}")
     opened = PostgresStorage(
-        via_proxy.geturl(),
+        proxy.url_for(POSTGRES_URL),
         schema=schema,
         min_size=2,
         max_size=2,

@@ -20,6 +20,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 
 @dataclass
@@ -42,6 +43,13 @@ class TcpProxy:
         self._closed = False
         self.cuts = 0
         threading.Thread(target=self._accept, daemon=True).start()
+
+    def url_for(self, url: str) -> str:
+        """`url` (a PostgreSQL URL to the proxied server) with this proxy as its address."""
+        target = urlsplit(url)
+        return target._replace(
+            netloc=f"{target.username or 'postgres'}@127.0.0.1:{self.port}"
+        ).geturl()
 
     def freeze(self) -> None:
         self._flowing.clear()
